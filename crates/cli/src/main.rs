@@ -1,0 +1,195 @@
+//! `sentinel-readiness`: the command-line face of the engine, for batch runs and CI gates.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use sentinel_readiness_engine::{build, load, sample, task, Date, ReportOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "sentinel-readiness",
+    version,
+    about = "Plan the move of Microsoft Sentinel from the Azure portal to the Microsoft Defender portal, from the exports you already have."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Who can do each onboarding task on each workspace, and why.
+    Report(ReportArgs),
+    /// List the tasks and the documented rules behind them.
+    Tasks {
+        /// Rules in force at this date (YYYY-MM-DD); default: the latest.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Json,
+    Md,
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Exit 1 when some task has nobody who can do it today.
+    NotReady,
+    /// Exit 1 when any input file could not be read.
+    InputError,
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// Export files (any supported format, detected by content); `-` reads standard input.
+    files: Vec<PathBuf>,
+    /// Target workspace: resource id, or a name seen in the inputs. Repeatable. Default: every workspace found.
+    #[arg(long = "workspace", value_name = "ID")]
+    workspaces: Vec<String>,
+    #[arg(long, value_enum, default_value = "json")]
+    format: OutputFormat,
+    /// Add the bundled fictional sample tenant to the inputs.
+    #[arg(long)]
+    sample: bool,
+    /// Also list not-allowed verdicts, with what is missing.
+    #[arg(long)]
+    all_verdicts: bool,
+    /// Apply the rules documented at this date (YYYY-MM-DD); default: the latest.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// The day PIM eligibility windows are checked against (YYYY-MM-DD); default: today.
+    #[arg(long)]
+    today: Option<String>,
+    #[arg(long, value_enum)]
+    fail_on: Vec<FailOn>,
+    /// Write the report here instead of standard output.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Date::from_days_since_epoch((secs / 86_400) as i64)
+}
+
+fn parse_date(text: Option<&str>) -> Result<Option<Date>, String> {
+    text.map(|t| Date::parse(t).map_err(|e| e.to_string())).transpose()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Report(args) => match report(args) {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("sentinel-readiness: {message}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Tasks { as_of } => match parse_date(as_of.as_deref()) {
+            Ok(as_of) => {
+                print_tasks(as_of);
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("sentinel-readiness: {message}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn print_tasks(as_of: Option<Date>) {
+    for t in task::TASKS {
+        match t.variant_at(as_of) {
+            Some(v) => {
+                println!(
+                    "{}  {}\n    {}\n    rules since {}:",
+                    t.id, t.title, t.description, v.since
+                );
+                println!("    {}", v.note);
+                for s in v.sources {
+                    println!("    source: {} [{}]", s.path, s.doc_date);
+                }
+            }
+            None => println!("{}  {}\n    not documented yet at that date", t.id, t.title),
+        }
+        println!();
+    }
+}
+
+fn report(args: ReportArgs) -> Result<ExitCode, String> {
+    let as_of = parse_date(args.as_of.as_deref())?;
+    let today = parse_date(args.today.as_deref())?.unwrap_or_else(today);
+    if args.files.is_empty() && !args.sample {
+        return Err("no input files; give export files, `-` for standard input, or --sample".into());
+    }
+    let mut contents: Vec<(String, Vec<u8>)> = Vec::new();
+    if args.sample {
+        contents.extend(
+            sample::SAMPLE_FILES
+                .iter()
+                .map(|(n, t)| (format!("sample/{n}"), t.as_bytes().to_vec())),
+        );
+    }
+    for path in &args.files {
+        let name = path.display().to_string();
+        let bytes = if name == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| format!("reading standard input: {e}"))?;
+            buf
+        } else {
+            std::fs::read(path).map_err(|e| format!("{name}: {e}"))?
+        };
+        contents.push((if name == "-" { "<stdin>".into() } else { name }, bytes));
+    }
+    let loaded = load(contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+    for e in &loaded.errors {
+        eprintln!("sentinel-readiness: {e}");
+        if let Some(snippet) = &e.snippet {
+            eprintln!("    | {snippet}");
+        }
+    }
+    if loaded.inputs.is_empty() {
+        return Err("none of the inputs could be used".into());
+    }
+    let opts = ReportOptions {
+        workspaces: args.workspaces,
+        as_of,
+        today,
+        all_verdicts: args.all_verdicts,
+    };
+    let report = build(&loaded, &opts).map_err(|e| e.to_string())?;
+    let text = match args.format {
+        OutputFormat::Json => report.to_json() + "\n",
+        OutputFormat::Md => report.to_markdown(),
+        OutputFormat::Csv => report.to_csv(),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (e.g. `| head`) is not an error worth a message.
+            let _ = out.write_all(text.as_bytes());
+        }
+    }
+    let failed = (args.fail_on.contains(&FailOn::NotReady) && report.not_ready())
+        || (args.fail_on.contains(&FailOn::InputError) && !report.errors.is_empty());
+    if failed {
+        for t in report.tasks.iter().filter(|t| t.qualified.is_empty()) {
+            eprintln!("not ready: nobody can {} on {} today", t.task, t.workspace.name());
+        }
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

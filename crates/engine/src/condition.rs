@@ -1,0 +1,170 @@
+//! Azure ABAC conditions on role assignments and permission blocks.
+//!
+//! A condition can only narrow what its own assignment grants. The usual shape is
+//! `(!(ActionMatches{'op'})) OR (<expression>)`, AND-joined: operations not named in an
+//! `ActionMatches` are not restricted at all (azure-docs `conditions-overview.md`, commit
+//! c093f8e5, ms.date 2023-04-11; `azure-rbac-semantics.md` §5). The engine cannot evaluate
+//! the expression offline, so a restricted operation is reported as `conditional`.
+
+use serde::Serialize;
+
+use crate::action::ActionPattern;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Condition {
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Operations the condition restricts; `None` when the condition does not have the
+    /// recognised shape, in which case every operation is treated as restricted.
+    #[serde(skip)]
+    restricted: Option<Vec<ActionPattern>>,
+}
+
+impl Condition {
+    /// `None` for an empty or missing condition.
+    pub fn new(text: Option<&str>, version: Option<&str>) -> Option<Self> {
+        let text = text?.trim();
+        if text.is_empty() {
+            return None;
+        }
+        Some(Self {
+            text: text.to_string(),
+            version: version.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string),
+            restricted: restricted_actions(text),
+        })
+    }
+
+    /// Does the condition restrict `op`? (If not, the grant of `op` is unconditional.)
+    pub fn restricts(&self, op: &str) -> bool {
+        match &self.restricted {
+            None => true,
+            Some(list) => list.iter().any(|p| p.matches(op)),
+        }
+    }
+
+    /// Does the condition restrict anything that `pattern` could match?
+    pub fn restricts_pattern(&self, pattern: &ActionPattern) -> bool {
+        match &self.restricted {
+            None => true,
+            Some(list) => list.iter().any(|p| p.intersects(pattern)),
+        }
+    }
+}
+
+fn restricted_actions(text: &str) -> Option<Vec<ActionPattern>> {
+    let mut out = Vec::new();
+    for clause in split_top(text, "and") {
+        let clause = strip_parens(clause);
+        let halves = split_top(clause, "or");
+        let (first, rest) = halves.split_first()?;
+        if rest.is_empty() {
+            return None;
+        }
+        let negated = strip_parens(first).strip_prefix('!')?;
+        for term in split_top(strip_parens(negated), "or") {
+            let term = strip_parens(term);
+            let lower = term.to_ascii_lowercase();
+            let body = if let Some(b) = lower.strip_prefix("actionmatches") {
+                b
+            } else {
+                lower.strip_prefix("suboperationmatches")?
+            };
+            let inner = body.trim().strip_prefix('{')?.strip_suffix('}')?;
+            for quoted in inner.split(',') {
+                let op = quoted.trim().trim_matches('\'');
+                if op.is_empty() {
+                    return None;
+                }
+                out.push(ActionPattern::new(op));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Removes parentheses that enclose the whole string.
+fn strip_parens(s: &str) -> &str {
+    let mut s = s.trim();
+    while s.starts_with('(') && s.ends_with(')') && closing_of_first(s) == Some(s.len() - 1) {
+        s = s.get(1..s.len() - 1).unwrap_or("").trim();
+    }
+    s
+}
+
+fn closing_of_first(s: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut quoted = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits at a keyword (`and`/`or`, any case) that stands outside parentheses, braces and quotes.
+fn split_top<'a>(s: &'a str, keyword: &str) -> Vec<&'a str> {
+    let bytes = s.as_bytes();
+    let mut parts = Vec::new();
+    let (mut depth, mut quoted, mut start, mut i) = (0i32, false, 0usize, 0usize);
+    let k = keyword.len();
+    while i < bytes.len() {
+        let c = bytes.get(i).copied().unwrap_or(b' ');
+        match c {
+            b'\'' => quoted = !quoted,
+            b'(' | b'{' if !quoted => depth += 1,
+            b')' | b'}' if !quoted => depth -= 1,
+            _ if !quoted && depth == 0 => {
+                let before_ok = i == 0 || bytes.get(i - 1).is_some_and(|b| b.is_ascii_whitespace() || *b == b')');
+                let word = s.get(i..i + k).map(|w| w.eq_ignore_ascii_case(keyword));
+                let after_ok = bytes.get(i + k).is_none_or(|b| b.is_ascii_whitespace() || *b == b'(');
+                if before_ok && word == Some(true) && after_ok {
+                    parts.push(s.get(start..i).unwrap_or(""));
+                    start = i + k;
+                    i += k;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(s.get(start..).unwrap_or(""));
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DELEGATION: &str = "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {8d289c81-5878-46d4-8554-54e1e3d8b5cb})) AND ((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {8d289c81-5878-46d4-8554-54e1e3d8b5cb}))";
+
+    #[test]
+    fn delegation_condition_restricts_only_named_actions() {
+        let c = Condition::new(Some(DELEGATION), Some("2.0"));
+        let Some(c) = c else {
+            unreachable!("condition is not empty")
+        };
+        assert!(c.restricts("Microsoft.Authorization/roleAssignments/write"));
+        assert!(c.restricts("microsoft.authorization/roleassignments/DELETE"));
+        assert!(!c.restricts("Microsoft.Support/supportTickets/write"));
+        assert!(!c.restricts("Microsoft.SecurityInsights/incidents/read"));
+    }
+
+    #[test]
+    fn unknown_shape_restricts_everything() {
+        let c = Condition::new(Some("@Resource[x] StringEquals 'y'"), None);
+        assert!(c.is_some_and(|c| c.restricts("Microsoft.Support/supportTickets/write")));
+        assert!(Condition::new(Some("  "), None).is_none());
+        assert!(Condition::new(None, Some("2.0")).is_none());
+    }
+}

@@ -1,0 +1,75 @@
+//! Calendar dates (no clock: the caller says what "today" is).
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::error::OptionsError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub const fn new(year: i32, month: u8, day: u8) -> Self {
+        Self { year, month, day }
+    }
+
+    /// Parses `YYYY-MM-DD`, or the date part of an ISO timestamp.
+    pub fn parse(text: &str) -> Result<Self, OptionsError> {
+        let bad = || OptionsError::BadDate(text.to_string());
+        let t = text.trim();
+        let head = t.get(..10).ok_or_else(bad)?;
+        let mut it = head.split('-');
+        let year: i32 = it.next().and_then(|y| y.parse().ok()).ok_or_else(bad)?;
+        let month: u8 = it.next().and_then(|m| m.parse().ok()).ok_or_else(bad)?;
+        let day: u8 = it.next().and_then(|d| d.parse().ok()).ok_or_else(bad)?;
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || head.len() != 10 {
+            return Err(bad());
+        }
+        Ok(Self { year, month, day })
+    }
+
+    /// The civil date of a count of days since 1970-01-01 (H. Hinnant's algorithm).
+    pub fn from_days_since_epoch(days: i64) -> Self {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Self { year, month, day }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_dates_and_timestamps() {
+        assert_eq!(Date::parse("2026-09-30T23:59:59Z"), Ok(Date::new(2026, 9, 30)));
+        assert!(Date::parse("2026-13-01").is_err());
+        assert!(Date::parse("26-1-1").is_err());
+        assert_eq!(Date::from_days_since_epoch(0), Date::new(1970, 1, 1));
+        assert_eq!(Date::from_days_since_epoch(20_415), Date::new(2025, 11, 23));
+    }
+}

@@ -1,0 +1,89 @@
+//! Bytes to text: UTF-8 with or without BOM, and UTF-16 (Windows PowerShell's default
+//! for `>` redirection) with or without BOM.
+
+/// Decodes a file's bytes, or says why it cannot.
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return utf8(rest);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, true);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, false);
+    }
+    // UTF-16 without BOM: ASCII text leaves every other byte zero.
+    if bytes.len() >= 4 {
+        let sample = bytes.get(..bytes.len().min(512)).unwrap_or(bytes);
+        let zeros_odd = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        let zeros_even = sample.iter().step_by(2).filter(|b| **b == 0).count();
+        let half = sample.len() / 2;
+        if zeros_odd * 10 >= half * 9 && zeros_even == 0 {
+            return utf16(bytes, true);
+        }
+        if zeros_even * 10 >= half * 9 && zeros_odd == 0 {
+            return utf16(bytes, false);
+        }
+    }
+    utf8(bytes)
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, String> {
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let prefix = bytes.get(..at).unwrap_or_default();
+        let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = prefix.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        format!("the file is not valid UTF-8 or UTF-16 text (invalid byte at line {line}, column {column}); save it as UTF-8")
+    })
+}
+
+fn utf16(bytes: &[u8], little_endian: bool) -> Result<String, String> {
+    if bytes.len() % 2 != 0 {
+        return Err("the file looks like UTF-16 but has an odd number of bytes (truncated?)".into());
+    }
+    let units = bytes.chunks_exact(2).map(|c| match c {
+        [a, b] if little_endian => u16::from_le_bytes([*a, *b]),
+        [a, b] => u16::from_be_bytes([*a, *b]),
+        _ => 0,
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .map_err(|_| "the file looks like UTF-16 but holds an unpaired surrogate".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16le(s: &str, bom: bool) -> Vec<u8> {
+        let mut out = if bom { vec![0xFF, 0xFE] } else { vec![] };
+        for u in s.encode_utf16() {
+            out.extend(u.to_le_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn decodes_every_encoding_windows_produces() {
+        let text = "[{\"Scope\":\"/subscriptions/x\",\"DisplayName\":\"Zoë\"}]";
+        assert_eq!(decode(text.as_bytes()).as_deref(), Ok(text));
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend(text.as_bytes());
+        assert_eq!(decode(&bom).as_deref(), Ok(text));
+        assert_eq!(decode(&utf16le(text, true)).as_deref(), Ok(text));
+        assert_eq!(decode(&utf16le(text, false)).as_deref(), Ok(text));
+        let mut be = vec![0xFE, 0xFF];
+        for u in text.encode_utf16() {
+            be.extend(u.to_be_bytes());
+        }
+        assert_eq!(decode(&be).as_deref(), Ok(text));
+    }
+
+    #[test]
+    fn invalid_bytes_are_located() {
+        let err = decode(b"[\n  \"ok\",\n  \"\xff\"]").err().unwrap_or_default();
+        assert!(err.contains("line 3, column 4"), "{err}");
+        assert!(decode(&[0xFF, 0xFE, 0x41]).is_err());
+    }
+}

@@ -1,0 +1,800 @@
+//! Reading exports: every supported format is recognised by its shape, never by its
+//! file name. Shapes: `shared/data/export-formats/README.md`.
+
+mod decode;
+mod tabular;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::assignment::{
+    AssignmentState, DenyAssignment, DirectoryRoleAssignment, Origin, RoleAssignment, ALL_PRINCIPALS,
+};
+use crate::condition::Condition;
+use crate::date::Date;
+use crate::error::{InputError, Location};
+use crate::principal::PrincipalKind;
+use crate::role::{is_guid, PermissionBlock, RoleDefinition, RoleKind, RoleRef};
+use crate::scope::{ManagementGroupTree, Scope};
+use crate::tenant::Tenant;
+use tabular::Row;
+
+pub use decode::decode;
+
+/// Every export format the engine reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Format {
+    AzRoleAssignmentList,
+    PowerShellRoleAssignmentJson,
+    PowerShellRoleAssignmentCsv,
+    PowerShellRoleAssignmentText,
+    PortalRoleAssignmentCsv,
+    PortalRoleAssignmentJson,
+    RestRoleAssignments,
+    ResourceGraphAuthorization,
+    ResourceGraphContainers,
+    RoleDefinitionsCli,
+    RoleDefinitionsPowerShell,
+    RoleDefinitionsRest,
+    DenyAssignmentsRest,
+    DenyAssignmentsPowerShell,
+    PimEligibility,
+    PimAssignmentInstances,
+    GraphGroupMembers,
+    GraphDirectoryRoleAssignments,
+    GraphDirectoryRoles,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AzRoleAssignmentList => "az role assignment list (JSON)",
+            Self::PowerShellRoleAssignmentJson => "Get-AzRoleAssignment (JSON)",
+            Self::PowerShellRoleAssignmentCsv => "Get-AzRoleAssignment (CSV)",
+            Self::PowerShellRoleAssignmentText => "Get-AzRoleAssignment (console text)",
+            Self::PortalRoleAssignmentCsv => "Azure portal role assignments download (CSV)",
+            Self::PortalRoleAssignmentJson => "Azure portal role assignments download (JSON)",
+            Self::RestRoleAssignments => "REST roleAssignments list",
+            Self::ResourceGraphAuthorization => "Azure Resource Graph authorizationresources",
+            Self::ResourceGraphContainers => "Azure Resource Graph resourcecontainers",
+            Self::RoleDefinitionsCli => "az role definition list (JSON)",
+            Self::RoleDefinitionsPowerShell => "Get-AzRoleDefinition (JSON)",
+            Self::RoleDefinitionsRest => "REST roleDefinitions list",
+            Self::DenyAssignmentsRest => "REST denyAssignments list",
+            Self::DenyAssignmentsPowerShell => "Get-AzDenyAssignment (JSON)",
+            Self::PimEligibility => "PIM eligibility schedules / instances",
+            Self::PimAssignmentInstances => "PIM role assignment schedule instances",
+            Self::GraphGroupMembers => "Microsoft Graph groups with members",
+            Self::GraphDirectoryRoleAssignments => "Microsoft Graph directory role assignments",
+            Self::GraphDirectoryRoles => "Microsoft Graph directory roles with members",
+        }
+    }
+}
+
+/// What was read from one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputSummary {
+    pub path: String,
+    pub format: Format,
+    pub format_label: &'static str,
+    pub records: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// The result of reading all files of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub tenant: Tenant,
+    pub inputs: Vec<InputSummary>,
+    pub errors: Vec<InputError>,
+}
+
+/// Reads every file; a bad file becomes an error, the others still count.
+pub fn load<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Loaded {
+    let mut loaded = Loaded::default();
+    for (path, bytes) in files {
+        match read_file(path, bytes, &mut loaded.tenant) {
+            Ok(summary) => loaded.inputs.push(summary),
+            Err(e) => loaded.errors.push(e),
+        }
+    }
+    loaded.tenant.dedupe();
+    loaded
+}
+
+fn err(
+    path: &str,
+    format: Option<Format>,
+    location: Option<Location>,
+    message: impl Into<String>,
+    text: Option<&str>,
+) -> InputError {
+    let snippet = match (location, text) {
+        (Some(l), Some(t)) => t
+            .lines()
+            .nth(l.line.saturating_sub(1))
+            .map(|s| s.chars().take(160).collect()),
+        _ => None,
+    };
+    InputError {
+        path: path.to_string(),
+        format: format.map(|f| f.label().to_string()),
+        location,
+        message: message.into(),
+        snippet,
+    }
+}
+
+/// Guesses a format from raw text, for error messages about files that do not parse.
+fn guess(text: &str) -> Option<Format> {
+    let has = |s: &str| text.contains(s);
+    if has("RoleEligibilitySchedule") {
+        Some(Format::PimEligibility)
+    } else if has("denyAssignmentName") || has("DenyAssignmentName") {
+        Some(Format::DenyAssignmentsRest)
+    } else if has("managementGroupAncestorsChain") {
+        Some(Format::ResourceGraphContainers)
+    } else if has("microsoft.authorization/roleassignments") {
+        Some(Format::ResourceGraphAuthorization)
+    } else if has("\"properties\"") && has("principalId") {
+        Some(Format::RestRoleAssignments)
+    } else if has("principalId") {
+        Some(Format::AzRoleAssignmentList)
+    } else if has("RoleAssignmentName") {
+        Some(Format::PowerShellRoleAssignmentJson)
+    } else if has("RoleAssignmentId") || has("ObjectId") {
+        Some(Format::PortalRoleAssignmentJson)
+    } else if has("roleName") || has("NotActions") {
+        Some(Format::RoleDefinitionsCli)
+    } else if has("directoryScopeId") {
+        Some(Format::GraphDirectoryRoleAssignments)
+    } else if has("members") {
+        Some(Format::GraphGroupMembers)
+    } else {
+        None
+    }
+}
+
+fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSummary, InputError> {
+    let text = decode(bytes).map_err(|m| err(path, None, None, m, None))?;
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Err(err(path, None, None, "the file is empty", None));
+    }
+    let (format, rows) = if trimmed.starts_with('[') || trimmed.starts_with('{') {
+        json_rows(path, &text)?
+    } else if tabular::looks_like_console_list(&text) {
+        (Format::PowerShellRoleAssignmentText, tabular::console_rows(&text))
+    } else if text
+        .lines()
+        .next()
+        .is_some_and(|l| l.contains(',') || l.starts_with("#TYPE"))
+    {
+        let rows = tabular::csv_rows(&text)
+            .map_err(|(m, l)| err(path, Some(Format::PowerShellRoleAssignmentCsv), Some(l), m, Some(&text)))?;
+        let first = rows.first().map(|r| &r.object);
+        let format = if text.starts_with("#TYPE") || first.is_some_and(|o| field(o, &["RoleAssignmentName"]).is_some())
+        {
+            Format::PowerShellRoleAssignmentCsv
+        } else {
+            Format::PortalRoleAssignmentCsv
+        };
+        if first.is_some_and(|o| field(o, &["RoleAssignmentId", "Scope", "ObjectId"]).is_none()) {
+            return Err(err(path, None, Some(Location { line: 1, column: 1 }), "a CSV file without the columns of a role-assignment export (RoleAssignmentId, Scope, ObjectId, RoleDefinitionId)", Some(&text)));
+        }
+        (format, rows)
+    } else {
+        return Err(err(
+            path,
+            None,
+            Some(Location { line: 1, column: 1 }),
+            "not a supported export: expected JSON, CSV or PowerShell list output",
+            Some(&text),
+        ));
+    };
+    let mut summary = InputSummary {
+        path: path.to_string(),
+        format,
+        format_label: format.label(),
+        records: 0,
+        warnings: vec![],
+    };
+    let mut first_error = None;
+    for (i, row) in rows.iter().enumerate() {
+        let origin = Origin {
+            file: path.to_string(),
+            record: i + 1,
+        };
+        match read_record(format, &row.object, origin, tenant) {
+            Ok(n) => summary.records += n,
+            Err(message) => {
+                let w = format!(
+                    "record {} (line {}, column {}): {message}",
+                    i + 1,
+                    row.location.line,
+                    row.location.column
+                );
+                if first_error.is_none() {
+                    first_error = Some((message, row.location));
+                }
+                summary.warnings.push(w);
+            }
+        }
+    }
+    if summary.records == 0 {
+        let (message, location) =
+            first_error.unwrap_or_else(|| ("no records found".to_string(), Location { line: 1, column: 1 }));
+        return Err(err(path, Some(format), Some(location), message, Some(&text)));
+    }
+    Ok(summary)
+}
+
+/// Parses JSON and decides the format from the first record's shape.
+fn json_rows(path: &str, text: &str) -> Result<(Format, Vec<Row>), InputError> {
+    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+        err(
+            path,
+            guess(text),
+            Some(Location {
+                line: e.line(),
+                column: e.column(),
+            }),
+            format!("invalid JSON: {e}"),
+            Some(text),
+        )
+    })?;
+    let locations = tabular::record_locations(text);
+    let (envelope, items): (Option<&Map<String, Value>>, Vec<Value>) = match &value {
+        Value::Array(a) => (None, a.clone()),
+        Value::Object(o) => match field(o, &["value", "data"]) {
+            Some(Value::Array(a)) => (Some(o), a.clone()),
+            // A single record (ConvertTo-Json of one object yields an object).
+            _ => (None, vec![value.clone()]),
+        },
+        _ => {
+            return Err(err(
+                path,
+                None,
+                Some(Location { line: 1, column: 1 }),
+                "expected a JSON array or object",
+                Some(text),
+            ))
+        }
+    };
+    let first = items.iter().find_map(Value::as_object);
+    let Some(first) = first else {
+        let format = envelope.and_then(|e| odata_format(e));
+        return Err(err(
+            path,
+            format.or_else(|| guess(text)),
+            Some(Location { line: 1, column: 1 }),
+            "the export holds no records",
+            Some(text),
+        ));
+    };
+    let format = detect(envelope, first).ok_or_else(|| {
+        let keys: Vec<&String> = first.keys().take(8).collect();
+        err(
+            path,
+            guess(text),
+            locations.first().copied().or(Some(Location { line: 1, column: 1 })),
+            format!("records of an unknown shape (keys: {keys:?})"),
+            Some(text),
+        )
+    })?;
+    let rows = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| Row {
+            object: match v {
+                Value::Object(o) => o,
+                other => {
+                    let mut m = Map::new();
+                    m.insert("__not_an_object".into(), other);
+                    m
+                }
+            },
+            location: locations.get(i).copied().unwrap_or(Location { line: 1, column: 1 }),
+        })
+        .collect();
+    Ok((format, rows))
+}
+
+fn odata_format(envelope: &Map<String, Value>) -> Option<Format> {
+    let ctx = str_field(envelope, &["@odata.context"])?.to_ascii_lowercase();
+    if ctx.contains("rolemanagement/directory") {
+        Some(Format::GraphDirectoryRoleAssignments)
+    } else if ctx.contains("directoryroles") {
+        Some(Format::GraphDirectoryRoles)
+    } else if ctx.contains("groups") {
+        Some(Format::GraphGroupMembers)
+    } else {
+        None
+    }
+}
+
+fn detect(envelope: Option<&Map<String, Value>>, first: &Map<String, Value>) -> Option<Format> {
+    let props = field(first, &["properties"]).and_then(Value::as_object);
+    let get = |names: &[&str]| field(first, names).or_else(|| props.and_then(|p| field(p, names)));
+    let type_ = str_field(first, &["type"]).unwrap_or_default().to_ascii_lowercase();
+    let arg = envelope.is_some_and(|e| {
+        field(e, &["data"]).is_some() && field(e, &["count", "total_records", "skip_token"]).is_some()
+    }) || field(first, &["tenantId"]).is_some() && field(first, &["subscriptionId"]).is_some();
+    if arg {
+        return Some(if type_.starts_with("microsoft.authorization/") {
+            Format::ResourceGraphAuthorization
+        } else {
+            Format::ResourceGraphContainers
+        });
+    }
+    if type_.contains("roleeligibilityschedule") || get(&["roleEligibilityScheduleId"]).is_some() {
+        return Some(Format::PimEligibility);
+    }
+    if type_.contains("roleassignmentscheduleinstances")
+        || type_.contains("roleassignmentschedules")
+        || get(&["assignmentType"]).is_some()
+    {
+        return Some(Format::PimAssignmentInstances);
+    }
+    if get(&["denyAssignmentName"]).is_some() {
+        return Some(if props.is_some() {
+            Format::DenyAssignmentsRest
+        } else {
+            Format::DenyAssignmentsPowerShell
+        });
+    }
+    if get(&["directoryScopeId"]).is_some() {
+        return Some(Format::GraphDirectoryRoleAssignments);
+    }
+    if field(first, &["roleTemplateId"]).is_some() && field(first, &["members"]).is_some() {
+        return Some(Format::GraphDirectoryRoles);
+    }
+    if field(first, &["members", "transitiveMembers"]).is_some()
+        || envelope.and_then(odata_format) == Some(Format::GraphGroupMembers)
+    {
+        return Some(Format::GraphGroupMembers);
+    }
+    if get(&["permissions", "Actions"]).is_some()
+        && get(&["roleName", "Name", "IsCustom", "AssignableScopes"]).is_some()
+    {
+        return Some(if props.is_some() {
+            Format::RoleDefinitionsRest
+        } else if field(first, &["roleName"]).is_some() {
+            Format::RoleDefinitionsCli
+        } else {
+            Format::RoleDefinitionsPowerShell
+        });
+    }
+    if props.is_some() && get(&["principalId"]).is_some() {
+        return Some(Format::RestRoleAssignments);
+    }
+    if field(first, &["ObjectId", "RoleAssignmentId"]).is_some() && field(first, &["principalId"]).is_none() {
+        return Some(if field(first, &["RoleAssignmentName"]).is_some() {
+            Format::PowerShellRoleAssignmentJson
+        } else {
+            Format::PortalRoleAssignmentJson
+        });
+    }
+    if field(first, &["principalId", "principalName"]).is_some()
+        && field(first, &["scope", "roleDefinitionId", "roleDefinitionName"]).is_some()
+    {
+        return Some(Format::AzRoleAssignmentList);
+    }
+    None
+}
+
+/// Case-insensitive field lookup over several candidate names.
+fn field<'v>(obj: &'v Map<String, Value>, names: &[&str]) -> Option<&'v Value> {
+    for name in names {
+        if let Some(v) = obj.get(*name) {
+            if !v.is_null() {
+                return Some(v);
+            }
+        }
+        if let Some((_, v)) = obj.iter().find(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_null()) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// A non-empty string field.
+fn str_field<'v>(obj: &'v Map<String, Value>, names: &[&str]) -> Option<&'v str> {
+    names
+        .iter()
+        .filter_map(|n| field(obj, &[n]).and_then(Value::as_str))
+        .map(str::trim)
+        .find(|s| !s.is_empty())
+}
+
+fn bool_field(obj: &Map<String, Value>, names: &[&str]) -> Option<bool> {
+    match field(obj, names)? {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}
+
+fn str_list(obj: &Map<String, Value>, names: &[&str]) -> Vec<String> {
+    match field(obj, names) {
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        // PowerShell CSV flattens lists to "a b" or leaves the type name; accept one string.
+        Some(Value::String(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],
+        _ => vec![],
+    }
+}
+
+/// Merges an ARM `properties` object under the top-level fields, top level winning.
+fn flatten(obj: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = match field(obj, &["properties"]) {
+        Some(Value::Object(p)) => p.clone(),
+        _ => Map::new(),
+    };
+    for (k, v) in obj {
+        if k != "properties" && !v.is_null() {
+            // Keep `properties.scope`/`type` of the inner object where both exist.
+            if !(out.contains_key(k) && (k == "type" || k == "scope")) {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    out
+}
+
+fn read_record(format: Format, raw: &Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
+    if raw.contains_key("__not_an_object") {
+        return Err("expected an object".into());
+    }
+    let obj = flatten(raw);
+    match format {
+        Format::ResourceGraphAuthorization | Format::ResourceGraphContainers => {
+            let t = str_field(raw, &["type"]).unwrap_or_default().to_ascii_lowercase();
+            match t.as_str() {
+                "microsoft.authorization/roleassignments" => {
+                    role_assignment(&obj, AssignmentState::Active, origin, tenant)
+                }
+                "microsoft.authorization/roledefinitions" => role_definition(&obj, tenant),
+                "microsoft.resources/subscriptions" | "microsoft.management/managementgroups" => {
+                    container(raw, &obj, tenant)
+                }
+                "microsoft.resources/subscriptions/resourcegroups" => Ok(0),
+                "microsoft.authorization/denyassignments" => deny_assignment(&obj, origin, tenant),
+                other => Err(format!("Resource Graph row of type `{other}` is not used")),
+            }
+        }
+        Format::RoleDefinitionsCli | Format::RoleDefinitionsPowerShell | Format::RoleDefinitionsRest => {
+            role_definition(&obj, tenant)
+        }
+        Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell => deny_assignment(&obj, origin, tenant),
+        Format::PimEligibility => {
+            let state = AssignmentState::Eligible {
+                start: date_field(&obj, &["startDateTime"]),
+                end: date_field(&obj, &["endDateTime"]),
+            };
+            role_assignment(&obj, state, origin, tenant)
+        }
+        Format::PimAssignmentInstances => {
+            let activated = str_field(&obj, &["assignmentType"]).is_some_and(|t| t.eq_ignore_ascii_case("activated"));
+            let state = if activated {
+                AssignmentState::Activated {
+                    end: date_field(&obj, &["endDateTime"]),
+                }
+            } else {
+                AssignmentState::Active
+            };
+            role_assignment(&obj, state, origin, tenant)
+        }
+        Format::GraphGroupMembers => group_members(&obj, tenant),
+        Format::GraphDirectoryRoleAssignments => directory_role_assignment(&obj, origin, tenant),
+        Format::GraphDirectoryRoles => directory_role_members(&obj, origin, tenant),
+        _ => role_assignment(&obj, AssignmentState::Active, origin, tenant),
+    }
+}
+
+fn date_field(obj: &Map<String, Value>, names: &[&str]) -> Option<Date> {
+    str_field(obj, names).and_then(|s| Date::parse(s).ok())
+}
+
+const ASSIGNMENT_SUFFIX: &str = "/providers/microsoft.authorization/roleassignments/";
+
+fn role_assignment(
+    obj: &Map<String, Value>,
+    state: AssignmentState,
+    origin: Origin,
+    tenant: &mut Tenant,
+) -> Result<usize, String> {
+    let id = str_field(obj, &["RoleAssignmentId", "id", "roleEligibilityScheduleId"])
+        .unwrap_or_default()
+        .to_string();
+    if id.starts_with("NA(") || str_field(obj, &["roleDefinitionId"]).is_some_and(|r| r.starts_with("NA(")) {
+        return Err("classic administrator row (retired in 2024) skipped: it carries no role definition".into());
+    }
+    let scope_text = match str_field(obj, &["scope"]) {
+        Some(s) => s.to_string(),
+        None => {
+            // The scope is the assignment id without its own suffix.
+            let lower = id.to_ascii_lowercase();
+            let pos = lower
+                .find(ASSIGNMENT_SUFFIX)
+                .ok_or("no scope and no assignment id to take it from")?;
+            id.get(..pos)
+                .map(|s| if s.is_empty() { "/" } else { s })
+                .unwrap_or("/")
+                .to_string()
+        }
+    };
+    let scope = Scope::parse(&scope_text).map_err(|e| e.to_string())?;
+    let principal_id = str_field(obj, &["principalId", "ObjectId"])
+        .ok_or("no principal id (principalId / ObjectId)")?
+        .to_ascii_lowercase();
+    let expanded = field(obj, &["expandedProperties"]).and_then(Value::as_object);
+    let exp_principal = expanded
+        .and_then(|e| field(e, &["principal"]))
+        .and_then(Value::as_object);
+    let exp_role = expanded
+        .and_then(|e| field(e, &["roleDefinition"]))
+        .and_then(Value::as_object);
+    let kind_text = str_field(obj, &["principalType", "ObjectType"])
+        .or_else(|| exp_principal.and_then(|p| str_field(p, &["type"])));
+    let kind = kind_text.map(PrincipalKind::parse).unwrap_or(PrincipalKind::Unknown);
+    let role = RoleRef::new(
+        str_field(obj, &["roleDefinitionId"]),
+        str_field(obj, &["roleDefinitionName"]).or_else(|| exp_role.and_then(|r| str_field(r, &["displayName"]))),
+    );
+    if role.is_empty() {
+        return Err("no role definition id or name".into());
+    }
+    // Names: CLI `principalName` is a UPN for users, a display name for groups and an
+    // app id for service principals; PowerShell and the portal have DisplayName/SignInName.
+    let cli_name = str_field(obj, &["principalName"]);
+    let mut display = str_field(obj, &["DisplayName", "PrincipalDisplayName"])
+        .or_else(|| exp_principal.and_then(|p| str_field(p, &["displayName"])));
+    let mut sign_in = str_field(obj, &["SignInName"]).or_else(|| exp_principal.and_then(|p| str_field(p, &["email"])));
+    if let Some(n) = cli_name {
+        if n.contains('@') {
+            sign_in = sign_in.or(Some(n));
+        } else if !is_guid(n) {
+            display = display.or(Some(n));
+        }
+    }
+    tenant.directory.observe(&principal_id, kind, display, sign_in);
+    let condition = Condition::new(str_field(obj, &["condition"]), str_field(obj, &["conditionVersion"]));
+    tenant.assignments.push(RoleAssignment {
+        id,
+        scope,
+        principal_id,
+        principal_kind: kind,
+        role,
+        condition,
+        state,
+        origin,
+    });
+    Ok(1)
+}
+
+fn blocks_of(obj: &Map<String, Value>) -> Vec<PermissionBlock> {
+    match field(obj, &["permissions"]) {
+        Some(Value::Array(blocks)) => blocks
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|b| {
+                PermissionBlock::from_lists(
+                    &str_list(b, &["actions"]),
+                    &str_list(b, &["notActions"]),
+                    &str_list(b, &["dataActions"]),
+                    &str_list(b, &["notDataActions"]),
+                    Condition::new(str_field(b, &["condition"]), str_field(b, &["conditionVersion"])),
+                )
+            })
+            .collect(),
+        // PowerShell flattens all blocks into one (and keeps only the first condition).
+        _ => vec![PermissionBlock::from_lists(
+            &str_list(obj, &["Actions"]),
+            &str_list(obj, &["NotActions"]),
+            &str_list(obj, &["DataActions"]),
+            &str_list(obj, &["NotDataActions"]),
+            Condition::new(str_field(obj, &["Condition"]), str_field(obj, &["ConditionVersion"])),
+        )],
+    }
+}
+
+fn role_definition(obj: &Map<String, Value>, tenant: &mut Tenant) -> Result<usize, String> {
+    let name_field = str_field(obj, &["name"]);
+    let id = [name_field, str_field(obj, &["id"]).and_then(|i| i.rsplit('/').next())]
+        .into_iter()
+        .flatten()
+        .find(|g| is_guid(g))
+        .map(str::to_ascii_lowercase);
+    let name = str_field(obj, &["roleName"])
+        .or(name_field.filter(|n| !is_guid(n)))
+        .ok_or("role definition without a name (roleName / Name)")?
+        .to_string();
+    let builtin = str_field(obj, &["roleType", "type"]).is_some_and(|t| t.eq_ignore_ascii_case("BuiltInRole"))
+        || bool_field(obj, &["IsCustom"]) == Some(false);
+    // Bundled built-ins win: an export of a built-in adds nothing, unless it is newer
+    // than our bundle and so unknown to it.
+    if builtin
+        && id
+            .as_deref()
+            .is_some_and(|i| crate::role::RoleCatalog::builtin(i).is_some())
+    {
+        return Ok(1);
+    }
+    let blocks = blocks_of(obj);
+    if blocks.iter().all(|b| b.actions.is_empty() && b.data_actions.is_empty()) {
+        return Err(format!("role `{name}` grants nothing (no actions or dataActions)"));
+    }
+    tenant.roles.add_custom(RoleDefinition {
+        id: id.unwrap_or_else(|| format!("custom:{}", name.to_ascii_lowercase())),
+        name,
+        kind: if builtin { RoleKind::BuiltIn } else { RoleKind::Custom },
+        blocks,
+        assignable_scopes: str_list(obj, &["assignableScopes"]),
+    });
+    Ok(1)
+}
+
+fn principal_ids(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|p| match p {
+                Value::Object(o) => str_field(o, &["id", "ObjectId"]).map(str::to_ascii_lowercase),
+                Value::String(s) => Some(s.to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect(),
+        _ => vec![],
+    }
+}
+
+fn deny_assignment(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
+    let scope = Scope::parse(str_field(obj, &["scope"]).ok_or("deny assignment without a scope")?)
+        .map_err(|e| e.to_string())?;
+    let principals = principal_ids(field(obj, &["principals"]));
+    if principals.is_empty() {
+        return Err("deny assignment without principals".into());
+    }
+    // PowerShell's All Principals entry is also the all-zero id.
+    let principals = principals
+        .into_iter()
+        .map(|p| if p.is_empty() { ALL_PRINCIPALS.to_string() } else { p })
+        .collect();
+    tenant.denies.push(DenyAssignment {
+        id: str_field(obj, &["id"]).unwrap_or_default().to_string(),
+        name: str_field(obj, &["denyAssignmentName"])
+            .unwrap_or("(unnamed deny assignment)")
+            .to_string(),
+        scope,
+        blocks: blocks_of(obj),
+        principals,
+        exclude_principals: principal_ids(field(obj, &["excludePrincipals"])),
+        do_not_apply_to_child_scopes: bool_field(obj, &["doNotApplyToChildScopes"]).unwrap_or(false),
+        origin,
+    });
+    Ok(1)
+}
+
+fn container(raw: &Map<String, Value>, obj: &Map<String, Value>, tenant: &mut Tenant) -> Result<usize, String> {
+    let chain = field(obj, &["managementGroupAncestorsChain"]).or_else(|| {
+        field(obj, &["details"])
+            .and_then(Value::as_object)
+            .and_then(|d| field(d, &["managementGroupAncestorsChain"]))
+    });
+    let names: Vec<String> = match chain {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_object)
+            .filter_map(|m| str_field(m, &["name"]))
+            .map(str::to_string)
+            .collect(),
+        _ => return Err("no managementGroupAncestorsChain in the row".into()),
+    };
+    let mut tree = ManagementGroupTree::default();
+    let t = str_field(raw, &["type"]).unwrap_or_default().to_ascii_lowercase();
+    if t == "microsoft.resources/subscriptions" {
+        let sub = str_field(raw, &["subscriptionId"])
+            .or_else(|| str_field(raw, &["name"]))
+            .ok_or("subscription row without subscriptionId")?;
+        tree.add_subscription(sub, names);
+    } else {
+        let name = str_field(raw, &["name"]).ok_or("management group row without a name")?;
+        tree.add_group(name, names);
+    }
+    tenant.hierarchy.merge(tree);
+    Ok(1)
+}
+
+fn observe_graph_object(o: &Map<String, Value>, tenant: &mut Tenant) -> Option<String> {
+    let id = str_field(o, &["id"])?.to_ascii_lowercase();
+    let t = str_field(o, &["@odata.type"]).unwrap_or("");
+    let kind = if t.is_empty() {
+        PrincipalKind::Unknown
+    } else {
+        PrincipalKind::parse(t)
+    };
+    tenant.directory.observe(
+        &id,
+        kind,
+        str_field(o, &["displayName"]),
+        str_field(o, &["userPrincipalName"]),
+    );
+    Some(id)
+}
+
+fn group_members(obj: &Map<String, Value>, tenant: &mut Tenant) -> Result<usize, String> {
+    let group = str_field(obj, &["id"])
+        .ok_or("group without an id")?
+        .to_ascii_lowercase();
+    tenant
+        .directory
+        .observe(&group, PrincipalKind::Group, str_field(obj, &["displayName"]), None);
+    let members = field(obj, &["transitiveMembers"]).or_else(|| field(obj, &["members"]));
+    let Some(Value::Array(members)) = members else {
+        return Err("group without an expanded members or transitiveMembers list".into());
+    };
+    for m in members.iter().filter_map(Value::as_object) {
+        if let Some(id) = observe_graph_object(m, tenant) {
+            tenant.directory.add_member(&group, &id);
+        }
+    }
+    Ok(1)
+}
+
+fn directory_role_assignment(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
+    tenant.has_directory_roles = true;
+    let principal_id = str_field(obj, &["principalId"])
+        .ok_or("directory role assignment without principalId")?
+        .to_ascii_lowercase();
+    if let Some(p) = field(obj, &["principal"]).and_then(Value::as_object) {
+        observe_graph_object(p, tenant);
+    }
+    let role_def = field(obj, &["roleDefinition"]).and_then(Value::as_object);
+    let template = role_def
+        .and_then(|r| str_field(r, &["templateId"]))
+        .or_else(|| str_field(obj, &["roleDefinitionId"]))
+        .ok_or("directory role assignment without roleDefinitionId")?
+        .to_ascii_lowercase();
+    let eligible = str_field(obj, &["@odata.type"]).is_some_and(|t| t.to_ascii_lowercase().contains("eligib"))
+        || field(obj, &["memberType"]).is_some() && field(obj, &["startDateTime", "scheduleInfo"]).is_some();
+    tenant.directory_roles.push(DirectoryRoleAssignment {
+        principal_id,
+        role_template_id: template,
+        role_name: role_def
+            .and_then(|r| str_field(r, &["displayName"]))
+            .map(str::to_string),
+        directory_scope: str_field(obj, &["directoryScopeId"]).unwrap_or("/").to_string(),
+        eligible,
+        origin,
+    });
+    Ok(1)
+}
+
+fn directory_role_members(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
+    tenant.has_directory_roles = true;
+    let template = str_field(obj, &["roleTemplateId"])
+        .ok_or("directory role without roleTemplateId")?
+        .to_ascii_lowercase();
+    let Some(Value::Array(members)) = field(obj, &["members"]) else {
+        return Err("directory role without an expanded members list".into());
+    };
+    let mut n = 0;
+    for m in members.iter().filter_map(Value::as_object) {
+        if let Some(id) = observe_graph_object(m, tenant) {
+            tenant.directory_roles.push(DirectoryRoleAssignment {
+                principal_id: id,
+                role_template_id: template.clone(),
+                role_name: str_field(obj, &["displayName"]).map(str::to_string),
+                directory_scope: "/".into(),
+                eligible: false,
+                origin: origin.clone(),
+            });
+            n += 1;
+        }
+    }
+    Ok(n.max(1))
+}

@@ -1,0 +1,44 @@
+//! sentinel-readiness engine: Azure RBAC evaluation for moving Microsoft Sentinel from the
+//! Azure portal to the Microsoft Defender portal.
+//!
+//! Pure Rust, no I/O: callers hand in file names and bytes, and get a [`Report`] whose
+//! every verdict carries the assignments, roles, scopes and route that decided it.
+//!
+//! ```
+//! use sentinel_readiness_engine::{analyze, sample, ReportOptions};
+//! let files = sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes()));
+//! let opts = ReportOptions { workspaces: vec![], as_of: None, today: sample::SAMPLE_DATE, all_verdicts: false };
+//! let report = analyze(files, &opts).map_err(|e| e.to_string())?;
+//! assert_eq!(report.workspaces.len(), 1);
+//! # Ok::<(), String>(())
+//! ```
+
+pub mod action;
+pub mod assignment;
+pub mod condition;
+pub mod date;
+pub mod error;
+pub mod evaluate;
+pub mod input;
+pub mod principal;
+pub mod report;
+pub mod role;
+pub mod sample;
+pub mod scope;
+pub mod task;
+pub mod tenant;
+
+pub use date::Date;
+pub use error::{InputError, OptionsError};
+pub use evaluate::{Reason, Verdict, VerdictKind};
+pub use input::{load, Format, Loaded};
+pub use report::{build, Report, ReportOptions};
+
+/// Reads the files and builds the report in one call.
+pub fn analyze<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    opts: &ReportOptions,
+) -> Result<Report, OptionsError> {
+    let loaded = load(files);
+    build(&loaded, opts)
+}

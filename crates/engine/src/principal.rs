@@ -1,0 +1,206 @@
+//! Principals (users, groups, service principals) and group membership.
+//!
+//! Role assignments to a group apply to its members, transitively (azure-docs
+//! `articles/role-based-access-control/overview.md`, commit 02d00dc8). No role export
+//! lists members; they come from a Microsoft Graph groups export.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum PrincipalKind {
+    User,
+    Group,
+    ServicePrincipal,
+    ForeignGroup,
+    Device,
+    /// Deleted, or not readable by whoever made the export.
+    Unknown,
+}
+
+impl PrincipalKind {
+    pub fn parse(text: &str) -> Self {
+        let t = text.trim().trim_start_matches("#microsoft.graph.").to_ascii_lowercase();
+        match t.as_str() {
+            "user" => Self::User,
+            "group" => Self::Group,
+            "serviceprincipal" | "application" | "managedidentity" => Self::ServicePrincipal,
+            "foreigngroup" => Self::ForeignGroup,
+            "device" => Self::Device,
+            _ => Self::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "User",
+            Self::Group => "Group",
+            Self::ServicePrincipal => "ServicePrincipal",
+            Self::ForeignGroup => "ForeignGroup",
+            Self::Device => "Device",
+            Self::Unknown => "Unknown",
+        }
+    }
+
+    /// Azure CLI's `--assignee-principal-type` value.
+    pub fn cli_type(self) -> &'static str {
+        match self {
+            Self::Group => "Group",
+            Self::ServicePrincipal => "ServicePrincipal",
+            Self::ForeignGroup => "ForeignGroup",
+            _ => "User",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Principal {
+    /// Entra object id, lower case.
+    pub id: String,
+    pub display_name: Option<String>,
+    pub sign_in_name: Option<String>,
+    pub kind: PrincipalKind,
+}
+
+impl Principal {
+    pub fn label(&self) -> String {
+        self.display_name
+            .clone()
+            .or_else(|| self.sign_in_name.clone())
+            .unwrap_or_else(|| self.id.clone())
+    }
+}
+
+/// One group membership route: the groups from the principal outwards.
+pub type GroupPath = Vec<String>;
+
+/// Everything known about principals: names, kinds and group membership.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    principals: BTreeMap<String, Principal>,
+    /// group id → member ids (direct or transitive, as exported).
+    members: BTreeMap<String, BTreeSet<String>>,
+    /// member id → groups it is listed in (the reverse of `members`).
+    parents: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Directory {
+    /// Adds or enriches a principal; names already known are kept unless missing.
+    pub fn observe(&mut self, id: &str, kind: PrincipalKind, display_name: Option<&str>, sign_in_name: Option<&str>) {
+        let id = id.trim().to_ascii_lowercase();
+        if id.is_empty() {
+            return;
+        }
+        let clean = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let entry = self.principals.entry(id.clone()).or_insert_with(|| Principal {
+            id,
+            display_name: None,
+            sign_in_name: None,
+            kind,
+        });
+        if entry.kind == PrincipalKind::Unknown {
+            entry.kind = kind;
+        }
+        // An unreadable principal can be reported with a type but no name; a name from
+        // any other export wins.
+        if entry.display_name.is_none() {
+            entry.display_name = clean(display_name);
+        }
+        if entry.sign_in_name.is_none() {
+            entry.sign_in_name = clean(sign_in_name);
+        }
+    }
+
+    pub fn add_member(&mut self, group: &str, member: &str) {
+        let (group, member) = (group.to_ascii_lowercase(), member.to_ascii_lowercase());
+        self.parents.entry(member.clone()).or_default().insert(group.clone());
+        self.members.entry(group).or_default().insert(member);
+    }
+
+    pub fn has_memberships(&self) -> bool {
+        !self.members.is_empty()
+    }
+
+    /// Is the membership of this group known from a Graph export?
+    pub fn knows_members_of(&self, group: &str) -> bool {
+        self.members.contains_key(&group.to_ascii_lowercase())
+    }
+
+    pub fn members_of(&self, group: &str) -> impl Iterator<Item = &String> {
+        self.members.get(&group.to_ascii_lowercase()).into_iter().flatten()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Principal> {
+        self.principals.get(&id.to_ascii_lowercase())
+    }
+
+    pub fn principals(&self) -> impl Iterator<Item = &Principal> {
+        self.principals.values()
+    }
+
+    pub fn label(&self, id: &str) -> String {
+        self.get(id).map(Principal::label).unwrap_or_else(|| id.to_string())
+    }
+
+    /// Every group the principal belongs to, directly or through nesting, each with the
+    /// shortest path of groups that leads there (breadth-first, so cycles end).
+    pub fn groups_of(&self, principal: &str) -> Vec<GroupPath> {
+        let start = principal.to_ascii_lowercase();
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        let mut queue: VecDeque<(String, GroupPath)> = VecDeque::new();
+        queue.push_back((start.clone(), Vec::new()));
+        seen.insert(start);
+        while let Some((id, path)) = queue.pop_front() {
+            for parent in self.parents.get(id.as_str()).into_iter().flatten() {
+                if seen.insert(parent.to_string()) {
+                    let mut p = path.clone();
+                    p.push(parent.to_string());
+                    out.push(p.clone());
+                    queue.push_back((parent.to_string(), p));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_groups_resolve_with_paths_and_survive_cycles() {
+        let mut d = Directory::default();
+        d.add_member("tier2", "leads");
+        d.add_member("leads", "taylor");
+        d.add_member("platform", "tier2");
+        d.add_member("tier2", "platform"); // a cycle must not loop
+        let paths = d.groups_of("TAYLOR");
+        assert_eq!(
+            paths,
+            vec![
+                vec!["leads".to_string()],
+                vec!["leads".to_string(), "tier2".to_string()],
+                vec!["leads".to_string(), "tier2".to_string(), "platform".to_string()],
+            ]
+        );
+        assert!(d.groups_of("nobody").is_empty());
+    }
+
+    #[test]
+    fn names_from_any_export_fill_gaps() {
+        let mut d = Directory::default();
+        d.observe("ABC", PrincipalKind::Unknown, Some(""), None);
+        d.observe(
+            "abc",
+            PrincipalKind::User,
+            Some("Priya Shah"),
+            Some("priya@contoso.example"),
+        );
+        let p = d.get("abc");
+        assert_eq!(p.map(|p| p.kind), Some(PrincipalKind::User));
+        assert_eq!(p.map(Principal::label), Some("Priya Shah".to_string()));
+    }
+}

@@ -1,0 +1,449 @@
+//! The report: one serialisable value (the JSON contract) and its Markdown and CSV renderings.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::error::{InputError, OptionsError};
+use crate::evaluate::{EvalOptions, Evaluator, Reason, TaskOutcome, Verdict, VerdictKind};
+use crate::input::{InputSummary, Loaded};
+use crate::scope::Scope;
+use crate::task::TASKS;
+
+/// Bumped whenever a field changes meaning or shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// Workspace resource ids or names; empty = every workspace found in the inputs.
+    pub workspaces: Vec<String>,
+    pub as_of: Option<Date>,
+    pub today: Date,
+    /// Also list `not-allowed` verdicts (with what is missing) per principal.
+    pub all_verdicts: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub rules: RulesInfo,
+    pub inputs: Vec<InputSummary>,
+    pub errors: Vec<InputError>,
+    pub workspaces: Vec<WorkspaceInfo>,
+    pub principals: Vec<PrincipalReport>,
+    pub tasks: Vec<TaskOutcome>,
+    pub caveats: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesInfo {
+    /// `latest`, or the date whose rules were applied.
+    pub as_of: String,
+    /// The day PIM windows were checked against.
+    pub evaluated_on: Date,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tasks_not_in_force: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkspaceInfo {
+    pub id: Scope,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_group: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PrincipalReport {
+    pub id: String,
+    pub display_name: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_in_name: Option<String>,
+    /// Groups the principal belongs to (display names), when membership is known.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+    pub tasks: Vec<Verdict>,
+}
+
+impl Report {
+    /// Any task on any workspace without a qualified principal?
+    pub fn not_ready(&self) -> bool {
+        self.tasks.iter().any(|t| t.qualified.is_empty())
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+}
+
+fn resolve_workspaces(loaded: &Loaded, wanted: &[String]) -> Result<Vec<Scope>, OptionsError> {
+    let mut known: BTreeSet<Scope> = loaded.tenant.workspaces_in_scopes();
+    known.extend(loaded.tenant.declared_workspaces.iter().cloned());
+    if wanted.is_empty() {
+        return Ok(known.into_iter().collect());
+    }
+    let mut out = Vec::new();
+    for w in wanted {
+        let ws = match Scope::parse(w).ok().and_then(|s| s.workspace_scope()) {
+            Some(ws) => ws,
+            None => {
+                let matches: Vec<&Scope> = known
+                    .iter()
+                    .filter(|k| k.name().eq_ignore_ascii_case(w.trim()))
+                    .collect();
+                match matches.as_slice() {
+                    [one] => (*one).clone(),
+                    [] => return Err(OptionsError::UnknownWorkspace { given: w.clone() }),
+                    many => {
+                        return Err(OptionsError::AmbiguousWorkspace {
+                            given: w.clone(),
+                            candidates: many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+                        })
+                    }
+                }
+            }
+        };
+        if !out.contains(&ws) {
+            out.push(ws);
+        }
+    }
+    Ok(out)
+}
+
+/// Builds the report from loaded inputs.
+pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsError> {
+    let workspaces = resolve_workspaces(loaded, &opts.workspaces)?;
+    let evaluator = Evaluator::new(
+        &loaded.tenant,
+        EvalOptions {
+            as_of: opts.as_of,
+            today: opts.today,
+        },
+    );
+    let eval = evaluator.run(&workspaces);
+    let mut caveats = eval.caveats.clone();
+    if workspaces.is_empty() {
+        caveats.push("No workspace found in the inputs: pass --workspace with the workspace resource id, or add an export whose scopes include the workspace.".into());
+    }
+    let expired: Vec<String> = loaded
+        .tenant
+        .assignments
+        .iter()
+        .filter(|a| !a.in_window(opts.today))
+        .map(|a| {
+            format!(
+                "{} ({})",
+                loaded.tenant.directory.label(&a.principal_id),
+                a.role.name.clone().or(a.role.id.clone()).unwrap_or_default()
+            )
+        })
+        .collect();
+    if !expired.is_empty() {
+        caveats.push(format!(
+            "{} PIM schedule(s) are outside their window on {} and were not counted: {}.",
+            expired.len(),
+            opts.today,
+            expired.join("; ")
+        ));
+    }
+    let dir = &loaded.tenant.directory;
+    let mut by_principal: BTreeMap<&str, Vec<Verdict>> = BTreeMap::new();
+    for v in &eval.verdicts {
+        if opts.all_verdicts || v.verdict != VerdictKind::NotAllowed {
+            by_principal.entry(v.principal.as_str()).or_default().push(v.clone());
+        }
+    }
+    let mut principals: Vec<PrincipalReport> = evaluator
+        .principals()
+        .into_iter()
+        .map(|id| {
+            let p = dir.get(&id);
+            let groups = dir
+                .groups_of(&id)
+                .iter()
+                .filter_map(|path| path.last())
+                .map(|g| dir.label(g))
+                .collect();
+            PrincipalReport {
+                display_name: p.map(|p| p.label()).unwrap_or_else(|| id.clone()),
+                kind: p.map(|p| p.kind.as_str()).unwrap_or("Unknown"),
+                sign_in_name: p.and_then(|p| p.sign_in_name.clone()),
+                groups,
+                tasks: by_principal.remove(id.as_str()).unwrap_or_default(),
+                id,
+            }
+        })
+        .collect();
+    principals.sort_by(|a, b| {
+        a.display_name
+            .to_lowercase()
+            .cmp(&b.display_name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        rules: RulesInfo {
+            as_of: opts.as_of.map(|d| d.to_string()).unwrap_or_else(|| "latest".into()),
+            evaluated_on: opts.today,
+            tasks_not_in_force: eval.tasks_not_in_force.clone(),
+        },
+        inputs: loaded.inputs.clone(),
+        errors: loaded.errors.clone(),
+        workspaces: workspaces
+            .iter()
+            .map(|w| WorkspaceInfo {
+                id: w.clone(),
+                name: w.name().to_string(),
+                subscription_id: w.subscription_id().map(str::to_string),
+                resource_group: w.resource_group_name().map(str::to_string),
+            })
+            .collect(),
+        principals,
+        tasks: eval.outcomes,
+        caveats,
+    })
+}
+
+/// Escapes text for a Markdown table cell or paragraph.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn verdict_cell(v: Option<&Verdict>) -> String {
+    match v {
+        None => "not allowed".into(),
+        Some(v) => match (&v.route, v.verdict) {
+            (Some(r), VerdictKind::Allowed | VerdictKind::Equivalent) => {
+                format!("**{}** ({})", v.verdict.as_str(), md(r))
+            }
+            _ => v.verdict.as_str().replace('-', " "),
+        },
+    }
+}
+
+fn reason_line(r: &Reason) -> String {
+    md(&r.text)
+}
+
+impl Report {
+    /// A wiki-ready Markdown page.
+    pub fn to_markdown(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "# Microsoft Sentinel → Defender portal: who can do each step\n");
+        let _ = writeln!(
+            s,
+            "Rules: **{}** · PIM windows checked on {} · report schema {}\n",
+            if self.rules.as_of == "latest" {
+                "latest documented".to_string()
+            } else {
+                format!("as documented on {}", self.rules.as_of)
+            },
+            self.rules.evaluated_on,
+            self.schema_version
+        );
+        let _ = writeln!(s, "## Inputs\n\n| File | Detected format | Records |\n|---|---|---|");
+        for i in &self.inputs {
+            let _ = writeln!(s, "| {} | {} | {} |", md(&i.path), i.format_label, i.records);
+        }
+        for e in &self.errors {
+            let _ = writeln!(s, "| {} | **error**: {} | 0 |", md(&e.path), md(&e.to_string()));
+        }
+        let warnings: Vec<String> = self
+            .inputs
+            .iter()
+            .flat_map(|i| i.warnings.iter().map(move |w| format!("{}: {}", i.path, w)))
+            .collect();
+        if !warnings.is_empty() {
+            let _ = writeln!(s, "\nSkipped records:\n");
+            for w in warnings {
+                let _ = writeln!(s, "- {}", md(&w));
+            }
+        }
+        if !self.caveats.is_empty() {
+            let _ = writeln!(s, "\n## Caveats\n");
+            for c in &self.caveats {
+                let _ = writeln!(s, "- {}", md(c));
+            }
+        }
+        if !self.rules.tasks_not_in_force.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nNot yet documented on {}: {}.",
+                self.rules.as_of,
+                self.rules.tasks_not_in_force.join(", ")
+            );
+        }
+        let task_ids: Vec<&str> = TASKS
+            .iter()
+            .map(|t| t.id)
+            .filter(|t| !self.rules.tasks_not_in_force.contains(t))
+            .collect();
+        for ws in &self.workspaces {
+            let _ = writeln!(
+                s,
+                "\n## Workspace `{}`\n\nResource group `{}`, subscription `{}`.\n",
+                ws.name,
+                ws.resource_group.as_deref().unwrap_or("?"),
+                ws.subscription_id.as_deref().unwrap_or("?")
+            );
+            let _ = writeln!(s, "### Readiness by task\n\n| Task | Who can do it now | Could, after action | Denied |\n|---|---|---|---|");
+            for t in self.tasks.iter().filter(|t| t.workspace == ws.id) {
+                let names = |list: &[crate::evaluate::PrincipalVerdict]| {
+                    if list.is_empty() {
+                        "—".to_string()
+                    } else {
+                        list.iter()
+                            .map(|p| format!("{} ({})", md(&p.display_name), p.verdict.as_str()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                };
+                let now = if t.qualified.is_empty() {
+                    "**nobody**".to_string()
+                } else {
+                    names(&t.qualified)
+                };
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} |",
+                    t.task,
+                    now,
+                    names(&t.potential),
+                    names(&t.denied)
+                );
+            }
+            let _ = writeln!(s, "\n### Access matrix\n");
+            let _ = write!(s, "| Principal | Type |");
+            for t in &task_ids {
+                let _ = write!(s, " {t} |");
+            }
+            let _ = write!(s, "\n|---|---|");
+            for _ in &task_ids {
+                let _ = write!(s, "---|");
+            }
+            s.push('\n');
+            for p in &self.principals {
+                let _ = write!(s, "| {} | {} |", md(&p.display_name), p.kind);
+                for t in &task_ids {
+                    let v = p.tasks.iter().find(|v| v.task == *t && v.workspace == ws.id);
+                    let _ = write!(s, " {} |", verdict_cell(v));
+                }
+                s.push('\n');
+            }
+            let _ = writeln!(s, "\n### Tasks, rules and remediation\n");
+            for t in self.tasks.iter().filter(|t| t.workspace == ws.id) {
+                let _ = writeln!(s, "#### {} — {}\n", t.task, md(t.title));
+                let _ = writeln!(
+                    s,
+                    "{} (rules since {}; sources: {})\n",
+                    md(t.rule_note),
+                    t.rules_since,
+                    md(&t.sources.join("; "))
+                );
+                if !t.remediation.is_empty() {
+                    let _ = writeln!(s, "Nobody qualifies today. Least-privilege fix:\n");
+                    for r in &t.remediation {
+                        let _ = writeln!(s, "- {}\n\n  ```bash\n  {}\n  ```", md(&r.text), r.command);
+                    }
+                    s.push('\n');
+                }
+            }
+            let _ = writeln!(s, "### Why\n");
+            for p in &self.principals {
+                let verdicts: Vec<&Verdict> = p.tasks.iter().filter(|v| v.workspace == ws.id).collect();
+                if verdicts.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(
+                    s,
+                    "**{}** ({}{})\n",
+                    md(&p.display_name),
+                    p.kind,
+                    p.sign_in_name
+                        .as_ref()
+                        .map(|n| format!(", {}", md(n)))
+                        .unwrap_or_default()
+                );
+                for v in verdicts {
+                    let _ = writeln!(
+                        s,
+                        "- `{}`: **{}**{}",
+                        v.task,
+                        v.verdict.as_str(),
+                        v.route.as_ref().map(|r| format!(" via {}", md(r))).unwrap_or_default()
+                    );
+                    for r in &v.reasons {
+                        let _ = writeln!(s, "  - {}", reason_line(r));
+                    }
+                    for m in &v.missing {
+                        let _ = writeln!(s, "  - missing: {}", md(m));
+                    }
+                    for r in &v.nearest {
+                        let _ = writeln!(s, "  - holds: {}", reason_line(r));
+                    }
+                    for n in &v.notes {
+                        let _ = writeln!(s, "  - note: {}", md(n));
+                    }
+                }
+                s.push('\n');
+            }
+        }
+        s
+    }
+
+    /// One row per verdict (CSV, RFC 4180 quoting).
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record([
+            "workspace",
+            "task",
+            "principal_id",
+            "principal",
+            "type",
+            "verdict",
+            "route",
+            "reasons",
+            "missing",
+        ]);
+        for p in &self.principals {
+            for v in &p.tasks {
+                let reasons: Vec<String> = v
+                    .reasons
+                    .iter()
+                    .chain(v.nearest.iter())
+                    .map(|r| r.text.clone())
+                    .collect();
+                let _ = w.write_record([
+                    v.workspace.as_str(),
+                    v.task,
+                    &p.id,
+                    &p.display_name,
+                    p.kind,
+                    v.verdict.as_str(),
+                    v.route.as_deref().unwrap_or(""),
+                    &reasons.join(" | "),
+                    &v.missing.join(" | "),
+                ]);
+            }
+        }
+        let bytes = w.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+}

@@ -1,0 +1,336 @@
+//! Azure scopes: root, management groups, subscriptions, resource groups, resources and
+//! extension resources, compared case-insensitively and segment by segment.
+//!
+//! Source: azure-docs `articles/role-based-access-control/scope-overview.md`
+//! (commit 0c82e52f, see `azure-rbac-semantics.md` §2).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::error::ScopeError;
+
+/// A normalised scope: the text as exported (for display) and a lower-case key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Scope {
+    key: String,
+    text: String,
+}
+
+/// What a scope points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScopeKind {
+    Root,
+    /// `/providers/Microsoft.Management/managementGroups/{name}`
+    ManagementGroup(String),
+    /// Other tenant-level provider scopes such as `/providers/Microsoft.Capacity`.
+    TenantProvider,
+    Subscription,
+    ResourceGroup,
+    Resource,
+}
+
+const WORKSPACE_TYPE: &str = "/providers/microsoft.operationalinsights/workspaces/";
+
+impl Scope {
+    /// Parses a scope or resource id. Trailing slashes are dropped; the root is `/`.
+    pub fn parse(raw: &str) -> Result<Self, ScopeError> {
+        let trimmed = raw.trim();
+        if !trimmed.starts_with('/') {
+            return Err(ScopeError::NotAPath(raw.to_string()));
+        }
+        if trimmed.contains("//") {
+            return Err(ScopeError::EmptySegment(raw.to_string()));
+        }
+        let text = if trimmed == "/" {
+            "/".to_string()
+        } else {
+            trimmed.trim_end_matches('/').to_string()
+        };
+        let text = if text.is_empty() { "/".to_string() } else { text };
+        Ok(Self {
+            key: text.to_ascii_lowercase(),
+            text,
+        })
+    }
+
+    /// The tenant root scope `/`.
+    pub fn root() -> Self {
+        Self {
+            key: "/".into(),
+            text: "/".into(),
+        }
+    }
+
+    /// The scope as it appeared in the export.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Lower-case comparison key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    fn segments(&self) -> impl Iterator<Item = &str> {
+        self.key.split('/').filter(|s| !s.is_empty())
+    }
+
+    fn text_segments(&self) -> impl Iterator<Item = &str> {
+        self.text.split('/').filter(|s| !s.is_empty())
+    }
+
+    pub fn kind(&self) -> ScopeKind {
+        let segs: Vec<&str> = self.segments().collect();
+        match segs.as_slice() {
+            [] => ScopeKind::Root,
+            ["providers", "microsoft.management", "managementgroups", _name] => {
+                let name = self.text_segments().nth(3).unwrap_or_default();
+                ScopeKind::ManagementGroup(name.to_string())
+            }
+            ["providers", ..] => ScopeKind::TenantProvider,
+            ["subscriptions", _] => ScopeKind::Subscription,
+            ["subscriptions", _, "resourcegroups", _] => ScopeKind::ResourceGroup,
+            ["subscriptions", _, "resourcegroups", _, ..] => ScopeKind::Resource,
+            ["subscriptions", _, ..] => ScopeKind::Resource,
+            _ => ScopeKind::TenantProvider,
+        }
+    }
+
+    /// The subscription id (lower case) of a subscription scope or anything under it.
+    pub fn subscription_id(&self) -> Option<&str> {
+        let mut it = self.segments();
+        match (it.next(), it.next()) {
+            (Some("subscriptions"), Some(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// `/subscriptions/{id}` of this scope, if it lies in a subscription.
+    pub fn subscription_scope(&self) -> Option<Scope> {
+        let id = self.text_segments().nth(1)?;
+        self.subscription_id()?;
+        Scope::parse(&format!("/subscriptions/{id}")).ok()
+    }
+
+    /// `/subscriptions/{id}/resourceGroups/{rg}` of this scope, if it lies in a resource group.
+    pub fn resource_group_scope(&self) -> Option<Scope> {
+        let segs: Vec<&str> = self.text_segments().take(4).collect();
+        match segs.as_slice() {
+            [s, sub, r, rg] if s.eq_ignore_ascii_case("subscriptions") && r.eq_ignore_ascii_case("resourcegroups") => {
+                Scope::parse(&format!("/subscriptions/{sub}/resourceGroups/{rg}")).ok()
+            }
+            _ => None,
+        }
+    }
+
+    pub fn resource_group_name(&self) -> Option<&str> {
+        let segs: Vec<&str> = self.text_segments().take(4).collect();
+        match segs.as_slice() {
+            [s, _, r, rg] if s.eq_ignore_ascii_case("subscriptions") && r.eq_ignore_ascii_case("resourcegroups") => {
+                Some(rg)
+            }
+            _ => None,
+        }
+    }
+
+    /// The Log Analytics workspace this scope is, or lies under (e.g. a Sentinel
+    /// extension resource such as an incident or the onboarding state).
+    pub fn workspace_scope(&self) -> Option<Scope> {
+        let pos = self.key.find(WORKSPACE_TYPE)?;
+        let name_start = pos + WORKSPACE_TYPE.len();
+        let rest = self.key.get(name_start..)?;
+        let name_len = rest.find('/').unwrap_or(rest.len());
+        if name_len == 0 {
+            return None;
+        }
+        let end = name_start + name_len;
+        let text = self.text.get(..end)?;
+        let candidate = Scope::parse(text).ok()?;
+        // Only a workspace that sits in a resource group of a subscription is real.
+        (candidate.kind() == ScopeKind::Resource && candidate.resource_group_scope().is_some()).then_some(candidate)
+    }
+
+    /// Last path segment: a workspace, group or subscription name.
+    pub fn name(&self) -> &str {
+        self.text_segments().last().unwrap_or("/")
+    }
+
+    /// True when an assignment at `self` applies at `other` by path alone: `self` is
+    /// `other` or one of its path ancestors (segment-wise: `/a/b` covers `/a/b/c`, not `/a/bc`).
+    /// Management-group reach into subscriptions is not visible in paths; see
+    /// [`ManagementGroupTree::reach`].
+    pub fn is_ancestor_or_self(&self, other: &Scope) -> bool {
+        if self.key == "/" || self.key == other.key {
+            return true;
+        }
+        other.key.starts_with(&self.key) && other.key.as_bytes().get(self.key.len()) == Some(&b'/')
+    }
+
+    /// How deep the scope sits: root 0, management group 1, subscription 2,
+    /// resource group 3, resource 4 (ordering used for "at subscription scope or above").
+    pub fn level(&self) -> ScopeLevel {
+        match self.kind() {
+            ScopeKind::Root | ScopeKind::TenantProvider => ScopeLevel::Root,
+            ScopeKind::ManagementGroup(_) => ScopeLevel::ManagementGroup,
+            ScopeKind::Subscription => ScopeLevel::Subscription,
+            ScopeKind::ResourceGroup => ScopeLevel::ResourceGroup,
+            ScopeKind::Resource => ScopeLevel::Resource,
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for Scope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+/// Scope depth, ordered from the top of the hierarchy down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScopeLevel {
+    Root,
+    ManagementGroup,
+    Subscription,
+    ResourceGroup,
+    Resource,
+}
+
+/// Whether an assignment reaches a target scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    Yes,
+    No,
+    /// A management-group assignment whose subscriptions are not known from the exports.
+    Unknown {
+        management_group: String,
+    },
+}
+
+/// Management-group ancestry of subscriptions and of management groups, from an Azure
+/// Resource Graph `resourcecontainers` export (`managementGroupAncestorsChain`).
+#[derive(Debug, Clone, Default)]
+pub struct ManagementGroupTree {
+    /// subscription id (lower case) → ancestor management-group names (lower case).
+    subscriptions: BTreeMap<String, Vec<String>>,
+    /// management-group name (lower case) → its ancestor names (lower case).
+    groups: BTreeMap<String, Vec<String>>,
+}
+
+impl ManagementGroupTree {
+    pub fn add_subscription(&mut self, subscription_id: &str, ancestors: Vec<String>) {
+        self.subscriptions.insert(
+            subscription_id.to_ascii_lowercase(),
+            ancestors.iter().map(|a| a.to_ascii_lowercase()).collect(),
+        );
+    }
+
+    pub fn add_group(&mut self, name: &str, ancestors: Vec<String>) {
+        self.groups.insert(
+            name.to_ascii_lowercase(),
+            ancestors.iter().map(|a| a.to_ascii_lowercase()).collect(),
+        );
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.subscriptions.is_empty() && self.groups.is_empty()
+    }
+
+    pub fn merge(&mut self, other: ManagementGroupTree) {
+        self.subscriptions.extend(other.subscriptions);
+        self.groups.extend(other.groups);
+    }
+
+    /// Does an assignment at `assigned` apply at `target`?
+    pub fn reach(&self, assigned: &Scope, target: &Scope) -> Reach {
+        if assigned.is_ancestor_or_self(target) {
+            return Reach::Yes;
+        }
+        let ScopeKind::ManagementGroup(mg) = assigned.kind() else {
+            return Reach::No;
+        };
+        let mg_key = mg.to_ascii_lowercase();
+        let chain = match target.kind() {
+            ScopeKind::ManagementGroup(t) => self.groups.get(&t.to_ascii_lowercase()),
+            _ => match target.subscription_id() {
+                Some(sub) => self.subscriptions.get(sub),
+                None => return Reach::No,
+            },
+        };
+        match chain {
+            Some(chain) if chain.contains(&mg_key) => Reach::Yes,
+            Some(_) => Reach::No,
+            None => Reach::Unknown { management_group: mg },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Scope {
+        Scope::parse(x).unwrap_or_else(|_| Scope::root())
+    }
+
+    const WS: &str = "/subscriptions/9b2e/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law";
+
+    #[test]
+    fn ancestry_is_segment_wise_and_case_insensitive() {
+        assert!(s("/subscriptions/9B2E/resourcegroups/RG-SOC").is_ancestor_or_self(&s(WS)));
+        assert!(!s("/subscriptions/9b2e/resourceGroups/rg-so").is_ancestor_or_self(&s(WS)));
+        assert!(s("/").is_ancestor_or_self(&s(WS)));
+        assert!(!s(WS).is_ancestor_or_self(&s("/subscriptions/9b2e")));
+    }
+
+    #[test]
+    fn kinds_and_parts() {
+        assert_eq!(s("/").kind(), ScopeKind::Root);
+        assert_eq!(
+            s("/providers/Microsoft.Management/managementGroups/Contoso").kind(),
+            ScopeKind::ManagementGroup("Contoso".into())
+        );
+        assert_eq!(s("/subscriptions/x").kind(), ScopeKind::Subscription);
+        assert_eq!(s("/subscriptions/x/resourceGroups/y").kind(), ScopeKind::ResourceGroup);
+        assert_eq!(s(WS).kind(), ScopeKind::Resource);
+        assert_eq!(s(WS).name(), "law");
+        assert_eq!(s(WS).subscription_id(), Some("9b2e"));
+        assert_eq!(s(WS).resource_group_name(), Some("rg-soc"));
+        let incident = format!("{WS}/providers/Microsoft.SecurityInsights/incidents/123");
+        assert_eq!(s(&incident).workspace_scope(), Some(s(WS)));
+        assert_eq!(s("/subscriptions/x").workspace_scope(), None);
+    }
+
+    #[test]
+    fn rejects_non_paths() {
+        assert!(Scope::parse("subscriptions/x").is_err());
+        assert!(Scope::parse("/subscriptions//x").is_err());
+        assert_eq!(s("/subscriptions/x/").as_str(), "/subscriptions/x");
+    }
+
+    #[test]
+    fn management_group_reach_needs_the_hierarchy() {
+        let mg = s("/providers/Microsoft.Management/managementGroups/Platform");
+        let empty = ManagementGroupTree::default();
+        assert_eq!(
+            empty.reach(&mg, &s(WS)),
+            Reach::Unknown {
+                management_group: "Platform".into()
+            }
+        );
+        let mut tree = ManagementGroupTree::default();
+        tree.add_subscription("9B2E", vec!["platform".into(), "tenant-root".into()]);
+        assert_eq!(tree.reach(&mg, &s(WS)), Reach::Yes);
+        let other = s("/providers/Microsoft.Management/managementGroups/Sandbox");
+        assert_eq!(tree.reach(&other, &s(WS)), Reach::No);
+        assert_eq!(tree.reach(&s("/subscriptions/other"), &s(WS)), Reach::No);
+    }
+}

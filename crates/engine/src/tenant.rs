@@ -1,0 +1,58 @@
+//! Everything read from a run's exports, merged: the engine's view of one tenant.
+
+use std::collections::BTreeSet;
+
+use crate::assignment::{DenyAssignment, DirectoryRoleAssignment, RoleAssignment};
+use crate::principal::Directory;
+use crate::role::RoleCatalog;
+use crate::scope::{ManagementGroupTree, Scope};
+
+#[derive(Debug, Clone, Default)]
+pub struct Tenant {
+    pub directory: Directory,
+    pub roles: RoleCatalog,
+    pub assignments: Vec<RoleAssignment>,
+    pub denies: Vec<DenyAssignment>,
+    pub directory_roles: Vec<DirectoryRoleAssignment>,
+    /// True once any directory-role export was read (even an empty one): then a missing
+    /// Entra role is a fact, not a gap in the evidence.
+    pub has_directory_roles: bool,
+    pub hierarchy: ManagementGroupTree,
+    /// Workspaces named by configuration exports.
+    pub declared_workspaces: BTreeSet<Scope>,
+}
+
+impl Tenant {
+    /// Workspaces seen in any scope: assignments, eligibilities, deny assignments.
+    pub fn workspaces_in_scopes(&self) -> BTreeSet<Scope> {
+        self.assignments
+            .iter()
+            .map(|a| &a.scope)
+            .chain(self.denies.iter().map(|d| &d.scope))
+            .filter_map(Scope::workspace_scope)
+            .collect()
+    }
+
+    /// The same assignment can arrive from several files (an activated PIM assignment is
+    /// also an ordinary assignment); drop exact repeats so counts and reasons stay clean.
+    pub fn dedupe(&mut self) {
+        let mut seen = BTreeSet::new();
+        self.assignments.retain(|a| {
+            let key = (
+                a.principal_id.clone(),
+                a.role
+                    .id
+                    .clone()
+                    .or_else(|| a.role.name.clone().map(|n| n.to_ascii_lowercase())),
+                a.scope.key().to_string(),
+                a.condition.as_ref().map(|c| c.text.clone()),
+                match a.state {
+                    crate::assignment::AssignmentState::Active => 0u8,
+                    crate::assignment::AssignmentState::Eligible { .. } => 1,
+                    crate::assignment::AssignmentState::Activated { .. } => 2,
+                },
+            );
+            seen.insert(key)
+        });
+    }
+}
