@@ -266,7 +266,7 @@ fn json_rows(path: &str, text: &str) -> Result<(Format, Vec<Row>), InputError> {
     };
     let first = items.iter().find_map(Value::as_object);
     let Some(first) = first else {
-        let format = envelope.and_then(|e| odata_format(e));
+        let format = envelope.and_then(odata_format);
         return Err(err(
             path,
             format.or_else(|| guess(text)),

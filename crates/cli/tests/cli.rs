@@ -1,0 +1,210 @@
+//! The CLI contract: formats, exit codes, stdin, workspace selection, error messages.
+
+// Test helpers may unwrap and index: a failure should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sentinel-readiness"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../engine/tests/fixtures/formats")
+        .join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+#[test]
+fn sample_markdown_report() {
+    let out = run(&["report", "--sample", "--format", "md", "--today", "2026-11-23"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(md.contains("### Access matrix"));
+    assert!(md.contains("| Priya Shah | User | denied |"), "{md}");
+}
+
+#[test]
+fn json_contract_fields() {
+    let out = run(&[
+        "report",
+        fixture("az-role-assignment-list.json").to_str().unwrap(),
+        "--today",
+        "2026-11-23",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["inputs"][0]["format"], "az-role-assignment-list");
+    assert_eq!(v["inputs"][0]["records"], 13);
+    assert_eq!(v["workspaces"].as_array().unwrap().len(), 1);
+    let priya = v["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "4a7c9e1b-2d3f-4b8a-8c6e-5f1a0b9d2e74")
+        .unwrap();
+    assert_eq!(priya["type"], "User");
+    let support = priya["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["task"] == "create-support-request")
+        .unwrap();
+    assert_eq!(support["verdict"], "allowed");
+    assert_eq!(support["reasons"][0]["role"], "Owner");
+    // Without --all-verdicts, not-allowed verdicts are left out.
+    assert!(v["principals"].as_array().unwrap().iter().all(|p| p["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["verdict"] != "not-allowed")));
+    assert!(v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["task"] == "connect-workspace"));
+}
+
+#[test]
+fn all_verdicts_adds_what_is_missing() {
+    let out = run(&["report", "--sample", "--all-verdicts", "--today", "2026-11-23"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sam = v["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "7e3b1a9c-5d2f-4e6a-b8c1-0a9f3e7d2b46")
+        .unwrap();
+    let view = sam["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["task"] == "view-sentinel")
+        .unwrap();
+    assert_eq!(view["verdict"], "not-allowed");
+    assert!(view["missing"][0]
+        .as_str()
+        .unwrap()
+        .contains("Microsoft Sentinel Reader"));
+}
+
+#[test]
+fn csv_has_one_row_per_verdict() {
+    let out = run(&[
+        "report",
+        "--sample",
+        "--format",
+        "csv",
+        "--all-verdicts",
+        "--today",
+        "2026-11-23",
+    ]);
+    let csv = text(&out.stdout);
+    let rows = csv.lines().filter(|l| l.starts_with("/subscriptions/")).count();
+    let json = run(&["report", "--sample", "--today", "2026-11-23"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let principals = v["principals"].as_array().unwrap().len();
+    assert!(principals > 10);
+    // Every principal × 5 tasks × 1 workspace.
+    assert_eq!(rows, principals * 5, "{csv}");
+}
+
+#[test]
+fn reads_standard_input() {
+    let mut child = bin()
+        .args(["report", "-", "--format", "md"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(fixture("get-azroleassignment.csv")).unwrap())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        text(&out.stdout).contains("stdin\\> | Get-AzRoleAssignment (CSV)"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn a_bad_file_is_named_with_its_location_and_others_still_count() {
+    let dir = std::env::temp_dir().join(format!("sr-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("broken.json");
+    std::fs::write(&bad, "[\n  {\"principalId\": \"x\",\n   \"scope\": }\n]").unwrap();
+    let out = run(&[
+        "report",
+        bad.to_str().unwrap(),
+        fixture("rest-roleassignments.json").to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("broken.json") && err.contains("line 3"), "{err}");
+    let only_bad = run(&["report", bad.to_str().unwrap()]);
+    assert_eq!(only_bad.status.code(), Some(2));
+    let failing = run(&[
+        "report",
+        "--fail-on",
+        "input-error",
+        bad.to_str().unwrap(),
+        fixture("rest-roleassignments.json").to_str().unwrap(),
+    ]);
+    assert_eq!(failing.status.code(), Some(1));
+}
+
+#[test]
+fn fail_on_not_ready_gates_ci() {
+    let out = run(&["report", "--sample", "--fail-on", "not-ready", "--today", "2026-11-23"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("nobody can connect-workspace on law-soc-prod"));
+}
+
+#[test]
+fn workspace_by_name_or_id_and_unknown_workspace() {
+    let ok = run(&["report", "--sample", "--workspace", "LAW-SOC-PROD"]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let bad = run(&["report", "--sample", "--workspace", "law-nowhere"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("law-nowhere"));
+    let explicit = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/other";
+    let out = run(&["report", "--sample", "--workspace", explicit]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["workspaces"][0]["id"], explicit);
+}
+
+#[test]
+fn no_input_and_bad_dates_exit_2() {
+    assert_eq!(run(&["report"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["report", "--sample", "--as-of", "2025-13-01"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn tasks_lists_rules_with_sources() {
+    let out = run(&["tasks", "--as-of", "2024-01-15"]);
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("connect-workspace") && s.contains("source: m365-docs"),
+        "{s}"
+    );
+    assert!(s.contains("view-sentinel") && s.contains("not documented yet"));
+}

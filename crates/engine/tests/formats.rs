@@ -1,0 +1,221 @@
+//! The same fictional tenant exported in every role-assignment format must give the same
+//! verdicts; broken files must fail with a located error while the other files still count.
+
+// Test helpers may unwrap and index: a failure should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use sentinel_readiness_engine::{analyze, load, Date, Format, ReportOptions};
+
+const WS: &str = "/subscriptions/9b2e7c41-3d5a-4f86-a1c9-7e0d4b6f2a13/resourceGroups/rg-soc-prod/providers/Microsoft.OperationalInsights/workspaces/law-soc-prod";
+/// The deleted user: the portal download leaves it out.
+const DELETED: &str = "f1b7d3e9-6a2c-4f8b-9d4e-2c7a5f1e8b36";
+const CONTEXT: &[&str] = &[
+    "az-role-definition-list-custom.json",
+    "arg-resourcecontainers.json",
+    "graph-groups-members.json",
+];
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/formats")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn verdicts(files: &[(String, Vec<u8>)]) -> BTreeMap<(String, String), String> {
+    let opts = ReportOptions {
+        workspaces: vec![WS.into()],
+        as_of: None,
+        today: Date::new(2026, 11, 23),
+        all_verdicts: true,
+    };
+    let report = analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    report
+        .principals
+        .iter()
+        .flat_map(|p| {
+            p.tasks
+                .iter()
+                .map(move |v| ((p.id.clone(), v.task.to_string()), v.verdict.as_str().to_string()))
+        })
+        .collect()
+}
+
+fn with_context(name: &str, bytes: Vec<u8>) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = CONTEXT.iter().map(|c| (c.to_string(), read(c))).collect();
+    files.push((name.to_string(), bytes));
+    files
+}
+
+fn utf16le_bom(bytes: &[u8]) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xFE];
+    for u in std::str::from_utf8(bytes).unwrap().encode_utf16() {
+        out.extend(u.to_le_bytes());
+    }
+    out
+}
+
+#[test]
+fn every_assignment_format_gives_the_same_verdicts() {
+    let baseline = verdicts(&with_context(
+        "az-role-assignment-list.json",
+        read("az-role-assignment-list.json"),
+    ));
+    assert!(
+        baseline.values().any(|v| v == "allowed"),
+        "baseline has no allowed verdict"
+    );
+    let variants: Vec<(&str, Vec<u8>)> = vec![
+        ("get-azroleassignment.json", read("get-azroleassignment.json")),
+        ("get-azroleassignment.csv", read("get-azroleassignment.csv")),
+        ("portal-download.csv", read("portal-download.csv")),
+        ("portal-download.json", read("portal-download.json")),
+        ("rest-roleassignments.json", read("rest-roleassignments.json")),
+        (
+            "arg-authorizationresources.json",
+            read("arg-authorizationresources.json"),
+        ),
+        (
+            "get-azroleassignment-utf16.json",
+            utf16le_bom(&read("get-azroleassignment.json")),
+        ),
+        (
+            "get-azroleassignment-ps51.csv",
+            [
+                b"#TYPE Microsoft.Azure.Commands.Resources.Models.Authorization.PSRoleAssignment\r\n".as_slice(),
+                &read("get-azroleassignment.csv"),
+            ]
+            .concat(),
+        ),
+    ];
+    for (name, bytes) in variants {
+        let got = verdicts(&with_context(name, bytes));
+        let expected: BTreeMap<_, _> = if name.starts_with("portal") {
+            baseline
+                .iter()
+                .filter(|((p, _), _)| p != DELETED)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        } else {
+            baseline.clone()
+        };
+        assert_eq!(got, expected, "{name} disagrees with az role assignment list");
+    }
+}
+
+/// The console-text fixture holds only the first records; compare it with the same
+/// records of the CLI export.
+#[test]
+fn console_text_export_matches_the_same_records_in_json() {
+    let txt = read("get-azroleassignment.txt");
+    let names: Vec<String> = String::from_utf8(txt.clone())
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("RoleAssignmentName : ").map(|n| n.trim().to_string()))
+        .collect();
+    assert!(names.len() >= 3);
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&read("az-role-assignment-list.json")).unwrap();
+    let subset: Vec<&serde_json::Value> = all
+        .iter()
+        .filter(|a| names.iter().any(|n| a["name"] == n.as_str()))
+        .collect();
+    assert_eq!(subset.len(), names.len());
+    let baseline = verdicts(&with_context("subset.json", serde_json::to_vec(&subset).unwrap()));
+    assert_eq!(
+        verdicts(&with_context("get-azroleassignment.txt", txt.clone())),
+        baseline
+    );
+    assert_eq!(
+        verdicts(&with_context("get-azroleassignment-utf16.txt", utf16le_bom(&txt))),
+        baseline
+    );
+}
+
+#[test]
+fn formats_are_detected_by_shape() {
+    let cases = [
+        ("az-role-assignment-list.json", Format::AzRoleAssignmentList),
+        ("get-azroleassignment.json", Format::PowerShellRoleAssignmentJson),
+        ("get-azroleassignment.csv", Format::PowerShellRoleAssignmentCsv),
+        ("get-azroleassignment.txt", Format::PowerShellRoleAssignmentText),
+        ("portal-download.csv", Format::PortalRoleAssignmentCsv),
+        ("portal-download.json", Format::PortalRoleAssignmentJson),
+        ("rest-roleassignments.json", Format::RestRoleAssignments),
+        ("arg-authorizationresources.json", Format::ResourceGraphAuthorization),
+        ("arg-resourcecontainers.json", Format::ResourceGraphContainers),
+        ("az-role-definition-list-custom.json", Format::RoleDefinitionsCli),
+        ("get-azroledefinition.json", Format::RoleDefinitionsPowerShell),
+        ("deny-assignments.json", Format::DenyAssignmentsRest),
+        ("pim-eligibility.json", Format::PimEligibility),
+        ("pim-active-assignment-instances.json", Format::PimAssignmentInstances),
+        ("graph-groups-members.json", Format::GraphGroupMembers),
+        ("graph-groups-transitive-members.json", Format::GraphGroupMembers),
+        (
+            "graph-directory-role-assignments.json",
+            Format::GraphDirectoryRoleAssignments,
+        ),
+    ];
+    for (name, format) in cases {
+        let bytes = read(name);
+        let loaded = load([("renamed.bin", bytes.as_slice())]);
+        assert!(loaded.errors.is_empty(), "{name}: {:?}", loaded.errors);
+        assert_eq!(loaded.inputs.first().map(|i| i.format), Some(format), "{name}");
+        assert!(loaded.inputs.first().is_some_and(|i| i.records > 0), "{name}");
+    }
+}
+
+#[test]
+fn transitive_and_direct_membership_exports_agree() {
+    let base = |groups: &str| {
+        let mut files = with_context("az-role-assignment-list.json", read("az-role-assignment-list.json"));
+        files.retain(|(n, _)| n != "graph-groups-members.json");
+        files.push((groups.to_string(), read(groups)));
+        verdicts(&files)
+    };
+    assert_eq!(
+        base("graph-groups-members.json"),
+        base("graph-groups-transitive-members.json")
+    );
+}
+
+#[test]
+fn a_broken_file_is_located_and_the_others_still_count() {
+    let good = read("az-role-assignment-list.json");
+    let text = String::from_utf8(good.clone()).unwrap();
+    // Cut a record in half: invalid JSON on a known line.
+    let broken: String = text.lines().take(20).collect::<Vec<_>>().join("\n") + "\n  \"principalId\": ,\n";
+    let loaded = load([
+        ("good.json", good.as_slice()),
+        ("broken.json", broken.as_bytes()),
+        ("notes.txt", b"hello world".as_slice()),
+    ]);
+    assert_eq!(loaded.inputs.len(), 1);
+    assert_eq!(loaded.errors.len(), 2);
+    let e = loaded.errors.iter().find(|e| e.path == "broken.json").unwrap();
+    assert_eq!(e.format.as_deref(), Some("az role assignment list (JSON)"));
+    let loc = e.location.unwrap();
+    assert_eq!(loc.line, 21);
+    assert!(loc.column > 1);
+    assert!(e.to_string().contains("broken.json"), "{e}");
+    let other = loaded.errors.iter().find(|e| e.path == "notes.txt").unwrap();
+    assert!(other.message.contains("not a supported export"), "{other}");
+}
+
+#[test]
+fn a_record_of_the_wrong_shape_is_reported_with_its_line() {
+    let text = "[\n  {\"principalId\": \"a\", \"scope\": \"/subscriptions/x\", \"roleDefinitionName\": \"Owner\"},\n  {\"principalId\": \"b\", \"scope\": \"subscriptions/x\", \"roleDefinitionName\": \"Owner\"}\n]";
+    let loaded = load([("partial.json", text.as_bytes())]);
+    let summary = loaded.inputs.first().unwrap();
+    assert_eq!(summary.records, 1);
+    assert!(
+        summary.warnings.first().unwrap().contains("line 3, column 3"),
+        "{:?}",
+        summary.warnings
+    );
+}

@@ -1,0 +1,105 @@
+//! Property tests for the two primitives every verdict rests on: action-pattern matching
+//! and scope ancestry.
+
+// Test helpers may unwrap and index: a failure should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use proptest::prelude::*;
+use sentinel_readiness_engine::action::ActionPattern;
+use sentinel_readiness_engine::scope::Scope;
+
+/// Reference matcher: plain recursion over characters, `*` matching any run.
+fn reference(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => (0..=text.len()).any(|i| reference(rest, &text[i..])),
+        Some((c, rest)) => text.first().is_some_and(|t| t.eq_ignore_ascii_case(c)) && reference(rest, &text[1..]),
+    }
+}
+
+fn segment() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "Microsoft.SecurityInsights",
+        "incidents",
+        "comments",
+        "read",
+        "write",
+        "delete",
+        "a",
+        "ab",
+        "READ",
+        "Tasks",
+    ])
+    .prop_map(str::to_string)
+}
+
+fn operation() -> impl Strategy<Value = String> {
+    prop::collection::vec(segment(), 1..5).prop_map(|s| s.join("/"))
+}
+
+fn pattern() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop_oneof![segment(), Just("*".to_string())], 1..5).prop_map(|s| s.join("/"))
+}
+
+fn instantiate(pattern: &str, fill: &str) -> String {
+    pattern.replace('*', fill)
+}
+
+proptest! {
+    #[test]
+    fn matching_agrees_with_the_reference(p in pattern(), op in operation()) {
+        prop_assert_eq!(ActionPattern::new(&p).matches(&op), reference(p.as_bytes(), op.as_bytes()));
+    }
+
+    #[test]
+    fn matching_ignores_case(p in pattern(), op in operation()) {
+        let a = ActionPattern::new(&p).matches(&op);
+        prop_assert_eq!(a, ActionPattern::new(&p.to_uppercase()).matches(&op.to_lowercase()));
+    }
+
+    /// `covers` is sound: when it says yes, every instance of the covered pattern matches.
+    #[test]
+    fn covers_is_sound(a in pattern(), b in pattern(), fill in operation()) {
+        if ActionPattern::new(&a).covers(&ActionPattern::new(&b)) {
+            let instance = instantiate(&b, &fill);
+            prop_assert!(ActionPattern::new(&a).matches(&instance), "{a} covers {b} but not {instance}");
+        }
+    }
+
+    /// `intersects` is complete: if one operation matches both, it says yes.
+    #[test]
+    fn intersects_is_complete(a in pattern(), b in pattern(), op in operation()) {
+        let (pa, pb) = (ActionPattern::new(&a), ActionPattern::new(&b));
+        if pa.matches(&op) && pb.matches(&op) {
+            prop_assert!(pa.intersects(&pb));
+        }
+    }
+
+    #[test]
+    fn a_pattern_covers_itself(a in pattern()) {
+        let p = ActionPattern::new(&a);
+        prop_assert!(p.covers(&p));
+        prop_assert!(p.intersects(&p));
+    }
+
+    #[test]
+    fn every_prefix_path_is_an_ancestor(segs in prop::collection::vec("[a-zA-Z0-9-]{1,8}", 1..7), cut in 0usize..7) {
+        let full = format!("/{}", segs.join("/"));
+        let cut = cut.min(segs.len());
+        let prefix = format!("/{}", segs[..cut].join("/"));
+        let a = Scope::parse(&prefix).unwrap();
+        let b = Scope::parse(&full.to_uppercase()).unwrap();
+        prop_assert!(a.is_ancestor_or_self(&b));
+        if cut < segs.len() {
+            prop_assert!(!b.is_ancestor_or_self(&a));
+        }
+    }
+
+    /// `/a/b` never covers `/a/bc`: ancestry is by whole segment.
+    #[test]
+    fn lookalike_siblings_are_not_ancestors(segs in prop::collection::vec("[a-z0-9]{1,8}", 1..5), extra in "[a-z0-9]{1,4}") {
+        let base = format!("/{}", segs.join("/"));
+        let sibling = format!("{base}{extra}/child");
+        prop_assert!(!Scope::parse(&base).unwrap().is_ancestor_or_self(&Scope::parse(&sibling).unwrap()));
+    }
+}

@@ -1,0 +1,135 @@
+//! The bundled sample tenant's report, reviewed as snapshots in every format, and the
+//! documented eras reproduced with `as_of`.
+
+// Test helpers may unwrap and index: a failure should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use sentinel_readiness_engine::{analyze, sample, Date, Report, ReportOptions, VerdictKind};
+
+fn sample_report(as_of: Option<Date>, all_verdicts: bool) -> Report {
+    let files = sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes()));
+    let opts = ReportOptions {
+        workspaces: vec![],
+        as_of,
+        today: sample::SAMPLE_DATE,
+        all_verdicts,
+    };
+    analyze(files, &opts).unwrap()
+}
+
+fn verdict(r: &Report, principal_name: &str, task: &str) -> VerdictKind {
+    r.principals
+        .iter()
+        .find(|p| p.display_name == principal_name)
+        .unwrap_or_else(|| panic!("no principal {principal_name}"))
+        .tasks
+        .iter()
+        .find(|v| v.task == task)
+        .map(|v| v.verdict)
+        .unwrap_or(VerdictKind::NotAllowed)
+}
+
+#[test]
+fn sample_markdown() {
+    insta::assert_snapshot!(sample_report(None, false).to_markdown());
+}
+
+#[test]
+fn sample_json() {
+    insta::assert_snapshot!(sample_report(None, false).to_json());
+}
+
+#[test]
+fn sample_csv_with_all_verdicts() {
+    insta::assert_snapshot!(sample_report(None, true).to_csv());
+}
+
+#[test]
+fn sample_is_stable_across_runs() {
+    assert_eq!(sample_report(None, true).to_json(), sample_report(None, true).to_json());
+}
+
+#[test]
+fn sample_covers_every_verdict_route() {
+    let r = sample_report(None, false);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(verdict(&r, "Priya Shah", "connect-workspace"), VerdictKind::Denied);
+    assert_eq!(verdict(&r, "Priya Shah", "view-sentinel"), VerdictKind::Equivalent);
+    assert_eq!(
+        verdict(&r, "Alex Morgan", "investigate-incidents"),
+        VerdictKind::Allowed
+    );
+    assert_eq!(
+        verdict(&r, "Alex Morgan", "create-support-request"),
+        VerdictKind::Eligible
+    );
+    assert_eq!(verdict(&r, "Casey Nguyen", "view-sentinel"), VerdictKind::Allowed);
+    assert_eq!(verdict(&r, "Dana Whitfield", "view-sentinel"), VerdictKind::NotAllowed);
+    let connect = r.tasks.iter().find(|t| t.task == "connect-workspace").unwrap();
+    assert!(connect.qualified.is_empty());
+    assert!(!connect.remediation.is_empty());
+}
+
+const SUB: &str = "/subscriptions/11111111-1111-4111-8111-111111111111";
+const WS: &str = "/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law";
+
+fn era_verdict(as_of: Option<Date>, principal: &str, task: &str) -> String {
+    let assignment = |id: &str, role: &str, scope: &str| {
+        format!(
+            r#"{{"principalId":"{id}","principalType":"User","roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/{role}","scope":"{scope}"}}"#
+        )
+    };
+    let assignments = format!(
+        "[{},{},{},{}]",
+        assignment("u-owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", SUB),
+        assignment("u-owner-secadmin", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", SUB),
+        assignment("u-responder", "3e150937-b8fe-4cfb-8069-0eaf05ecd056", WS),
+        assignment("u-responder", "acdd72a7-3385-48ef-bd42-f606fba81ae7", SUB),
+    );
+    let directory = r#"{"value":[{"principalId":"u-owner-secadmin","roleDefinitionId":"194ae4cb-b126-40b2-bd5b-6091b380977d","directoryScopeId":"/"}]}"#;
+    let opts = ReportOptions {
+        workspaces: vec![WS.into()],
+        as_of,
+        today: sample::SAMPLE_DATE,
+        all_verdicts: true,
+    };
+    let r = analyze(
+        [("a.json", assignments.as_bytes()), ("d.json", directory.as_bytes())],
+        &opts,
+    )
+    .unwrap();
+    r.principals
+        .iter()
+        .find(|p| p.id == principal)
+        .and_then(|p| p.tasks.iter().find(|v| v.task == task))
+        .map(|v| v.verdict.as_str().to_string())
+        .unwrap_or_else(|| "not in force".into())
+}
+
+/// The same exports give different answers under the 2023 preview, the 2025 GA and the
+/// latest rules, as the docs changed.
+#[test]
+fn as_of_reproduces_the_documented_eras() {
+    let preview = Some(Date::new(2024, 1, 15));
+    let ga = Some(Date::new(2025, 3, 1));
+    let sep_2025 = Some(Date::new(2025, 10, 1));
+    // No Entra role was required in the preview; from 2025 it is checked.
+    assert_eq!(era_verdict(preview, "u-owner", "connect-workspace"), "equivalent");
+    assert_eq!(era_verdict(ga, "u-owner", "connect-workspace"), "not-allowed");
+    // Until 2026-05 the docs always asked for Sentinel Contributor, which Owner covers;
+    // since then Owner is a route of its own.
+    assert_eq!(
+        era_verdict(sep_2025, "u-owner-secadmin", "connect-workspace"),
+        "equivalent"
+    );
+    assert_eq!(era_verdict(None, "u-owner-secadmin", "connect-workspace"), "allowed");
+    // The preview's investigate list included deletes that Responder's NotActions remove.
+    assert_eq!(
+        era_verdict(preview, "u-responder", "investigate-incidents"),
+        "not-allowed"
+    );
+    assert_eq!(era_verdict(ga, "u-responder", "investigate-incidents"), "equivalent");
+    // "View Sentinel" was not a documented task in the preview.
+    assert_eq!(era_verdict(preview, "u-responder", "view-sentinel"), "not in force");
+    assert_eq!(era_verdict(None, "u-responder", "view-sentinel"), "allowed");
+}

@@ -1,0 +1,125 @@
+//! One folder per case under `fixtures/tasks/<task-id>/<case>/`: export files plus an
+//! `expect.json` naming the principal, the workspace and the verdict the engine must give.
+//! Case names start with `allow-`, `equivalent-`, `eligible-`, `conditional-`, `unknown-`,
+//! `denied-` or `deny-` (the negative cases) so the intent reads from the listing.
+
+// Test helpers may unwrap and index: a failure should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+
+use sentinel_readiness_engine::{analyze, Date, ReportOptions};
+use serde_json::Value;
+
+fn case_dirs() -> Vec<(String, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tasks");
+    let mut out = Vec::new();
+    for task in std::fs::read_dir(&root).unwrap() {
+        let task = task.unwrap().path();
+        let task_id = task.file_name().unwrap().to_string_lossy().to_string();
+        for case in std::fs::read_dir(&task).unwrap() {
+            out.push((task_id.clone(), case.unwrap().path()));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn run_case(task: &str, dir: &Path) -> Result<(), String> {
+    let expect: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap()).unwrap();
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "expect.json"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    let workspace = expect["workspace"].as_str().unwrap().to_string();
+    let opts = ReportOptions {
+        workspaces: vec![workspace.clone()],
+        as_of: expect["as_of"].as_str().map(|d| Date::parse(d).unwrap()),
+        today: Date::new(2026, 11, 23),
+        all_verdicts: true,
+    };
+    let report = analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).map_err(|e| e.to_string())?;
+    if !report.errors.is_empty() {
+        return Err(format!("input errors: {:?}", report.errors));
+    }
+    let principal = expect["principal"].as_str().unwrap();
+    let verdict = report
+        .principals
+        .iter()
+        .find(|p| p.id == principal)
+        .and_then(|p| {
+            p.tasks
+                .iter()
+                .find(|v| v.task == task && v.workspace.as_str().eq_ignore_ascii_case(&workspace))
+        })
+        .ok_or_else(|| format!("no verdict for {principal}"))?;
+    let got = verdict.verdict.as_str();
+    let want = expect["verdict"].as_str().unwrap();
+    let json = serde_json::to_string(verdict).unwrap();
+    if got != want {
+        return Err(format!("expected {want}, got {got}: {json}"));
+    }
+    if let Some(needle) = expect["contains"].as_str() {
+        if !json.contains(needle) {
+            return Err(format!("verdict does not mention `{needle}`: {json}"));
+        }
+    }
+    // Every verdict explains itself.
+    if verdict.reasons.is_empty() && verdict.missing.is_empty() && verdict.nearest.is_empty() {
+        return Err(format!("verdict without any reason: {json}"));
+    }
+    Ok(())
+}
+
+#[test]
+fn every_task_fixture_gives_its_expected_verdict() {
+    let cases = case_dirs();
+    assert!(cases.len() >= 30, "fixtures missing: {}", cases.len());
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(task, dir)| {
+            run_case(task, dir)
+                .err()
+                .map(|e| format!("{task}/{}: {e}", dir.file_name().unwrap().to_string_lossy()))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_task_has_positive_and_negative_cases() {
+    let cases = case_dirs();
+    for task in sentinel_readiness_engine::task::TASKS {
+        let names: Vec<String> = cases
+            .iter()
+            .filter(|(t, _)| t == task.id)
+            .map(|(_, d)| d.file_name().unwrap().to_string_lossy().to_string())
+            .collect();
+        assert!(
+            names
+                .iter()
+                .any(|n| n.starts_with("allow-") || n.starts_with("equivalent-")),
+            "{}: no positive case",
+            task.id
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("deny-") || n.starts_with("denied-")),
+            "{}: no negative case",
+            task.id
+        );
+    }
+}
