@@ -711,18 +711,18 @@ fn container(raw: &Map<String, Value>, obj: &Map<String, Value>, tenant: &mut Te
 
 fn observe_graph_object(o: &Map<String, Value>, tenant: &mut Tenant) -> Option<String> {
     let id = str_field(o, &["id"])?.to_ascii_lowercase();
-    let t = str_field(o, &["@odata.type"]).unwrap_or("");
+    // Microsoft Graph PowerShell puts the typed properties under AdditionalProperties.
+    let extra = field(o, &["AdditionalProperties"]).and_then(Value::as_object);
+    let get = |names: &[&str]| str_field(o, names).or_else(|| extra.and_then(|e| str_field(e, names)));
+    let t = get(&["@odata.type"]).unwrap_or("");
     let kind = if t.is_empty() {
         PrincipalKind::Unknown
     } else {
         PrincipalKind::parse(t)
     };
-    tenant.directory.observe(
-        &id,
-        kind,
-        str_field(o, &["displayName"]),
-        str_field(o, &["userPrincipalName"]),
-    );
+    tenant
+        .directory
+        .observe(&id, kind, get(&["displayName"]), get(&["userPrincipalName"]));
     Some(id)
 }
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every check and test: format, lints (native and wasm), unit/integration/snapshot/
+# property tests, the release web build, and the browser test in headless Chromium.
+# Installs whatever is missing first (see scripts/setup.sh); safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SETUP_BROWSER=1
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "cargo clippy (native, all targets)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo clippy (web app for wasm32)"
+cargo clippy --target wasm32-unknown-unknown -p sentinel-readiness-web --locked -- -D warnings
+step "cargo test"
+# Snapshots are compared, never rewritten, here: review changes with `cargo insta review`.
+INSTA_UPDATE=no cargo test --workspace --locked
+step "trunk build --release"
+trunk build --release
+wasm=$(ls dist/*.wasm)
+printf 'web app wasm: %s bytes, %s bytes gzipped\n' "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
+step "browser test (headless Chromium)"
+node tests/e2e/app.test.mjs
