@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::assignment::AssignmentState;
 use crate::date::Date;
 use crate::error::{InputError, OptionsError};
 use crate::evaluate::{EvalOptions, Evaluator, Reason, TaskOutcome, Verdict, VerdictKind};
@@ -137,11 +138,19 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         .iter()
         .filter(|a| !a.in_window(opts.today))
         .map(|a| {
-            format!(
-                "{} ({})",
-                loaded.tenant.directory.label(&a.principal_id),
-                a.role.name.clone().or(a.role.id.clone()).unwrap_or_default()
-            )
+            let role = a.role.name.clone().or(a.role.id.clone()).unwrap_or_default();
+            let window = match &a.state {
+                AssignmentState::Eligible { start, end } => match (start, end) {
+                    (Some(s), _) if *s > opts.today => format!("eligible from {s}"),
+                    (_, Some(e)) => format!("eligibility ended {e}"),
+                    _ => "eligibility outside its window".to_string(),
+                },
+                AssignmentState::Activated { end } => {
+                    format!("activation ended {}", end.map(|e| e.to_string()).unwrap_or_default())
+                }
+                AssignmentState::Active => String::new(),
+            };
+            format!("{} — {role}, {window}", loaded.tenant.directory.label(&a.principal_id))
         })
         .collect();
     if !expired.is_empty() {
@@ -153,6 +162,22 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         ));
     }
     let dir = &loaded.tenant.directory;
+    let orphans: Vec<String> = evaluator
+        .principals()
+        .iter()
+        .filter(|id| {
+            dir.get(id)
+                .is_none_or(|p| p.kind == crate::principal::PrincipalKind::Unknown)
+        })
+        .cloned()
+        .collect();
+    if !orphans.is_empty() {
+        caveats.push(format!(
+            "{} principal(s) could not be resolved by the exporting account: {}. Usually they were deleted and their assignments are orphaned (safe to remove); if the account simply could not read the directory, re-export with Microsoft Graph read access.",
+            orphans.len(),
+            orphans.join(", ")
+        ));
+    }
     let mut by_principal: BTreeMap<&str, Vec<Verdict>> = BTreeMap::new();
     for v in &eval.verdicts {
         if opts.all_verdicts || v.verdict != VerdictKind::NotAllowed {
@@ -224,6 +249,15 @@ fn md(text: &str) -> String {
         }
     }
     out
+}
+
+/// Display names come from the directory: keep a spreadsheet from reading one as a formula.
+fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 fn verdict_cell(v: Option<&Verdict>) -> String {
@@ -434,7 +468,7 @@ impl Report {
                     v.workspace.as_str(),
                     v.task,
                     &p.id,
-                    &p.display_name,
+                    &spreadsheet_safe(&p.display_name),
                     p.kind,
                     v.verdict.as_str(),
                     v.route.as_deref().unwrap_or(""),
@@ -445,5 +479,22 @@ impl Report {
         }
         let bytes = w.into_inner().unwrap_or_default();
         String::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escapes_table_breakers_and_html() {
+        assert_eq!(md("a|b <script>*x*"), "a\\|b \\<script\\>\\*x\\*");
+        assert_eq!(md("two\nlines"), "two lines");
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("Priya Shah"), "Priya Shah");
     }
 }

@@ -152,6 +152,8 @@ fn formats_are_detected_by_shape() {
         ("az-role-definition-list-custom.json", Format::RoleDefinitionsCli),
         ("get-azroledefinition.json", Format::RoleDefinitionsPowerShell),
         ("deny-assignments.json", Format::DenyAssignmentsRest),
+        ("get-azdenyassignment.json", Format::DenyAssignmentsPowerShell),
+        ("rest-roledefinitions.json", Format::RoleDefinitionsRest),
         ("pim-eligibility.json", Format::PimEligibility),
         ("pim-active-assignment-instances.json", Format::PimAssignmentInstances),
         ("graph-groups-members.json", Format::GraphGroupMembers),
@@ -168,6 +170,21 @@ fn formats_are_detected_by_shape() {
         assert_eq!(loaded.inputs.first().map(|i| i.format), Some(format), "{name}");
         assert!(loaded.inputs.first().is_some_and(|i| i.records > 0), "{name}");
     }
+}
+
+#[test]
+fn role_definition_and_deny_formats_agree() {
+    let run = |defs: &str, deny: &str| {
+        let mut files = with_context("az-role-assignment-list.json", read("az-role-assignment-list.json"));
+        files.retain(|(n, _)| n != "az-role-definition-list-custom.json");
+        files.push((defs.to_string(), read(defs)));
+        files.push((deny.to_string(), read(deny)));
+        verdicts(&files)
+    };
+    let baseline = run("az-role-definition-list-custom.json", "deny-assignments.json");
+    assert!(baseline.values().any(|v| v == "denied"));
+    assert_eq!(run("get-azroledefinition.json", "get-azdenyassignment.json"), baseline);
+    assert_eq!(run("rest-roledefinitions.json", "deny-assignments.json"), baseline);
 }
 
 #[test]

@@ -540,7 +540,12 @@ fn role_assignment(
         .and_then(Value::as_object);
     let kind_text = str_field(obj, &["principalType", "ObjectType"])
         .or_else(|| exp_principal.and_then(|p| str_field(p, &["type"])));
-    let kind = kind_text.map(PrincipalKind::parse).unwrap_or(PrincipalKind::Unknown);
+    let mut kind = kind_text.map(PrincipalKind::parse).unwrap_or(PrincipalKind::Unknown);
+    // The CLI fills `principalName` from Microsoft Graph and leaves it empty when the
+    // object no longer exists: an orphaned assignment, as PowerShell's `Unknown` type says.
+    if matches!(field(obj, &["principalName"]), Some(Value::String(s)) if s.trim().is_empty()) {
+        kind = PrincipalKind::Unknown;
+    }
     let role = RoleRef::new(
         str_field(obj, &["roleDefinitionId"]),
         str_field(obj, &["roleDefinitionName"]).or_else(|| exp_role.and_then(|r| str_field(r, &["displayName"]))),
