@@ -17,6 +17,7 @@ fn sample_report() -> Result<Report, String> {
         as_of: None,
         today: today(),
         all_verdicts: true,
+        primary: None,
     };
     analyze(files, &opts).map_err(|e| e.to_string())
 }

@@ -33,7 +33,162 @@ fn list(v: &[String]) -> String {
     format!("&[{}]", items.join(","))
 }
 
+/// One entry of `data/differences/*.toml` (the catalogue of portal differences).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Difference {
+    id: String,
+    title: String,
+    area: String,
+    impact: String,
+    impact_secondary: Option<String>,
+    azure: String,
+    defender: String,
+    action: String,
+    evidence: String,
+    export_evidence: bool,
+    question: String,
+    phase: String,
+    persona: String,
+    since: String,
+    until: Option<String>,
+    unverified: Option<bool>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    sources: Vec<Source>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Source {
+    path: String,
+    date: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct CatalogueFile {
+    difference: Vec<Difference>,
+}
+
+/// Areas in the order the catalogue presents them.
+const AREAS: &[&str] = &[
+    "analytics",
+    "incidents",
+    "automation",
+    "hunting",
+    "threat-intel",
+    "entities/UEBA",
+    "content-management",
+    "data-connectors",
+    "api",
+    "rbac",
+    "multi-workspace",
+    "workbooks",
+    "other",
+];
+
+fn date_expr(text: &str, what: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let parts: Vec<&str> = text.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => Ok(format!(
+            "Date::new({},{},{})",
+            y.parse::<i32>()?,
+            m.parse::<u8>()?,
+            d.parse::<u8>()?
+        )),
+        _ => Err(format!("{what}: `{text}` is not YYYY-MM-DD").into()),
+    }
+}
+
+fn differences() -> Result<String, Box<dyn std::error::Error>> {
+    let dir = PathBuf::from("data/differences");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut all: Vec<Difference> = Vec::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let file: CatalogueFile =
+            toml::from_str(&std::fs::read_to_string(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+        all.extend(file.difference);
+    }
+    all.sort_by_key(|d| AREAS.iter().position(|a| *a == d.area).unwrap_or(AREAS.len()));
+    let mut out = String::from("pub(crate) static DIFFERENCES: &[Difference] = &[\n");
+    for d in &all {
+        let sources: Vec<String> = d
+            .sources
+            .iter()
+            .map(|s| {
+                Ok(format!(
+                    "SourceRef{{path:{:?},date:{}}}",
+                    s.path,
+                    match &s.date {
+                        Some(t) => format!("Some({})", date_expr(t, &d.id)?),
+                        None => "None".into(),
+                    }
+                ))
+            })
+            .collect::<Result<_, Box<dyn std::error::Error>>>()?;
+        write!(
+            out,
+            "Difference{{id:{:?},title:{:?},area:{:?},impact:{:?},impact_secondary:{:?},azure:{:?},defender:{:?},action:{:?},evidence:{:?},export_evidence:{},question:{:?},phase:Phase::{},persona:Persona::{},since:{},until:{},unverified:{},keywords:{},sources:&[{}]}},\n",
+            d.id,
+            d.title,
+            d.area,
+            d.impact,
+            d.impact_secondary,
+            d.azure,
+            d.defender,
+            d.action,
+            d.evidence,
+            d.export_evidence,
+            d.question,
+            variant(&d.phase, &d.id)?,
+            variant(&d.persona, &d.id)?,
+            date_expr(&d.since, &d.id)?,
+            match &d.until {
+                Some(u) => format!("Some({})", date_expr(u, &d.id)?),
+                None => "None".into(),
+            },
+            d.unverified.unwrap_or(false),
+            list(&d.keywords),
+            sources.join(",")
+        )?;
+    }
+    out.push_str("];\n");
+    Ok(out)
+}
+
+/// `configure` → `Configure`: the enum variant for a phase or persona value.
+fn variant(value: &str, id: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let known = [
+        "plan",
+        "onboard",
+        "configure",
+        "operate",
+        "offboard",
+        "architect",
+        "engineer",
+        "analyst",
+    ];
+    if !known.contains(&value) {
+        return Err(format!("{id}: unknown phase or persona `{value}`").into());
+    }
+    let mut c = value.chars();
+    Ok(c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let catalogue = differences()?;
+    std::fs::write(
+        PathBuf::from(std::env::var("OUT_DIR")?).join("differences.rs"),
+        catalogue,
+    )?;
     let src = PathBuf::from("data/azure-builtin-roles.json");
     println!("cargo:rerun-if-changed={}", src.display());
     let mut roles: Vec<Role> = serde_json::from_str(&std::fs::read_to_string(&src)?)?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sentinel_readiness_engine::{build, load, sample, task, Date, ReportOptions};
+use sentinel_readiness_engine::{build, difference, load, sample, task, Date, ReportOptions};
 
 #[derive(Parser)]
 #[command(
@@ -22,12 +22,31 @@ struct Cli {
 enum Command {
     /// Who can do each onboarding task on each workspace, and why.
     Report(ReportArgs),
+    /// Search the catalogue of documented differences between the two portals.
+    Features(FeaturesArgs),
     /// List the tasks and the documented rules behind them.
     Tasks {
         /// Rules in force at this date (YYYY-MM-DD); default: the latest.
         #[arg(long)]
         as_of: Option<String>,
     },
+}
+
+#[derive(clap::Args)]
+struct FeaturesArgs {
+    /// Words to look for (ids, titles, text; product names such as XDR, MDE, M365D work).
+    query: Vec<String>,
+    /// Only this area (analytics, incidents, automation, hunting, threat-intel, entities, content-management, data-connectors, api, rbac, multi-workspace, workbooks, other).
+    #[arg(long)]
+    area: Option<String>,
+    /// Only this impact (breaking, behaviour-change, relocation, new-capability, unavailable).
+    #[arg(long)]
+    impact: Option<String>,
+    /// Only entries documented at this date (YYYY-MM-DD).
+    #[arg(long)]
+    as_of: Option<String>,
+    #[arg(long, value_enum, default_value = "md")]
+    format: OutputFormat,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -52,6 +71,9 @@ struct ReportArgs {
     /// Target workspace: resource id, or a name seen in the inputs. Repeatable. Default: every workspace found.
     #[arg(long = "workspace", value_name = "ID")]
     workspaces: Vec<String>,
+    /// The primary workspace (id or name); the others are treated as secondaries.
+    #[arg(long, value_name = "ID")]
+    primary: Option<String>,
     #[arg(long, value_enum, default_value = "json")]
     format: OutputFormat,
     /// Add the bundled fictional sample tenant to the inputs.
@@ -95,6 +117,13 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Features(args) => match features(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("sentinel-readiness: {message}");
+                ExitCode::from(2)
+            }
+        },
         Command::Tasks { as_of } => match parse_date(as_of.as_deref()) {
             Ok(as_of) => {
                 print_tasks(as_of);
@@ -125,6 +154,43 @@ fn print_tasks(as_of: Option<Date>) {
         }
         println!();
     }
+}
+
+fn features(args: FeaturesArgs) -> Result<(), String> {
+    let as_of = parse_date(args.as_of.as_deref())?;
+    let hits = difference::search(
+        &args.query.join(" "),
+        args.area.as_deref(),
+        args.impact.as_deref(),
+        as_of,
+    );
+    let text = match args.format {
+        OutputFormat::Json => {
+            let entries: Vec<serde_json::Value> = hits
+                .iter()
+                .map(|h| {
+                    let d = h.difference;
+                    serde_json::json!({
+                        "id": d.id, "title": d.title, "area": d.area, "impact": d.impact,
+                        "impact_secondary": d.impact_secondary, "azure": d.azure, "defender": d.defender,
+                        "action": d.action, "evidence": d.evidence, "question": d.question,
+                        "sources": d.sources.iter().map(|s| s.path).collect::<Vec<_>>(),
+                        "source_dates": d.sources.iter().map(|s| s.date.map(|x| x.to_string())).collect::<Vec<_>>(),
+                        "since": d.since.to_string(), "until": d.until.map(|u| u.to_string()),
+                        "unverified": d.unverified, "score": h.score,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())? + "\n"
+        }
+        OutputFormat::Csv => difference::to_csv(&hits),
+        OutputFormat::Md => difference::to_markdown(&hits),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if hits.is_empty() {
+        eprintln!("no entry matches; try fewer words or another product name");
+    }
+    Ok(())
 }
 
 fn report(args: ReportArgs) -> Result<ExitCode, String> {
@@ -169,6 +235,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
         as_of,
         today,
         all_verdicts: args.all_verdicts,
+        primary: args.primary,
     };
     let report = build(&loaded, &opts).map_err(|e| e.to_string())?;
     let text = match args.format {

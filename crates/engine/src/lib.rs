@@ -7,7 +7,7 @@
 //! ```
 //! use sentinel_readiness_engine::{analyze, sample, ReportOptions};
 //! let files = sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes()));
-//! let opts = ReportOptions { workspaces: vec![], as_of: None, today: sample::SAMPLE_DATE, all_verdicts: false };
+//! let opts = ReportOptions { workspaces: vec![], as_of: None, today: sample::SAMPLE_DATE, all_verdicts: false, primary: None };
 //! let report = analyze(files, &opts).map_err(|e| e.to_string())?;
 //! assert_eq!(report.workspaces.len(), 1);
 //! # Ok::<(), String>(())
@@ -15,11 +15,16 @@
 
 pub mod action;
 pub mod assignment;
+pub mod checklist;
 pub mod condition;
+pub mod config;
 pub mod date;
+pub mod difference;
 pub mod error;
 pub mod evaluate;
+pub mod finding;
 pub mod input;
+pub mod prerequisite;
 pub mod principal;
 pub mod report;
 pub mod role;

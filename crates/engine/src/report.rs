@@ -6,15 +6,19 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::assignment::AssignmentState;
+use crate::checklist::{self, ChecklistItem};
 use crate::date::Date;
 use crate::error::{InputError, OptionsError};
 use crate::evaluate::{EvalOptions, Evaluator, Reason, TaskOutcome, Verdict, VerdictKind};
+use crate::finding::{self, Finding, Severity};
 use crate::input::{InputSummary, Loaded};
+use crate::prerequisite::{self, PrerequisiteResult, Status};
 use crate::scope::Scope;
 use crate::task::TASKS;
 
 /// Bumped whenever a field changes meaning or shape.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: adds `summary`, `prerequisites`, `findings`, `checklist`; CSV gains a `record` column.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
@@ -24,6 +28,8 @@ pub struct ReportOptions {
     pub today: Date,
     /// Also list `not-allowed` verdicts (with what is missing) per principal.
     pub all_verdicts: bool,
+    /// The primary workspace (id or name); rules for secondaries apply to the others.
+    pub primary: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,7 +41,39 @@ pub struct Report {
     pub workspaces: Vec<WorkspaceInfo>,
     pub principals: Vec<PrincipalReport>,
     pub tasks: Vec<TaskOutcome>,
+    pub summary: Summary,
+    pub prerequisites: Vec<PrerequisiteResult>,
+    pub findings: Vec<Finding>,
+    pub checklist: Vec<ChecklistItem>,
     pub caveats: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Overall {
+    Ready,
+    ReadyWithWarnings,
+    Blocked,
+}
+
+impl Overall {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ready => "ready",
+            Self::ReadyWithWarnings => "ready-with-warnings",
+            Self::Blocked => "blocked",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub overall: Overall,
+    /// Failed prerequisites: they stop onboarding.
+    pub blockers: Vec<String>,
+    /// Prerequisites to confirm and high-severity findings.
+    pub warnings: Vec<String>,
+    pub counts: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,6 +124,7 @@ impl Report {
 fn resolve_workspaces(loaded: &Loaded, wanted: &[String]) -> Result<Vec<Scope>, OptionsError> {
     let mut known: BTreeSet<Scope> = loaded.tenant.workspaces_in_scopes();
     known.extend(loaded.tenant.declared_workspaces.iter().cloned());
+    known.extend(loaded.tenant.config.workspaces());
     if wanted.is_empty() {
         return Ok(known.into_iter().collect());
     }
@@ -117,9 +156,83 @@ fn resolve_workspaces(loaded: &Loaded, wanted: &[String]) -> Result<Vec<Scope>, 
     Ok(out)
 }
 
+fn summarize(
+    prerequisites: &[PrerequisiteResult],
+    findings: &[Finding],
+    outcomes: &[TaskOutcome],
+    checklist: &[ChecklistItem],
+) -> Summary {
+    let blockers: Vec<String> = prerequisites
+        .iter()
+        .filter(|p| p.status == Status::Fail)
+        .map(|p| format!("{} ({}): {}", p.title, p.workspace.name(), p.evidence))
+        .collect();
+    let mut warnings: Vec<String> = prerequisites
+        .iter()
+        .filter(|p| matches!(p.status, Status::Warn | Status::Unknown))
+        .map(|p| format!("{} ({}): {}", p.title, p.workspace.name(), p.evidence))
+        .collect();
+    warnings.extend(findings.iter().filter(|f| f.severity == Severity::High).map(|f| {
+        format!(
+            "{} ({}): {} object(s)",
+            f.title,
+            f.workspace.as_ref().map(|w| w.name()).unwrap_or("workspace not stated"),
+            f.objects.len()
+        )
+    }));
+    let overall = if !blockers.is_empty() {
+        Overall::Blocked
+    } else if !warnings.is_empty()
+        || findings
+            .iter()
+            .any(|f| matches!(f.severity, Severity::High | Severity::Medium))
+    {
+        Overall::ReadyWithWarnings
+    } else {
+        Overall::Ready
+    };
+    let mut counts = BTreeMap::new();
+    for st in [Status::Pass, Status::Fail, Status::Warn, Status::Unknown] {
+        counts.insert(
+            format!("prerequisites_{}", st.as_str()),
+            prerequisites.iter().filter(|p| p.status == st).count(),
+        );
+    }
+    for sev in [Severity::High, Severity::Medium, Severity::Low, Severity::Info] {
+        counts.insert(
+            format!("findings_{}", sev.as_str()),
+            findings.iter().filter(|f| f.severity == sev).count(),
+        );
+    }
+    counts.insert(
+        "tasks_without_qualified_principal".into(),
+        outcomes.iter().filter(|o| o.qualified.is_empty()).count(),
+    );
+    counts.insert("checklist_done".into(), checklist.iter().filter(|c| c.done).count());
+    counts.insert("checklist_total".into(), checklist.len());
+    Summary {
+        overall,
+        blockers,
+        warnings,
+        counts,
+    }
+}
+
 /// Builds the report from loaded inputs.
 pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsError> {
     let workspaces = resolve_workspaces(loaded, &opts.workspaces)?;
+    let primary = match &opts.primary {
+        None => None,
+        Some(p) => {
+            let found = resolve_workspaces(loaded, std::slice::from_ref(p))?.into_iter().next();
+            if let Some(f) = &found {
+                if !workspaces.contains(f) {
+                    return Err(OptionsError::UnknownWorkspace { given: p.clone() });
+                }
+            }
+            found
+        }
+    };
     let evaluator = Evaluator::new(
         &loaded.tenant,
         EvalOptions {
@@ -211,8 +324,29 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             .cmp(&b.display_name.to_lowercase())
             .then(a.id.cmp(&b.id))
     });
+    let findings = finding::analyze(&loaded.tenant.config, &workspaces, primary.as_ref(), opts.as_of);
+    let prerequisites = prerequisite::check_all(
+        &loaded.tenant,
+        &workspaces,
+        primary.as_ref(),
+        &eval.outcomes,
+        opts.as_of,
+        opts.today,
+    );
+    let checklist = checklist::build(
+        &loaded.tenant.config,
+        &prerequisites,
+        &findings,
+        &eval.outcomes,
+        opts.as_of,
+    );
+    let summary = summarize(&prerequisites, &findings, &eval.outcomes, &checklist);
     Ok(Report {
         schema_version: SCHEMA_VERSION,
+        summary,
+        prerequisites,
+        findings,
+        checklist,
         rules: RulesInfo {
             as_of: opts.as_of.map(|d| d.to_string()).unwrap_or_else(|| "latest".into()),
             evaluated_on: opts.today,

@@ -20,6 +20,8 @@ pub struct Tenant {
     pub hierarchy: ManagementGroupTree,
     /// Workspaces named by configuration exports.
     pub declared_workspaces: BTreeSet<Scope>,
+    /// Sentinel configuration (analytics rules, connectors, …) from configuration exports.
+    pub config: crate::config::SentinelConfig,
 }
 
 impl Tenant {

@@ -13,6 +13,7 @@ fn sample_report(as_of: Option<Date>, all_verdicts: bool) -> Report {
         as_of,
         today: sample::SAMPLE_DATE,
         all_verdicts,
+        primary: None,
     };
     analyze(files, &opts).unwrap()
 }
@@ -92,6 +93,7 @@ fn era_verdict(as_of: Option<Date>, principal: &str, task: &str) -> String {
         as_of,
         today: sample::SAMPLE_DATE,
         all_verdicts: true,
+        primary: None,
     };
     let r = analyze(
         [("a.json", assignments.as_bytes()), ("d.json", directory.as_bytes())],

@@ -45,6 +45,7 @@ fn run_case(task: &str, dir: &Path) -> Result<(), String> {
         as_of: expect["as_of"].as_str().map(|d| Date::parse(d).unwrap()),
         today: Date::new(2026, 11, 23),
         all_verdicts: true,
+        primary: None,
     };
     let report = analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).map_err(|e| e.to_string())?;
     if !report.errors.is_empty() {

@@ -11,6 +11,7 @@ use crate::assignment::{
     AssignmentState, DenyAssignment, DirectoryRoleAssignment, Origin, RoleAssignment, ALL_PRINCIPALS,
 };
 use crate::condition::Condition;
+use crate::config::{ConfigObject, ObjectKind};
 use crate::date::Date;
 use crate::error::{InputError, Location};
 use crate::principal::PrincipalKind;
@@ -45,6 +46,19 @@ pub enum Format {
     GraphGroupMembers,
     GraphDirectoryRoleAssignments,
     GraphDirectoryRoles,
+    SentinelAnalyticsRules,
+    SentinelRuleActions,
+    SentinelAutomationRules,
+    SentinelDataConnectors,
+    SentinelOnboardingStates,
+    SentinelContentPackages,
+    SentinelWatchlists,
+    SentinelWorkspaceManager,
+    SentinelIncidents,
+    LogAnalyticsWorkspaces,
+    LogAnalyticsTables,
+    /// An ARM deployment template (Analytics "Export", repositories); items classified one by one.
+    ArmTemplate,
 }
 
 impl Format {
@@ -69,7 +83,55 @@ impl Format {
             Self::GraphGroupMembers => "Microsoft Graph groups with members",
             Self::GraphDirectoryRoleAssignments => "Microsoft Graph directory role assignments",
             Self::GraphDirectoryRoles => "Microsoft Graph directory roles with members",
+            Self::SentinelAnalyticsRules => "Sentinel analytics rules",
+            Self::SentinelRuleActions => "Sentinel analytics-rule actions (playbooks)",
+            Self::SentinelAutomationRules => "Sentinel automation rules",
+            Self::SentinelDataConnectors => "Sentinel data connectors",
+            Self::SentinelOnboardingStates => "Sentinel onboarding states",
+            Self::SentinelContentPackages => "Sentinel content packages (solutions)",
+            Self::SentinelWatchlists => "Sentinel watchlists",
+            Self::SentinelWorkspaceManager => "Sentinel workspace manager",
+            Self::SentinelIncidents => "Sentinel incidents",
+            Self::LogAnalyticsWorkspaces => "Log Analytics workspace settings",
+            Self::LogAnalyticsTables => "Log Analytics table settings",
+            Self::ArmTemplate => "ARM template export",
         }
+    }
+
+    fn for_object(kind: ObjectKind) -> Self {
+        match kind {
+            ObjectKind::AnalyticsRule => Self::SentinelAnalyticsRules,
+            ObjectKind::RuleAction => Self::SentinelRuleActions,
+            ObjectKind::AutomationRule => Self::SentinelAutomationRules,
+            ObjectKind::DataConnector => Self::SentinelDataConnectors,
+            ObjectKind::OnboardingState => Self::SentinelOnboardingStates,
+            ObjectKind::ContentPackage => Self::SentinelContentPackages,
+            ObjectKind::Watchlist => Self::SentinelWatchlists,
+            ObjectKind::WorkspaceManagerConfiguration
+            | ObjectKind::WorkspaceManagerMember
+            | ObjectKind::WorkspaceManagerGroup
+            | ObjectKind::WorkspaceManagerAssignment => Self::SentinelWorkspaceManager,
+            ObjectKind::Incident => Self::SentinelIncidents,
+            ObjectKind::Workspace => Self::LogAnalyticsWorkspaces,
+            ObjectKind::Table => Self::LogAnalyticsTables,
+        }
+    }
+
+    /// The configuration object kind a whole file holds, if it is a configuration export.
+    fn object_kind(self) -> Option<ObjectKind> {
+        Some(match self {
+            Self::SentinelAnalyticsRules => ObjectKind::AnalyticsRule,
+            Self::SentinelRuleActions => ObjectKind::RuleAction,
+            Self::SentinelAutomationRules => ObjectKind::AutomationRule,
+            Self::SentinelDataConnectors => ObjectKind::DataConnector,
+            Self::SentinelOnboardingStates => ObjectKind::OnboardingState,
+            Self::SentinelContentPackages => ObjectKind::ContentPackage,
+            Self::SentinelWatchlists => ObjectKind::Watchlist,
+            Self::SentinelIncidents => ObjectKind::Incident,
+            Self::LogAnalyticsWorkspaces => ObjectKind::Workspace,
+            Self::LogAnalyticsTables => ObjectKind::Table,
+            _ => return None,
+        })
     }
 }
 
@@ -249,7 +311,7 @@ fn json_rows(path: &str, text: &str) -> Result<(Format, Vec<Row>), InputError> {
     let locations = tabular::record_locations(text);
     let (envelope, items): (Option<&Map<String, Value>>, Vec<Value>) = match &value {
         Value::Array(a) => (None, a.clone()),
-        Value::Object(o) => match field(o, &["value", "data"]) {
+        Value::Object(o) => match field(o, &["value", "data", "resources"]) {
             Some(Value::Array(a)) => (Some(o), a.clone()),
             // A single record (ConvertTo-Json of one object yields an object).
             _ => (None, vec![value.clone()]),
@@ -320,6 +382,14 @@ fn detect(envelope: Option<&Map<String, Value>>, first: &Map<String, Value>) -> 
     let props = field(first, &["properties"]).and_then(Value::as_object);
     let get = |names: &[&str]| field(first, names).or_else(|| props.and_then(|p| field(p, names)));
     let type_ = str_field(first, &["type"]).unwrap_or_default().to_ascii_lowercase();
+    if envelope
+        .is_some_and(|e| field(e, &["resources"]).is_some() && field(e, &["$schema", "contentVersion"]).is_some())
+    {
+        return Some(Format::ArmTemplate);
+    }
+    if let Some(kind) = ObjectKind::from_type(&type_).or_else(|| config_kind_by_shape(first, props)) {
+        return Some(Format::for_object(kind));
+    }
     let arg = envelope.is_some_and(|e| {
         field(e, &["data"]).is_some() && field(e, &["count", "total_records", "skip_token"]).is_some()
     }) || field(first, &["tenantId"]).is_some() && field(first, &["subscriptionId"]).is_some();
@@ -450,6 +520,9 @@ fn read_record(format: Format, raw: &Map<String, Value>, origin: Origin, tenant:
         return Err("expected an object".into());
     }
     let obj = flatten(raw);
+    if format == Format::ArmTemplate || format.object_kind().is_some() || format == Format::SentinelWorkspaceManager {
+        return config_object(format, raw, obj, origin, tenant);
+    }
     match format {
         Format::ResourceGraphAuthorization | Format::ResourceGraphContainers => {
             let t = str_field(raw, &["type"]).unwrap_or_default().to_ascii_lowercase();
@@ -802,4 +875,76 @@ fn directory_role_members(obj: &Map<String, Value>, origin: Origin, tenant: &mut
         }
     }
     Ok(n.max(1))
+}
+
+const ALERT_RULE_KINDS: &[&str] = &[
+    "scheduled",
+    "nrt",
+    "fusion",
+    "microsoftsecurityincidentcreation",
+    "mlbehavioranalytics",
+    "threatintelligence",
+];
+
+/// Configuration objects without a `type` (flattened CLI / PowerShell output).
+fn config_kind_by_shape(first: &Map<String, Value>, props: Option<&Map<String, Value>>) -> Option<ObjectKind> {
+    let get = |names: &[&str]| field(first, names).or_else(|| props.and_then(|p| field(p, names)));
+    let kind = str_field(first, &["kind"]).unwrap_or_default().to_ascii_lowercase();
+    if get(&["triggeringLogic", "TriggeringLogicTriggersOn"]).is_some() {
+        Some(ObjectKind::AutomationRule)
+    } else if ALERT_RULE_KINDS.contains(&kind.as_str()) && get(&["enabled", "alertRuleTemplateName", "query"]).is_some()
+    {
+        Some(ObjectKind::AnalyticsRule)
+    } else if get(&["dataTypes"]).is_some() && !kind.is_empty() {
+        Some(ObjectKind::DataConnector)
+    } else if get(&["logicAppResourceId"]).is_some() && get(&["workflowId"]).is_some() {
+        Some(ObjectKind::RuleAction)
+    } else {
+        None
+    }
+}
+
+/// The resource name of an item, also from ARM-template expressions such as
+/// `[concat(parameters('workspace'),'/Microsoft.SecurityInsights/<guid>')]`.
+fn resource_name(raw: &Map<String, Value>) -> String {
+    let name = str_field(raw, &["name"]).unwrap_or_default();
+    if name.starts_with('[') {
+        let inner = name.trim_end_matches([']', ')', '\'', ' ']);
+        inner.rsplit(['/', '\'']).next().unwrap_or_default().to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+fn config_object(
+    format: Format,
+    raw: &Map<String, Value>,
+    props: Map<String, Value>,
+    origin: Origin,
+    tenant: &mut Tenant,
+) -> Result<usize, String> {
+    let type_ = str_field(raw, &["type"]).unwrap_or_default();
+    let props_ref = field(raw, &["properties"]).and_then(Value::as_object);
+    let kind = ObjectKind::from_type(type_)
+        .or_else(|| format.object_kind())
+        .or_else(|| config_kind_by_shape(raw, props_ref))
+        .ok_or_else(|| format!("resource of type `{type_}` is not a Sentinel configuration object the planner uses"))?;
+    // ARM-template ids are expressions, not paths: such items have no known workspace.
+    let id = str_field(raw, &["id", "Id", "ResourceId"])
+        .filter(|i| i.starts_with('/'))
+        .unwrap_or_default()
+        .to_string();
+    let scope = Scope::parse(&id).ok();
+    let workspace = scope.as_ref().and_then(Scope::workspace_scope);
+    tenant.config.objects.push(ConfigObject {
+        kind,
+        name: resource_name(raw),
+        id,
+        subkind: str_field(raw, &["kind", "Kind"]).map(str::to_string),
+        workspace,
+        location: str_field(raw, &["location", "Location"]).map(str::to_string),
+        props,
+        origin,
+    });
+    Ok(1)
 }

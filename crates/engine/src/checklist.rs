@@ -1,0 +1,138 @@
+//! The ordered checklist: phases and personas of Microsoft's move guide
+//! (`shared/knowledge/move-guide-outline.md`), one item per prerequisite and per catalogue
+//! difference, pre-ticked when the exports prove it done or not needed, each naming who
+//! can do it (from the RBAC verdicts).
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::config::SentinelConfig;
+use crate::date::Date;
+use crate::difference::{self, Persona, Phase};
+use crate::evaluate::TaskOutcome;
+use crate::finding::{self, Finding};
+use crate::prerequisite::{PrerequisiteResult, Status};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChecklistItem {
+    pub phase: Phase,
+    pub persona: Persona,
+    pub text: String,
+    /// Difference or prerequisite ids this item stands for.
+    pub refs: Vec<String>,
+    /// Ticked because the exports prove it done, or prove the tenant is not affected.
+    pub done: bool,
+    /// Why it is ticked or open.
+    pub evidence: String,
+    /// Who can do it: principals qualified for the related task.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub who: Vec<String>,
+}
+
+/// The task whose qualified principals can carry out items of a phase.
+fn task_for(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Plan | Phase::Onboard | Phase::Offboard => "connect-workspace",
+        // Changing analytics and automation content needs Sentinel Contributor-level rights.
+        Phase::Configure => "investigate-incidents",
+        Phase::Operate => "view-sentinel",
+    }
+}
+
+pub fn build(
+    config: &SentinelConfig,
+    prerequisites: &[PrerequisiteResult],
+    findings: &[Finding],
+    outcomes: &[TaskOutcome],
+    as_of: Option<Date>,
+) -> Vec<ChecklistItem> {
+    let who = |phase: Phase| -> Vec<String> {
+        let names: BTreeSet<String> = outcomes
+            .iter()
+            .filter(|o| o.task == task_for(phase))
+            .flat_map(|o| o.qualified.iter().map(|p| p.display_name.clone()))
+            .collect();
+        names.into_iter().collect()
+    };
+    let mut items = Vec::new();
+
+    // Prerequisites, merged across workspaces: done only when every workspace passes.
+    let mut ids: Vec<&str> = prerequisites.iter().map(|p| p.id).collect();
+    ids.dedup();
+    for id in ids {
+        let results: Vec<&PrerequisiteResult> = prerequisites.iter().filter(|p| p.id == id).collect();
+        let Some(first) = results.first() else { continue };
+        let worst = results.iter().map(|r| r.status).min().unwrap_or(Status::Unknown);
+        let evidence: Vec<String> = results
+            .iter()
+            .map(|r| format!("{}: {} — {}", r.workspace.name(), r.status.as_str(), r.evidence))
+            .collect();
+        items.push(ChecklistItem {
+            phase: Phase::Plan,
+            persona: Persona::Architect,
+            text: first.title.to_string(),
+            refs: vec![id.to_string()],
+            done: worst == Status::Pass,
+            evidence: evidence.join("; "),
+            who: who(Phase::Plan),
+        });
+    }
+    items.push(ChecklistItem {
+        phase: Phase::Onboard,
+        persona: Persona::Architect,
+        text: "Connect each workspace in the Defender portal (System > Settings > Microsoft Sentinel > Connect a workspace), choosing the primary".into(),
+        refs: vec!["connect-workspace".into(), "primary-secondary-workspace-model".into()],
+        done: false,
+        evidence: "onboarding state in the Defender portal is not part of any export".into(),
+        who: who(Phase::Onboard),
+    });
+
+    for d in difference::catalogue().iter().filter(|d| d.in_force(as_of)) {
+        let hits: Vec<&Finding> = findings.iter().filter(|f| f.id == d.id).collect();
+        let detector = finding::detector(d.id);
+        let (done, evidence, text) = match detector {
+            Some(_) if !hits.is_empty() => {
+                let n: usize = hits.iter().map(|f| f.objects.len()).sum();
+                (
+                    false,
+                    format!("{n} affected object(s) found: see finding {}", d.id),
+                    d.action.to_string(),
+                )
+            }
+            Some(det) if finding::can_run(det, config) => (
+                true,
+                "checked in the exports: this tenant is not affected".to_string(),
+                d.action.to_string(),
+            ),
+            Some(det) => {
+                let kinds: Vec<&str> = det.needs.iter().map(|k| k.label()).collect();
+                (
+                    false,
+                    format!(
+                        "not evidenced: add the {} export, or answer the question",
+                        kinds.join(", ")
+                    ),
+                    d.question.to_string(),
+                )
+            }
+            None => (
+                false,
+                "no export shows this: answer the question".to_string(),
+                d.question.to_string(),
+            ),
+        };
+        items.push(ChecklistItem {
+            phase: d.phase,
+            persona: d.persona,
+            text: format!("{} — {}", d.title, text),
+            refs: vec![d.id.to_string()],
+            done,
+            evidence,
+            who: who(d.phase),
+        });
+    }
+    // Stable order: by phase, persona, then as listed.
+    items.sort_by_key(|i| (i.phase, i.persona));
+    items
+}

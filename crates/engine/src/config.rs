@@ -1,0 +1,227 @@
+//! Microsoft Sentinel configuration objects read from exports: analytics rules, automation
+//! rules, data connectors, onboarding states, content, watchlists, workspace manager,
+//! Log Analytics workspace and table settings, incidents.
+//!
+//! Shapes: `shared/knowledge/export-shapes.md` (REST `Microsoft.SecurityInsights` specs,
+//! stable 2025-09-01 and 2025-07-01-preview). Every object keeps its property bag as JSON,
+//! looked up case-insensitively, because the REST, ARM, CLI and PowerShell layouts differ
+//! only in nesting and casing, and the API adds fields often.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::assignment::Origin;
+use crate::scope::Scope;
+
+/// What a configuration object is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ObjectKind {
+    AnalyticsRule,
+    /// `alertRules/{id}/actions`: a playbook attached to an analytics rule (legacy).
+    RuleAction,
+    AutomationRule,
+    DataConnector,
+    OnboardingState,
+    ContentPackage,
+    Watchlist,
+    WorkspaceManagerConfiguration,
+    WorkspaceManagerMember,
+    WorkspaceManagerGroup,
+    WorkspaceManagerAssignment,
+    Workspace,
+    Table,
+    Incident,
+}
+
+impl ObjectKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AnalyticsRule => "analytics rule",
+            Self::RuleAction => "analytics-rule playbook action",
+            Self::AutomationRule => "automation rule",
+            Self::DataConnector => "data connector",
+            Self::OnboardingState => "onboarding state",
+            Self::ContentPackage => "content package",
+            Self::Watchlist => "watchlist",
+            Self::WorkspaceManagerConfiguration => "workspace manager configuration",
+            Self::WorkspaceManagerMember => "workspace manager member",
+            Self::WorkspaceManagerGroup => "workspace manager group",
+            Self::WorkspaceManagerAssignment => "workspace manager assignment",
+            Self::Workspace => "Log Analytics workspace",
+            Self::Table => "Log Analytics table",
+            Self::Incident => "incident",
+        }
+    }
+
+    /// Classifies a resource by its ARM `type` (any casing, REST or ARM-template form).
+    pub fn from_type(t: &str) -> Option<Self> {
+        let t = t.to_ascii_lowercase();
+        let last = |s: &str| t.ends_with(s);
+        Some(
+            if last("/alertrules/actions") || (t.contains("/alertrules") && last("/actions")) {
+                Self::RuleAction
+            } else if last("/alertrules") {
+                Self::AnalyticsRule
+            } else if last("/automationrules") {
+                Self::AutomationRule
+            } else if last("/dataconnectors") {
+                Self::DataConnector
+            } else if last("/onboardingstates") {
+                Self::OnboardingState
+            } else if last("/contentpackages") || last("/contentproductpackages") {
+                Self::ContentPackage
+            } else if last("/watchlists") {
+                Self::Watchlist
+            } else if last("/workspacemanagerconfigurations") {
+                Self::WorkspaceManagerConfiguration
+            } else if last("/workspacemanagermembers") {
+                Self::WorkspaceManagerMember
+            } else if last("/workspacemanagergroups") {
+                Self::WorkspaceManagerGroup
+            } else if last("/workspacemanagerassignments") {
+                Self::WorkspaceManagerAssignment
+            } else if last("/incidents") {
+                Self::Incident
+            } else if t == "microsoft.operationalinsights/workspaces/tables" {
+                Self::Table
+            } else if t == "microsoft.operationalinsights/workspaces" {
+                Self::Workspace
+            } else {
+                return None;
+            },
+        )
+    }
+}
+
+/// One configuration object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConfigObject {
+    pub kind: ObjectKind,
+    /// Resource id as exported (empty for ARM-template items without one).
+    pub id: String,
+    /// Resource name (rule GUID, connector id, table name …).
+    pub name: String,
+    /// `kind` of polymorphic resources: `Scheduled`, `Fusion`, `OfficeIRM` …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subkind: Option<String>,
+    /// The workspace the object belongs to, from its id; `None` when the export does not say
+    /// (ARM templates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<Scope>,
+    #[serde(skip)]
+    pub props: Map<String, Value>,
+    #[serde(skip)]
+    pub location: Option<String>,
+    pub origin: Origin,
+}
+
+impl ConfigObject {
+    /// A property by any of several names, any casing, ignoring nulls.
+    pub fn get(&self, names: &[&str]) -> Option<&Value> {
+        lookup(&self.props, names)
+    }
+
+    pub fn str(&self, names: &[&str]) -> Option<&str> {
+        self.get(names)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    pub fn bool(&self, names: &[&str]) -> Option<bool> {
+        self.get(names).and_then(as_bool)
+    }
+
+    /// A nested property: `path` is a list of steps, each a list of accepted names.
+    pub fn path(&self, path: &[&[&str]]) -> Option<&Value> {
+        let (first, rest) = path.split_first()?;
+        let mut v = self.get(first)?;
+        for step in rest {
+            v = lookup(v.as_object()?, step)?;
+        }
+        Some(v)
+    }
+
+    /// Display name for reports: `displayName`, else the resource name.
+    pub fn display_name(&self) -> &str {
+        self.str(&["displayName", "DisplayName"]).unwrap_or(&self.name)
+    }
+
+    pub fn subkind_is(&self, k: &str) -> bool {
+        self.subkind.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(k))
+    }
+
+    /// `enabled`, treating an absent flag as enabled only where the API has no such flag.
+    pub fn enabled(&self) -> bool {
+        self.bool(&["enabled", "Enabled", "isEnabled"]).unwrap_or(true)
+    }
+}
+
+/// Case-insensitive lookup over several names.
+pub fn lookup<'v>(obj: &'v Map<String, Value>, names: &[&str]) -> Option<&'v Value> {
+    for name in names {
+        if let Some(v) = obj.get(*name).filter(|v| !v.is_null()) {
+            return Some(v);
+        }
+        if let Some((_, v)) = obj.iter().find(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_null()) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+pub fn as_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}
+
+/// Data connector `dataTypes.<name>.state == Enabled` (PowerShell: `<Name>State` flattened).
+pub fn data_type_enabled(o: &ConfigObject, data_type: &str) -> Option<bool> {
+    let nested = o
+        .path(&[&["dataTypes", "DataTypes"], &[data_type]])
+        .and_then(|d| d.as_object())
+        .and_then(|d| lookup(d, &["state", "State"]))
+        .and_then(Value::as_str);
+    let flat_name = format!("{data_type}State");
+    let flat = o.str(&[flat_name.as_str()]);
+    nested.or(flat).map(|s| s.eq_ignore_ascii_case("enabled"))
+}
+
+/// All the Sentinel configuration a run has read.
+#[derive(Debug, Clone, Default)]
+pub struct SentinelConfig {
+    pub objects: Vec<ConfigObject>,
+}
+
+impl SentinelConfig {
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    pub fn of_kind(&self, kind: ObjectKind) -> impl Iterator<Item = &ConfigObject> {
+        self.objects.iter().filter(move |o| o.kind == kind)
+    }
+
+    /// Objects of a kind in one workspace (or with no known workspace when `ws` is `None`).
+    pub fn in_workspace<'a>(
+        &'a self,
+        kind: ObjectKind,
+        ws: Option<&'a Scope>,
+    ) -> impl Iterator<Item = &'a ConfigObject> {
+        self.of_kind(kind).filter(move |o| o.workspace.as_ref() == ws)
+    }
+
+    pub fn has_kind(&self, kind: ObjectKind) -> bool {
+        self.objects.iter().any(|o| o.kind == kind)
+    }
+
+    /// Workspaces the configuration exports name.
+    pub fn workspaces(&self) -> std::collections::BTreeSet<Scope> {
+        self.objects.iter().filter_map(|o| o.workspace.clone()).collect()
+    }
+}

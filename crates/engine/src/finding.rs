@@ -1,0 +1,903 @@
+//! Impact analysis: one detector per catalogue difference that has export evidence. Each
+//! detector is a row in [`DETECTORS`], keyed by the difference id, naming the export kinds
+//! it needs; the predicates follow `shared/knowledge/export-shapes.md` §12.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::config::{as_bool, data_type_enabled, lookup, ConfigObject, ObjectKind, SentinelConfig};
+use crate::date::Date;
+use crate::difference;
+use crate::scope::Scope;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Stops onboarding or breaks something on the day of the move.
+    High,
+    /// Changes behaviour people or automation rely on: review before the move.
+    Medium,
+    Low,
+    /// Worth knowing; nothing to fix.
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+            Self::Info => "info",
+        }
+    }
+}
+
+/// An object a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Affected {
+    pub kind: &'static str,
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The difference id from the catalogue.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// `None` for objects whose export did not say which workspace they belong to.
+    pub workspace: Option<Scope>,
+    pub severity: Severity,
+    pub objects: Vec<Affected>,
+    pub detail: String,
+    pub action: &'static str,
+    pub sources: Vec<String>,
+}
+
+/// What a detector sees: the configuration of one workspace, and its role.
+pub struct Context<'a> {
+    pub config: &'a SentinelConfig,
+    pub workspace: Option<&'a Scope>,
+    /// `Some(true)` primary, `Some(false)` secondary, `None` not decided.
+    pub primary: Option<bool>,
+    pub primary_workspace: Option<&'a Scope>,
+    pub as_of: Option<Date>,
+}
+
+impl<'a> Context<'a> {
+    fn objects(&self, kind: ObjectKind) -> impl Iterator<Item = &'a ConfigObject> + '_ {
+        self.config.in_workspace(kind, self.workspace)
+    }
+}
+
+type Detect = fn(&Context<'_>) -> Option<(Vec<Affected>, String)>;
+
+pub struct Detector {
+    /// The difference id this detector evidences.
+    pub id: &'static str,
+    pub severity: Severity,
+    /// Export kinds without which the detector cannot say "not affected".
+    pub needs: &'static [ObjectKind],
+    pub detect: Detect,
+}
+
+fn affected(o: &ConfigObject, detail: impl Into<String>) -> Affected {
+    Affected {
+        kind: o.kind.label(),
+        name: o.display_name().to_string(),
+        id: o.id.clone(),
+        detail: detail.into(),
+    }
+}
+
+fn found(objects: Vec<Affected>, detail: impl Into<String>) -> Option<(Vec<Affected>, String)> {
+    (!objects.is_empty()).then(|| (objects, detail.into()))
+}
+
+fn rules<'c>(c: &'c Context<'_>) -> impl Iterator<Item = &'c ConfigObject> + 'c {
+    c.objects(ObjectKind::AnalyticsRule)
+}
+
+fn query_rule(o: &ConfigObject) -> bool {
+    o.subkind_is("Scheduled") || o.subkind_is("NRT")
+}
+
+fn grouping<'o>(o: &'o ConfigObject) -> Option<&'o Map<String, Value>> {
+    o.path(&[
+        &["incidentConfiguration", "IncidentConfiguration"],
+        &["groupingConfiguration"],
+    ])
+    .and_then(Value::as_object)
+    .or_else(|| {
+        o.get(&["IncidentConfigurationGroupingConfiguration"])
+            .and_then(Value::as_object)
+    })
+}
+
+fn grouping_flag(o: &ConfigObject, flag: &str) -> bool {
+    let flat = format!("GroupingConfiguration{flag}");
+    grouping(o)
+        .and_then(|g| lookup(g, &[flag]))
+        .and_then(as_bool)
+        .or_else(|| o.bool(&[flat.as_str()]))
+        .unwrap_or(false)
+}
+
+/// Every condition of an automation rule, flattened through Boolean and array conditions.
+fn conditions(o: &ConfigObject) -> Vec<&Map<String, Value>> {
+    fn walk<'v>(v: &'v Value, out: &mut Vec<&'v Map<String, Value>>) {
+        match v {
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            Value::Object(m) => {
+                let props = lookup(m, &["conditionProperties"])
+                    .and_then(Value::as_object)
+                    .unwrap_or(m);
+                out.push(props);
+                for nested in ["innerConditions", "itemConditions"] {
+                    if let Some(inner) = lookup(props, &[nested]) {
+                        walk(inner, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let top = o
+        .path(&[&["triggeringLogic"], &["conditions"]])
+        .or_else(|| o.get(&["TriggeringLogicCondition", "TriggeringLogicConditions"]));
+    if let Some(v) = top {
+        walk(v, &mut out);
+    }
+    out
+}
+
+fn property_values(c: &Map<String, Value>) -> Vec<String> {
+    match lookup(c, &["propertyValues"]) {
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        _ => vec![],
+    }
+}
+
+/// Automation rules with a condition on `property`, with the values they test.
+fn automation_on(c: &Context<'_>, property: &str, value_filter: fn(&str) -> bool) -> Vec<Affected> {
+    c.objects(ObjectKind::AutomationRule)
+        .filter_map(|o| {
+            let hits: Vec<String> = conditions(o)
+                .into_iter()
+                .filter(|cond| {
+                    lookup(cond, &["propertyName"])
+                        .and_then(Value::as_str)
+                        .is_some_and(|p| p.eq_ignore_ascii_case(property))
+                })
+                .flat_map(|cond| {
+                    let op = lookup(cond, &["operator"])
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    let values = property_values(cond);
+                    let values = if values.is_empty() { vec![String::new()] } else { values };
+                    values
+                        .into_iter()
+                        .filter(|v| value_filter(v))
+                        .map(move |v| format!("{property} {op} \"{v}\""))
+                })
+                .collect();
+            (!hits.is_empty()).then(|| affected(o, hits.join("; ")))
+        })
+        .collect()
+}
+
+fn any_value(_: &str) -> bool {
+    true
+}
+
+fn triggers(o: &ConfigObject, field: &str, flat: &str) -> Option<String> {
+    o.path(&[&["triggeringLogic"], &[field]])
+        .and_then(Value::as_str)
+        .or_else(|| o.str(&[flat]))
+        .map(str::to_string)
+}
+
+fn automation_enabled(o: &ConfigObject) -> bool {
+    o.path(&[&["triggeringLogic"], &["isEnabled"]])
+        .and_then(as_bool)
+        .or_else(|| o.bool(&["TriggeringLogicIsEnabled"]))
+        .unwrap_or(true)
+}
+
+fn connectors<'c>(
+    c: &'c Context<'_>,
+    kinds: &'static [&'static str],
+    data_type: &'static str,
+) -> impl Iterator<Item = &'c ConfigObject> + 'c {
+    c.objects(ObjectKind::DataConnector)
+        .filter(move |o| kinds.iter().any(|k| o.subkind_is(k)))
+        .filter(move |o| data_type_enabled(o, data_type).unwrap_or(true))
+}
+
+const STANDALONE_ALERT_CONNECTORS: &[&str] = &[
+    "AzureActiveDirectory",
+    "AzureAdvancedThreatProtection",
+    "MicrosoftDefenderAdvancedThreatProtection",
+    "OfficeATP",
+    "MicrosoftCloudAppSecurity",
+];
+
+/// Defender XDR advanced-hunting tables (also kept 30 days in Defender at no charge).
+const XDR_TABLE_PREFIXES: &[&str] = &[
+    "Device",
+    "Email",
+    "Identity",
+    "CloudAppEvents",
+    "UrlClickEvents",
+    "AlertInfo",
+    "AlertEvidence",
+];
+
+fn is_xdr_table(name: &str) -> bool {
+    // IdentityInfo is a UEBA table in Sentinel, not an XDR stream.
+    name != "IdentityInfo" && XDR_TABLE_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+fn table_retention(o: &ConfigObject) -> Option<i64> {
+    o.get(&["totalRetentionInDays", "retentionInDays"])
+        .and_then(Value::as_i64)
+}
+
+fn workspace_location<'c>(c: &'c Context<'_>, ws: Option<&'c Scope>) -> Option<&'c str> {
+    c.config
+        .in_workspace(ObjectKind::Workspace, ws)
+        .find_map(|o| o.location.as_deref())
+}
+
+const FUSION_TEMPLATE: &str = "f71aba3d-28fb-450b-b192-4e76a83015c8";
+
+fn detect_fusion(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let is_fusion = |o: &ConfigObject| {
+        o.subkind_is("Fusion")
+            || o.str(&["alertRuleTemplateName"])
+                .is_some_and(|t| t.eq_ignore_ascii_case(FUSION_TEMPLATE))
+    };
+    let fusion: Vec<&ConfigObject> = rules(c).filter(|o| is_fusion(o) && o.enabled()).collect();
+    let mut objects: Vec<Affected> = fusion.iter().map(|o| affected(o, "enabled")).collect();
+    for f in &fusion {
+        let fid = f.id.to_ascii_lowercase();
+        let name = f.name.to_ascii_lowercase();
+        objects.extend(
+            automation_on(c, "IncidentRelatedAnalyticRuleIds", any_value)
+                .into_iter()
+                .filter(|a| {
+                    let d = a.detail.to_ascii_lowercase();
+                    (!fid.is_empty() && d.contains(&fid)) || d.contains(&format!("/alertrules/{name}\""))
+                }),
+        );
+    }
+    found(
+        objects,
+        "Fusion is switched off at onboarding; automation that waits for Fusion incidents stops firing.",
+    )
+}
+
+fn detect_msic(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = rules(c)
+        .filter(|o| o.subkind_is("MicrosoftSecurityIncidentCreation") && o.enabled())
+        .map(|o| {
+            let mut filters = vec![format!("product: {}", o.str(&["productFilter"]).unwrap_or("?"))];
+            for (label, key) in [
+                ("severities", "severitiesFilter"),
+                ("names", "displayNamesFilter"),
+                ("excluded names", "displayNamesExcludeFilter"),
+            ] {
+                if let Some(Value::Array(a)) = o.get(&[key]) {
+                    if !a.is_empty() {
+                        let list: Vec<&str> = a.iter().filter_map(Value::as_str).collect();
+                        filters.push(format!("{label}: {}", list.join(", ")));
+                    }
+                }
+            }
+            affected(o, filters.join("; "))
+        })
+        .collect();
+    found(
+        objects,
+        "These rules are deactivated at onboarding; their filters must be rebuilt with alert tuning or automation.",
+    )
+}
+
+fn detect_msic_any(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = rules(c)
+        .filter(|o| o.subkind_is("MicrosoftSecurityIncidentCreation"))
+        .map(|o| affected(o, ""))
+        .collect();
+    found(
+        objects,
+        "Candidates for the onboarding option that converts them into Defender alert grouping rules.",
+    )
+}
+
+fn detect_alert_only(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = rules(c)
+        .filter(|o| query_rule(o) && o.enabled())
+        .filter(|o| {
+            o.path(&[&["incidentConfiguration", "IncidentConfiguration"], &["createIncident"]])
+                .and_then(as_bool)
+                .or_else(|| o.bool(&["IncidentConfigurationCreateIncident"]))
+                == Some(false)
+        })
+        .map(|o| affected(o, "incident creation off"))
+        .collect();
+    found(
+        objects,
+        "Alerts from these rules do not show in the Defender alert and incident views.",
+    )
+}
+
+fn detect_reopen(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = rules(c)
+        .filter(|o| o.enabled() && grouping_flag(o, "reopenClosedIncident"))
+        .map(|o| affected(o, "reopenClosedIncident"))
+        .collect();
+    found(
+        objects,
+        "Reopening closed incidents is not honoured once Defender correlation creates incidents.",
+    )
+}
+
+fn detect_grouping(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = rules(c)
+        .filter(|o| o.enabled() && grouping_flag(o, "enabled"))
+        .map(|o| {
+            let method = grouping(o)
+                .and_then(|g| lookup(g, &["matchingMethod"]))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            affected(o, format!("alert grouping {method}").trim().to_string())
+        })
+        .collect();
+    found(objects, "Defender correlation decides grouping after onboarding; the rule's grouping settings no longer govern incidents alone.")
+}
+
+fn detect_correlation_tags(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = rules(c)
+        .filter_map(|o| {
+            let d = o.str(&["description"])?.trim_start();
+            ["#DONT_CORR#", "#INC_CORR#"]
+                .iter()
+                .find(|t| d.starts_with(**t))
+                .map(|t| affected(o, *t))
+        })
+        .collect();
+    found(
+        objects,
+        "These rules already carry correlation tags; check the tenant's correlation default setting.",
+    )
+}
+
+fn detect_titles(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let mut objects: Vec<Affected> = rules(c)
+        .filter(|o| o.enabled())
+        .filter_map(|o| {
+            let f = o
+                .path(&[&["alertDetailsOverride"], &["alertDisplayNameFormat"]])
+                .and_then(Value::as_str)?;
+            (!f.trim().is_empty()).then(|| affected(o, format!("alert title format \"{f}\"")))
+        })
+        .collect();
+    objects.extend(automation_on(c, "IncidentTitle", any_value));
+    found(objects, "Incident titles are set by the correlation engine; dynamic alert titles and title-based automation need review.")
+}
+
+fn detect_rule_actions(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = c
+        .objects(ObjectKind::RuleAction)
+        .map(|o| {
+            affected(
+                o,
+                o.str(&["logicAppResourceId"])
+                    .unwrap_or("")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(""),
+            )
+        })
+        .collect();
+    found(
+        objects,
+        "Playbooks attached directly to analytics rules use the deprecated method; move them to automation rules.",
+    )
+}
+
+fn detect_provider(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    found(automation_on(c, "IncidentProviderName", any_value), "After onboarding every incident's provider is Microsoft XDR, so these conditions stop matching; use the alert product name instead.")
+}
+
+fn detect_description(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    found(
+        automation_on(c, "IncidentDescription", any_value),
+        "Incidents created by Defender correlation have no description; conditions on it stop matching.",
+    )
+}
+
+fn detect_updated_by(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let filter = |v: &str| {
+        let v = v.to_ascii_lowercase();
+        v.contains("365") || v.contains("defender")
+    };
+    found(
+        automation_on(c, "IncidentUpdatedBySource", filter),
+        "The updated-by value for Defender changes; conditions on the old value stop matching.",
+    )
+}
+
+fn detect_batching(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = c
+        .objects(ObjectKind::AutomationRule)
+        .filter(|o| automation_enabled(o))
+        .filter(|o| {
+            triggers(o, "triggersWhen", "TriggeringLogicTriggersWhen")
+                .is_some_and(|t| t.eq_ignore_ascii_case("Updated"))
+        })
+        .filter(|o| conditions(o).iter().any(|cond| lookup(cond, &["changeType"]).is_some()))
+        .map(|o| affected(o, "runs on incident updates"))
+        .collect();
+    found(
+        objects,
+        "Incident updates can arrive batched from Defender; rules that react to each change may fire less often.",
+    )
+}
+
+fn detect_alert_trigger(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = c
+        .objects(ObjectKind::AutomationRule)
+        .filter(|o| automation_enabled(o))
+        .filter(|o| {
+            triggers(o, "triggersOn", "TriggeringLogicTriggersOn").is_some_and(|t| t.eq_ignore_ascii_case("Alerts"))
+        })
+        .map(|o| affected(o, "triggers on alerts"))
+        .collect();
+    found(
+        objects,
+        "Alert-triggered automation only runs for alerts of Sentinel analytics rules, not for Defender XDR alerts.",
+    )
+}
+
+fn detect_title_conditions(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    found(
+        automation_on(c, "IncidentTitle", any_value),
+        "Incident titles change under Defender correlation; match on the analytics rule name instead.",
+    )
+}
+
+fn detect_tasks(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = c
+        .objects(ObjectKind::AutomationRule)
+        .filter(|o| {
+            o.get(&["actions", "Action"])
+                .and_then(Value::as_array)
+                .is_some_and(|a| {
+                    a.iter().filter_map(Value::as_object).any(|x| {
+                        lookup(x, &["actionType"])
+                            .and_then(Value::as_str)
+                            .is_some_and(|t| t.eq_ignore_ascii_case("AddIncidentTask"))
+                    })
+                })
+        })
+        .map(|o| affected(o, "adds incident tasks"))
+        .collect();
+    found(
+        objects,
+        "Incident tasks behave differently in the Defender portal; check where analysts will see them.",
+    )
+}
+
+fn detect_standalone_connectors(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    if c.primary == Some(true) {
+        return None;
+    }
+    let objects = connectors(c, STANDALONE_ALERT_CONNECTORS, "alerts")
+        .map(|o| affected(o, o.subkind.clone().unwrap_or_default()))
+        .collect();
+    let detail = match c.primary {
+        Some(false) => "This secondary workspace has standalone Microsoft alert connectors: the five main ones are disconnected automatically, any other must be removed before onboarding.",
+        _ => "No primary workspace chosen: if this workspace becomes a secondary, these standalone alert connectors are disconnected at onboarding.",
+    };
+    found(objects, detail)
+}
+
+fn detect_xdr_outside_primary(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    if c.primary == Some(true) {
+        return None;
+    }
+    let objects: Vec<Affected> = connectors(c, &["MicrosoftThreatProtection"], "incidents")
+        .map(|o| affected(o, "Defender XDR connector"))
+        .collect();
+    let others = c
+        .config
+        .of_kind(ObjectKind::DataConnector)
+        .filter(|o| o.subkind_is("MicrosoftThreatProtection") && o.workspace.as_ref() != c.workspace)
+        .count();
+    if c.primary.is_none() && others == 0 {
+        return None;
+    }
+    found(objects, "Defender XDR data goes to the primary workspace only; XDR-based rules and automation here stop unless the tables are streamed another way.")
+}
+
+fn detect_defender_for_cloud(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let mut objects: Vec<Affected> = connectors(c, &["AzureSecurityCenter"], "alerts")
+        .map(|o| affected(o, "subscription-based (legacy) connector"))
+        .collect();
+    objects.extend(
+        rules(c)
+            .filter(|o| o.subkind_is("MicrosoftSecurityIncidentCreation") && o.enabled())
+            .filter(|o| {
+                o.str(&["productFilter"])
+                    .is_some_and(|p| p.eq_ignore_ascii_case("Azure Security Center"))
+            })
+            .map(|o| affected(o, "creates incidents from Defender for Cloud alerts")),
+    );
+    found(objects, "Choose tenant-based or legacy Defender for Cloud alerts to avoid duplicate incidents in the primary workspace.")
+}
+
+fn detect_insider_risk(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    if c.primary == Some(true) {
+        return None;
+    }
+    let objects = connectors(c, &["OfficeIRM"], "alerts")
+        .map(|o| affected(o, "Insider Risk Management connector"))
+        .collect();
+    found(objects, "Insider Risk alerts correlate in the primary workspace only; disconnect this connector on secondaries before onboarding.")
+}
+
+fn detect_workspace_manager(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let mut objects: Vec<Affected> = c
+        .objects(ObjectKind::WorkspaceManagerConfiguration)
+        .filter(|o| o.str(&["mode"]).is_some_and(|m| m.eq_ignore_ascii_case("Enabled")))
+        .map(|o| affected(o, "mode Enabled"))
+        .collect();
+    for kind in [
+        ObjectKind::WorkspaceManagerMember,
+        ObjectKind::WorkspaceManagerGroup,
+        ObjectKind::WorkspaceManagerAssignment,
+    ] {
+        objects.extend(
+            c.objects(kind)
+                .map(|o| affected(o, o.str(&["targetWorkspaceResourceId"]).unwrap_or(""))),
+        );
+    }
+    found(objects, "Workspace manager is not available in the Defender portal; plan repositories or multitenant content distribution.")
+}
+
+fn detect_cmk(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = c
+        .objects(ObjectKind::OnboardingState)
+        .filter(|o| o.bool(&["customerManagedKey"]) == Some(true))
+        .map(|o| affected(o, "customerManagedKey true"))
+        .collect();
+    found(
+        objects,
+        "Workspace data stays CMK-encrypted, but alerts and incidents are no longer CMK-encrypted after onboarding.",
+    )
+}
+
+fn detect_xdr_tables(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = c
+        .objects(ObjectKind::Table)
+        .filter(|o| is_xdr_table(&o.name))
+        .map(|o| {
+            let detail = match table_retention(o) {
+                Some(r) if r <= 30 => {
+                    format!("{r} days: Defender already keeps 30 days at no charge; ingestion may not be needed")
+                }
+                Some(r) => {
+                    format!("{r} days: longer than the 30 free days in Defender; keep ingesting for the retention")
+                }
+                None => "retention not in the export".to_string(),
+            };
+            affected(o, detail)
+        })
+        .collect();
+    found(objects, "Defender XDR keeps raw advanced-hunting data for 30 days at no charge; review each table's retention against that.")
+}
+
+fn detect_regions(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let primary_region = workspace_location(c, c.primary_workspace)?;
+    if c.primary == Some(true) {
+        return None;
+    }
+    let objects = c
+        .objects(ObjectKind::Workspace)
+        .filter(|o| {
+            o.location
+                .as_deref()
+                .is_some_and(|l| !l.eq_ignore_ascii_case(primary_region))
+        })
+        .map(|o| {
+            affected(
+                o,
+                format!("{} (primary: {primary_region})", o.location.as_deref().unwrap_or("")),
+            )
+        })
+        .collect();
+    found(
+        objects,
+        "The Sentinel data lake lives in the primary workspace's region and attaches only same-region workspaces.",
+    )
+}
+
+fn detect_residency(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = c
+        .objects(ObjectKind::Workspace)
+        .filter(|o| o.location.is_some())
+        .map(|o| affected(o, o.location.clone().unwrap_or_default()))
+        .collect();
+    found(objects, "Defender XDR data storage and retention policies apply to this data in the Defender portal: review for compliance.")
+}
+
+fn detect_sentinel_only(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let israel_rule = c
+        .as_of
+        .is_some_and(|d| d >= Date::new(2025, 5, 4) && d < Date::new(2026, 6, 18));
+    let mut objects: Vec<Affected> = Vec::new();
+    if israel_rule {
+        objects.extend(
+            c.objects(ObjectKind::Workspace)
+                .filter(|o| {
+                    o.location
+                        .as_deref()
+                        .is_some_and(|l| l.to_ascii_lowercase().starts_with("israel"))
+                })
+                .map(|o| {
+                    affected(
+                        o,
+                        "Israel region: new Sentinel-only customers could not onboard it (2025 rule)",
+                    )
+                }),
+        );
+    }
+    let has_xdr = c
+        .config
+        .of_kind(ObjectKind::DataConnector)
+        .any(|o| o.subkind_is("MicrosoftThreatProtection"));
+    if !has_xdr && c.primary != Some(false) {
+        if let Some(ws) = c
+            .objects(ObjectKind::Workspace)
+            .next()
+            .or_else(|| c.objects(ObjectKind::OnboardingState).next())
+        {
+            objects.push(affected(
+                ws,
+                "no Defender XDR connector in the exports: Sentinel-only path",
+            ));
+        }
+    }
+    found(
+        objects,
+        "Without Defender XDR there is no Exposure Management, no custom detection rules and no Action center.",
+    )
+}
+
+/// Every detector, one per difference id with export evidence.
+pub static DETECTORS: &[Detector] = &[
+    Detector {
+        id: "fusion-rule-disabled",
+        severity: Severity::Medium,
+        needs: &[ObjectKind::AnalyticsRule],
+        detect: detect_fusion,
+    },
+    Detector {
+        id: "ms-incident-creation-rules-deactivated",
+        severity: Severity::High,
+        needs: &[ObjectKind::AnalyticsRule],
+        detect: detect_msic,
+    },
+    Detector {
+        id: "ms-incident-creation-behaviour-migration-option",
+        severity: Severity::Info,
+        needs: &[ObjectKind::AnalyticsRule],
+        detect: detect_msic_any,
+    },
+    Detector {
+        id: "alert-only-rules-not-visible",
+        severity: Severity::High,
+        needs: &[ObjectKind::AnalyticsRule],
+        detect: detect_alert_only,
+    },
+    Detector {
+        id: "reopen-closed-incident-not-honoured",
+        severity: Severity::Medium,
+        needs: &[ObjectKind::AnalyticsRule],
+        detect: detect_reopen,
+    },
+    Detector {
+        id: "alert-grouping-governed-by-xdr-correlation",
+        severity: Severity::Medium,
+        needs: &[ObjectKind::AnalyticsRule],
+        detect: detect_grouping,
+    },
+    Detector {
+        id: "analytics-rule-correlation-exclusion-tags",
+        severity: Severity::Info,
+        needs: &[ObjectKind::AnalyticsRule],
+        detect: detect_correlation_tags,
+    },
+    Detector {
+        id: "incident-titles-set-by-correlation",
+        severity: Severity::Medium,
+        needs: &[ObjectKind::AnalyticsRule],
+        detect: detect_titles,
+    },
+    Detector {
+        id: "analytics-rule-attached-playbooks-deprecated",
+        severity: Severity::High,
+        needs: &[ObjectKind::RuleAction],
+        detect: detect_rule_actions,
+    },
+    Detector {
+        id: "incident-provider-name-microsoft-xdr",
+        severity: Severity::High,
+        needs: &[ObjectKind::AutomationRule],
+        detect: detect_provider,
+    },
+    Detector {
+        id: "automation-incident-provider-condition-removed",
+        severity: Severity::High,
+        needs: &[ObjectKind::AutomationRule],
+        detect: detect_provider,
+    },
+    Detector {
+        id: "incident-description-field-missing",
+        severity: Severity::High,
+        needs: &[ObjectKind::AutomationRule],
+        detect: detect_description,
+    },
+    Detector {
+        id: "updated-by-value-changes",
+        severity: Severity::High,
+        needs: &[ObjectKind::AutomationRule],
+        detect: detect_updated_by,
+    },
+    Detector {
+        id: "incident-update-batching",
+        severity: Severity::Low,
+        needs: &[ObjectKind::AutomationRule],
+        detect: detect_batching,
+    },
+    Detector {
+        id: "automation-alert-trigger-scope",
+        severity: Severity::Medium,
+        needs: &[ObjectKind::AutomationRule],
+        detect: detect_alert_trigger,
+    },
+    Detector {
+        id: "automation-incident-title-conditions",
+        severity: Severity::Medium,
+        needs: &[ObjectKind::AutomationRule],
+        detect: detect_title_conditions,
+    },
+    Detector {
+        id: "incident-tasks-availability",
+        severity: Severity::Low,
+        needs: &[ObjectKind::AutomationRule],
+        detect: detect_tasks,
+    },
+    Detector {
+        id: "standalone-microsoft-alert-connectors-disconnected",
+        severity: Severity::Medium,
+        needs: &[ObjectKind::DataConnector],
+        detect: detect_standalone_connectors,
+    },
+    Detector {
+        id: "xdr-data-only-in-primary",
+        severity: Severity::High,
+        needs: &[ObjectKind::DataConnector],
+        detect: detect_xdr_outside_primary,
+    },
+    Detector {
+        id: "defender-for-cloud-duplicate-prevention",
+        severity: Severity::Medium,
+        needs: &[ObjectKind::DataConnector],
+        detect: detect_defender_for_cloud,
+    },
+    Detector {
+        id: "insider-risk-connector-primary-only",
+        severity: Severity::Medium,
+        needs: &[ObjectKind::DataConnector],
+        detect: detect_insider_risk,
+    },
+    Detector {
+        id: "workspace-manager-unavailable",
+        severity: Severity::High,
+        needs: &[ObjectKind::WorkspaceManagerConfiguration],
+        detect: detect_workspace_manager,
+    },
+    Detector {
+        id: "customer-managed-keys",
+        severity: Severity::Medium,
+        needs: &[ObjectKind::OnboardingState],
+        detect: detect_cmk,
+    },
+    Detector {
+        id: "xdr-raw-data-30-days-free",
+        severity: Severity::Info,
+        needs: &[ObjectKind::Table],
+        detect: detect_xdr_tables,
+    },
+    Detector {
+        id: "data-lake-requires-defender",
+        severity: Severity::Low,
+        needs: &[ObjectKind::Workspace],
+        detect: detect_regions,
+    },
+    Detector {
+        id: "data-residency-and-bcdr-policies",
+        severity: Severity::Info,
+        needs: &[ObjectKind::Workspace],
+        detect: detect_residency,
+    },
+    Detector {
+        id: "sentinel-only-onboarding-limits",
+        severity: Severity::Medium,
+        needs: &[ObjectKind::DataConnector],
+        detect: detect_sentinel_only,
+    },
+];
+
+pub fn detector(id: &str) -> Option<&'static Detector> {
+    DETECTORS.iter().find(|d| d.id == id)
+}
+
+/// Which detectors could run: their export kinds were supplied.
+pub fn can_run(det: &Detector, config: &SentinelConfig) -> bool {
+    det.needs.iter().all(|k| config.has_kind(*k))
+}
+
+/// Runs every detector in force on every workspace (and on objects of unknown workspace).
+pub fn analyze(
+    config: &SentinelConfig,
+    workspaces: &[Scope],
+    primary: Option<&Scope>,
+    as_of: Option<Date>,
+) -> Vec<Finding> {
+    let mut buckets: Vec<Option<&Scope>> = workspaces.iter().map(Some).collect();
+    if config.objects.iter().any(|o| o.workspace.is_none()) {
+        buckets.push(None);
+    }
+    let mut out = Vec::new();
+    for ws in buckets {
+        let ctx = Context {
+            config,
+            workspace: ws,
+            primary: match (primary, ws) {
+                (Some(p), Some(w)) => Some(p == w),
+                (None, Some(_)) if workspaces.len() == 1 => Some(true),
+                _ => None,
+            },
+            primary_workspace: primary.or_else(|| (workspaces.len() == 1).then(|| workspaces.first()).flatten()),
+            as_of,
+        };
+        for det in DETECTORS {
+            let Some(diff) = difference::get(det.id) else { continue };
+            if !diff.in_force(as_of) || !can_run(det, config) {
+                continue;
+            }
+            if let Some((objects, detail)) = (det.detect)(&ctx) {
+                out.push(Finding {
+                    id: det.id,
+                    title: diff.title,
+                    workspace: ws.cloned(),
+                    severity: det.severity,
+                    objects,
+                    detail,
+                    action: diff.action,
+                    sources: diff.sources.iter().map(|s| s.path.to_string()).collect(),
+                });
+            }
+        }
+    }
+    out
+}

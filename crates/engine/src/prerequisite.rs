@@ -1,0 +1,490 @@
+//! Prerequisite checks for connecting workspaces to the Defender portal
+//! (`shared/knowledge/prerequisites.md` §2–§5, in our own words). Each check is a row of
+//! [`CHECKS`] with its era, sources and the command that would supply missing evidence.
+
+use serde::Serialize;
+
+use crate::config::{data_type_enabled, ObjectKind, SentinelConfig};
+use crate::date::Date;
+use crate::evaluate::TaskOutcome;
+use crate::scope::Scope;
+use crate::task::DocRef;
+use crate::tenant::Tenant;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Fail,
+    Warn,
+    Unknown,
+    Pass,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::Warn => "warn",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// What a check sees.
+pub struct Context<'a> {
+    pub tenant: &'a Tenant,
+    pub config: &'a SentinelConfig,
+    pub workspace: &'a Scope,
+    pub workspaces: &'a [Scope],
+    pub primary: Option<&'a Scope>,
+    pub outcomes: &'a [TaskOutcome],
+    pub today: Date,
+}
+
+impl Context<'_> {
+    fn outcome(&self, task: &str) -> Option<&TaskOutcome> {
+        self.outcomes
+            .iter()
+            .find(|o| o.task == task && o.workspace == *self.workspace)
+    }
+}
+
+type Check = fn(&Context<'_>) -> (Status, String);
+
+pub struct Prerequisite {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub since: Date,
+    pub until: Option<Date>,
+    pub sources: &'static [DocRef],
+    /// How to obtain the evidence when the status is `unknown` (a command, `{ws}` = workspace id).
+    pub evidence_command: &'static str,
+    /// What to do when the check does not pass.
+    pub remedy: &'static str,
+    pub check: Check,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrerequisiteResult {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub workspace: Scope,
+    pub status: Status,
+    pub evidence: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub remedy: String,
+    pub sources: Vec<String>,
+}
+
+const fn d(y: i32, m: u8, day: u8) -> Date {
+    Date::new(y, m, day)
+}
+
+const ONBOARD_2025_09: DocRef = DocRef {
+    path: "defender-docs: unified-secops-platform/microsoft-sentinel-onboard.md",
+    doc_date: d(2025, 9, 18),
+};
+const ONBOARD_2025_01: DocRef = DocRef {
+    path: "defender-docs: defender-xdr/microsoft-sentinel-onboard.md",
+    doc_date: d(2025, 1, 8),
+};
+const ONBOARD_2023: DocRef = DocRef {
+    path: "m365-docs: microsoft-365/security/defender/microsoft-sentinel-onboard.md",
+    doc_date: d(2023, 11, 10),
+};
+const MULTI_WS: DocRef = DocRef {
+    path: "defender-docs: sentinel/workspaces-defender-portal.md",
+    doc_date: d(2026, 5, 26),
+};
+const OVERVIEW_2025: DocRef = DocRef {
+    path: "azure-docs: articles/sentinel/microsoft-sentinel-defender-portal.md",
+    doc_date: d(2025, 5, 4),
+};
+const MOVE_GUIDE: DocRef = DocRef {
+    path: "defender-docs: sentinel/move-to-defender.md",
+    doc_date: d(2026, 6, 15),
+};
+const MIN_ACCESS: DocRef = DocRef {
+    path: "defender-docs: unified-secops-platform/includes/mininum-access-requirements.md",
+    doc_date: d(2025, 4, 22),
+};
+
+fn sentinel_enabled(c: &Context<'_>) -> (Status, String) {
+    if !c.config.has_kind(ObjectKind::OnboardingState) {
+        return (Status::Unknown, "no onboarding-state export was given".into());
+    }
+    match c
+        .config
+        .in_workspace(ObjectKind::OnboardingState, Some(c.workspace))
+        .next()
+    {
+        Some(o) => (Status::Pass, format!("onboarding state `{}` present", o.name)),
+        None => (
+            Status::Fail,
+            "the onboarding-state export has no entry for this workspace: Microsoft Sentinel is not enabled on it"
+                .into(),
+        ),
+    }
+}
+
+fn xdr_in_tenant(c: &Context<'_>) -> (Status, String) {
+    if !c.config.has_kind(ObjectKind::DataConnector) {
+        return (Status::Unknown, "no data-connector export was given".into());
+    }
+    match c.config.of_kind(ObjectKind::DataConnector).find(|o| o.subkind_is("MicrosoftThreatProtection")) {
+        Some(o) => (Status::Pass, format!("Defender XDR connector `{}` found: Defender XDR is in this tenant", o.name)),
+        None => (
+            Status::Warn,
+            "no Defender XDR connector in any workspace: plan the Sentinel-only path (no XDR data, Exposure Management or custom detections)".into(),
+        ),
+    }
+}
+
+fn xdr_connector_on_primary(c: &Context<'_>) -> (Status, String) {
+    if !c.config.has_kind(ObjectKind::DataConnector) {
+        return (Status::Unknown, "no data-connector export was given".into());
+    }
+    if c.primary.is_some_and(|p| p != c.workspace) {
+        return (
+            Status::Pass,
+            "not the primary workspace: the Defender XDR connector is not needed here".into(),
+        );
+    }
+    let on = c
+        .config
+        .in_workspace(ObjectKind::DataConnector, Some(c.workspace))
+        .find(|o| o.subkind_is("MicrosoftThreatProtection") && data_type_enabled(o, "incidents").unwrap_or(false));
+    match on {
+        Some(o) => (
+            Status::Pass,
+            format!("connector `{}` streams incidents and alerts", o.name),
+        ),
+        None => (
+            Status::Fail,
+            "the Defender XDR connector with incidents enabled is missing on this workspace".into(),
+        ),
+    }
+}
+
+fn single_tenant(c: &Context<'_>) -> (Status, String) {
+    let mut tenants: Vec<String> = c
+        .config
+        .objects
+        .iter()
+        .filter_map(|o| {
+            o.str(&["tenantId", "targetWorkspaceTenantId"])
+                .map(str::to_ascii_lowercase)
+        })
+        .collect();
+    tenants.sort();
+    tenants.dedup();
+    match tenants.len() {
+        0 => (Status::Unknown, "no tenant id in the configuration exports".into()),
+        1 => (Status::Pass, format!("one tenant: {}", tenants.join(""))),
+        _ => (Status::Warn, format!("{} tenants appear ({}): each tenant onboards its own workspaces; use the multitenant portal to work across them", tenants.len(), tenants.join(", "))),
+    }
+}
+
+fn region(c: &Context<'_>) -> (Status, String) {
+    match c
+        .config
+        .in_workspace(ObjectKind::Workspace, Some(c.workspace))
+        .find_map(|o| o.location.clone())
+    {
+        None => (Status::Unknown, "no workspace settings export was given".into()),
+        Some(l) if l.to_ascii_lowercase().starts_with("israel") => (
+            Status::Warn,
+            format!("workspace in {l}: new Sentinel-only customers could not onboard a workspace there (2025 rule)"),
+        ),
+        Some(l) => (Status::Pass, format!("workspace region {l}")),
+    }
+}
+
+fn outcome_check(c: &Context<'_>, task: &str, what: &str) -> (Status, String) {
+    match c.outcome(task) {
+        None => (
+            Status::Unknown,
+            format!("the `{task}` task is not evaluated at this date"),
+        ),
+        Some(o) if !o.qualified.is_empty() => {
+            let names: Vec<&str> = o.qualified.iter().map(|p| p.display_name.as_str()).collect();
+            (
+                Status::Pass,
+                format!("{} can {what}: {}", names.len(), names.join(", ")),
+            )
+        }
+        Some(o) if !o.potential.is_empty() => {
+            let names: Vec<String> = o
+                .potential
+                .iter()
+                .map(|p| format!("{} ({})", p.display_name, p.verdict.as_str()))
+                .collect();
+            (
+                Status::Warn,
+                format!("nobody can {what} today; could after action: {}", names.join(", ")),
+            )
+        }
+        Some(o) if !o.denied.is_empty() => (
+            Status::Fail,
+            format!("a deny assignment blocks everyone who could {what}"),
+        ),
+        Some(_) => (Status::Fail, format!("nobody can {what}")),
+    }
+}
+
+fn onboarding_roles(c: &Context<'_>) -> (Status, String) {
+    outcome_check(c, "connect-workspace", "connect this workspace")
+}
+
+fn analysts_can_view(c: &Context<'_>) -> (Status, String) {
+    outcome_check(c, "view-sentinel", "see Microsoft Sentinel in the Defender portal")
+}
+
+fn entra_role(c: &Context<'_>) -> (Status, String) {
+    if !c.tenant.has_directory_roles {
+        return (
+            Status::Unknown,
+            "no Microsoft Graph directory-role export was given".into(),
+        );
+    }
+    let holders: Vec<String> = c
+        .tenant
+        .directory_roles
+        .iter()
+        .filter(|r| {
+            r.directory_scope == "/"
+                && [
+                    crate::task::ENTRA_SECURITY_ADMINISTRATOR.id,
+                    crate::task::ENTRA_GLOBAL_ADMINISTRATOR.id,
+                ]
+                .contains(&r.role_template_id.as_str())
+        })
+        .map(|r| c.tenant.directory.label(&r.principal_id))
+        .collect();
+    if holders.is_empty() {
+        (
+            Status::Fail,
+            "nobody holds Entra Security Administrator or Global Administrator".into(),
+        )
+    } else {
+        (
+            Status::Pass,
+            format!("Security Administrator or higher: {}", holders.join(", ")),
+        )
+    }
+}
+
+fn primary_chosen(c: &Context<'_>) -> (Status, String) {
+    match (c.primary, c.workspaces.len()) {
+        (Some(p), _) if p == c.workspace => (Status::Pass, "this is the chosen primary workspace".into()),
+        (Some(p), _) => (Status::Pass, format!("secondary; primary is {}", p.name())),
+        (None, 1) => (Status::Pass, "the only workspace becomes the primary".into()),
+        (None, n) => (
+            Status::Warn,
+            format!(
+                "{n} workspaces and no primary chosen (--primary): rules for secondaries cannot be applied exactly"
+            ),
+        ),
+    }
+}
+
+fn retirement(c: &Context<'_>) -> (Status, String) {
+    let end = Date::new(2027, 3, 31);
+    let days = days_between(c.today, end);
+    if days < 0 {
+        (Status::Fail, format!("the Azure-portal experience retired on {end}"))
+    } else if days <= 180 {
+        (
+            Status::Warn,
+            format!("{days} days left before the Azure-portal experience retires on {end}"),
+        )
+    } else {
+        (Status::Pass, format!("{days} days left before {end}"))
+    }
+}
+
+fn days_between(a: Date, b: Date) -> i64 {
+    fn days(d: Date) -> i64 {
+        // Days from civil (H. Hinnant), the inverse of Date::from_days_since_epoch.
+        let y = i64::from(d.year) - i64::from(d.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(d.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+    days(b) - days(a)
+}
+
+/// Every prerequisite check, in the order the guide meets them.
+pub static CHECKS: &[Prerequisite] = &[
+    Prerequisite {
+        id: "sentinel-enabled",
+        title: "Microsoft Sentinel is enabled on the workspace",
+        since: d(2023, 11, 10),
+        until: None,
+        sources: &[ONBOARD_2025_09],
+        evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/onboardingStates?api-version=2025-09-01\"",
+        remedy: "Enable Microsoft Sentinel on the workspace before connecting it.",
+        check: sentinel_enabled,
+    },
+    Prerequisite {
+        id: "single-tenant",
+        title: "Workspaces and Defender XDR are in one Microsoft Entra tenant",
+        since: d(2023, 11, 10),
+        until: None,
+        sources: &[ONBOARD_2025_09],
+        evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview\"",
+        remedy: "Onboard each tenant's workspaces in that tenant; use the multitenant Defender portal to work across tenants.",
+        check: single_tenant,
+    },
+    Prerequisite {
+        id: "defender-xdr-in-tenant",
+        title: "Defender XDR is licensed and used in the same tenant (or the Sentinel-only path is planned)",
+        since: d(2023, 11, 10),
+        until: None,
+        sources: &[ONBOARD_2025_09, OVERVIEW_2025],
+        evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview\"",
+        remedy: "Confirm Defender XDR licensing, or accept the Sentinel-only path and its limits.",
+        check: xdr_in_tenant,
+    },
+    Prerequisite {
+        id: "defender-xdr-connector",
+        title: "The Defender XDR connector streams incidents and alerts to the workspace",
+        since: d(2023, 11, 10),
+        until: Some(d(2025, 9, 18)),
+        sources: &[ONBOARD_2025_01, ONBOARD_2023],
+        evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview\"",
+        remedy: "Install the Defender XDR solution from the Content hub and turn on incidents and alerts in its connector.",
+        check: xdr_connector_on_primary,
+    },
+    Prerequisite {
+        id: "workspace-region",
+        title: "The workspace region can be onboarded",
+        since: d(2025, 5, 4),
+        until: Some(d(2026, 6, 18)),
+        sources: &[OVERVIEW_2025],
+        evidence_command: "az monitor log-analytics workspace show --ids {ws} -o json",
+        remedy: "Create another (possibly empty) workspace in a different region for the Sentinel-only path.",
+        check: region,
+    },
+    Prerequisite {
+        id: "onboarding-roles",
+        title: "Someone can connect the workspace (Owner, or User Access Administrator and Sentinel Contributor)",
+        since: d(2023, 11, 10),
+        until: None,
+        sources: &[ONBOARD_2025_09, MULTI_WS],
+        evidence_command: "az role assignment list --all --include-inherited -o json",
+        remedy: "See the connect-workspace remediation commands in this report.",
+        check: onboarding_roles,
+    },
+    Prerequisite {
+        id: "entra-onboarding-role",
+        title: "Someone holds Entra Security Administrator or higher for onboarding",
+        since: d(2025, 1, 8),
+        until: None,
+        sources: &[ONBOARD_2025_09, ONBOARD_2025_01],
+        evidence_command: "az rest --method get --url \"https://graph.microsoft.com/v1.0/roleManagement/directory/roleAssignments?$expand=principal\"",
+        remedy: "Have a Privileged Role Administrator assign Security Administrator to the person who onboards.",
+        check: entra_role,
+    },
+    Prerequisite {
+        id: "analysts-can-view-sentinel",
+        title: "Analysts hold at least Microsoft Sentinel Reader (the Sentinel menu needs it)",
+        since: d(2025, 1, 8),
+        until: None,
+        sources: &[MIN_ACCESS, ONBOARD_2025_09],
+        evidence_command: "az role assignment list --all --include-inherited -o json",
+        remedy: "Assign Microsoft Sentinel Reader (or higher) on the workspace's resource group to the analyst groups.",
+        check: analysts_can_view,
+    },
+    Prerequisite {
+        id: "primary-workspace-chosen",
+        title: "A primary workspace is chosen",
+        since: d(2025, 2, 1),
+        until: None,
+        sources: &[MULTI_WS],
+        evidence_command: "sentinel-readiness report --primary <workspace id> …",
+        remedy: "Decide the primary workspace (XDR data, data lake region, global SOC) and pass it with --primary.",
+        check: primary_chosen,
+    },
+    Prerequisite {
+        id: "before-retirement",
+        title: "The move is planned before the Azure-portal experience retires (2027-03-31)",
+        since: d(2026, 1, 30),
+        until: None,
+        sources: &[MOVE_GUIDE],
+        evidence_command: "",
+        remedy: "Schedule onboarding well before 2027-03-31.",
+        check: retirement,
+    },
+];
+
+impl Prerequisite {
+    pub fn in_force(&self, as_of: Option<Date>) -> bool {
+        match as_of {
+            None => self.until.is_none(),
+            Some(d) => self.since <= d && self.until.is_none_or(|u| d < u),
+        }
+    }
+}
+
+/// Runs every check in force on every workspace.
+pub fn check_all(
+    tenant: &Tenant,
+    workspaces: &[Scope],
+    primary: Option<&Scope>,
+    outcomes: &[TaskOutcome],
+    as_of: Option<Date>,
+    today: Date,
+) -> Vec<PrerequisiteResult> {
+    let mut out = Vec::new();
+    for ws in workspaces {
+        let ctx = Context {
+            tenant,
+            config: &tenant.config,
+            workspace: ws,
+            workspaces,
+            primary,
+            outcomes,
+            today,
+        };
+        for p in CHECKS.iter().filter(|p| p.in_force(as_of)) {
+            let (status, evidence) = (p.check)(&ctx);
+            let remedy = match status {
+                Status::Pass => String::new(),
+                Status::Unknown if !p.evidence_command.is_empty() => {
+                    format!("To find out: {}", p.evidence_command.replace("{ws}", ws.as_str()))
+                }
+                _ => p.remedy.to_string(),
+            };
+            out.push(PrerequisiteResult {
+                id: p.id,
+                title: p.title,
+                workspace: ws.clone(),
+                status,
+                evidence,
+                remedy,
+                sources: p
+                    .sources
+                    .iter()
+                    .map(|s| format!("{} [{}]", s.path, s.doc_date))
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_between_dates() {
+        assert_eq!(days_between(Date::new(2026, 11, 23), Date::new(2027, 3, 31)), 128);
+        assert_eq!(days_between(Date::new(2027, 4, 1), Date::new(2027, 3, 31)), -1);
+    }
+}
