@@ -132,9 +132,9 @@ fn differences() -> Result<String, Box<dyn std::error::Error>> {
                 ))
             })
             .collect::<Result<_, Box<dyn std::error::Error>>>()?;
-        write!(
+        writeln!(
             out,
-            "Difference{{id:{:?},title:{:?},area:{:?},impact:{:?},impact_secondary:{:?},azure:{:?},defender:{:?},action:{:?},evidence:{:?},export_evidence:{},question:{:?},phase:Phase::{},persona:Persona::{},since:{},until:{},unverified:{},keywords:{},sources:&[{}]}},\n",
+            "Difference{{id:{:?},title:{:?},area:{:?},impact:{:?},impact_secondary:{:?},azure:{:?},defender:{:?},action:{:?},evidence:{:?},export_evidence:{},question:{:?},phase:Phase::{},persona:Persona::{},since:{},until:{},unverified:{},keywords:{},sources:&[{}]}},",
             d.id,
             d.title,
             d.area,

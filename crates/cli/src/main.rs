@@ -230,12 +230,16 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
     if loaded.inputs.is_empty() {
         return Err("none of the inputs could be used".into());
     }
+    let sample_only = args.sample && args.files.is_empty() && args.workspaces.is_empty();
     let opts = ReportOptions {
         workspaces: args.workspaces,
         as_of,
         today,
         all_verdicts: args.all_verdicts,
-        primary: args.primary,
+        // The sample alone has a designated primary; with the user's files, they choose.
+        primary: args
+            .primary
+            .or_else(|| sample_only.then(|| sample::SAMPLE_PRIMARY.to_string())),
     };
     let report = build(&loaded, &opts).map_err(|e| e.to_string())?;
     let text = match args.format {

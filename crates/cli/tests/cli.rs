@@ -44,7 +44,7 @@ fn json_contract_fields() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["inputs"][0]["format"], "az-role-assignment-list");
     assert_eq!(v["inputs"][0]["records"], 13);
     assert_eq!(v["workspaces"].as_array().unwrap().len(), 1);
@@ -111,13 +111,22 @@ fn csv_has_one_row_per_verdict() {
         "2026-11-23",
     ]);
     let csv = text(&out.stdout);
-    let rows = csv.lines().filter(|l| l.starts_with("/subscriptions/")).count();
+    let rows = csv.lines().filter(|l| l.starts_with("verdict,")).count();
     let json = run(&["report", "--sample", "--today", "2026-11-23"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let principals = v["principals"].as_array().unwrap().len();
     assert!(principals > 10);
-    // Every principal × 5 tasks × 1 workspace.
-    assert_eq!(rows, principals * 5, "{csv}");
+    let workspaces = v["workspaces"].as_array().unwrap().len();
+    // Every principal × 5 tasks × every workspace, then the checks and findings.
+    assert_eq!(rows, principals * 5 * workspaces, "{csv}");
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("prerequisite,")).count(),
+        v["prerequisites"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("finding,")).count(),
+        v["findings"].as_array().unwrap().len()
+    );
 }
 
 #[test]

@@ -40,6 +40,13 @@ fn task_for(phase: Phase) -> &'static str {
     }
 }
 
+/// Differences whose evidence is a prerequisite check rather than a configuration export.
+const EVIDENCED_BY_PREREQUISITE: &[(&str, &str)] = &[
+    ("azure-rbac-carries-over", "analysts-can-view-sentinel"),
+    ("azure-portal-retirement", "before-retirement"),
+    ("primary-secondary-workspace-model", "primary-workspace-chosen"),
+];
+
 pub fn build(
     config: &SentinelConfig,
     prerequisites: &[PrerequisiteResult],
@@ -58,15 +65,22 @@ pub fn build(
     let mut items = Vec::new();
 
     // Prerequisites, merged across workspaces: done only when every workspace passes.
-    let mut ids: Vec<&str> = prerequisites.iter().map(|p| p.id).collect();
-    ids.dedup();
+    let mut ids: Vec<&str> = Vec::new();
+    for p in prerequisites {
+        if !ids.contains(&p.id) {
+            ids.push(p.id);
+        }
+    }
     for id in ids {
         let results: Vec<&PrerequisiteResult> = prerequisites.iter().filter(|p| p.id == id).collect();
         let Some(first) = results.first() else { continue };
         let worst = results.iter().map(|r| r.status).min().unwrap_or(Status::Unknown);
         let evidence: Vec<String> = results
             .iter()
-            .map(|r| format!("{}: {} — {}", r.workspace.name(), r.status.as_str(), r.evidence))
+            .map(|r| match &r.workspace {
+                Some(ws) => format!("{}: {} — {}", ws.name(), r.status.as_str(), r.evidence),
+                None => format!("{} — {}", r.status.as_str(), r.evidence),
+            })
             .collect();
         items.push(ChecklistItem {
             phase: Phase::Plan,
@@ -91,7 +105,25 @@ pub fn build(
     for d in difference::catalogue().iter().filter(|d| d.in_force(as_of)) {
         let hits: Vec<&Finding> = findings.iter().filter(|f| f.id == d.id).collect();
         let detector = finding::detector(d.id);
+        let checked_by = EVIDENCED_BY_PREREQUISITE
+            .iter()
+            .find(|(diff, _)| *diff == d.id)
+            .map(|(_, p)| *p);
+        let prereq: Vec<&PrerequisiteResult> = prerequisites.iter().filter(|p| Some(p.id) == checked_by).collect();
         let (done, evidence, text) = match detector {
+            None if !prereq.is_empty() => {
+                let pass = prereq.iter().all(|p| p.status == Status::Pass);
+                let ev: Vec<&str> = prereq.iter().map(|p| p.evidence.as_str()).collect();
+                (
+                    pass,
+                    format!(
+                        "from prerequisite {}: {}",
+                        checked_by.unwrap_or_default(),
+                        ev.join("; ")
+                    ),
+                    d.action.to_string(),
+                )
+            }
             Some(_) if !hits.is_empty() => {
                 let n: usize = hits.iter().map(|f| f.objects.len()).sum();
                 (

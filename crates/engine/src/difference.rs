@@ -239,7 +239,7 @@ pub fn search(query: &str, area: Option<&str>, impact: Option<&str>, as_of: Opti
             Some(Hit { score, difference: d })
         })
         .collect();
-    hits.sort_by(|a, b| b.score.cmp(&a.score));
+    hits.sort_by_key(|h| std::cmp::Reverse(h.score));
     hits
 }
 

@@ -106,7 +106,7 @@ fn query_rule(o: &ConfigObject) -> bool {
     o.subkind_is("Scheduled") || o.subkind_is("NRT")
 }
 
-fn grouping<'o>(o: &'o ConfigObject) -> Option<&'o Map<String, Value>> {
+fn grouping(o: &ConfigObject) -> Option<&Map<String, Value>> {
     o.path(&[
         &["incidentConfiguration", "IncidentConfiguration"],
         &["groupingConfiguration"],

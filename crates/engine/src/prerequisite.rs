@@ -55,6 +55,8 @@ type Check = fn(&Context<'_>) -> (Status, String);
 pub struct Prerequisite {
     pub id: &'static str,
     pub title: &'static str,
+    /// Checked once for the tenant rather than per workspace.
+    pub tenant_wide: bool,
     pub since: Date,
     pub until: Option<Date>,
     pub sources: &'static [DocRef],
@@ -69,7 +71,8 @@ pub struct Prerequisite {
 pub struct PrerequisiteResult {
     pub id: &'static str,
     pub title: &'static str,
-    pub workspace: Scope,
+    /// `None` for tenant-wide checks.
+    pub workspace: Option<Scope>,
     pub status: Status,
     pub evidence: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -322,6 +325,7 @@ fn days_between(a: Date, b: Date) -> i64 {
 pub static CHECKS: &[Prerequisite] = &[
     Prerequisite {
         id: "sentinel-enabled",
+        tenant_wide: false,
         title: "Microsoft Sentinel is enabled on the workspace",
         since: d(2023, 11, 10),
         until: None,
@@ -332,6 +336,7 @@ pub static CHECKS: &[Prerequisite] = &[
     },
     Prerequisite {
         id: "single-tenant",
+        tenant_wide: true,
         title: "Workspaces and Defender XDR are in one Microsoft Entra tenant",
         since: d(2023, 11, 10),
         until: None,
@@ -342,6 +347,7 @@ pub static CHECKS: &[Prerequisite] = &[
     },
     Prerequisite {
         id: "defender-xdr-in-tenant",
+        tenant_wide: true,
         title: "Defender XDR is licensed and used in the same tenant (or the Sentinel-only path is planned)",
         since: d(2023, 11, 10),
         until: None,
@@ -352,6 +358,7 @@ pub static CHECKS: &[Prerequisite] = &[
     },
     Prerequisite {
         id: "defender-xdr-connector",
+        tenant_wide: false,
         title: "The Defender XDR connector streams incidents and alerts to the workspace",
         since: d(2023, 11, 10),
         until: Some(d(2025, 9, 18)),
@@ -362,6 +369,7 @@ pub static CHECKS: &[Prerequisite] = &[
     },
     Prerequisite {
         id: "workspace-region",
+        tenant_wide: false,
         title: "The workspace region can be onboarded",
         since: d(2025, 5, 4),
         until: Some(d(2026, 6, 18)),
@@ -372,6 +380,7 @@ pub static CHECKS: &[Prerequisite] = &[
     },
     Prerequisite {
         id: "onboarding-roles",
+        tenant_wide: false,
         title: "Someone can connect the workspace (Owner, or User Access Administrator and Sentinel Contributor)",
         since: d(2023, 11, 10),
         until: None,
@@ -382,6 +391,7 @@ pub static CHECKS: &[Prerequisite] = &[
     },
     Prerequisite {
         id: "entra-onboarding-role",
+        tenant_wide: true,
         title: "Someone holds Entra Security Administrator or higher for onboarding",
         since: d(2025, 1, 8),
         until: None,
@@ -392,6 +402,7 @@ pub static CHECKS: &[Prerequisite] = &[
     },
     Prerequisite {
         id: "analysts-can-view-sentinel",
+        tenant_wide: false,
         title: "Analysts hold at least Microsoft Sentinel Reader (the Sentinel menu needs it)",
         since: d(2025, 1, 8),
         until: None,
@@ -402,6 +413,7 @@ pub static CHECKS: &[Prerequisite] = &[
     },
     Prerequisite {
         id: "primary-workspace-chosen",
+        tenant_wide: false,
         title: "A primary workspace is chosen",
         since: d(2025, 2, 1),
         until: None,
@@ -412,6 +424,7 @@ pub static CHECKS: &[Prerequisite] = &[
     },
     Prerequisite {
         id: "before-retirement",
+        tenant_wide: true,
         title: "The move is planned before the Azure-portal experience retires (2027-03-31)",
         since: d(2026, 1, 30),
         until: None,
@@ -441,7 +454,7 @@ pub fn check_all(
     today: Date,
 ) -> Vec<PrerequisiteResult> {
     let mut out = Vec::new();
-    for ws in workspaces {
+    for (i, ws) in workspaces.iter().enumerate() {
         let ctx = Context {
             tenant,
             config: &tenant.config,
@@ -451,7 +464,10 @@ pub fn check_all(
             outcomes,
             today,
         };
-        for p in CHECKS.iter().filter(|p| p.in_force(as_of)) {
+        for p in CHECKS
+            .iter()
+            .filter(|p| p.in_force(as_of) && (i == 0 || !p.tenant_wide))
+        {
             let (status, evidence) = (p.check)(&ctx);
             let remedy = match status {
                 Status::Pass => String::new(),
@@ -463,7 +479,7 @@ pub fn check_all(
             out.push(PrerequisiteResult {
                 id: p.id,
                 title: p.title,
-                workspace: ws.clone(),
+                workspace: (!p.tenant_wide).then(|| ws.clone()),
                 status,
                 evidence,
                 remedy,

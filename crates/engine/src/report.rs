@@ -156,6 +156,10 @@ fn resolve_workspaces(loaded: &Loaded, wanted: &[String]) -> Result<Vec<Scope>, 
     Ok(out)
 }
 
+fn ws_suffix(ws: Option<&Scope>) -> String {
+    ws.map(|w| format!(" ({})", w.name())).unwrap_or_default()
+}
+
 fn summarize(
     prerequisites: &[PrerequisiteResult],
     findings: &[Finding],
@@ -165,12 +169,12 @@ fn summarize(
     let blockers: Vec<String> = prerequisites
         .iter()
         .filter(|p| p.status == Status::Fail)
-        .map(|p| format!("{} ({}): {}", p.title, p.workspace.name(), p.evidence))
+        .map(|p| format!("{}{}: {}", p.title, ws_suffix(p.workspace.as_ref()), p.evidence))
         .collect();
     let mut warnings: Vec<String> = prerequisites
         .iter()
         .filter(|p| matches!(p.status, Status::Warn | Status::Unknown))
-        .map(|p| format!("{} ({}): {}", p.title, p.workspace.name(), p.evidence))
+        .map(|p| format!("{}{}: {}", p.title, ws_suffix(p.workspace.as_ref()), p.evidence))
         .collect();
     warnings.extend(findings.iter().filter(|f| f.severity == Severity::High).map(|f| {
         format!(
@@ -324,7 +328,14 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             .cmp(&b.display_name.to_lowercase())
             .then(a.id.cmp(&b.id))
     });
-    let findings = finding::analyze(&loaded.tenant.config, &workspaces, primary.as_ref(), opts.as_of);
+    let mut findings = finding::analyze(&loaded.tenant.config, &workspaces, primary.as_ref(), opts.as_of);
+    let position = |id: &str| {
+        crate::difference::catalogue()
+            .iter()
+            .position(|d| d.id == id)
+            .unwrap_or(usize::MAX)
+    };
+    findings.sort_by(|a, b| position(a.id).cmp(&position(b.id)).then(a.workspace.cmp(&b.workspace)));
     let prerequisites = prerequisite::check_all(
         &loaded.tenant,
         &workspaces,
@@ -414,7 +425,7 @@ impl Report {
     /// A wiki-ready Markdown page.
     pub fn to_markdown(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "# Microsoft Sentinel → Defender portal: who can do each step\n");
+        let _ = writeln!(s, "# Microsoft Sentinel → Defender portal readiness\n");
         let _ = writeln!(
             s,
             "Rules: **{}** · PIM windows checked on {} · report schema {}\n",
@@ -426,6 +437,7 @@ impl Report {
             self.rules.evaluated_on,
             self.schema_version
         );
+        self.summary_md(&mut s);
         let _ = writeln!(s, "## Inputs\n\n| File | Detected format | Records |\n|---|---|---|");
         for i in &self.inputs {
             let _ = writeln!(s, "| {} | {} | {} |", md(&i.path), i.format_label, i.records);
@@ -458,6 +470,8 @@ impl Report {
                 self.rules.tasks_not_in_force.join(", ")
             );
         }
+        self.prerequisites_md(&mut s);
+        self.findings_md(&mut s);
         let task_ids: Vec<&str> = TASKS
             .iter()
             .map(|t| t.id)
@@ -573,21 +587,169 @@ impl Report {
                 s.push('\n');
             }
         }
+        self.checklist_md(&mut s);
         s
     }
 
-    /// One row per verdict (CSV, RFC 4180 quoting).
+    fn summary_md(&self, s: &mut String) {
+        let c = |k: &str| self.summary.counts.get(k).copied().unwrap_or(0);
+        let _ = writeln!(s, "## Summary\n");
+        let _ = writeln!(
+            s,
+            "**Overall: {}** · prerequisites {} pass, {} fail, {} warn, {} unknown · findings {} high, {} medium, {} low, {} info · checklist {}/{} done\n",
+            self.summary.overall.as_str(),
+            c("prerequisites_pass"),
+            c("prerequisites_fail"),
+            c("prerequisites_warn"),
+            c("prerequisites_unknown"),
+            c("findings_high"),
+            c("findings_medium"),
+            c("findings_low"),
+            c("findings_info"),
+            c("checklist_done"),
+            c("checklist_total"),
+        );
+        if !self.summary.blockers.is_empty() {
+            let _ = writeln!(s, "### Blockers\n");
+            for b in &self.summary.blockers {
+                let _ = writeln!(s, "- {}", md(b));
+            }
+            s.push('\n');
+        }
+        if !self.summary.warnings.is_empty() {
+            let _ = writeln!(s, "### Warnings\n");
+            for w in &self.summary.warnings {
+                let _ = writeln!(s, "- {}", md(w));
+            }
+            s.push('\n');
+        }
+    }
+
+    fn prerequisites_md(&self, s: &mut String) {
+        if self.prerequisites.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            s,
+            "\n## Prerequisites\n\n| Check | Workspace | Status | Evidence | What to do |\n|---|---|---|---|---|"
+        );
+        for p in &self.prerequisites {
+            let _ = writeln!(
+                s,
+                "| {} (`{}`) | {} | **{}** | {} | {} |",
+                md(p.title),
+                p.id,
+                p.workspace
+                    .as_ref()
+                    .map(|w| md(w.name()))
+                    .unwrap_or_else(|| "tenant".into()),
+                p.status.as_str(),
+                md(&p.evidence),
+                md(&p.remedy)
+            );
+        }
+    }
+
+    fn findings_md(&self, s: &mut String) {
+        let _ = writeln!(s, "\n## Findings\n");
+        if self.findings.is_empty() {
+            let _ = writeln!(
+                s,
+                "No configuration export showed an affected object{}.\n",
+                if self.inputs.iter().any(|i| i.format.is_configuration()) {
+                    ""
+                } else {
+                    " (no configuration exports were given)"
+                }
+            );
+            return;
+        }
+        let mut areas: Vec<&str> = Vec::new();
+        for f in &self.findings {
+            let area = crate::difference::get(f.id).map(|d| d.area).unwrap_or("other");
+            if !areas.contains(&area) {
+                areas.push(area);
+            }
+        }
+        for area in areas {
+            let _ = writeln!(s, "### {}\n", area);
+            for f in self
+                .findings
+                .iter()
+                .filter(|f| crate::difference::get(f.id).map(|d| d.area).unwrap_or("other") == area)
+            {
+                let _ = writeln!(
+                    s,
+                    "#### {} (`{}`)\n\n**{}** · workspace {}\n\n{}\n",
+                    md(f.title),
+                    f.id,
+                    f.severity.as_str(),
+                    f.workspace
+                        .as_ref()
+                        .map(|w| format!("`{}`", w.name()))
+                        .unwrap_or_else(|| "not stated in the export".into()),
+                    md(&f.detail)
+                );
+                for o in &f.objects {
+                    let _ = writeln!(
+                        s,
+                        "- {} **{}**{}",
+                        o.kind,
+                        md(&o.name),
+                        if o.detail.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" — {}", md(&o.detail))
+                        }
+                    );
+                }
+                let _ = writeln!(
+                    s,
+                    "\nAction: {}\n\nSources: {}\n",
+                    md(f.action),
+                    md(&f.sources.join("; "))
+                );
+            }
+        }
+    }
+
+    fn checklist_md(&self, s: &mut String) {
+        let _ = writeln!(s, "## Checklist\n");
+        let mut last = None;
+        for item in &self.checklist {
+            if last != Some((item.phase, item.persona)) {
+                let _ = writeln!(s, "\n### {} ({})\n", item.phase.title(), item.persona.title());
+                last = Some((item.phase, item.persona));
+            }
+            let _ = writeln!(
+                s,
+                "- [{}] {} — `{}`. _{}_{}",
+                if item.done { "x" } else { " " },
+                md(&item.text),
+                item.refs.join("`, `"),
+                md(&item.evidence),
+                if item.who.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Who: {}.", md(&item.who.join(", ")))
+                }
+            );
+        }
+    }
+
+    /// One row per verdict, prerequisite check and finding (CSV, RFC 4180 quoting).
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record([
+            "record",
             "workspace",
-            "task",
+            "id",
             "principal_id",
             "principal",
             "type",
-            "verdict",
+            "status",
             "route",
-            "reasons",
+            "detail",
             "missing",
         ]);
         for p in &self.principals {
@@ -599,6 +761,7 @@ impl Report {
                     .map(|r| r.text.clone())
                     .collect();
                 let _ = w.write_record([
+                    "verdict",
                     v.workspace.as_str(),
                     v.task,
                     &p.id,
@@ -610,6 +773,39 @@ impl Report {
                     &v.missing.join(" | "),
                 ]);
             }
+        }
+        for c in &self.prerequisites {
+            let _ = w.write_record([
+                "prerequisite",
+                c.workspace.as_ref().map(|s| s.as_str()).unwrap_or(""),
+                c.id,
+                "",
+                "",
+                "",
+                c.status.as_str(),
+                "",
+                &c.evidence,
+                &c.remedy,
+            ]);
+        }
+        for f in &self.findings {
+            let objects: Vec<String> = f
+                .objects
+                .iter()
+                .map(|o| spreadsheet_safe(&format!("{} {} ({})", o.kind, o.name, o.detail)))
+                .collect();
+            let _ = w.write_record([
+                "finding",
+                f.workspace.as_ref().map(|s| s.as_str()).unwrap_or(""),
+                f.id,
+                "",
+                "",
+                "",
+                f.severity.as_str(),
+                "",
+                &objects.join(" | "),
+                f.action,
+            ]);
         }
         let bytes = w.into_inner().unwrap_or_default();
         String::from_utf8(bytes).unwrap_or_default()

@@ -12,10 +12,37 @@ use serde::Serialize;
 use crate::error::ScopeError;
 
 /// A normalised scope: the text as exported (for display) and a lower-case key.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Equality, order and hashing use the key only: ARM ids are case-insensitive.
+#[derive(Debug, Clone)]
 pub struct Scope {
     key: String,
     text: String,
+}
+
+impl PartialEq for Scope {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Scope {}
+
+impl PartialOrd for Scope {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Scope {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl std::hash::Hash for Scope {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
 }
 
 /// What a scope points at.
@@ -307,6 +334,14 @@ mod tests {
         let incident = format!("{WS}/providers/Microsoft.SecurityInsights/incidents/123");
         assert_eq!(s(&incident).workspace_scope(), Some(s(WS)));
         assert_eq!(s("/subscriptions/x").workspace_scope(), None);
+    }
+
+    #[test]
+    fn equality_ignores_case() {
+        assert_eq!(
+            s("/subscriptions/ABC/resourceGroups/RG"),
+            s("/subscriptions/abc/resourcegroups/rg")
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ fn sample_report(as_of: Option<Date>, all_verdicts: bool) -> Report {
         as_of,
         today: sample::SAMPLE_DATE,
         all_verdicts,
-        primary: None,
+        primary: Some(sample::SAMPLE_PRIMARY.into()),
     };
     analyze(files, &opts).unwrap()
 }
@@ -25,7 +25,7 @@ fn verdict(r: &Report, principal_name: &str, task: &str) -> VerdictKind {
         .unwrap_or_else(|| panic!("no principal {principal_name}"))
         .tasks
         .iter()
-        .find(|v| v.task == task)
+        .find(|v| v.task == task && v.workspace.name() == sample::SAMPLE_PRIMARY)
         .map(|v| v.verdict)
         .unwrap_or(VerdictKind::NotAllowed)
 }
@@ -66,9 +66,40 @@ fn sample_covers_every_verdict_route() {
     );
     assert_eq!(verdict(&r, "Casey Nguyen", "view-sentinel"), VerdictKind::Allowed);
     assert_eq!(verdict(&r, "Dana Whitfield", "view-sentinel"), VerdictKind::NotAllowed);
-    let connect = r.tasks.iter().find(|t| t.task == "connect-workspace").unwrap();
+    let connect = r
+        .tasks
+        .iter()
+        .find(|t| t.task == "connect-workspace" && t.workspace.name() == sample::SAMPLE_PRIMARY)
+        .unwrap();
     assert!(connect.qualified.is_empty());
     assert!(!connect.remediation.is_empty());
+}
+
+/// The sample exists to show every check: each detector fires on it and each prerequisite
+/// in force is evaluated.
+#[test]
+fn sample_exercises_every_detector_and_prerequisite() {
+    let r = sample_report(None, false);
+    // The Sentinel-only detector needs a tenant without Defender XDR, which would hide the
+    // XDR detectors; its own fixtures cover it.
+    let exempt = ["sentinel-only-onboarding-limits"];
+    let missing: Vec<&str> = sentinel_readiness_engine::finding::DETECTORS
+        .iter()
+        .map(|d| d.id)
+        .filter(|id| !exempt.contains(id) && !r.findings.iter().any(|f| f.id == *id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "detectors without a finding in the sample: {missing:?}"
+    );
+    for p in sentinel_readiness_engine::prerequisite::CHECKS
+        .iter()
+        .filter(|p| p.in_force(None))
+    {
+        assert!(r.prerequisites.iter().any(|x| x.id == p.id), "{} not evaluated", p.id);
+    }
+    assert_eq!(r.summary.overall.as_str(), "blocked");
+    assert!(r.checklist.iter().any(|c| c.done) && r.checklist.iter().any(|c| !c.done));
 }
 
 const SUB: &str = "/subscriptions/11111111-1111-4111-8111-111111111111";

@@ -98,6 +98,11 @@ impl Format {
         }
     }
 
+    /// A Sentinel or Log Analytics configuration export (not a role export).
+    pub fn is_configuration(self) -> bool {
+        self.object_kind().is_some() || matches!(self, Self::SentinelWorkspaceManager | Self::ArmTemplate)
+    }
+
     fn for_object(kind: ObjectKind) -> Self {
         match kind {
             ObjectKind::AnalyticsRule => Self::SentinelAnalyticsRules,
