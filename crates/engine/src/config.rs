@@ -54,6 +54,35 @@ impl ObjectKind {
         }
     }
 
+    /// Classifies a resource by its id, for exports whose items carry no `type`
+    /// (the published Log Analytics tables example, for one).
+    pub fn from_id(id: &str) -> Option<Self> {
+        let lower = id.to_ascii_lowercase();
+        if let Some(pos) = lower.find("/providers/microsoft.securityinsights/") {
+            let rest = lower.get(pos + "/providers/microsoft.securityinsights/".len()..)?;
+            let mut segs = rest.split('/');
+            let collection = segs.next()?;
+            let tail: Vec<&str> = segs.collect();
+            // `alertRules/{rule}/actions/{id}` is a rule action.
+            let t = if collection == "alertrules" && tail.get(1) == Some(&"actions") {
+                "microsoft.securityinsights/alertrules/actions".to_string()
+            } else {
+                format!("microsoft.securityinsights/{collection}")
+            };
+            return Self::from_type(&t);
+        }
+        let scope = Scope::parse(id).ok()?;
+        let ws = scope.workspace_scope()?;
+        let tail = lower.get(ws.key().len()..)?;
+        if tail.is_empty() {
+            Some(Self::Workspace)
+        } else if tail.starts_with("/tables/") && tail.matches('/').count() == 2 {
+            Some(Self::Table)
+        } else {
+            None
+        }
+    }
+
     /// Classifies a resource by its ARM `type` (any casing, REST or ARM-template form).
     pub fn from_type(t: &str) -> Option<Self> {
         let t = t.to_ascii_lowercase();

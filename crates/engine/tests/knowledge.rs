@@ -97,3 +97,174 @@ fn every_rule_has_sources_dates_and_ordered_eras() {
         f
     });
 }
+
+mod catalogue {
+    use std::collections::BTreeSet;
+
+    use sentinel_readiness_engine::difference::{catalogue, search};
+    use sentinel_readiness_engine::finding::DETECTORS;
+    use sentinel_readiness_engine::Date;
+
+    const AREAS: &[&str] = &[
+        "analytics",
+        "incidents",
+        "automation",
+        "hunting",
+        "threat-intel",
+        "entities/UEBA",
+        "content-management",
+        "data-connectors",
+        "api",
+        "rbac",
+        "multi-workspace",
+        "workbooks",
+        "other",
+    ];
+    const IMPACTS: &[&str] = &[
+        "breaking",
+        "behaviour-change",
+        "relocation",
+        "new-capability",
+        "unavailable",
+    ];
+
+    #[test]
+    fn ids_are_the_101_stable_ids_unique_and_in_order() {
+        let expected: Vec<String> = include_str!("fixtures/difference-ids.txt")
+            .lines()
+            .map(str::to_string)
+            .collect();
+        let got: Vec<String> = catalogue().iter().map(|d| d.id.to_string()).collect();
+        assert_eq!(got.len(), 101);
+        assert_eq!(got, expected);
+        assert_eq!(got.iter().collect::<BTreeSet<_>>().len(), got.len());
+    }
+
+    #[test]
+    fn every_entry_has_sources_dates_and_text() {
+        for d in catalogue() {
+            assert!(!d.sources.is_empty(), "{}: no source", d.id);
+            // Doc pages carry a repository prefix; a few entries also cite a GitHub issue.
+            assert!(
+                d.sources
+                    .iter()
+                    .all(|s| s.path.contains(": ") || s.path.starts_with("issue ")),
+                "{}: source without repository prefix",
+                d.id
+            );
+            assert!(
+                d.since >= Date::new(2023, 1, 1) && d.since <= Date::new(2026, 12, 31),
+                "{}: odd date {}",
+                d.id,
+                d.since
+            );
+            assert!(d.until.is_none_or(|u| u > d.since), "{}", d.id);
+            assert!(AREAS.contains(&d.area), "{}: area {}", d.id, d.area);
+            assert!(IMPACTS.contains(&d.impact), "{}: impact {}", d.id, d.impact);
+            for text in [d.title, d.azure, d.defender, d.action, d.evidence] {
+                assert!(!text.trim().is_empty(), "{}: empty text", d.id);
+            }
+            assert!(d.question.ends_with('?'), "{}: question", d.id);
+        }
+    }
+
+    #[test]
+    fn every_detector_evidences_a_catalogue_entry_with_export_evidence() {
+        for det in DETECTORS {
+            let d = catalogue()
+                .iter()
+                .find(|d| d.id == det.id)
+                .unwrap_or_else(|| panic!("{} not in catalogue", det.id));
+            assert!(
+                d.export_evidence,
+                "{}: a detector for an entry without export evidence",
+                d.id
+            );
+        }
+    }
+
+    #[test]
+    fn search_ranks_ids_first_and_knows_product_synonyms() {
+        let hits = search("fusion", None, None, None);
+        assert_eq!(hits.first().map(|h| h.difference.id), Some("fusion-rule-disabled"));
+        // "M365D" and "Microsoft 365 Defender" are the same product as "XDR".
+        let m365d: BTreeSet<&str> = search("M365D", None, None, None)
+            .iter()
+            .map(|h| h.difference.id)
+            .collect();
+        assert!(m365d.contains("xdr-data-only-in-primary"), "{m365d:?}");
+        let mde = search("MDE", Some("data-connectors"), None, None);
+        assert!(mde
+            .iter()
+            .any(|h| h.difference.id == "standalone-microsoft-alert-connectors-disconnected"));
+        assert!(search("nothing-like-this-anywhere", None, None, None).is_empty());
+        let breaking = search("", None, Some("breaking"), None);
+        assert!(!breaking.is_empty() && breaking.iter().all(|h| h.difference.impact == "breaking"));
+        assert_eq!(search("", None, None, None).len(), 101);
+    }
+
+    #[test]
+    fn as_of_hides_entries_not_yet_documented() {
+        let early = search("", None, None, Some(Date::new(2024, 1, 1))).len();
+        let later = search("", None, None, Some(Date::new(2026, 10, 1))).len();
+        assert!(early < later, "{early} vs {later}");
+        assert!(search("", None, None, Some(Date::new(2024, 1, 1)))
+            .iter()
+            .all(|h| h.difference.since <= Date::new(2024, 1, 1)));
+    }
+}
+
+mod rest_examples {
+    use std::path::Path;
+
+    use sentinel_readiness_engine::{load, Format};
+
+    /// Published Microsoft.SecurityInsights and Log Analytics API examples (see SOURCE.md):
+    /// each must be recognised as its kind and read without errors.
+    #[test]
+    fn published_api_examples_are_recognised() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config/rest-examples");
+        let expect = |name: &str| -> Format {
+            let n = name.to_ascii_lowercase();
+            if n.starts_with("alertrule-actions") {
+                Format::SentinelRuleActions
+            } else if n.starts_with("alertrule") {
+                Format::SentinelAnalyticsRules
+            } else if n.starts_with("automationrule") {
+                Format::SentinelAutomationRules
+            } else if n.starts_with("dataconnector") {
+                Format::SentinelDataConnectors
+            } else if n.starts_with("onboardingstates") {
+                Format::SentinelOnboardingStates
+            } else if n.starts_with("watchlists") {
+                Format::SentinelWatchlists
+            } else if n.starts_with("incidents") {
+                Format::SentinelIncidents
+            } else if n.starts_with("contentpackages") {
+                Format::SentinelContentPackages
+            } else if n.starts_with("workspacemanager") {
+                Format::SentinelWorkspaceManager
+            } else if n.starts_with("workspace-get") {
+                Format::LogAnalyticsWorkspaces
+            } else {
+                Format::LogAnalyticsTables
+            }
+        };
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if !name.ends_with(".json") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let loaded = load([(name.as_str(), bytes.as_slice())]);
+            assert!(loaded.errors.is_empty(), "{name}: {:?}", loaded.errors);
+            let input = loaded.inputs.first().unwrap();
+            assert_eq!(input.format, expect(&name), "{name}");
+            assert!(input.records > 0, "{name}");
+            seen += 1;
+        }
+        assert!(seen >= 15, "only {seen} examples");
+    }
+}

@@ -895,6 +895,9 @@ const ALERT_RULE_KINDS: &[&str] = &[
 fn config_kind_by_shape(first: &Map<String, Value>, props: Option<&Map<String, Value>>) -> Option<ObjectKind> {
     let get = |names: &[&str]| field(first, names).or_else(|| props.and_then(|p| field(p, names)));
     let kind = str_field(first, &["kind"]).unwrap_or_default().to_ascii_lowercase();
+    if let Some(k) = str_field(first, &["id"]).and_then(ObjectKind::from_id) {
+        return Some(k);
+    }
     if get(&["triggeringLogic", "TriggeringLogicTriggersOn"]).is_some() {
         Some(ObjectKind::AutomationRule)
     } else if ALERT_RULE_KINDS.contains(&kind.as_str()) && get(&["enabled", "alertRuleTemplateName", "query"]).is_some()
