@@ -17,7 +17,7 @@ fn sample_report() -> Result<Report, String> {
         as_of: None,
         today: today(),
         all_verdicts: true,
-        primary: None,
+        primary: Some(sample::SAMPLE_PRIMARY.into()),
     };
     analyze(files, &opts).map_err(|e| e.to_string())
 }
@@ -65,12 +65,19 @@ fn app() -> Html {
                 .collect();
             html! {
                 <>
+                <section aria-label="Summary" id="summary">
+                    <h2>{ format!("Overall: {}", r.summary.overall.as_str()) }</h2>
+                    <ul>
+                        { for r.summary.blockers.iter().map(|b| html! { <li class="blocker">{ format!("Blocker: {b}") }</li> }) }
+                        { for r.summary.warnings.iter().map(|w| html! { <li>{ w }</li> }) }
+                    </ul>
+                </section>
                 { for r.workspaces.iter().map(|ws| html! {
                     <section aria-label={ format!("Workspace {}", ws.name) }>
                         <h2>{ format!("Workspace {}", ws.name) }</h2>
                         <p class="muted">{ ws.id.as_str() }</p>
                         <div class="table-wrap">
-                        <table id="matrix">
+                        <table id={ format!("matrix-{}", ws.name) } class="matrix">
                             <thead><tr>
                                 <th scope="col">{ "Principal" }</th><th scope="col">{ "Type" }</th>
                                 { for task_ids.iter().map(|t| html! { <th scope="col">{ *t }</th> }) }

@@ -56,24 +56,29 @@ try {
   page.on('request', (r) => { if (!r.url().startsWith(origin)) foreign.push(r.url()); });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(origin);
-  await page.waitForSelector('#matrix tbody tr', { timeout: 30000 });
+  await page.waitForSelector('#matrix-law-soc-prod tbody tr', { timeout: 30000 });
 
   await check('the sample tenant renders an access matrix', async () => {
-    const rows = await page.locator('#matrix tbody tr').count();
+    const rows = await page.locator('#matrix-law-soc-prod tbody tr').count();
     assert(rows >= 10, `only ${rows} rows`);
-    const headers = await page.locator('#matrix thead th').allTextContents();
+    const headers = await page.locator('#matrix-law-soc-prod thead th').allTextContents();
     for (const t of ['connect-workspace', 'view-sentinel', 'query-and-view-incidents', 'investigate-incidents', 'create-support-request']) {
       assert(headers.includes(t), `missing column ${t}: ${headers}`);
     }
   });
   await check('verdicts match the engine (Priya Shah denied for connect, allowed support)', async () => {
-    const row = page.locator('#matrix tbody tr', { has: page.locator('th', { hasText: 'Priya Shah' }) });
+    const row = page.locator('#matrix-law-soc-prod tbody tr', { has: page.locator('th', { hasText: 'Priya Shah' }) });
     const cells = await row.locator('td').allTextContents();
     assert(cells[1].startsWith('denied'), `connect cell: ${cells[1]}`);
     assert(cells[5].startsWith('allowed'), `support cell: ${cells[5]}`);
   });
+  await check('the summary shows the overall verdict and the blocker', async () => {
+    const text = await page.locator('#summary').textContent();
+    assert(/Overall: blocked/.test(text), `summary: ${text}`);
+    assert(/Blocker:/.test(text), `summary: ${text}`);
+  });
   await check('a cell explains its verdict', async () => {
-    const row = page.locator('#matrix tbody tr', { has: page.locator('th', { hasText: 'Priya Shah' }) });
+    const row = page.locator('#matrix-law-soc-prod tbody tr', { has: page.locator('th', { hasText: 'Priya Shah' }) });
     await row.locator('td summary').first().click();
     const text = await row.locator('td details[open] li').first().textContent();
     assert(/Deny assignment/.test(text), `reason: ${text}`);
