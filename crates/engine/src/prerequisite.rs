@@ -278,6 +278,20 @@ fn entra_role(c: &Context<'_>) -> (Status, String) {
     }
 }
 
+fn allow_listed(_: &Context<'_>) -> (Status, String) {
+    (
+        Status::Unknown,
+        "during the private preview Microsoft had to allow-list the tenant; no export shows it".into(),
+    )
+}
+
+fn one_workspace_at_a_time(c: &Context<'_>) -> (Status, String) {
+    match c.workspaces.len() {
+        1 => (Status::Pass, "one workspace".into()),
+        n => (Status::Warn, format!("{n} workspaces: under these rules only one could be connected at a time (disconnect, then connect another)")),
+    }
+}
+
 fn primary_chosen(c: &Context<'_>) -> (Status, String) {
     match (c.primary, c.workspaces.len()) {
         (Some(p), _) if p == c.workspace => (Status::Pass, "this is the chosen primary workspace".into()),
@@ -366,6 +380,28 @@ pub static CHECKS: &[Prerequisite] = &[
         evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview\"",
         remedy: "Install the Defender XDR solution from the Content hub and turn on incidents and alerts in its connector.",
         check: xdr_connector_on_primary,
+    },
+    Prerequisite {
+        id: "allow-listed-tenant",
+        tenant_wide: true,
+        title: "The tenant is allow-listed for the private preview",
+        since: d(2023, 11, 10),
+        until: Some(d(2024, 3, 1)),
+        sources: &[ONBOARD_2023],
+        evidence_command: "Ask your Microsoft account team whether the tenant is in the unified SecOps private preview.",
+        remedy: "Request private-preview access from Microsoft.",
+        check: allow_listed,
+    },
+    Prerequisite {
+        id: "one-workspace-at-a-time",
+        tenant_wide: true,
+        title: "Only one workspace is connected at a time",
+        since: d(2023, 11, 10),
+        until: Some(d(2025, 2, 1)),
+        sources: &[ONBOARD_2023, ONBOARD_2025_01],
+        evidence_command: "",
+        remedy: "Pick the one workspace to connect; switching means disconnecting it first.",
+        check: one_workspace_at_a_time,
     },
     Prerequisite {
         id: "workspace-region",

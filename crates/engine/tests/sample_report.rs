@@ -139,6 +139,26 @@ fn era_verdict(as_of: Option<Date>, principal: &str, task: &str) -> String {
         .unwrap_or_else(|| "not in force".into())
 }
 
+/// Prerequisites follow the eras too: the private preview's allow-list and one-workspace
+/// rule, the 2025 region rule, today's list.
+#[test]
+fn as_of_changes_the_prerequisites() {
+    let ids = |as_of: Option<Date>| -> Vec<&'static str> {
+        let mut v: Vec<&str> = sample_report(as_of, false).prerequisites.iter().map(|p| p.id).collect();
+        v.dedup();
+        v
+    };
+    let preview = ids(Some(Date::new(2024, 1, 15)));
+    assert!(preview.contains(&"allow-listed-tenant") && preview.contains(&"one-workspace-at-a-time"));
+    assert!(preview.contains(&"defender-xdr-connector") && !preview.contains(&"entra-onboarding-role"));
+    let mid_2025 = ids(Some(Date::new(2025, 6, 1)));
+    assert!(mid_2025.contains(&"workspace-region") && mid_2025.contains(&"entra-onboarding-role"));
+    assert!(!mid_2025.contains(&"allow-listed-tenant"));
+    let latest = ids(None);
+    assert!(!latest.contains(&"workspace-region") && !latest.contains(&"defender-xdr-connector"));
+    assert!(latest.contains(&"before-retirement"));
+}
+
 /// The same exports give different answers under the 2023 preview, the 2025 GA and the
 /// latest rules, as the docs changed.
 #[test]
