@@ -1,6 +1,7 @@
-// Browser test of the built web app (dist/) in real headless Chromium, driven by
-// playwright-core. Serves dist/ on 127.0.0.1, checks the access matrix of the sample
-// tenant, that a cell explains itself, and that the page requests nothing from elsewhere.
+// Browser tests of the built web app (dist/) in real headless Chromium, driven by
+// playwright-core: screens, pasting every role-export format, errors, persistence, the
+// "keep data" switch, downloads, no network traffic, XSS, embed mode and keyboard use.
+// Screenshots of each screen go to tests/artifacts/.
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -10,6 +11,7 @@ import { createRequire } from 'node:module';
 const { chromium } = createRequire(import.meta.url)('playwright-core');
 
 const dist = new URL('../../dist/', import.meta.url).pathname;
+const fixtures = new URL('../../crates/engine/tests/fixtures/formats/', import.meta.url).pathname;
 const artifacts = new URL('../artifacts/', import.meta.url).pathname;
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
@@ -42,53 +44,176 @@ async function check(name, fn) {
     console.log(`ok - ${name}`);
   } catch (e) {
     failed++;
-    console.log(`not ok - ${name}\n  ${e.message}`);
+    console.log(`not ok - ${name}\n  ${e.message.split('\n').slice(0, 6).join('\n  ')}`);
   }
 }
 function assert(cond, msg) {
   if (!cond) throw new Error(msg);
 }
+const fixture = (name) => readFile(join(fixtures, name), 'utf8');
+const row = (page, ws, who) => page.locator(`#matrix-${ws} tbody tr`, { has: page.locator('th', { hasText: who }) });
+const WS = 'law-soc-prod';
+
+async function paste(page, name, text) {
+  await page.goto(`${origin}/#/inputs`);
+  await page.fill('#paste-name', name);
+  await page.fill('#paste', text);
+  await page.click('#add-paste');
+  await page.locator('li.input', { hasText: name }).first().waitFor();
+}
 
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
   const foreign = [];
+  const afterLoad = [];
+  let loaded = false;
   const pageErrors = [];
-  page.on('request', (r) => { if (!r.url().startsWith(origin)) foreign.push(r.url()); });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(origin);
-  await page.waitForSelector('#matrix-law-soc-prod tbody tr', { timeout: 30000 });
-
-  await check('the sample tenant renders an access matrix', async () => {
-    const rows = await page.locator('#matrix-law-soc-prod tbody tr').count();
-    assert(rows >= 10, `only ${rows} rows`);
-    const headers = await page.locator('#matrix-law-soc-prod thead th').allTextContents();
-    for (const t of ['connect-workspace', 'view-sentinel', 'query-and-view-incidents', 'investigate-incidents', 'create-support-request']) {
-      assert(headers.includes(t), `missing column ${t}: ${headers}`);
-    }
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) foreign.push(r.url());
+    if (loaded && /^https?:/.test(r.url())) afterLoad.push(r.url());
   });
-  await check('verdicts match the engine (Priya Shah denied for connect, allowed support)', async () => {
-    const row = page.locator('#matrix-law-soc-prod tbody tr', { has: page.locator('th', { hasText: 'Priya Shah' }) });
-    const cells = await row.locator('td').allTextContents();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('dialog', (d) => { pageErrors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  await mkdir(artifacts, { recursive: true });
+
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('#report-title', { timeout: 30000 });
+  loaded = true;
+
+  await check('first visit shows the labelled sample and its report', async () => {
+    assert(/Overall: blocked/.test(await page.locator('#report-title').textContent()), 'overall verdict');
+    assert(await page.locator('.sample-banner').isVisible(), 'sample banner');
+    assert(await page.locator('ul.blockers li').count() >= 1, 'blockers listed first');
+    await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
+  });
+
+  await check('access matrix: verdicts match the engine and a cell explains itself', async () => {
+    await page.goto(`${origin}/#/access`);
+    await page.waitForSelector(`#matrix-${WS} tbody tr`);
+    const cells = await row(page, WS, 'Priya Shah').locator('td').allTextContents();
     assert(cells[1].startsWith('denied'), `connect cell: ${cells[1]}`);
     assert(cells[5].startsWith('allowed'), `support cell: ${cells[5]}`);
+    await row(page, WS, 'Priya Shah').locator('td summary').first().click();
+    const reason = await row(page, WS, 'Priya Shah').locator('td details[open] li').first().textContent();
+    assert(/Deny assignment/.test(reason), `reason: ${reason}`);
+    await page.fill('#principal-filter', 'tier 1');
+    assert(await page.locator(`#matrix-${WS} tbody tr`).count() === 1, 'filter keeps one row');
+    await page.fill('#principal-filter', '');
+    await page.screenshot({ path: join(artifacts, 'access.png'), fullPage: true });
   });
-  await check('the summary shows the overall verdict and the blocker', async () => {
-    const text = await page.locator('#summary').textContent();
-    assert(/Overall: blocked/.test(text), `summary: ${text}`);
-    assert(/Blocker:/.test(text), `summary: ${text}`);
+
+  await check('differences: instant search and the affects-this-tenant filter', async () => {
+    await page.goto(`${origin}/#/differences`);
+    await page.fill('#diff-search', 'fusion');
+    assert(await page.locator('article.difference').first().getAttribute('id') === 'fusion-rule-disabled', 'fusion first');
+    await page.fill('#diff-search', '');
+    await page.check('#diff-affected');
+    const n = await page.locator('article.difference').count();
+    assert(n > 5 && n < 101, `affected entries: ${n}`);
+    await page.screenshot({ path: join(artifacts, 'differences.png'), fullPage: true });
   });
-  await check('a cell explains its verdict', async () => {
-    const row = page.locator('#matrix-law-soc-prod tbody tr', { has: page.locator('th', { hasText: 'Priya Shah' }) });
-    await row.locator('td summary').first().click();
-    const text = await row.locator('td details[open] li').first().textContent();
-    assert(/Deny assignment/.test(text), `reason: ${text}`);
+
+  await check('checklist: ticks update the progress and survive a reload', async () => {
+    await page.goto(`${origin}/#/checklist`);
+    const before = Number(await page.locator('#progress').getAttribute('value'));
+    const box = page.locator('ul.checklist input[type=checkbox]:not(:checked)').first();
+    await box.check();
+    const after = Number(await page.locator('#progress').getAttribute('value'));
+    assert(after === before + 1, `progress ${before} -> ${after}`);
+    await page.reload();
+    await page.waitForSelector('#progress');
+    assert(Number(await page.locator('#progress').getAttribute('value')) === after, 'tick kept after reload');
+    await page.screenshot({ path: join(artifacts, 'checklist.png'), fullPage: true });
   });
-  await check('no request leaves the page origin and no script error', async () => {
+
+  await check('downloads carry the report', async () => {
+    await page.goto(`${origin}/#/report`);
+    const [md] = await Promise.all([page.waitForEvent('download'), page.click('#download-md')]);
+    const text = await readFile(await md.path(), 'utf8');
+    assert(md.suggestedFilename() === 'sentinel-readiness.md' && text.includes('## Summary'), 'markdown');
+    const [json] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+    assert(JSON.parse(await readFile(await json.path(), 'utf8')).schema_version === 2, 'json');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    assert((await readFile(await csv.path(), 'utf8')).startsWith('record,workspace'), 'csv');
+  });
+
+  const formats = ['az-role-assignment-list.json', 'get-azroleassignment.json', 'get-azroleassignment.csv',
+    'portal-download.csv', 'portal-download.json', 'rest-roleassignments.json', 'arg-authorizationresources.json'];
+  for (const f of formats) {
+    await check(`pasting ${f} replaces the sample and gives the expected verdicts`, async () => {
+      await page.goto(`${origin}/#/inputs`);
+      await page.click('#clear-all');
+      await paste(page, f, await fixture(f));
+      const status = await page.locator('li.input', { hasText: f }).textContent();
+      assert(/record\(s\)/.test(status), `status: ${status}`);
+      assert(!(await page.locator('.sample-banner').isVisible()), 'sample replaced');
+      await page.goto(`${origin}/#/access`);
+      await page.waitForSelector(`#matrix-${WS} tbody tr`);
+      const cells = await page.locator(`#matrix-${WS} tbody tr`, { has: page.locator('th', { hasText: /priya|4a7c9e1b/i }) }).locator('td').allTextContents();
+      assert(cells[5].startsWith('allowed'), `${f}: support cell ${cells[5]}`);
+    });
+  }
+
+  await check('a malformed file gets a located error and its text is kept', async () => {
+    const broken = '[\n  {"principalId": "x",\n   "scope": }\n]';
+    await paste(page, 'broken.json', broken);
+    const item = page.locator('li.input', { hasText: 'broken.json' });
+    const text = await item.textContent();
+    assert(/line 3, column/.test(text), `error: ${text}`);
+    assert(/"scope": }/.test(await item.locator('pre.input-text').textContent()), 'text kept');
+    await page.screenshot({ path: join(artifacts, 'inputs.png'), fullPage: true });
+  });
+
+  await check('a script in a display name is shown as text', async () => {
+    const evil = JSON.stringify([{ principalId: '11111111-2222-4333-8444-555555555555', principalName: '<img src=x onerror="window.__xss=1">',
+      principalType: 'Group', roleDefinitionId: '8d289c81-5878-46d4-8554-54e1e3d8b5cb',
+      scope: '/subscriptions/9b2e7c41-3d5a-4f86-a1c9-7e0d4b6f2a13/resourceGroups/rg-soc-prod/providers/Microsoft.OperationalInsights/workspaces/law-soc-prod' }]);
+    await paste(page, 'evil.json', evil);
+    await page.goto(`${origin}/#/access`);
+    await page.waitForSelector(`#matrix-${WS} tbody tr`);
+    assert(await page.locator(`#matrix-${WS} th`, { hasText: '<img src=x' }).count() === 1, 'literal text shown');
+    assert(await page.evaluate(() => window.__xss) === undefined, 'script ran');
+    assert(await page.locator(`#matrix-${WS} img`).count() === 0, 'an img element was created');
+  });
+
+  await check('the keep-data switch clears storage', async () => {
+    assert(await page.evaluate(() => localStorage.getItem('sentinel-readiness/state')) !== null, 'state stored');
+    await page.uncheck('#keep-data');
+    assert(await page.evaluate(() => localStorage.getItem('sentinel-readiness/state')) === null, 'state removed');
+    await page.check('#keep-data');
+  });
+
+  await check('embed mode renders with minimal chrome', async () => {
+    await page.goto(`${origin}/?embed#/report`);
+    await page.waitForSelector('#report-title');
+    assert(await page.locator('header h1').count() === 0, 'no page header');
+    assert(await page.locator('nav').count() === 1, 'navigation kept');
+    await page.screenshot({ path: join(artifacts, 'embed.png') });
+  });
+
+  await check('keyboard only: reach a screen and open a verdict', async () => {
+    await page.goto(`${origin}/#/report`);
+    await page.waitForSelector('#report-title');
+    let reached = false;
+    for (let i = 0; i < 10 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.textContent === 'Access');
+    }
+    assert(reached, 'Access link not reachable with Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`#matrix-${WS} summary`);
+    await page.focus(`#matrix-${WS} summary`);
+    await page.keyboard.press('Enter');
+    assert(await page.locator(`#matrix-${WS} details[open]`).count() === 1, 'details opened');
+  });
+
+  await check('no request leaves the page origin, none after load, no script error', async () => {
     assert(foreign.length === 0, `foreign requests: ${foreign.join(', ')}`);
+    const unexpected = afterLoad.filter((u) => !/\.(wasm|js|css)$/.test(new URL(u).pathname) && new URL(u).pathname !== '/');
+    assert(unexpected.length === 0, `requests after load: ${unexpected.join(', ')}`);
     assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
   });
-  await mkdir(artifacts, { recursive: true });
-  await page.screenshot({ path: join(artifacts, 'access-matrix.png'), fullPage: true });
 } finally {
   await browser.close();
   server.close();

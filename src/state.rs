@@ -1,0 +1,165 @@
+//! The app's state: the user's inputs, checklist ticks and choices, kept in localStorage
+//! (versioned) unless the user switches that off.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use gloo::storage::{LocalStorage, Storage};
+use sentinel_readiness_engine::sample;
+use serde::{Deserialize, Serialize};
+use yew::Reducible;
+
+/// Bumped when the stored shape changes; older data is dropped, not misread.
+const STORAGE_VERSION: u32 = 1;
+const STATE_KEY: &str = "sentinel-readiness/state";
+const KEEP_KEY: &str = "sentinel-readiness/keep";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Input {
+    pub name: String,
+    pub text: String,
+    /// Part of the bundled fictional sample.
+    pub sample: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub version: u32,
+    pub inputs: Vec<Input>,
+    /// Checklist ticks by item key (`refs` joined), overriding the evidence.
+    pub ticks: BTreeMap<String, bool>,
+    pub primary: Option<String>,
+    pub as_of: Option<String>,
+    #[serde(skip)]
+    pub keep: bool,
+    /// Why the last save failed (quota, private mode …), shown to the user.
+    #[serde(skip)]
+    pub storage_error: Option<String>,
+}
+
+impl State {
+    fn sample() -> Self {
+        Self {
+            version: STORAGE_VERSION,
+            inputs: sample::SAMPLE_FILES
+                .iter()
+                .map(|(n, t)| Input {
+                    name: format!("sample/{n}"),
+                    text: (*t).to_string(),
+                    sample: true,
+                })
+                .collect(),
+            ticks: BTreeMap::new(),
+            primary: Some(sample::SAMPLE_PRIMARY.to_string()),
+            as_of: None,
+            keep: true,
+            storage_error: None,
+        }
+    }
+
+    /// The stored state, or the sample on first visit.
+    pub fn load() -> Self {
+        let keep = LocalStorage::get::<bool>(KEEP_KEY).unwrap_or(true);
+        let stored = if keep {
+            LocalStorage::get::<State>(STATE_KEY).ok()
+        } else {
+            None
+        };
+        match stored {
+            Some(mut s) if s.version == STORAGE_VERSION => {
+                s.keep = true;
+                s
+            }
+            _ => Self { keep, ..Self::sample() },
+        }
+    }
+
+    fn save(mut self) -> Self {
+        if self.keep {
+            self.storage_error = LocalStorage::set(STATE_KEY, &self).err().map(|e| {
+                format!("Your inputs could not be kept on this device ({e}); they stay until you close the page.")
+            });
+        }
+        self
+    }
+
+    pub fn has_sample(&self) -> bool {
+        self.inputs.iter().any(|i| i.sample)
+    }
+
+    fn unique_name(&self, name: &str) -> String {
+        let mut candidate = name.to_string();
+        let mut n = 2;
+        while self.inputs.iter().any(|i| i.name == candidate) {
+            candidate = format!("{name} ({n})");
+            n += 1;
+        }
+        candidate
+    }
+}
+
+pub enum Action {
+    /// Adds the user's own export; the sample is removed the first time.
+    Add {
+        name: String,
+        text: String,
+    },
+    Remove(String),
+    ClearAll,
+    LoadSample,
+    Tick {
+        key: String,
+        done: bool,
+    },
+    SetPrimary(Option<String>),
+    SetAsOf(Option<String>),
+    /// The "keep data on this device" switch.
+    SetKeep(bool),
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Add { name, text } => {
+                if s.has_sample() {
+                    s.inputs.retain(|i| !i.sample);
+                    s.primary = None;
+                    s.ticks.clear();
+                }
+                let name = s.unique_name(&name);
+                s.inputs.push(Input {
+                    name,
+                    text,
+                    sample: false,
+                });
+            }
+            Action::Remove(name) => s.inputs.retain(|i| i.name != name),
+            Action::ClearAll => {
+                s.inputs.clear();
+                s.ticks.clear();
+                s.primary = None;
+            }
+            Action::LoadSample => {
+                let keep = s.keep;
+                s = Self { keep, ..Self::sample() };
+            }
+            Action::Tick { key, done } => {
+                s.ticks.insert(key, done);
+            }
+            Action::SetPrimary(p) => s.primary = p,
+            Action::SetAsOf(d) => s.as_of = d,
+            Action::SetKeep(keep) => {
+                s.keep = keep;
+                let _ = LocalStorage::set(KEEP_KEY, keep);
+                if !keep {
+                    LocalStorage::delete(STATE_KEY);
+                    s.storage_error = None;
+                }
+            }
+        }
+        Rc::new(s.save())
+    }
+}

@@ -1,0 +1,576 @@
+//! The screens. Each takes the evaluated report; user choices go through the state reducer.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use sentinel_readiness_engine::difference::{self, Persona, Phase};
+use sentinel_readiness_engine::input::decode;
+use sentinel_readiness_engine::{Report, Verdict, VerdictKind};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::state::{Action, State};
+use crate::Evaluated;
+
+type Dispatch = UseReducerDispatcher<State>;
+
+/// Offers `text` as a file download (no network involved: a local object URL).
+pub fn download(name: &str, mime: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = document
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+fn copy(text: &str) {
+    if let Some(w) = web_sys::window() {
+        // The promise is not awaited: a refused clipboard just leaves nothing copied.
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+fn copy_button(label: &'static str, text: String) -> Html {
+    let onclick = Callback::from(move |_: MouseEvent| copy(&text));
+    html! { <button type="button" class="copy" {onclick}>{ label }</button> }
+}
+
+fn report_or_message(e: &Evaluated) -> Result<Rc<Report>, Html> {
+    match &e.report {
+        Ok(r) if r.inputs.is_empty() => Err(html! {
+            <p class="empty">{ "No usable inputs yet. Add exports on the " }<a href="#/inputs">{ "Inputs" }</a>{ " screen." }</p>
+        }),
+        Ok(r) => Ok(Rc::clone(r)),
+        Err(msg) => Err(html! { <p role="alert">{ msg }</p> }),
+    }
+}
+
+// ---------------------------------------------------------------- Inputs
+
+fn read_files(files: Option<web_sys::FileList>, dispatch: Dispatch) {
+    let Some(files) = files else { return };
+    for i in 0..files.length() {
+        let Some(file) = files.get(i) else { continue };
+        let dispatch = dispatch.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let name = file.name();
+            let file = gloo_file::File::from(file);
+            match gloo_file::futures::read_as_bytes(&file).await {
+                // Decoded here (UTF-16 included) so the text can be kept and shown.
+                Ok(bytes) => {
+                    let text = decode(&bytes).unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned());
+                    dispatch.dispatch(Action::Add { name, text });
+                }
+                Err(e) => dispatch.dispatch(Action::Add {
+                    name,
+                    text: format!("(could not read the file: {e})"),
+                }),
+            }
+        });
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InputsProps {
+    pub state: Rc<State>,
+    pub report: Option<SharedReport>,
+    pub dispatch: Dispatch,
+}
+
+#[function_component(InputsView)]
+pub fn inputs_view(p: &InputsProps) -> Html {
+    let paste = use_state(String::new);
+    let paste_name = use_state(|| "pasted.json".to_string());
+    let on_paste_input = {
+        let paste = paste.clone();
+        Callback::from(move |e: InputEvent| {
+            paste.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())
+        })
+    };
+    let on_name_input = {
+        let paste_name = paste_name.clone();
+        Callback::from(move |e: InputEvent| {
+            paste_name.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())
+        })
+    };
+    let on_add = {
+        let (paste, paste_name, dispatch) = (paste.clone(), paste_name.clone(), p.dispatch.clone());
+        Callback::from(move |_: MouseEvent| {
+            if !paste.trim().is_empty() {
+                dispatch.dispatch(Action::Add {
+                    name: (*paste_name).clone(),
+                    text: (*paste).clone(),
+                });
+                paste.set(String::new());
+            }
+        })
+    };
+    let on_files = {
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+            read_files(input.files(), dispatch.clone());
+            input.set_value("");
+        })
+    };
+    let on_drop = {
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            read_files(e.data_transfer().and_then(|d| d.files()), dispatch.clone());
+        })
+    };
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let clear = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::ClearAll))
+    };
+    let sample = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::LoadSample))
+    };
+    html! {
+        <section aria-labelledby="inputs-title">
+            <h2 id="inputs-title">{ "Inputs" }</h2>
+            <p>{ "Paste or drop role exports (az CLI, PowerShell, portal, REST, Resource Graph, PIM, Graph) and Sentinel configuration exports. Formats are detected from the content. See docs/exports.md for how to produce each one." }</p>
+            <div class="dropzone" ondragover={on_dragover} ondrop={on_drop}>
+                <label for="paste">{ "Paste an export" }</label>
+                <textarea id="paste" rows="8" value={ (*paste).clone() } oninput={on_paste_input} placeholder="[ { \"principalId\": … } ]" />
+                <div class="row">
+                    <label for="paste-name">{ "Name" }</label>
+                    <input id="paste-name" type="text" value={ (*paste_name).clone() } oninput={on_name_input} />
+                    <button type="button" id="add-paste" onclick={on_add}>{ "Add pasted text" }</button>
+                    <label class="file">{ "…or choose files " }
+                        <input id="file-picker" type="file" multiple=true onchange={on_files} />
+                    </label>
+                </div>
+                <p class="hint">{ "You can also drop files anywhere in this box." }</p>
+            </div>
+            <div class="row">
+                <button type="button" id="clear-all" onclick={clear}>{ "Clear all" }</button>
+                <button type="button" id="load-sample" onclick={sample}>{ "Load the sample tenant" }</button>
+            </div>
+            <ul class="inputs" aria-label="Loaded inputs">
+                { for p.state.inputs.iter().map(|i| input_item(i, p.report.as_ref().map(|r| r.0.as_ref()), p.dispatch.clone())) }
+            </ul>
+        </section>
+    }
+}
+
+fn input_item(i: &crate::state::Input, report: Option<&Report>, dispatch: Dispatch) -> Html {
+    let name = i.name.clone();
+    let remove = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Remove(name.clone())));
+    let ok = report.and_then(|r| r.inputs.iter().find(|x| x.path == i.name));
+    let err = report.and_then(|r| r.errors.iter().find(|x| x.path == i.name));
+    let status = match (ok, err) {
+        (Some(o), _) => html! {
+            <span class="ok">{ format!("{} · {} record(s){}", o.format_label, o.records, if o.warnings.is_empty() { String::new() } else { format!(" · {} skipped", o.warnings.len()) }) }</span>
+        },
+        (None, Some(e)) => html! {
+            <span class="error" role="alert">
+                { format!("Error{}: {}{}", e.format.as_ref().map(|f| format!(" (looks like {f})")).unwrap_or_default(), e.message,
+                    e.location.map(|l| format!(" — line {}, column {}", l.line, l.column)).unwrap_or_default()) }
+                if let Some(snippet) = &e.snippet { <code class="snippet">{ snippet }</code> }
+            </span>
+        },
+        _ => html! { <span>{ "…" }</span> },
+    };
+    html! {
+        <li class="input">
+            <strong>{ &i.name }</strong>{ " " }{ status }
+            { " " }<button type="button" class="remove" aria-label={ format!("Remove {}", i.name) } onclick={remove}>{ "Remove" }</button>
+            <details><summary>{ "Text" }</summary><pre class="input-text">{ &i.text }</pre></details>
+        </li>
+    }
+}
+
+pub fn inputs(state: &Rc<State>, e: &Evaluated, dispatch: Dispatch) -> Html {
+    html! { <InputsView state={ Rc::clone(state) } report={ e.report.as_ref().ok().cloned().map(SharedReport) } {dispatch} /> }
+}
+
+// ---------------------------------------------------------------- Report
+
+pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
+    let r = match report_or_message(e) {
+        Ok(r) => r,
+        Err(h) => return h,
+    };
+    let (md, csv, json) = (r.to_markdown(), r.to_csv(), r.to_json());
+    let exports = {
+        let (m, c, j) = (md.clone(), csv.clone(), json.clone());
+        html! {
+            <div class="row exports">
+                <button type="button" id="download-md" onclick={ Callback::from(move |_: MouseEvent| download("sentinel-readiness.md", "text/markdown", &m)) }>{ "Download Markdown" }</button>
+                <button type="button" id="download-csv" onclick={ Callback::from(move |_: MouseEvent| download("sentinel-readiness.csv", "text/csv", &c)) }>{ "Download CSV" }</button>
+                <button type="button" id="download-json" onclick={ Callback::from(move |_: MouseEvent| download("sentinel-readiness.json", "application/json", &j)) }>{ "Download JSON" }</button>
+                { copy_button("Copy Markdown", md) }
+                <button type="button" onclick={ Callback::from(|_: MouseEvent| { if let Some(w) = web_sys::window() { let _ = w.print(); } }) }>{ "Print / PDF" }</button>
+            </div>
+        }
+    };
+    let workspaces: Vec<String> = r.workspaces.iter().map(|w| w.name.clone()).collect();
+    let on_primary = Callback::from(move |ev: Event| {
+        let v = ev.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+        dispatch.dispatch(Action::SetPrimary((!v.is_empty()).then_some(v)));
+    });
+    let primary = state.primary.clone().unwrap_or_default();
+    let mut areas: Vec<&str> = Vec::new();
+    for f in &r.findings {
+        let a = difference::get(f.id).map(|d| d.area).unwrap_or("other");
+        if !areas.contains(&a) {
+            areas.push(a);
+        }
+    }
+    html! {
+        <section aria-labelledby="report-title">
+            <h2 id="report-title">{ format!("Overall: {}", r.summary.overall.as_str()) }</h2>
+            { exports }
+            if workspaces.len() > 1 {
+                <p>
+                    <label for="primary">{ "Primary workspace: " }</label>
+                    <select id="primary" onchange={on_primary}>
+                        <option value="" selected={ primary.is_empty() }>{ "(not chosen)" }</option>
+                        { for workspaces.iter().map(|w| html! { <option value={ w.clone() } selected={ primary.eq_ignore_ascii_case(w) }>{ w }</option> }) }
+                    </select>
+                </p>
+            }
+            if !r.summary.blockers.is_empty() {
+                <h3>{ "Blockers" }</h3>
+                <ul class="blockers">{ for r.summary.blockers.iter().map(|b| html! { <li>{ b }</li> }) }</ul>
+            }
+            if !r.summary.warnings.is_empty() {
+                <h3>{ "Warnings" }</h3>
+                <ul class="warnings">{ for r.summary.warnings.iter().map(|w| html! { <li>{ w }</li> }) }</ul>
+            }
+            <h3>{ "Who can do each step" }</h3>
+            <table class="tasks">
+                <thead><tr><th scope="col">{ "Task" }</th><th scope="col">{ "Workspace" }</th><th scope="col">{ "Can do it now" }</th><th scope="col">{ "Fix" }</th></tr></thead>
+                <tbody>
+                { for r.tasks.iter().map(|t| html! {
+                    <tr>
+                        <th scope="row">{ t.task }</th>
+                        <td>{ t.workspace.name() }</td>
+                        <td>{ if t.qualified.is_empty() { "nobody".to_string() } else { t.qualified.iter().map(|p| p.display_name.clone()).collect::<Vec<_>>().join(", ") } }</td>
+                        <td>{ for t.remediation.iter().map(|m| html! {
+                            <div class="remedy"><p>{ &m.text }</p><code>{ &m.command }</code>{ copy_button("Copy", m.command.clone()) }</div>
+                        }) }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            <h3>{ "Prerequisites" }</h3>
+            <table class="prereqs">
+                <thead><tr><th scope="col">{ "Check" }</th><th scope="col">{ "Workspace" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Evidence" }</th><th scope="col">{ "What to do" }</th></tr></thead>
+                <tbody>
+                { for r.prerequisites.iter().map(|p| html! {
+                    <tr class={ p.status.as_str() }>
+                        <td>{ p.title }</td>
+                        <td>{ p.workspace.as_ref().map(|w| w.name().to_string()).unwrap_or_else(|| "tenant".into()) }</td>
+                        <td class="status">{ p.status.as_str() }</td>
+                        <td>{ &p.evidence }</td>
+                        <td>{ &p.remedy }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            <h3>{ "Findings" }</h3>
+            if r.findings.is_empty() { <p>{ "No configuration export showed an affected object." }</p> }
+            { for areas.iter().map(|area| html! {
+                <section class="area">
+                    <h4>{ *area }</h4>
+                    { for r.findings.iter().filter(|f| difference::get(f.id).map(|d| d.area).unwrap_or("other") == *area).map(|f| html! {
+                        <article class={ classes!("finding", f.severity.as_str()) }>
+                            <h5>{ f.title }{ " " }<code>{ f.id }</code></h5>
+                            <p><strong>{ f.severity.as_str() }</strong>{ " · " }{ f.workspace.as_ref().map(|w| w.name().to_string()).unwrap_or_else(|| "workspace not stated".into()) }</p>
+                            <p>{ &f.detail }</p>
+                            <ul>{ for f.objects.iter().map(|o| html! { <li>{ format!("{} ", o.kind) }<strong>{ &o.name }</strong>{ if o.detail.is_empty() { String::new() } else { format!(" — {}", o.detail) } }</li> }) }</ul>
+                            <p class="action">{ f.action }</p>
+                            <p class="sources">{ f.sources.join("; ") }</p>
+                        </article>
+                    }) }
+                </section>
+            }) }
+            if !r.caveats.is_empty() {
+                <h3>{ "Caveats" }</h3>
+                <ul>{ for r.caveats.iter().map(|c| html! { <li>{ c }</li> }) }</ul>
+            }
+        </section>
+    }
+}
+
+// ---------------------------------------------------------------- Access
+
+#[derive(Clone)]
+pub struct SharedReport(pub Rc<Report>);
+
+impl PartialEq for SharedReport {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AccessProps {
+    pub report: Option<SharedReport>,
+}
+
+fn cell(v: Option<&Verdict>) -> Html {
+    let Some(v) = v else {
+        return html! { <td class="v not-allowed">{ "not allowed" }</td> };
+    };
+    let label = match (&v.route, v.verdict) {
+        (Some(r), VerdictKind::Allowed | VerdictKind::Equivalent) => format!("{} · {}", v.verdict.as_str(), r),
+        _ => v.verdict.as_str().to_string(),
+    };
+    html! {
+        <td class={ classes!("v", v.verdict.as_str()) }>
+            <details>
+                <summary>{ label }</summary>
+                <ul>
+                    { for v.reasons.iter().map(|r| html! { <li>{ &r.text }</li> }) }
+                    { for v.missing.iter().map(|m| html! { <li>{ format!("missing: {m}") }</li> }) }
+                    { for v.nearest.iter().map(|r| html! { <li>{ format!("holds: {}", r.text) }</li> }) }
+                    { for v.notes.iter().map(|n| html! { <li>{ format!("note: {n}") }</li> }) }
+                </ul>
+            </details>
+        </td>
+    }
+}
+
+#[function_component(AccessView)]
+pub fn access_view(p: &AccessProps) -> Html {
+    let filter = use_state(String::new);
+    let Some(SharedReport(r)) = &p.report else {
+        return html! { <p class="empty">{ "No usable inputs yet." }</p> };
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| filter.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
+    };
+    let needle = filter.to_lowercase();
+    let task_ids: Vec<&'static str> = sentinel_readiness_engine::task::TASKS
+        .iter()
+        .map(|t| t.id)
+        .filter(|t| !r.rules.tasks_not_in_force.contains(t))
+        .collect();
+    html! {
+        <section aria-labelledby="access-title">
+            <h2 id="access-title">{ "Access" }</h2>
+            <p>
+                <label for="principal-filter">{ "Filter principals " }</label>
+                <input id="principal-filter" type="search" value={ (*filter).clone() } oninput={on_filter} placeholder="name, sign-in or type" />
+            </p>
+            { for r.workspaces.iter().map(|ws| html! {
+                <section aria-label={ format!("Workspace {}", ws.name) }>
+                    <h3>{ format!("Workspace {}", ws.name) }</h3>
+                    <p class="muted">{ ws.id.as_str() }</p>
+                    <div class="table-wrap">
+                    <table id={ format!("matrix-{}", ws.name) } class="matrix">
+                        <thead><tr>
+                            <th scope="col">{ "Principal" }</th><th scope="col">{ "Type" }</th>
+                            { for task_ids.iter().map(|t| html! { <th scope="col">{ *t }</th> }) }
+                        </tr></thead>
+                        <tbody>
+                        { for r.principals.iter().filter(|p| needle.is_empty()
+                            || p.display_name.to_lowercase().contains(&needle)
+                            || p.sign_in_name.as_deref().unwrap_or("").to_lowercase().contains(&needle)
+                            || p.kind.to_lowercase().contains(&needle)).map(|p| html! {
+                            <tr>
+                                <th scope="row">{ &p.display_name }</th>
+                                <td>{ p.kind }</td>
+                                { for task_ids.iter().map(|t| cell(p.tasks.iter().find(|v| v.task == *t && v.workspace == ws.id))) }
+                            </tr>
+                        }) }
+                        </tbody>
+                    </table>
+                    </div>
+                </section>
+            }) }
+        </section>
+    }
+}
+
+// ---------------------------------------------------------------- Differences
+
+#[derive(Properties, PartialEq)]
+pub struct DifferencesProps {
+    pub affected: Vec<String>,
+    pub as_of: Option<String>,
+    pub dispatch: Dispatch,
+}
+
+const AREAS: &[&str] = &[
+    "analytics",
+    "incidents",
+    "automation",
+    "hunting",
+    "threat-intel",
+    "entities/UEBA",
+    "content-management",
+    "data-connectors",
+    "api",
+    "rbac",
+    "multi-workspace",
+    "workbooks",
+    "other",
+];
+const IMPACTS: &[&str] = &[
+    "breaking",
+    "behaviour-change",
+    "relocation",
+    "new-capability",
+    "unavailable",
+];
+
+#[function_component(DifferencesView)]
+pub fn differences_view(p: &DifferencesProps) -> Html {
+    let query = use_state(String::new);
+    let area = use_state(String::new);
+    let impact = use_state(String::new);
+    let only_affected = use_state(|| false);
+    let text_cb = |h: UseStateHandle<String>| {
+        Callback::from(move |e: InputEvent| h.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
+    };
+    let select_cb = |h: UseStateHandle<String>| {
+        Callback::from(move |e: Event| h.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+    };
+    let on_affected = {
+        let h = only_affected.clone();
+        Callback::from(move |e: Event| h.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().checked()))
+    };
+    let on_as_of = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            d.dispatch(Action::SetAsOf((!v.is_empty()).then_some(v)));
+        })
+    };
+    let as_of = p
+        .as_of
+        .as_deref()
+        .and_then(|d| sentinel_readiness_engine::Date::parse(d).ok());
+    let affected: BTreeSet<&str> = p.affected.iter().map(String::as_str).collect();
+    let hits: Vec<_> = difference::search(
+        &query,
+        (!area.is_empty()).then_some(area.as_str()),
+        (!impact.is_empty()).then_some(impact.as_str()),
+        as_of,
+    )
+    .into_iter()
+    .filter(|h| !*only_affected || affected.contains(h.difference.id))
+    .collect();
+    html! {
+        <section aria-labelledby="diff-title">
+            <h2 id="diff-title">{ "Differences between the portals" }</h2>
+            <div class="row filters">
+                <label>{ "Search " }<input id="diff-search" type="search" value={ (*query).clone() } oninput={ text_cb(query.clone()) } placeholder="e.g. fusion, XDR connector, MDE" /></label>
+                <label>{ "Area " }<select id="diff-area" onchange={ select_cb(area.clone()) }>
+                    <option value="">{ "all" }</option>
+                    { for AREAS.iter().map(|a| html! { <option value={ *a } selected={ area.as_str() == *a }>{ *a }</option> }) }
+                </select></label>
+                <label>{ "Impact " }<select id="diff-impact" onchange={ select_cb(impact.clone()) }>
+                    <option value="">{ "all" }</option>
+                    { for IMPACTS.iter().map(|i| html! { <option value={ *i } selected={ impact.as_str() == *i }>{ *i }</option> }) }
+                </select></label>
+                <label><input id="diff-affected" type="checkbox" checked={ *only_affected } onchange={on_affected} />{ " affects this tenant" }</label>
+                <label>{ "Rules as of " }<input id="as-of" type="date" value={ p.as_of.clone().unwrap_or_default() } onchange={on_as_of} /></label>
+            </div>
+            <p aria-live="polite">{ format!("{} entr{}", hits.len(), if hits.len() == 1 { "y" } else { "ies" }) }</p>
+            { for hits.iter().map(|h| {
+                let d = h.difference;
+                html! {
+                    <article class="difference" id={ d.id }>
+                        <h3>{ d.title }{ " " }<code>{ d.id }</code>
+                            if affected.contains(d.id) { <span class="badge">{ "affects this tenant" }</span> }
+                        </h3>
+                        <p class="muted">{ format!("{} · {}{} · since {}{}", d.area, d.impact, d.impact_secondary.map(|s| format!(" ({s})")).unwrap_or_default(), d.since,
+                            d.until.map(|u| format!(" · until {u}")).unwrap_or_default()) }</p>
+                        <dl>
+                            <dt>{ "Azure portal" }</dt><dd>{ d.azure }</dd>
+                            <dt>{ "Defender portal" }</dt><dd>{ d.defender }</dd>
+                            <dt>{ "Action" }</dt><dd>{ d.action }</dd>
+                            <dt>{ "Evidence" }</dt><dd>{ d.evidence }</dd>
+                            <dt>{ "Sources" }</dt><dd>{ d.sources.iter().map(|s| match s.date { Some(x) => format!("{} ({x})", s.path), None => s.path.to_string() }).collect::<Vec<_>>().join("; ") }</dd>
+                        </dl>
+                    </article>
+                }
+            }) }
+        </section>
+    }
+}
+
+// ---------------------------------------------------------------- Checklist
+
+fn item_key(refs: &[String]) -> String {
+    refs.join("+")
+}
+
+pub fn checklist(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
+    let r = match report_or_message(e) {
+        Ok(r) => r,
+        Err(h) => return h,
+    };
+    let done = |i: &sentinel_readiness_engine::checklist::ChecklistItem| {
+        *state.ticks.get(&item_key(&i.refs)).unwrap_or(&i.done)
+    };
+    let total = r.checklist.len();
+    let count = r.checklist.iter().filter(|i| done(i)).count();
+    let mut groups: Vec<(Phase, Persona)> = Vec::new();
+    for i in &r.checklist {
+        if !groups.contains(&(i.phase, i.persona)) {
+            groups.push((i.phase, i.persona));
+        }
+    }
+    html! {
+        <section aria-labelledby="check-title">
+            <h2 id="check-title">{ "Checklist" }</h2>
+            <p>
+                <label for="progress">{ format!("{count} of {total} done ") }</label>
+                <progress id="progress" max={ total.to_string() } value={ count.to_string() }></progress>
+            </p>
+            { for groups.iter().map(|(phase, persona)| html! {
+                <section>
+                    <h3>{ format!("{} — {}", phase.title(), persona.title()) }</h3>
+                    <ul class="checklist">
+                    { for r.checklist.iter().filter(|i| i.phase == *phase && i.persona == *persona).map(|i| {
+                        let key = item_key(&i.refs);
+                        let checked = done(i);
+                        let d = dispatch.clone();
+                        let k = key.clone();
+                        let onchange = Callback::from(move |ev: Event| {
+                            let on = ev.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
+                            d.dispatch(Action::Tick { key: k.clone(), done: on });
+                        });
+                        html! {
+                            <li>
+                                <label>
+                                    <input type="checkbox" checked={checked} {onchange} />
+                                    { " " }{ &i.text }
+                                </label>
+                                <div class="muted">{ format!("{} · {}{}", i.refs.join(", "), i.evidence, if i.who.is_empty() { String::new() } else { format!(" · who: {}", i.who.join(", ")) }) }</div>
+                            </li>
+                        }
+                    }) }
+                    </ul>
+                </section>
+            }) }
+        </section>
+    }
+}
