@@ -19,9 +19,11 @@ cargo clippy --target wasm32-unknown-unknown -p sentinel-readiness-web --locked 
 step "cargo test"
 # Snapshots are compared, never rewritten, here: review changes with `cargo insta review`.
 INSTA_UPDATE=no cargo test --workspace --locked
-step "trunk build --release"
+step "trunk build --release + single-file page"
 trunk build --release
+node scripts/single-file.mjs
 wasm=$(ls dist/*.wasm)
-printf 'web app wasm: %s bytes, %s bytes gzipped\n' "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
+printf 'web app wasm: %s bytes, %s bytes gzipped; single file %s bytes gzipped\n' \
+  "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" "$(gzip -9 -c dist/sentinel-readiness.html | wc -c)"
 step "browser test (headless Chromium)"
 node tests/e2e/app.test.mjs

@@ -208,6 +208,20 @@ try {
     assert(await page.locator(`#matrix-${WS} details[open]`).count() === 1, 'details opened');
   });
 
+  await check('the single-file page works from file:// with no network at all', async () => {
+    const filePage = await context.newPage();
+    const requests = [];
+    filePage.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) requests.push(r.url()); });
+    await filePage.goto(`file://${dist}sentinel-readiness.html#/report`);
+    await filePage.waitForSelector('#report-title', { timeout: 30000 });
+    assert(/Overall:/.test(await filePage.locator('#report-title').textContent()), 'report renders');
+    const csp = await filePage.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert(csp.includes("connect-src 'none'"), `csp: ${csp}`);
+    assert(requests.length === 0, `requests: ${requests.join(', ')}`);
+    await filePage.screenshot({ path: join(artifacts, 'single-file.png') });
+    await filePage.close();
+  });
+
   await check('no request leaves the page origin, none after load, no script error', async () => {
     assert(foreign.length === 0, `foreign requests: ${foreign.join(', ')}`);
     const unexpected = afterLoad.filter((u) => !/\.(wasm|js|css)$/.test(new URL(u).pathname) && new URL(u).pathname !== '/');
