@@ -6,6 +6,7 @@ set -euo pipefail
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0
+WASM_PACK_VERSION=0.13.1
 TOOLS_DIR="${SENTINEL_READINESS_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/sentinel-readiness}"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -27,6 +28,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   # Not --locked: one of its locked dependencies is no longer in the index.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if ! wasm-pack --version 2>/dev/null | grep -q "$WASM_PACK_VERSION"; then
+  log "installing wasm-pack $WASM_PACK_VERSION"
+  cargo install wasm-pack --version "$WASM_PACK_VERSION"
 fi
 
 if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then

@@ -14,8 +14,8 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 step "cargo clippy (native, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-step "cargo clippy (web app for wasm32)"
-cargo clippy --target wasm32-unknown-unknown -p sentinel-readiness-web --locked -- -D warnings
+step "cargo clippy (web app and JS API for wasm32)"
+cargo clippy --target wasm32-unknown-unknown -p sentinel-readiness-web -p sentinel-readiness-wasm --locked -- -D warnings
 step "cargo test"
 # Snapshots are compared, never rewritten, here: review changes with `cargo insta review`.
 INSTA_UPDATE=no cargo test --workspace --locked
@@ -25,5 +25,10 @@ node scripts/single-file.mjs
 wasm=$(ls dist/*.wasm)
 printf 'web app wasm: %s bytes, %s bytes gzipped; single file %s bytes gzipped\n' \
   "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" "$(gzip -9 -c dist/sentinel-readiness.html | wc -c)"
+step "JS API package (wasm-pack)"
+bash scripts/build-js-api.sh
+mkdir -p dist/api
+cp -r pkg dist/api/pkg
+cp www/api-example.html dist/api/
 step "browser test (headless Chromium)"
 node tests/e2e/app.test.mjs

@@ -222,6 +222,18 @@ try {
     await filePage.close();
   });
 
+  await check('the JS API package evaluates exports and searches differences (example page)', async () => {
+    const api = await context.newPage();
+    await api.goto(`${origin}/api/api-example.html`);
+    await api.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+    await api.click('#run');
+    const out = await api.locator('#out').textContent();
+    assert(/overall: /.test(out) && /create-support-request on law-soc-prod: priya\.shah@contoso\.example/.test(out), `evaluate: ${out}`);
+    await api.click('#search');
+    assert(/xdr-/.test(await api.locator('#out').textContent()), 'search');
+    await api.close();
+  });
+
   await check('no request leaves the page origin, none after load, no script error', async () => {
     assert(foreign.length === 0, `foreign requests: ${foreign.join(', ')}`);
     const unexpected = afterLoad.filter((u) => !/\.(wasm|js|css)$/.test(new URL(u).pathname) && new URL(u).pathname !== '/');

@@ -22,6 +22,7 @@ pub mod date;
 pub mod difference;
 pub mod error;
 pub mod evaluate;
+pub mod ffi;
 pub mod finding;
 pub mod input;
 pub mod prerequisite;

@@ -1,0 +1,149 @@
+//! The boundary for foreign callers (the JS API package): plain serde types and tagged
+//! answers, `{type: "success", result, warnings}` or `{type: "failure", errors}`. No
+//! wasm types here; `crates/wasm` only converts these to and from JS values.
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::difference;
+use crate::report::{build, Report, ReportOptions};
+
+/// One export file, already as text.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FileInput {
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvaluateRequest {
+    pub files: Vec<FileInput>,
+    #[serde(default)]
+    pub workspaces: Vec<String>,
+    #[serde(default)]
+    pub primary: Option<String>,
+    /// `YYYY-MM-DD`: apply the rules documented at that date.
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// `YYYY-MM-DD`: the day PIM windows are checked against (the caller's today).
+    #[serde(default)]
+    pub today: Option<String>,
+    #[serde(default)]
+    pub all_verdicts: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Answer<T> {
+    Success { result: T, warnings: Vec<String> },
+    Failure { errors: Vec<String> },
+}
+
+/// Evaluates exports into a report. `fallback_today` is used when the request has none.
+pub fn evaluate(req: &EvaluateRequest, fallback_today: Date) -> Answer<Report> {
+    let mut errors = Vec::new();
+    let mut date = |label: &str, text: Option<&str>| -> Option<Date> {
+        text.and_then(|t| Date::parse(t).map_err(|e| errors.push(format!("{label}: {e}"))).ok())
+    };
+    let as_of = date("asOf", req.as_of.as_deref());
+    let today = date("today", req.today.as_deref()).unwrap_or(fallback_today);
+    if !errors.is_empty() {
+        return Answer::Failure { errors };
+    }
+    let loaded = crate::load(req.files.iter().map(|f| (f.name.as_str(), f.text.as_bytes())));
+    if loaded.inputs.is_empty() {
+        let mut errors: Vec<String> = loaded.errors.iter().map(ToString::to_string).collect();
+        errors.push("none of the inputs could be used".into());
+        return Answer::Failure { errors };
+    }
+    let opts = ReportOptions {
+        workspaces: req.workspaces.clone(),
+        as_of,
+        today,
+        all_verdicts: req.all_verdicts,
+        primary: req.primary.clone(),
+    };
+    match build(&loaded, &opts) {
+        Ok(report) => Answer::Success {
+            warnings: report.errors.iter().map(ToString::to_string).collect(),
+            result: report,
+        },
+        Err(e) => Answer::Failure {
+            errors: vec![e.to_string()],
+        },
+    }
+}
+
+/// A catalogue entry as the API returns it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DifferenceEntry {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub area: &'static str,
+    pub impact: &'static str,
+    pub action: &'static str,
+    pub azure: &'static str,
+    pub defender: &'static str,
+    pub evidence: &'static str,
+    pub sources: Vec<&'static str>,
+    pub since: String,
+    pub score: u32,
+}
+
+pub fn search_differences(query: &str, area: Option<&str>, impact: Option<&str>) -> Vec<DifferenceEntry> {
+    difference::search(query, area, impact, None)
+        .into_iter()
+        .map(|h| {
+            let d = h.difference;
+            DifferenceEntry {
+                id: d.id,
+                title: d.title,
+                area: d.area,
+                impact: d.impact,
+                action: d.action,
+                azure: d.azure,
+                defender: d.defender,
+                evidence: d.evidence,
+                sources: d.sources.iter().map(|s| s.path).collect(),
+                since: d.since.to_string(),
+                score: h.score,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_tagged() {
+        let req = EvaluateRequest {
+            files: vec![FileInput {
+                name: "x.json".into(),
+                text: "not json".into(),
+            }],
+            workspaces: vec![],
+            primary: None,
+            as_of: None,
+            today: None,
+            all_verdicts: false,
+        };
+        let json = serde_json::to_value(evaluate(&req, Date::new(2026, 1, 1))).unwrap_or_default();
+        assert_eq!(json["type"], "failure");
+        let bad_date = EvaluateRequest {
+            as_of: Some("soon".into()),
+            ..req
+        };
+        assert_eq!(
+            serde_json::to_value(evaluate(&bad_date, Date::new(2026, 1, 1))).unwrap_or_default()["type"],
+            "failure"
+        );
+        assert_eq!(
+            search_differences("fusion", None, None).first().map(|d| d.id),
+            Some("fusion-rule-disabled")
+        );
+    }
+}

@@ -1,0 +1,75 @@
+//! The JS API: a thin layer that converts JS values to the engine's `ffi` types and back.
+//! Build with `wasm-pack build crates/wasm --target web` (see README).
+
+use sentinel_readiness_engine::{ffi, Date};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** One export file, as text. The format is detected from the content. */
+export interface FileInput { name: string; text: string; }
+export interface EvaluateRequest {
+  files: FileInput[];
+  /** Workspace resource ids or names; default: every workspace found in the inputs. */
+  workspaces?: string[];
+  /** The primary workspace (id or name). */
+  primary?: string;
+  /** YYYY-MM-DD: apply the rules documented at that date. */
+  asOf?: string;
+  /** YYYY-MM-DD: the day PIM windows are checked against; default: today. */
+  today?: string;
+  /** Also list not-allowed verdicts. */
+  allVerdicts?: boolean;
+}
+export type Answer<T> =
+  | { type: "success"; result: T; warnings: string[] }
+  | { type: "failure"; errors: string[] };
+/** The report: see the README ("The report (JSON contract)"); schema_version 2. */
+export interface Report {
+  schema_version: number;
+  summary: { overall: "ready" | "ready-with-warnings" | "blocked"; blockers: string[]; warnings: string[]; counts: Record<string, number> };
+  inputs: { path: string; format: string; format_label: string; records: number; warnings?: string[] }[];
+  errors: { path: string; format?: string; location?: { line: number; column: number }; message: string; snippet?: string }[];
+  workspaces: { id: string; name: string; subscription_id?: string; resource_group?: string }[];
+  principals: { id: string; display_name: string; type: string; sign_in_name?: string; groups?: string[]; tasks: Verdict[] }[];
+  tasks: { task: string; title: string; workspace: string; qualified: PrincipalVerdict[]; potential: PrincipalVerdict[]; denied: PrincipalVerdict[]; remediation?: { text: string; command: string }[] }[];
+  prerequisites: { id: string; title: string; workspace: string | null; status: "pass" | "fail" | "warn" | "unknown"; evidence: string; remedy?: string; sources: string[] }[];
+  findings: { id: string; title: string; workspace: string | null; severity: "high" | "medium" | "low" | "info"; objects: { kind: string; name: string; id?: string; detail?: string }[]; detail: string; action: string; sources: string[] }[];
+  checklist: { phase: string; persona: string; text: string; refs: string[]; done: boolean; evidence: string; who?: string[] }[];
+  caveats: string[];
+}
+export interface PrincipalVerdict { principal: string; display_name: string; verdict: VerdictKind; }
+export type VerdictKind = "allowed" | "equivalent" | "conditional" | "eligible" | "unknown" | "denied" | "not-allowed";
+export interface Verdict { principal: string; task: string; workspace: string; verdict: VerdictKind; route?: string; reasons: Reason[]; missing?: string[]; nearest?: Reason[]; notes?: string[]; }
+export interface Reason { route: string; assignment?: string; role?: string; role_id?: string; scope?: string; via_groups?: string[]; pim?: string; condition?: string; operations?: string[]; text: string; }
+export interface DifferenceEntry { id: string; title: string; area: string; impact: string; action: string; azure: string; defender: string; evidence: string; sources: string[]; since: string; score: number; }
+"#;
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    // Plain objects rather than JS Maps, so the result is ordinary JSON-shaped data.
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+fn today() -> Date {
+    Date::from_days_since_epoch((js_sys::Date::now() / 86_400_000.0).floor() as i64)
+}
+
+/// Evaluates exports (role and Sentinel configuration exports) into a readiness report.
+#[wasm_bindgen(js_name = evaluate, unchecked_return_type = "Answer<Report>")]
+pub fn evaluate(#[wasm_bindgen(unchecked_param_type = "EvaluateRequest")] request: JsValue) -> JsValue {
+    match serde_wasm_bindgen::from_value::<ffi::EvaluateRequest>(request) {
+        Ok(req) => to_js(&ffi::evaluate(&req, today())),
+        Err(e) => to_js(&ffi::Answer::<()>::Failure {
+            errors: vec![format!("request: {e}")],
+        }),
+    }
+}
+
+/// Ranked search over the catalogue of documented portal differences.
+#[wasm_bindgen(js_name = searchDifferences, unchecked_return_type = "DifferenceEntry[]")]
+pub fn search_differences(query: &str, area: Option<String>, impact: Option<String>) -> JsValue {
+    to_js(&ffi::search_differences(query, area.as_deref(), impact.as_deref()))
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the JS API package (npm layout, TypeScript types) into pkg/ with wasm-pack from
+# crates/wasm, then shrinks the Wasm with wasm-opt. Expects scripts/setup.sh's tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# --mode no-install: use the wasm-bindgen-cli already on PATH (no download).
+wasm-pack build crates/wasm --release --target web --out-dir ../../pkg --mode no-install
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/sentinel_readiness_wasm_bg.wasm -o pkg/sentinel_readiness_wasm_bg.wasm
+printf 'JS API package: %s bytes wasm, %s bytes gzipped\n' \
+  "$(wc -c <pkg/sentinel_readiness_wasm_bg.wasm)" "$(gzip -9 -c pkg/sentinel_readiness_wasm_bg.wasm | wc -c)"
