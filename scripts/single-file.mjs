@@ -22,14 +22,27 @@ const csp = [
   "style-src 'unsafe-inline'",
   "img-src data: blob:",
   "connect-src 'none'",
-  "worker-src 'none'",
+  // The evaluation worker is built from the inlined code as a blob: URL.
+  "worker-src blob:",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
 
-// `</script` inside the inlined code would end the script element early.
-const safeJs = js.replace(/<\/script/gi, '<\\/script');
+// Appended to the glue code inside the worker.
+const WORKER_TAIL = `
+let ready = null;
+self.onmessage = async (e) => {
+  const { id, module, request, today } = e.data;
+  ready = ready || __wbg_init({ module_or_path: module });
+  await ready;
+  self.postMessage({ id, answer: evaluate_in_worker(request, today) });
+};
+`;
+
+// "</script" inside the inlined code would end the script element early.
+const inline = (text) => text.replace(/<\/script/gi, '<\\/script');
+const safeJs = inline(js);
 const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -45,9 +58,31 @@ ${css}
 <noscript>This page needs JavaScript and WebAssembly; everything runs locally.</noscript>
 <script type="module">
 ${safeJs}
-const b64 = "${wasm.toString('base64')}";
-const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-await __wbg_init({ module_or_path: bytes });
+const __sr_b64 = "${wasm.toString('base64')}";
+const __sr_bytes = Uint8Array.from(atob(__sr_b64), (c) => c.charCodeAt(0));
+const __sr_wasmModule = await WebAssembly.compile(__sr_bytes);
+// Evaluation runs in a Web Worker made from the same glue code and compiled module, so the
+// page stays responsive on large exports. If a worker cannot start, the app evaluates on
+// the page instead.
+const __sr_workerSource = ${inline(JSON.stringify(js))} + ${JSON.stringify(WORKER_TAIL)};
+let __sr_worker = null;
+let __sr_seq = 0;
+const __sr_pending = new Map();
+window.__srEvaluate = (request, today) => new Promise((resolve, reject) => {
+  try {
+    if (!__sr_worker) {
+      __sr_worker = new Worker(URL.createObjectURL(new Blob([__sr_workerSource], { type: 'text/javascript' })), { type: 'module' });
+      __sr_worker.onmessage = (e) => { const p = __sr_pending.get(e.data.id); __sr_pending.delete(e.data.id); if (p) p.resolve(e.data.answer); };
+      __sr_worker.onerror = (e) => { for (const p of __sr_pending.values()) p.reject(String(e.message)); __sr_pending.clear(); __sr_worker = null; };
+    }
+    const id = ++__sr_seq;
+    __sr_pending.set(id, { resolve, reject });
+    __sr_worker.postMessage({ id, module: __sr_wasmModule, request, today });
+  } catch (err) {
+    reject(String(err));
+  }
+});
+await __wbg_init({ module_or_path: __sr_wasmModule });
 </script>
 </body>
 </html>

@@ -6,6 +6,7 @@ mod views;
 
 use sentinel_readiness_engine::{build, load, Date, Report, ReportOptions};
 use state::{Action, State};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 fn today() -> Date {
@@ -81,30 +82,92 @@ fn embed_mode() -> bool {
 /// The evaluation of the current inputs (kept out of the view functions).
 pub struct Evaluated {
     pub report: Result<std::rc::Rc<Report>, String>,
+    /// Evaluated in the Web Worker (rather than on the page's thread).
+    pub in_worker: bool,
 }
 
-fn evaluate(state: &State) -> Evaluated {
-    let loaded = load(state.inputs.iter().map(|i| (i.name.as_str(), i.text.as_bytes())));
-    let as_of = state.as_of.as_deref().and_then(|d| Date::parse(d).ok());
+/// What an evaluation depends on (ticks do not re-run it).
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct EvalRequest {
+    inputs: Vec<state::Input>,
+    primary: Option<String>,
+    as_of: Option<String>,
+}
+
+fn evaluate_request(req: &EvalRequest, today: Date) -> Result<Report, String> {
+    let loaded = load(req.inputs.iter().map(|i| (i.name.as_str(), i.text.as_bytes())));
+    let as_of = req.as_of.as_deref().and_then(|d| Date::parse(d).ok());
     let opts = ReportOptions {
         workspaces: vec![],
         as_of,
-        today: today(),
+        today,
         all_verdicts: true,
-        primary: state.primary.clone(),
+        primary: req.primary.clone(),
     };
     // A primary that is no longer among the inputs' workspaces falls back to none.
-    let report = build(&loaded, &opts).or_else(|_| {
-        build(
-            &loaded,
-            &ReportOptions {
-                primary: None,
-                ..opts.clone()
-            },
-        )
-    });
+    build(&loaded, &opts)
+        .or_else(|_| {
+            build(
+                &loaded,
+                &ReportOptions {
+                    primary: None,
+                    ..opts.clone()
+                },
+            )
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// Entry point for the evaluation worker: request JSON in, `{"report": …}` or `{"error": …}` out.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn evaluate_in_worker(request_json: &str, today: &str) -> String {
+    let today = Date::parse(today).unwrap_or_else(|_| self::today());
+    let answer = match serde_json::from_str::<EvalRequest>(request_json) {
+        Ok(req) => match evaluate_request(&req, today) {
+            Ok(report) => serde_json::json!({ "report": report }),
+            Err(e) => serde_json::json!({ "error": e }),
+        },
+        Err(e) => serde_json::json!({ "error": format!("request: {e}") }),
+    };
+    answer.to_string()
+}
+
+/// Runs the evaluation in the page's Web Worker when the page provides one
+/// (`window.__srEvaluate`, set up by the single-file page), else on this thread.
+async fn evaluate(req: EvalRequest) -> Evaluated {
+    let today = today();
+    let worker = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"__srEvaluate".into()).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let (Some(f), Ok(json)) = (worker, serde_json::to_string(&req)) {
+        let call = f.call2(&wasm_bindgen::JsValue::NULL, &json.into(), &today.to_string().into());
+        if let Ok(promise) = call.and_then(|p| p.dyn_into::<js_sys::Promise>()) {
+            if let Ok(answer) = wasm_bindgen_futures::JsFuture::from(promise).await {
+                let parsed: Result<serde_json::Value, _> =
+                    serde_json::from_str(&answer.as_string().unwrap_or_default());
+                if let Ok(mut v) = parsed {
+                    if let Some(e) = v.get("error").and_then(|e| e.as_str()) {
+                        return Evaluated {
+                            report: Err(e.to_string()),
+                            in_worker: true,
+                        };
+                    }
+                    if let Ok(report) = serde_json::from_value::<Report>(
+                        v.get_mut("report").map(serde_json::Value::take).unwrap_or_default(),
+                    ) {
+                        return Evaluated {
+                            report: Ok(std::rc::Rc::new(report)),
+                            in_worker: true,
+                        };
+                    }
+                }
+            }
+        }
+    }
+    // No worker (or it failed): evaluate here.
     Evaluated {
-        report: report.map(std::rc::Rc::new).map_err(|e| e.to_string()),
+        report: evaluate_request(&req, today).map(std::rc::Rc::new),
+        in_worker: false,
     }
 }
 
@@ -120,7 +183,38 @@ fn app() -> Html {
             move || drop(listener)
         });
     }
-    let evaluated = use_memo(((*state).clone(),), |(s,)| evaluate(s));
+    let request = EvalRequest {
+        inputs: state.inputs.clone(),
+        primary: state.primary.clone(),
+        as_of: state.as_of.clone(),
+    };
+    let evaluated = use_state(|| {
+        std::rc::Rc::new(Evaluated {
+            report: Err("Evaluating…".into()),
+            in_worker: false,
+        })
+    });
+    let busy = use_state(|| true);
+    let generation = use_mut_ref(|| 0u64);
+    {
+        let (evaluated, busy, generation) = (evaluated.clone(), busy.clone(), generation.clone());
+        use_effect_with(request, move |req| {
+            let req = req.clone();
+            *generation.borrow_mut() += 1;
+            let mine = *generation.borrow();
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = evaluate(req).await;
+                // A newer request may have started meanwhile: its answer wins.
+                if *generation.borrow() == mine {
+                    evaluated.set(std::rc::Rc::new(result));
+                    busy.set(false);
+                }
+            });
+            || ()
+        });
+    }
+    let evaluated: std::rc::Rc<Evaluated> = (*evaluated).clone();
     let dispatch = state.dispatcher();
     let embed = embed_mode();
     let keep_toggle = {
@@ -168,7 +262,10 @@ fn app() -> Html {
             if let Some(err) = &state.storage_error {
                 <p class="warning" role="alert">{ err }</p>
             }
-            <main aria-live="polite">{ body }</main>
+            if *busy {
+                <p class="busy" role="status"><progress aria-label="Evaluating"></progress>{ format!(" Evaluating {} input(s) in the background…", state.inputs.len()) }</p>
+            }
+            <main aria-live="polite" aria-busy={ if *busy { "true" } else { "false" } } data-engine={ if evaluated.in_worker { "worker" } else { "page" } }>{ body }</main>
             if !embed {
                 <footer>
                     <label class="keep">
@@ -182,5 +279,9 @@ fn app() -> Html {
 }
 
 fn main() {
+    // The same module runs in the evaluation worker, which has no page to render.
+    if web_sys::window().is_none() {
+        return;
+    }
     yew::Renderer::<App>::new().render();
 }

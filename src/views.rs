@@ -233,7 +233,7 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
     let primary = state.primary.clone().unwrap_or_default();
     let mut areas: Vec<&str> = Vec::new();
     for f in &r.findings {
-        let a = difference::get(f.id).map(|d| d.area).unwrap_or("other");
+        let a = difference::get(&f.id).map(|d| d.area).unwrap_or("other");
         if !areas.contains(&a) {
             areas.push(a);
         }
@@ -265,7 +265,7 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                 <tbody>
                 { for r.tasks.iter().map(|t| html! {
                     <tr>
-                        <th scope="row">{ t.task }</th>
+                        <th scope="row">{ t.task.to_string() }</th>
                         <td>{ t.workspace.name() }</td>
                         <td>{ if t.qualified.is_empty() { "nobody".to_string() } else { t.qualified.iter().map(|p| p.display_name.clone()).collect::<Vec<_>>().join(", ") } }</td>
                         <td>{ for t.remediation.iter().map(|m| html! {
@@ -281,7 +281,7 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                 <tbody>
                 { for r.prerequisites.iter().map(|p| html! {
                     <tr class={ p.status.as_str() }>
-                        <td>{ p.title }</td>
+                        <td>{ p.title.to_string() }</td>
                         <td>{ p.workspace.as_ref().map(|w| w.name().to_string()).unwrap_or_else(|| "tenant".into()) }</td>
                         <td class="status">{ p.status.as_str() }</td>
                         <td>{ &p.evidence }</td>
@@ -295,13 +295,13 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
             { for areas.iter().map(|area| html! {
                 <section class="area">
                     <h4>{ *area }</h4>
-                    { for r.findings.iter().filter(|f| difference::get(f.id).map(|d| d.area).unwrap_or("other") == *area).map(|f| html! {
+                    { for r.findings.iter().filter(|f| difference::get(&f.id).map(|d| d.area).unwrap_or("other") == *area).map(|f| html! {
                         <article class={ classes!("finding", f.severity.as_str()) }>
-                            <h5>{ f.title }{ " " }<code>{ f.id }</code></h5>
+                            <h5>{ f.title.to_string() }{ " " }<code>{ f.id.to_string() }</code></h5>
                             <p><strong>{ f.severity.as_str() }</strong>{ " · " }{ f.workspace.as_ref().map(|w| w.name().to_string()).unwrap_or_else(|| "workspace not stated".into()) }</p>
                             <p>{ &f.detail }</p>
                             <ul>{ for f.objects.iter().map(|o| html! { <li>{ format!("{} ", o.kind) }<strong>{ &o.name }</strong>{ if o.detail.is_empty() { String::new() } else { format!(" — {}", o.detail) } }</li> }) }</ul>
-                            <p class="action">{ f.action }</p>
+                            <p class="action">{ f.action.to_string() }</p>
                             <p class="sources">{ f.sources.join("; ") }</p>
                         </article>
                     }) }
@@ -368,7 +368,7 @@ pub fn access_view(p: &AccessProps) -> Html {
     let task_ids: Vec<&'static str> = sentinel_readiness_engine::task::TASKS
         .iter()
         .map(|t| t.id)
-        .filter(|t| !r.rules.tasks_not_in_force.contains(t))
+        .filter(|t| !r.rules.tasks_not_in_force.iter().any(|x| x == t))
         .collect();
     html! {
         <section aria-labelledby="access-title">
@@ -394,7 +394,7 @@ pub fn access_view(p: &AccessProps) -> Html {
                             || p.kind.to_lowercase().contains(&needle)).map(|p| html! {
                             <tr>
                                 <th scope="row">{ &p.display_name }</th>
-                                <td>{ p.kind }</td>
+                                <td>{ p.kind.to_string() }</td>
                                 { for task_ids.iter().map(|t| cell(p.tasks.iter().find(|v| v.task == *t && v.workspace == ws.id))) }
                             </tr>
                         }) }

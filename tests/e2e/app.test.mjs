@@ -59,7 +59,8 @@ async function paste(page, name, text) {
   await page.fill('#paste-name', name);
   await page.fill('#paste', text);
   await page.click('#add-paste');
-  await page.locator('li.input', { hasText: name }).first().waitFor();
+  // Evaluation is asynchronous (in the worker): wait for this input's verdict.
+  await page.locator('li.input', { hasText: name }).first().locator('.ok, .error').waitFor();
 }
 
 try {
@@ -80,6 +81,11 @@ try {
   await page.goto(`${origin}/`);
   await page.waitForSelector('#report-title', { timeout: 30000 });
   loaded = true;
+
+  await check('evaluation runs in a Web Worker and the page shows progress meanwhile', async () => {
+    await page.waitForSelector('main[aria-busy="false"]');
+    assert(await page.locator('main').getAttribute('data-engine') === 'worker', 'evaluated on the page thread');
+  });
 
   await check('first visit shows the labelled sample and its report', async () => {
     assert(/Overall: blocked/.test(await page.locator('#report-title').textContent()), 'overall verdict');

@@ -10,7 +10,7 @@ use crate::role::{PermissionBlock, Plane, RoleRef};
 use crate::scope::Scope;
 
 /// Where a record came from, for explanations.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Origin {
     pub file: String,
     /// 1-based record number within the file.

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::SentinelConfig;
 use crate::date::Date;
@@ -14,7 +14,7 @@ use crate::evaluate::TaskOutcome;
 use crate::finding::{self, Finding};
 use crate::prerequisite::{PrerequisiteResult, Status};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChecklistItem {
     pub phase: Phase,
     pub persona: Persona,
@@ -26,7 +26,7 @@ pub struct ChecklistItem {
     /// Why it is ticked or open.
     pub evidence: String,
     /// Who can do it: principals qualified for the related task.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub who: Vec<String>,
 }
 
@@ -67,8 +67,8 @@ pub fn build(
     // Prerequisites, merged across workspaces: done only when every workspace passes.
     let mut ids: Vec<&str> = Vec::new();
     for p in prerequisites {
-        if !ids.contains(&p.id) {
-            ids.push(p.id);
+        if !ids.contains(&p.id.as_ref()) {
+            ids.push(p.id.as_ref());
         }
     }
     for id in ids {
@@ -109,7 +109,10 @@ pub fn build(
             .iter()
             .find(|(diff, _)| *diff == d.id)
             .map(|(_, p)| *p);
-        let prereq: Vec<&PrerequisiteResult> = prerequisites.iter().filter(|p| Some(p.id) == checked_by).collect();
+        let prereq: Vec<&PrerequisiteResult> = prerequisites
+            .iter()
+            .filter(|p| Some(p.id.as_ref()) == checked_by)
+            .collect();
         let (done, evidence, text) = match detector {
             None if !prereq.is_empty() => {
                 let pass = prereq.iter().all(|p| p.status == Status::Pass);

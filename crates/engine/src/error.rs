@@ -1,6 +1,6 @@
 //! Error types. The engine never panics: every failure is one of these.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// A scope string that is not an Azure resource path.
@@ -14,14 +14,14 @@ pub enum ScopeError {
 }
 
 /// Where in a file a problem sits (1-based).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     pub line: usize,
     pub column: usize,
 }
 
 /// A file that could not be used. Other files of the same run still count.
-#[derive(Debug, Clone, Error, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Error, PartialEq, Eq, Serialize, Deserialize)]
 #[error("{path}: {message}{}{}", .format.as_ref().map(|f| format!(" (looked like {f})")).unwrap_or_default(), .location.map(|l| format!(" at line {}, column {}", l.line, l.column)).unwrap_or_default())]
 pub struct InputError {
     /// The file name as the user gave it.

@@ -8,7 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::Text;
 
 use crate::action::ActionPattern;
 use crate::assignment::{AssignmentState, Origin, RoleAssignment};
@@ -21,7 +23,7 @@ use crate::task::{NamedRole, RemediationScope, Requirement, ScopeRule, Target, T
 use crate::tenant::Tenant;
 
 /// The answer for one principal, task and workspace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VerdictKind {
     /// Holds a role the docs name, at a scope that counts.
@@ -83,7 +85,7 @@ impl Strength {
 }
 
 /// The kind of evidence a reason is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RouteKind {
     NamedRole,
@@ -94,7 +96,7 @@ pub enum RouteKind {
 }
 
 /// One piece of evidence behind a verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
     pub route: RouteKind,
     /// Role assignment, deny assignment or directory-role assignment id.
@@ -107,14 +109,14 @@ pub struct Reason {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
     /// Group display names from the principal outwards, when the grant is via groups.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub via_groups: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pim: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
     /// Operations this reason is about (granted, missing or denied).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operations: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
@@ -122,22 +124,22 @@ pub struct Reason {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     pub principal: String,
-    pub task: &'static str,
+    pub task: Text,
     pub workspace: Scope,
     pub verdict: VerdictKind,
     /// Which documented way of meeting the task decided it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
     pub reasons: Vec<Reason>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
     /// For a verdict short of `allowed`: the closest grants the principal does hold.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nearest: Vec<Reason>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 
@@ -151,31 +153,31 @@ pub struct EvalOptions {
 }
 
 /// A task's result on one workspace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskOutcome {
-    pub task: &'static str,
-    pub title: &'static str,
+    pub task: Text,
+    pub title: Text,
     pub workspace: Scope,
     pub rules_since: Date,
     pub sources: Vec<String>,
-    pub rule_note: &'static str,
+    pub rule_note: Text,
     /// Principals with `allowed` or `equivalent`.
     pub qualified: Vec<PrincipalVerdict>,
     /// Principals who could qualify: eligible, conditional or unknown reach.
     pub potential: Vec<PrincipalVerdict>,
     pub denied: Vec<PrincipalVerdict>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remediation: Vec<Remediation>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrincipalVerdict {
     pub principal: String,
     pub display_name: String,
     pub verdict: VerdictKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Remediation {
     pub text: String,
     pub command: String,
@@ -737,7 +739,7 @@ impl<'t> Evaluator<'t> {
         }
         Verdict {
             principal: principal.to_string(),
-            task: task.id,
+            task: task.id.into(),
             workspace: ws.clone(),
             verdict,
             route: if verdict == VerdictKind::NotAllowed || verdict == VerdictKind::Denied {
@@ -875,8 +877,8 @@ impl<'t> Evaluator<'t> {
             vec![]
         };
         TaskOutcome {
-            task: task.id,
-            title: task.title,
+            task: task.id.into(),
+            title: task.title.into(),
             workspace: ws.clone(),
             rules_since: variant.since,
             sources: variant
@@ -884,7 +886,7 @@ impl<'t> Evaluator<'t> {
                 .iter()
                 .map(|s| format!("{} [{}]", s.path, s.doc_date))
                 .collect(),
-            rule_note: variant.note,
+            rule_note: variant.note.into(),
             qualified,
             potential,
             denied,

@@ -2,7 +2,9 @@
 //! detector is a row in [`DETECTORS`], keyed by the difference id, naming the export kinds
 //! it needs; the predicates follow `shared/knowledge/export-shapes.md` §12.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::Text;
 use serde_json::{Map, Value};
 
 use crate::config::{as_bool, data_type_enabled, lookup, ConfigObject, ObjectKind, SentinelConfig};
@@ -10,7 +12,7 @@ use crate::date::Date;
 use crate::difference;
 use crate::scope::Scope;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     /// Stops onboarding or breaks something on the day of the move.
@@ -34,27 +36,27 @@ impl Severity {
 }
 
 /// An object a finding is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Affected {
-    pub kind: &'static str,
+    pub kind: Text,
     pub name: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub id: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub detail: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The difference id from the catalogue.
-    pub id: &'static str,
-    pub title: &'static str,
+    pub id: Text,
+    pub title: Text,
     /// `None` for objects whose export did not say which workspace they belong to.
     pub workspace: Option<Scope>,
     pub severity: Severity,
     pub objects: Vec<Affected>,
     pub detail: String,
-    pub action: &'static str,
+    pub action: Text,
     pub sources: Vec<String>,
 }
 
@@ -87,7 +89,7 @@ pub struct Detector {
 
 fn affected(o: &ConfigObject, detail: impl Into<String>) -> Affected {
     Affected {
-        kind: o.kind.label(),
+        kind: o.kind.label().into(),
         name: o.display_name().to_string(),
         id: o.id.clone(),
         detail: detail.into(),
@@ -887,13 +889,13 @@ pub fn analyze(
             }
             if let Some((objects, detail)) = (det.detect)(&ctx) {
                 out.push(Finding {
-                    id: det.id,
-                    title: diff.title,
+                    id: det.id.into(),
+                    title: diff.title.into(),
                     workspace: ws.cloned(),
                     severity: det.severity,
                     objects,
                     detail,
-                    action: diff.action,
+                    action: diff.action.into(),
                     sources: diff.sources.iter().map(|s| s.path.to_string()).collect(),
                 });
             }

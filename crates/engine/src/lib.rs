@@ -34,6 +34,9 @@ pub mod scope;
 pub mod task;
 pub mod tenant;
 
+/// Text that is usually a static string from the rules, but owned after deserialising.
+pub type Text = std::borrow::Cow<'static, str>;
+
 pub use date::Date;
 pub use error::{InputError, OptionsError};
 pub use evaluate::{Reason, Verdict, VerdictKind};

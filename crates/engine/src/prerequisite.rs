@@ -2,7 +2,9 @@
 //! (`shared/knowledge/prerequisites.md` §2–§5, in our own words). Each check is a row of
 //! [`CHECKS`] with its era, sources and the command that would supply missing evidence.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::Text;
 
 use crate::config::{data_type_enabled, ObjectKind, SentinelConfig};
 use crate::date::Date;
@@ -11,7 +13,7 @@ use crate::scope::Scope;
 use crate::task::DocRef;
 use crate::tenant::Tenant;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Fail,
@@ -67,15 +69,15 @@ pub struct Prerequisite {
     pub check: Check,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrerequisiteResult {
-    pub id: &'static str,
-    pub title: &'static str,
+    pub id: Text,
+    pub title: Text,
     /// `None` for tenant-wide checks.
     pub workspace: Option<Scope>,
     pub status: Status,
     pub evidence: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub remedy: String,
     pub sources: Vec<String>,
 }
@@ -513,8 +515,8 @@ pub fn check_all(
                 _ => p.remedy.to_string(),
             };
             out.push(PrerequisiteResult {
-                id: p.id,
-                title: p.title,
+                id: p.id.into(),
+                title: p.title.into(),
                 workspace: (!p.tenant_wide).then(|| ws.clone()),
                 status,
                 evidence,

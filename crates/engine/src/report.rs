@@ -3,7 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::Text;
 
 use crate::assignment::AssignmentState;
 use crate::checklist::{self, ChecklistItem};
@@ -32,7 +34,7 @@ pub struct ReportOptions {
     pub primary: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub schema_version: u32,
     pub rules: RulesInfo,
@@ -48,7 +50,7 @@ pub struct Report {
     pub caveats: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Overall {
     Ready,
@@ -66,7 +68,7 @@ impl Overall {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     pub overall: Overall,
     /// Failed prerequisites: they stop onboarding.
@@ -76,17 +78,17 @@ pub struct Summary {
     pub counts: BTreeMap<String, usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RulesInfo {
     /// `latest`, or the date whose rules were applied.
     pub as_of: String,
     /// The day PIM windows were checked against.
     pub evaluated_on: Date,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tasks_not_in_force: Vec<&'static str>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks_not_in_force: Vec<Text>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WorkspaceInfo {
     pub id: Scope,
     pub name: String,
@@ -96,16 +98,16 @@ pub struct WorkspaceInfo {
     pub resource_group: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PrincipalReport {
     pub id: String,
     pub display_name: String,
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_in_name: Option<String>,
     /// Groups the principal belongs to (display names), when membership is known.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
     pub tasks: Vec<Verdict>,
 }
@@ -314,7 +316,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
                 .collect();
             PrincipalReport {
                 display_name: p.map(|p| p.label()).unwrap_or_else(|| id.clone()),
-                kind: p.map(|p| p.kind.as_str()).unwrap_or("Unknown"),
+                kind: p.map(|p| p.kind.as_str()).unwrap_or("Unknown").into(),
                 sign_in_name: p.and_then(|p| p.sign_in_name.clone()),
                 groups,
                 tasks: by_principal.remove(id.as_str()).unwrap_or_default(),
@@ -335,7 +337,11 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             .position(|d| d.id == id)
             .unwrap_or(usize::MAX)
     };
-    findings.sort_by(|a, b| position(a.id).cmp(&position(b.id)).then(a.workspace.cmp(&b.workspace)));
+    findings.sort_by(|a, b| {
+        position(&a.id)
+            .cmp(&position(&b.id))
+            .then(a.workspace.cmp(&b.workspace))
+    });
     let prerequisites = prerequisite::check_all(
         &loaded.tenant,
         &workspaces,
@@ -361,7 +367,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         rules: RulesInfo {
             as_of: opts.as_of.map(|d| d.to_string()).unwrap_or_else(|| "latest".into()),
             evaluated_on: opts.today,
-            tasks_not_in_force: eval.tasks_not_in_force.clone(),
+            tasks_not_in_force: eval.tasks_not_in_force.iter().map(|t| Text::from(*t)).collect(),
         },
         inputs: loaded.inputs.clone(),
         errors: loaded.errors.clone(),
@@ -475,7 +481,7 @@ impl Report {
         let task_ids: Vec<&str> = TASKS
             .iter()
             .map(|t| t.id)
-            .filter(|t| !self.rules.tasks_not_in_force.contains(t))
+            .filter(|t| !self.rules.tasks_not_in_force.iter().any(|x| x == t))
             .collect();
         for ws in &self.workspaces {
             let _ = writeln!(
@@ -531,11 +537,11 @@ impl Report {
             }
             let _ = writeln!(s, "\n### Tasks, rules and remediation\n");
             for t in self.tasks.iter().filter(|t| t.workspace == ws.id) {
-                let _ = writeln!(s, "#### {} — {}\n", t.task, md(t.title));
+                let _ = writeln!(s, "#### {} — {}\n", t.task, md(&t.title));
                 let _ = writeln!(
                     s,
                     "{} (rules since {}; sources: {})\n",
-                    md(t.rule_note),
+                    md(&t.rule_note),
                     t.rules_since,
                     md(&t.sources.join("; "))
                 );
@@ -637,7 +643,7 @@ impl Report {
             let _ = writeln!(
                 s,
                 "| {} (`{}`) | {} | **{}** | {} | {} |",
-                md(p.title),
+                md(&p.title),
                 p.id,
                 p.workspace
                     .as_ref()
@@ -666,7 +672,7 @@ impl Report {
         }
         let mut areas: Vec<&str> = Vec::new();
         for f in &self.findings {
-            let area = crate::difference::get(f.id).map(|d| d.area).unwrap_or("other");
+            let area = crate::difference::get(&f.id).map(|d| d.area).unwrap_or("other");
             if !areas.contains(&area) {
                 areas.push(area);
             }
@@ -676,12 +682,12 @@ impl Report {
             for f in self
                 .findings
                 .iter()
-                .filter(|f| crate::difference::get(f.id).map(|d| d.area).unwrap_or("other") == area)
+                .filter(|f| crate::difference::get(&f.id).map(|d| d.area).unwrap_or("other") == area)
             {
                 let _ = writeln!(
                     s,
                     "#### {} (`{}`)\n\n**{}** · workspace {}\n\n{}\n",
-                    md(f.title),
+                    md(&f.title),
                     f.id,
                     f.severity.as_str(),
                     f.workspace
@@ -706,7 +712,7 @@ impl Report {
                 let _ = writeln!(
                     s,
                     "\nAction: {}\n\nSources: {}\n",
-                    md(f.action),
+                    md(&f.action),
                     md(&f.sources.join("; "))
                 );
             }
@@ -763,10 +769,10 @@ impl Report {
                 let _ = w.write_record([
                     "verdict",
                     v.workspace.as_str(),
-                    v.task,
+                    &v.task,
                     &p.id,
                     &spreadsheet_safe(&p.display_name),
-                    p.kind,
+                    &p.kind,
                     v.verdict.as_str(),
                     v.route.as_deref().unwrap_or(""),
                     &reasons.join(" | "),
@@ -778,7 +784,7 @@ impl Report {
             let _ = w.write_record([
                 "prerequisite",
                 c.workspace.as_ref().map(|s| s.as_str()).unwrap_or(""),
-                c.id,
+                &c.id,
                 "",
                 "",
                 "",
@@ -797,14 +803,14 @@ impl Report {
             let _ = w.write_record([
                 "finding",
                 f.workspace.as_ref().map(|s| s.as_str()).unwrap_or(""),
-                f.id,
+                &f.id,
                 "",
                 "",
                 "",
                 f.severity.as_str(),
                 "",
                 &objects.join(" | "),
-                f.action,
+                &f.action,
             ]);
         }
         let bytes = w.into_inner().unwrap_or_default();

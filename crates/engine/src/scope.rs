@@ -214,6 +214,13 @@ impl fmt::Display for Scope {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Scope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Scope::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 impl Serialize for Scope {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.text)

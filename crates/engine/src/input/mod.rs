@@ -4,7 +4,7 @@
 mod decode;
 mod tabular;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::assignment::{
@@ -23,7 +23,7 @@ use tabular::Row;
 pub use decode::decode;
 
 /// Every export format the engine reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Format {
@@ -141,13 +141,13 @@ impl Format {
 }
 
 /// What was read from one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputSummary {
     pub path: String,
     pub format: Format,
-    pub format_label: &'static str,
+    pub format_label: crate::Text,
     pub records: usize,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
 
@@ -265,7 +265,7 @@ fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSumma
     let mut summary = InputSummary {
         path: path.to_string(),
         format,
-        format_label: format.label(),
+        format_label: format.label().into(),
         records: 0,
         warnings: vec![],
     };
