@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use sentinel_readiness_engine::difference::{self, Persona, Phase};
+use sentinel_readiness_engine::difference::{self, Persona, Phase, AREAS, IMPACTS};
 use sentinel_readiness_engine::input::decode;
 use sentinel_readiness_engine::{Report, Verdict, VerdictKind};
 use wasm_bindgen::JsCast;
@@ -415,29 +415,6 @@ pub struct DifferencesProps {
     pub as_of: Option<String>,
     pub dispatch: Dispatch,
 }
-
-const AREAS: &[&str] = &[
-    "analytics",
-    "incidents",
-    "automation",
-    "hunting",
-    "threat-intel",
-    "entities/UEBA",
-    "content-management",
-    "data-connectors",
-    "api",
-    "rbac",
-    "multi-workspace",
-    "workbooks",
-    "other",
-];
-const IMPACTS: &[&str] = &[
-    "breaking",
-    "behaviour-change",
-    "relocation",
-    "new-capability",
-    "unavailable",
-];
 
 #[function_component(DifferencesView)]
 pub fn differences_view(p: &DifferencesProps) -> Html {

@@ -144,7 +144,7 @@ try {
     assert((await readFile(await csv.path(), 'utf8')).startsWith('record,workspace'), 'csv');
   });
 
-  const formats = ['az-role-assignment-list.json', 'get-azroleassignment.json', 'get-azroleassignment.csv', 'get-azroleassignment.txt',
+  const formats = ['az-role-assignment-list.json', 'get-azroleassignment.json', 'get-azroleassignment.csv',
     'portal-download.csv', 'portal-download.json', 'rest-roleassignments.json', 'arg-authorizationresources.json'];
   for (const f of formats) {
     await check(`pasting ${f} replaces the sample and gives the expected verdicts`, async () => {

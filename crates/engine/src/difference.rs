@@ -91,6 +91,32 @@ impl Difference {
     }
 }
 
+/// The catalogue's areas, in its order (build.rs keeps the same list to sort the entries).
+pub const AREAS: &[&str] = &[
+    "analytics",
+    "incidents",
+    "automation",
+    "hunting",
+    "threat-intel",
+    "entities/UEBA",
+    "content-management",
+    "data-connectors",
+    "api",
+    "rbac",
+    "multi-workspace",
+    "workbooks",
+    "other",
+];
+
+/// The impact values an entry may carry.
+pub const IMPACTS: &[&str] = &[
+    "breaking",
+    "behaviour-change",
+    "relocation",
+    "new-capability",
+    "unavailable",
+];
+
 /// Every entry, in catalogue order.
 pub fn catalogue() -> &'static [Difference] {
     DIFFERENCES

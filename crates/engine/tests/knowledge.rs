@@ -101,32 +101,9 @@ fn every_rule_has_sources_dates_and_ordered_eras() {
 mod catalogue {
     use std::collections::BTreeSet;
 
-    use sentinel_readiness_engine::difference::{catalogue, search};
+    use sentinel_readiness_engine::difference::{catalogue, search, AREAS, IMPACTS};
     use sentinel_readiness_engine::finding::DETECTORS;
     use sentinel_readiness_engine::Date;
-
-    const AREAS: &[&str] = &[
-        "analytics",
-        "incidents",
-        "automation",
-        "hunting",
-        "threat-intel",
-        "entities/UEBA",
-        "content-management",
-        "data-connectors",
-        "api",
-        "rbac",
-        "multi-workspace",
-        "workbooks",
-        "other",
-    ];
-    const IMPACTS: &[&str] = &[
-        "breaking",
-        "behaviour-change",
-        "relocation",
-        "new-capability",
-        "unavailable",
-    ];
 
     #[test]
     fn ids_are_the_101_stable_ids_unique_and_in_order() {
