@@ -14,14 +14,18 @@ pub struct ActionPattern {
     raw: String,
     /// Lower-cased literal pieces between the `*`s; `parts.len() == stars + 1`.
     parts: Vec<String>,
+    /// The same as tokens, precomputed for pattern-against-pattern checks.
+    tokens: Vec<Tok>,
 }
 
 impl ActionPattern {
     pub fn new(raw: &str) -> Self {
         let raw = raw.trim();
+        let parts: Vec<String> = raw.to_ascii_lowercase().split('*').map(str::to_string).collect();
         Self {
             raw: raw.to_string(),
-            parts: raw.to_ascii_lowercase().split('*').map(str::to_string).collect(),
+            tokens: tokens(&parts),
+            parts,
         }
     }
 
@@ -45,14 +49,28 @@ impl ActionPattern {
     /// `*` of `self` may absorb. When it answers `true` the containment holds; a `false`
     /// can be conservative, which only ever makes a verdict stricter.
     pub fn covers(&self, other: &ActionPattern) -> bool {
-        let self_tokens = tokens(&self.parts);
-        let other_tokens = tokens(&other.parts);
-        covers_tokens(&self_tokens, &other_tokens)
+        match other.literal() {
+            // A concrete operation: plain matching, no allocation.
+            Some(op) => glob_match(&self.parts, op),
+            None => covers_tokens(&self.tokens, &other.tokens),
+        }
     }
 
     /// Could some operation match both patterns?
     pub fn intersects(&self, other: &ActionPattern) -> bool {
-        intersect_tokens(&tokens(&self.parts), &tokens(&other.parts))
+        match (self.literal(), other.literal()) {
+            (_, Some(op)) => glob_match(&self.parts, op),
+            (Some(op), None) => glob_match(&other.parts, op),
+            (None, None) => intersect_tokens(&self.tokens, &other.tokens),
+        }
+    }
+
+    /// The lower-cased operation when the pattern has no `*`.
+    fn literal(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [only] => Some(only.as_str()),
+            _ => None,
+        }
     }
 }
 
@@ -89,7 +107,7 @@ fn glob_match(parts: &[String], text: &str) -> bool {
     remaining.len() >= last.len() && remaining.ends_with(last.as_str())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Tok {
     Star,
     Byte(u8),

@@ -192,6 +192,10 @@ pub struct Evaluation {
     pub caveats: Vec<String>,
 }
 
+/// Whether a role grants an operation: `None` no, `Some(None)` unconditionally,
+/// `Some(Some(c))` only through a block with condition `c`.
+type GrantResult = Option<Option<Condition>>;
+
 /// An assignment with its role resolved.
 struct Resolved<'t> {
     a: &'t RoleAssignment,
@@ -226,7 +230,10 @@ pub struct Evaluator<'t> {
     resolved: Vec<Resolved<'t>>,
     by_principal: HashMap<String, Vec<usize>>,
     named: HashMap<&'static str, Option<RoleDefinition>>,
-    covers_cache: std::cell::RefCell<HashMap<(String, &'static str), bool>>,
+    covers_cache: std::cell::RefCell<HashMap<(usize, &'static str), bool>>,
+    /// `grant_pattern` results per role (by its shared allocation) and operation: the same
+    /// few operations are asked of the same roles for every principal and workspace.
+    grant_cache: std::cell::RefCell<HashMap<(usize, &'static str), GrantResult>>,
     caveats: Vec<String>,
     opts: EvalOptions,
 }
@@ -282,6 +289,7 @@ impl<'t> Evaluator<'t> {
             by_principal,
             named,
             covers_cache: std::cell::RefCell::new(HashMap::new()),
+            grant_cache: std::cell::RefCell::new(HashMap::new()),
             caveats,
             opts,
         }
@@ -319,22 +327,58 @@ impl<'t> Evaluator<'t> {
             .iter()
             .map(|p| (p, self.tenant.directory.groups_of(p)))
             .collect();
-        for task in TASKS {
-            let Some(variant) = task.variant_at(self.opts.as_of) else {
-                eval.tasks_not_in_force.push(task.id);
-                continue;
-            };
-            for ws in workspaces {
-                let mut task_verdicts = Vec::new();
-                for p in &principals {
-                    let paths = group_paths.get(p).map(Vec::as_slice).unwrap_or(&[]);
-                    task_verdicts.push(self.verdict(p, paths, task, variant, ws));
+        let in_force: Vec<(usize, &Task, &TaskVariant)> = TASKS
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| match t.variant_at(self.opts.as_of) {
+                Some(v) => Some((i, t, v)),
+                None => {
+                    eval.tasks_not_in_force.push(t.id);
+                    None
                 }
-                eval.outcomes
-                    .push(self.outcome(task, variant, ws, &task_verdicts, &group_paths));
-                eval.verdicts.extend(task_verdicts);
+            })
+            .collect();
+        // A principal's assignments are gathered once, then narrowed per workspace to those
+        // that reach the workspace or its subscription: the rest can never count there.
+        let all_candidates: Vec<Vec<Candidate<'_>>> = principals
+            .iter()
+            .map(|p| self.candidates(p, group_paths.get(p).map(Vec::as_slice).unwrap_or(&[])))
+            .collect();
+        let mut verdicts: Vec<(usize, usize, usize, Verdict)> = Vec::new();
+        let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
+        for (wi, ws) in workspaces.iter().enumerate() {
+            let sub = ws.subscription_scope().unwrap_or_else(|| ws.clone());
+            let mut per_task: Vec<Vec<Verdict>> = vec![Vec::new(); in_force.len()];
+            for (pi, p) in principals.iter().enumerate() {
+                let paths = group_paths.get(p).map(Vec::as_slice).unwrap_or(&[]);
+                let cands: Vec<Candidate<'_>> = all_candidates
+                    .get(pi)
+                    .into_iter()
+                    .flatten()
+                    .filter(|c| {
+                        self.tenant.hierarchy.reach(&c.r.a.scope, ws) != Reach::No
+                            || self.tenant.hierarchy.reach(&c.r.a.scope, &sub) != Reach::No
+                    })
+                    .cloned()
+                    .collect();
+                for (slot, (_, task, variant)) in per_task.iter_mut().zip(&in_force) {
+                    slot.push(self.verdict(p, paths, &cands, task, variant, ws));
+                }
+            }
+            for ((order, task, variant), task_verdicts) in in_force.iter().zip(per_task) {
+                outcomes.push((
+                    *order,
+                    wi,
+                    self.outcome(task, variant, ws, &task_verdicts, &group_paths),
+                ));
+                verdicts.extend(task_verdicts.into_iter().enumerate().map(|(pi, v)| (*order, wi, pi, v)));
             }
         }
+        // Report order: task, then workspace, then principal.
+        verdicts.sort_by_key(|(t, w, p, _)| (*t, *w, *p));
+        eval.verdicts = verdicts.into_iter().map(|(_, _, _, v)| v).collect();
+        outcomes.sort_by_key(|(t, w, _)| (*t, *w));
+        eval.outcomes = outcomes.into_iter().map(|(_, _, o)| o).collect();
         if !self.tenant.directory.has_memberships() {
             eval.caveats.push("No group-membership export was given: roles held through groups are shown on the group's own row, not on its members. Add a Microsoft Graph groups export with members or transitiveMembers.".into());
         }
@@ -375,7 +419,8 @@ impl<'t> Evaluator<'t> {
     }
 
     fn role_covers(&self, role: &RoleDefinition, named: &NamedRole) -> bool {
-        let key = (role.id.clone(), named.id);
+        // Resolved roles are shared allocations, so the address identifies the role.
+        let key = (role as *const RoleDefinition as usize, named.id);
         if let Some(v) = self.covers_cache.borrow().get(&key) {
             return *v;
         }
@@ -542,7 +587,23 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn eval_actions(&self, ops: &[&str], at: ScopeRule, cands: &[Candidate<'_>], ws: &Scope) -> RequirementResult {
+    fn grant_cached(&self, role: &Rc<RoleDefinition>, op: &'static str, pattern: &ActionPattern) -> GrantResult {
+        let key = (Rc::as_ptr(role) as usize, op);
+        if let Some(hit) = self.grant_cache.borrow().get(&key) {
+            return hit.clone();
+        }
+        let value = grant_pattern(role, pattern).map(|c| c.cloned());
+        self.grant_cache.borrow_mut().insert(key, value.clone());
+        value
+    }
+
+    fn eval_actions(
+        &self,
+        ops: &[&'static str],
+        at: ScopeRule,
+        cands: &[Candidate<'_>],
+        ws: &Scope,
+    ) -> RequirementResult {
         let target = Self::target_scope(ws, at);
         let mut per_op: Vec<(String, Option<(Strength, usize)>)> = Vec::new();
         let mut reasons: Vec<(usize, Reason)> = Vec::new();
@@ -550,14 +611,16 @@ impl<'t> Evaluator<'t> {
             let pattern = ActionPattern::new(op);
             let mut best: Option<(Strength, usize)> = None;
             for (ci, c) in cands.iter().enumerate() {
+                let Some(block_cond) = self.grant_cached(&c.r.role, op, &pattern) else {
+                    continue;
+                };
                 let reach = self.tenant.hierarchy.reach(&c.r.a.scope, &target);
                 if reach == Reach::No {
                     continue;
                 }
-                let Some(block_cond) = grant_pattern(&c.r.role, &pattern) else {
-                    continue;
-                };
-                let cond = block_cond.or_else(|| c.r.a.condition.as_ref().filter(|k| k.restricts_pattern(&pattern)));
+                let cond = block_cond
+                    .as_ref()
+                    .or_else(|| c.r.a.condition.as_ref().filter(|k| k.restricts_pattern(&pattern)));
                 let strength = self.gate(c, &reach, cond, false);
                 if best.is_none_or(|(s, _)| strength > s) {
                     best = Some((strength, ci));
@@ -625,8 +688,15 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn verdict(&self, principal: &str, paths: &[GroupPath], task: &Task, variant: &TaskVariant, ws: &Scope) -> Verdict {
-        let cands = self.candidates(principal, paths);
+    fn verdict(
+        &self,
+        principal: &str,
+        paths: &[GroupPath],
+        cands: &[Candidate<'_>],
+        task: &Task,
+        variant: &TaskVariant,
+        ws: &Scope,
+    ) -> Verdict {
         let ops = task_ops(variant);
         let all_ops: Vec<&str> = ops.iter().map(|(o, _, _)| *o).collect();
 
@@ -637,7 +707,7 @@ impl<'t> Evaluator<'t> {
             let results: Vec<RequirementResult> = route
                 .requirements
                 .iter()
-                .map(|r| self.eval_requirement(r, &cands, ws, &all_ops))
+                .map(|r| self.eval_requirement(r, cands, ws, &all_ops))
                 .collect();
             let met: Vec<&Support> = results.iter().filter_map(|r| r.support.as_ref()).collect();
             if met.len() == results.len() {
@@ -921,7 +991,12 @@ impl<'t> Evaluator<'t> {
         };
         let mut blocked_by_deny = false;
         let mut best: Option<(usize, usize, String, Vec<Remediation>)> = None;
-        for v in verdicts.iter().filter(|v| v.verdict != VerdictKind::Denied) {
+        // The principal needing the fewest new grants is among those already holding the most
+        // related grants; looking at the 25 best placed keeps this linear in large tenants.
+        let mut shortlist: Vec<&Verdict> = verdicts.iter().filter(|v| v.verdict != VerdictKind::Denied).collect();
+        shortlist.sort_by_key(|v| std::cmp::Reverse(v.reasons.len() + v.nearest.len()));
+        shortlist.truncate(25);
+        for v in shortlist {
             // Onboarding and the portal tasks are done by people: suggest users and groups.
             let Some(p) = self.tenant.directory.get(&v.principal) else {
                 continue;
@@ -929,11 +1004,7 @@ impl<'t> Evaluator<'t> {
             if !matches!(p.kind, PrincipalKind::User | PrincipalKind::Group) {
                 continue;
             }
-            let paths = group_paths
-                .iter()
-                .find(|(k, _)| **k == &v.principal)
-                .map(|(_, v)| v.as_slice())
-                .unwrap_or(&[]);
+            let paths = group_paths.get(&v.principal).map(Vec::as_slice).unwrap_or(&[]);
             let ids: Vec<&str> = std::iter::once(v.principal.as_str())
                 .chain(paths.iter().filter_map(|p| p.last().map(String::as_str)))
                 .collect();

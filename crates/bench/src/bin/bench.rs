@@ -1,0 +1,109 @@
+//! The benchmark command: `cargo run --release -p sentinel-readiness-bench --bin bench [10k 100k 1m]`.
+//! For each size it generates the synthetic enterprise (seed 42), then times parsing the same
+//! bytes into `serde_json::Value` against the full report (read, evaluate, render JSON), and
+//! records peak memory. Each size runs in its own process so peak memory is its own.
+
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use sentinel_readiness_bench::{generate, Shape};
+use sentinel_readiness_engine::{analyze, Date, ReportOptions};
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn one(n: usize) -> ExitCode {
+    let files = generate(Shape::enterprise(n), 42);
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+    let base_rss = peak_rss_kib();
+    let t = Instant::now();
+    let mut values = 0usize;
+    for (_, text) in &files {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+            values += usize::from(!v.is_null());
+        }
+    }
+    let parse = t.elapsed().as_secs_f64();
+    let opts = ReportOptions {
+        workspaces: vec![],
+        as_of: None,
+        today: Date::new(2026, 11, 23),
+        all_verdicts: false,
+        primary: None,
+    };
+    let t = Instant::now();
+    let report = analyze(files.iter().map(|(n, t)| (n.as_str(), t.as_bytes())), &opts);
+    let json_len = report.as_ref().map(|r| r.to_json().len()).unwrap_or(0);
+    let full = t.elapsed().as_secs_f64();
+    let peak = peak_rss_kib();
+    println!(
+        "{{\"assignments\":{n},\"input_bytes\":{bytes},\"files_parsed\":{values},\"parse_s\":{parse:.3},\"report_s\":{full:.3},\"report_bytes\":{json_len},\"peak_rss_kib\":{peak},\"base_rss_kib\":{base_rss}}}"
+    );
+    ExitCode::SUCCESS
+}
+
+fn parse_count(text: &str) -> Option<usize> {
+    let t = text.to_ascii_lowercase();
+    match (t.strip_suffix('m'), t.strip_suffix('k')) {
+        (Some(n), _) => n.parse::<usize>().ok().map(|n| n * 1_000_000),
+        (_, Some(n)) => n.parse::<usize>().ok().map(|n| n * 1_000),
+        _ => t.parse().ok(),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let (Some("--one"), Some(n)) = (
+        args.first().map(String::as_str),
+        args.get(1).and_then(|a| parse_count(a)),
+    ) {
+        return one(n);
+    }
+    let sizes: Vec<usize> = if args.is_empty() {
+        vec![10_000, 100_000, 1_000_000]
+    } else {
+        args.iter().filter_map(|a| parse_count(a)).collect()
+    };
+    let Ok(exe) = std::env::current_exe() else {
+        return ExitCode::from(2);
+    };
+    println!("| assignments | input MB | serde_json::Value s | full report s | ratio | peak RSS MB | RSS / input |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    let mut points = Vec::new();
+    for n in sizes {
+        let Ok(out) = Command::new(&exe).args(["--one", &n.to_string()]).output() else {
+            return ExitCode::from(2);
+        };
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&out.stdout) else {
+            eprintln!("size {n} failed: {}", String::from_utf8_lossy(&out.stderr));
+            return ExitCode::from(1);
+        };
+        let f = |k: &str| v.get(k).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
+        let mb = f("input_bytes") / 1e6;
+        let rss = f("peak_rss_kib") / 1024.0;
+        println!(
+            "| {n} | {mb:.1} | {:.3} | {:.3} | {:.2} | {rss:.0} | {:.2} |",
+            f("parse_s"),
+            f("report_s"),
+            f("report_s") / f("parse_s").max(1e-9),
+            rss / mb.max(1e-9)
+        );
+        points.push((n as f64, f("report_s")));
+    }
+    if let (Some(a), Some(b)) = (points.first(), points.last()) {
+        if b.0 > a.0 && a.1 > 0.0 {
+            println!(
+                "\nlog-log slope of report time, {} → {} assignments: {:.2}",
+                a.0,
+                b.0,
+                (b.1 / a.1).ln() / (b.0 / a.0).ln()
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
