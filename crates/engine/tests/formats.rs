@@ -237,3 +237,28 @@ fn a_record_of_the_wrong_shape_is_reported_with_its_line() {
         summary.warnings
     );
 }
+
+#[test]
+fn hostile_inputs_give_errors_not_crashes() {
+    let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+    let full = read("az-role-assignment-list.json");
+    let truncated = full[..500].to_vec();
+    let huge = vec![b' '; sentinel_readiness_engine::input::MAX_FILE_BYTES + 1];
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.json", vec![]),
+        ("deep.json", deep.into_bytes()),
+        ("truncated.json", truncated),
+        ("invalid-utf8.json", vec![b'[', 0xff, 0xfe, 0xfd, b']']),
+        ("odd-utf16.json", vec![0xff, 0xfe, b'[', 0]),
+        ("huge.json", huge),
+        ("numbers.json", b"[1, 2, 3]".to_vec()),
+        ("null.json", b"null".to_vec()),
+    ];
+    for (name, bytes) in &cases {
+        let loaded = load([(*name, bytes.as_slice())]);
+        assert!(loaded.inputs.is_empty(), "{name} was accepted");
+        let e = loaded.errors.first().unwrap_or_else(|| panic!("{name}: no error"));
+        assert_eq!(e.path, *name);
+        assert!(!e.message.is_empty());
+    }
+}

@@ -225,7 +225,23 @@ fn guess(text: &str) -> Option<Format> {
     }
 }
 
+/// Largest single file accepted (a browser paste of this size is already impractical).
+pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
+
 fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSummary, InputError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(err(
+            path,
+            None,
+            None,
+            format!(
+                "the file is {} MB; the limit is {} MB per file: split the export (for example one file per subscription)",
+                bytes.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            None,
+        ));
+    }
     let text = decode(bytes).map_err(|m| err(path, None, None, m, None))?;
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
