@@ -10,7 +10,8 @@ use crate::config::{data_type_enabled, ObjectKind, SentinelConfig};
 use crate::date::Date;
 use crate::evaluate::TaskOutcome;
 use crate::scope::Scope;
-use crate::task::DocRef;
+// The onboarding pages are the same ones the task rules cite.
+use crate::task::{DocRef, DOC_2023_PREVIEW, DOC_2025_01, DOC_2025_09, DOC_2026_05, DOC_MIN_ACCESS};
 use crate::tenant::Tenant;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -86,22 +87,6 @@ const fn d(y: i32, m: u8, day: u8) -> Date {
     Date::new(y, m, day)
 }
 
-const ONBOARD_2025_09: DocRef = DocRef {
-    path: "defender-docs: unified-secops-platform/microsoft-sentinel-onboard.md",
-    doc_date: d(2025, 9, 18),
-};
-const ONBOARD_2025_01: DocRef = DocRef {
-    path: "defender-docs: defender-xdr/microsoft-sentinel-onboard.md",
-    doc_date: d(2025, 1, 8),
-};
-const ONBOARD_2023: DocRef = DocRef {
-    path: "m365-docs: microsoft-365/security/defender/microsoft-sentinel-onboard.md",
-    doc_date: d(2023, 11, 10),
-};
-const MULTI_WS: DocRef = DocRef {
-    path: "defender-docs: sentinel/workspaces-defender-portal.md",
-    doc_date: d(2026, 5, 26),
-};
 const OVERVIEW_2025: DocRef = DocRef {
     path: "azure-docs: articles/sentinel/microsoft-sentinel-defender-portal.md",
     doc_date: d(2025, 5, 4),
@@ -109,10 +94,6 @@ const OVERVIEW_2025: DocRef = DocRef {
 const MOVE_GUIDE: DocRef = DocRef {
     path: "defender-docs: sentinel/move-to-defender.md",
     doc_date: d(2026, 6, 15),
-};
-const MIN_ACCESS: DocRef = DocRef {
-    path: "defender-docs: unified-secops-platform/includes/mininum-access-requirements.md",
-    doc_date: d(2025, 4, 22),
 };
 
 fn sentinel_enabled(c: &Context<'_>) -> (Status, String) {
@@ -345,7 +326,7 @@ pub static CHECKS: &[Prerequisite] = &[
         title: "Microsoft Sentinel is enabled on the workspace",
         since: d(2023, 11, 10),
         until: None,
-        sources: &[ONBOARD_2025_09],
+        sources: &[DOC_2025_09],
         evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/onboardingStates?api-version=2025-09-01\"",
         remedy: "Enable Microsoft Sentinel on the workspace before connecting it.",
         check: sentinel_enabled,
@@ -356,7 +337,7 @@ pub static CHECKS: &[Prerequisite] = &[
         title: "Workspaces and Defender XDR are in one Microsoft Entra tenant",
         since: d(2023, 11, 10),
         until: None,
-        sources: &[ONBOARD_2025_09],
+        sources: &[DOC_2025_09],
         evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview\"",
         remedy: "Onboard each tenant's workspaces in that tenant; use the multitenant Defender portal to work across tenants.",
         check: single_tenant,
@@ -367,7 +348,7 @@ pub static CHECKS: &[Prerequisite] = &[
         title: "Defender XDR is licensed and used in the same tenant (or the Sentinel-only path is planned)",
         since: d(2023, 11, 10),
         until: None,
-        sources: &[ONBOARD_2025_09, OVERVIEW_2025],
+        sources: &[DOC_2025_09, OVERVIEW_2025],
         evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview\"",
         remedy: "Confirm Defender XDR licensing, or accept the Sentinel-only path and its limits.",
         check: xdr_in_tenant,
@@ -378,7 +359,7 @@ pub static CHECKS: &[Prerequisite] = &[
         title: "The Defender XDR connector streams incidents and alerts to the workspace",
         since: d(2023, 11, 10),
         until: Some(d(2025, 9, 18)),
-        sources: &[ONBOARD_2025_01, ONBOARD_2023],
+        sources: &[DOC_2025_01, DOC_2023_PREVIEW],
         evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview\"",
         remedy: "Install the Defender XDR solution from the Content hub and turn on incidents and alerts in its connector.",
         check: xdr_connector_on_primary,
@@ -389,7 +370,7 @@ pub static CHECKS: &[Prerequisite] = &[
         title: "The tenant is allow-listed for the private preview",
         since: d(2023, 11, 10),
         until: Some(d(2024, 3, 1)),
-        sources: &[ONBOARD_2023],
+        sources: &[DOC_2023_PREVIEW],
         evidence_command: "Ask your Microsoft account team whether the tenant is in the unified SecOps private preview.",
         remedy: "Request private-preview access from Microsoft.",
         check: allow_listed,
@@ -400,7 +381,7 @@ pub static CHECKS: &[Prerequisite] = &[
         title: "Only one workspace is connected at a time",
         since: d(2023, 11, 10),
         until: Some(d(2025, 2, 1)),
-        sources: &[ONBOARD_2023, ONBOARD_2025_01],
+        sources: &[DOC_2023_PREVIEW, DOC_2025_01],
         evidence_command: "",
         remedy: "Pick the one workspace to connect; switching means disconnecting it first.",
         check: one_workspace_at_a_time,
@@ -422,7 +403,7 @@ pub static CHECKS: &[Prerequisite] = &[
         title: "Someone can connect the workspace (Owner, or User Access Administrator and Sentinel Contributor)",
         since: d(2023, 11, 10),
         until: None,
-        sources: &[ONBOARD_2025_09, MULTI_WS],
+        sources: &[DOC_2025_09, DOC_2026_05],
         evidence_command: "az role assignment list --all --include-inherited -o json",
         remedy: "See the connect-workspace remediation commands in this report.",
         check: onboarding_roles,
@@ -433,7 +414,7 @@ pub static CHECKS: &[Prerequisite] = &[
         title: "Someone holds Entra Security Administrator or higher for onboarding",
         since: d(2025, 1, 8),
         until: None,
-        sources: &[ONBOARD_2025_09, ONBOARD_2025_01],
+        sources: &[DOC_2025_09, DOC_2025_01],
         evidence_command: "az rest --method get --url \"https://graph.microsoft.com/v1.0/roleManagement/directory/roleAssignments?$expand=principal\"",
         remedy: "Have a Privileged Role Administrator assign Security Administrator to the person who onboards.",
         check: entra_role,
@@ -444,7 +425,7 @@ pub static CHECKS: &[Prerequisite] = &[
         title: "Analysts hold at least Microsoft Sentinel Reader (the Sentinel menu needs it)",
         since: d(2025, 1, 8),
         until: None,
-        sources: &[MIN_ACCESS, ONBOARD_2025_09],
+        sources: &[DOC_MIN_ACCESS, DOC_2025_09],
         evidence_command: "az role assignment list --all --include-inherited -o json",
         remedy: "Assign Microsoft Sentinel Reader (or higher) on the workspace's resource group to the analyst groups.",
         check: analysts_can_view,
@@ -455,7 +436,7 @@ pub static CHECKS: &[Prerequisite] = &[
         title: "A primary workspace is chosen",
         since: d(2025, 2, 1),
         until: None,
-        sources: &[MULTI_WS],
+        sources: &[DOC_2026_05],
         evidence_command: "sentinel-readiness report --primary <workspace id> …",
         remedy: "Decide the primary workspace (XDR data, data lake region, global SOC) and pass it with --primary.",
         check: primary_chosen,

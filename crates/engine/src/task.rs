@@ -172,23 +172,23 @@ const fn d(y: i32, m: u8, day: u8) -> Date {
     Date::new(y, m, day)
 }
 
-const DOC_2023_PREVIEW: DocRef = DocRef {
+pub(crate) const DOC_2023_PREVIEW: DocRef = DocRef {
     path: "m365-docs: microsoft-365/security/defender/microsoft-sentinel-onboard.md",
     doc_date: d(2023, 11, 10),
 };
-const DOC_2025_01: DocRef = DocRef {
+pub(crate) const DOC_2025_01: DocRef = DocRef {
     path: "defender-docs: defender-xdr/microsoft-sentinel-onboard.md",
     doc_date: d(2025, 1, 8),
 };
-const DOC_2025_09: DocRef = DocRef {
+pub(crate) const DOC_2025_09: DocRef = DocRef {
     path: "defender-docs: unified-secops-platform/microsoft-sentinel-onboard.md",
     doc_date: d(2025, 9, 18),
 };
-const DOC_2026_05: DocRef = DocRef {
+pub(crate) const DOC_2026_05: DocRef = DocRef {
     path: "defender-docs: sentinel/workspaces-defender-portal.md",
     doc_date: d(2026, 5, 26),
 };
-const DOC_MIN_ACCESS: DocRef = DocRef {
+pub(crate) const DOC_MIN_ACCESS: DocRef = DocRef {
     path: "defender-docs: unified-secops-platform/includes/mininum-access-requirements.md",
     doc_date: d(2025, 4, 22),
 };
