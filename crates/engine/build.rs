@@ -70,7 +70,7 @@ struct CatalogueFile {
     difference: Vec<Difference>,
 }
 
-/// Areas in the order the catalogue presents them.
+/// Areas in the order the catalogue presents them; also emitted as `difference::AREAS`.
 const AREAS: &[&str] = &[
     "analytics",
     "incidents",
@@ -116,7 +116,11 @@ fn differences() -> Result<String, Box<dyn std::error::Error>> {
         all.extend(file.difference);
     }
     all.sort_by_key(|d| AREAS.iter().position(|a| *a == d.area).unwrap_or(AREAS.len()));
-    let mut out = String::from("pub(crate) static DIFFERENCES: &[Difference] = &[\n");
+    let mut out = String::from("/// The catalogue's areas, in its order.\npub const AREAS: &[&str] = &[");
+    for a in AREAS {
+        write!(out, "{a:?},")?;
+    }
+    out.push_str("];\npub(crate) static DIFFERENCES: &[Difference] = &[\n");
     for d in &all {
         let sources: Vec<String> = d
             .sources

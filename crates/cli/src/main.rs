@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sentinel_readiness_engine::{build, difference, load, sample, task, Date, ReportOptions};
+use sentinel_readiness_engine::{build, difference, ffi, load, sample, task, Date, ReportOptions};
 
 #[derive(Parser)]
 #[command(
@@ -166,21 +166,7 @@ fn features(args: FeaturesArgs) -> Result<(), String> {
     );
     let text = match args.format {
         OutputFormat::Json => {
-            let entries: Vec<serde_json::Value> = hits
-                .iter()
-                .map(|h| {
-                    let d = h.difference;
-                    serde_json::json!({
-                        "id": d.id, "title": d.title, "area": d.area, "impact": d.impact,
-                        "impact_secondary": d.impact_secondary, "azure": d.azure, "defender": d.defender,
-                        "action": d.action, "evidence": d.evidence, "question": d.question,
-                        "sources": d.sources.iter().map(|s| s.path).collect::<Vec<_>>(),
-                        "source_dates": d.sources.iter().map(|s| s.date.map(|x| x.to_string())).collect::<Vec<_>>(),
-                        "since": d.since.to_string(), "until": d.until.map(|u| u.to_string()),
-                        "unverified": d.unverified, "score": h.score,
-                    })
-                })
-                .collect();
+            let entries: Vec<ffi::DifferenceEntry> = hits.iter().map(ffi::entry).collect();
             serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())? + "\n"
         }
         OutputFormat::Csv => difference::to_csv(&hits),

@@ -217,3 +217,24 @@ fn tasks_lists_rules_with_sources() {
     );
     assert!(s.contains("view-sentinel") && s.contains("not documented yet"));
 }
+
+#[test]
+fn features_json_has_the_contract_fields() {
+    let out = run(&["features", "m365d", "connector", "--format", "json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &v.as_array().unwrap()[0];
+    for key in ["id", "title", "area", "impact", "action", "sources", "since"] {
+        assert!(!first[key].is_null(), "missing {key}: {first}");
+    }
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == "xdr-connector-managed-by-onboarding"),
+        "{v}"
+    );
+    let early = run(&["features", "--as-of", "2024-01-01", "--format", "json"]);
+    let n: Vec<serde_json::Value> = serde_json::from_slice(&early.stdout).unwrap();
+    assert!(!n.is_empty() && n.len() < 101);
+}

@@ -33,10 +33,6 @@ impl ActionPattern {
         &self.raw
     }
 
-    pub fn has_wildcard(&self) -> bool {
-        self.parts.len() > 1
-    }
-
     /// Does this pattern grant the concrete operation `op`?
     pub fn matches(&self, op: &str) -> bool {
         let op = op.to_ascii_lowercase();

@@ -65,11 +65,6 @@ impl RoleAssignment {
             AssignmentState::Activated { end } => end.is_none_or(|e| e >= today),
         }
     }
-
-    /// A short id for display: the assignment GUID.
-    pub fn short_id(&self) -> &str {
-        self.id.rsplit('/').next().unwrap_or(&self.id)
-    }
 }
 
 /// The special principal that stands for everyone in a deny assignment.

@@ -185,11 +185,25 @@ pub struct Remediation {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Evaluation {
+    /// Everyone evaluated, in the order [`Evaluator::principals`] gives.
+    pub principals: Vec<String>,
     pub verdicts: Vec<Verdict>,
     pub outcomes: Vec<TaskOutcome>,
     /// Tasks not yet documented at the `as_of` date.
     pub tasks_not_in_force: Vec<&'static str>,
     pub caveats: Vec<String>,
+}
+
+/// An operation a task performs, where, and why we believe so.
+type TaskOp = (&'static str, Target, &'static str);
+
+/// A task with the variant in force and that variant's operations.
+struct Rules {
+    /// Position in [`TASKS`], for report order.
+    order: usize,
+    task: &'static Task,
+    variant: &'static TaskVariant,
+    ops: Vec<TaskOp>,
 }
 
 /// Whether a role grants an operation: `None` no, `Some(None)` unconditionally,
@@ -327,11 +341,17 @@ impl<'t> Evaluator<'t> {
             .iter()
             .map(|p| (p, self.tenant.directory.groups_of(p)))
             .collect();
-        let in_force: Vec<(usize, &Task, &TaskVariant)> = TASKS
+        // Each variant's operations are listed once, not once per verdict.
+        let in_force: Vec<Rules> = TASKS
             .iter()
             .enumerate()
             .filter_map(|(i, t)| match t.variant_at(self.opts.as_of) {
-                Some(v) => Some((i, t, v)),
+                Some(v) => Some(Rules {
+                    order: i,
+                    task: t,
+                    variant: v,
+                    ops: task_ops(v),
+                }),
                 None => {
                     eval.tasks_not_in_force.push(t.id);
                     None
@@ -361,11 +381,17 @@ impl<'t> Evaluator<'t> {
                     })
                     .cloned()
                     .collect();
-                for (slot, (_, task, variant)) in per_task.iter_mut().zip(&in_force) {
-                    slot.push(self.verdict(p, paths, &cands, task, variant, ws));
+                for (slot, rules) in per_task.iter_mut().zip(&in_force) {
+                    slot.push(self.verdict(p, paths, &cands, rules, ws));
                 }
             }
-            for ((order, task, variant), task_verdicts) in in_force.iter().zip(per_task) {
+            for (
+                Rules {
+                    order, task, variant, ..
+                },
+                task_verdicts,
+            ) in in_force.iter().zip(per_task)
+            {
                 outcomes.push((
                     *order,
                     wi,
@@ -377,6 +403,7 @@ impl<'t> Evaluator<'t> {
         // Report order: task, then workspace, then principal.
         verdicts.sort_by_key(|(t, w, p, _)| (*t, *w, *p));
         eval.verdicts = verdicts.into_iter().map(|(_, _, _, v)| v).collect();
+        eval.principals = principals.clone();
         outcomes.sort_by_key(|(t, w, _)| (*t, *w));
         eval.outcomes = outcomes.into_iter().map(|(_, _, o)| o).collect();
         if !self.tenant.directory.has_memberships() {
@@ -693,11 +720,10 @@ impl<'t> Evaluator<'t> {
         principal: &str,
         paths: &[GroupPath],
         cands: &[Candidate<'_>],
-        task: &Task,
-        variant: &TaskVariant,
+        rules: &Rules,
         ws: &Scope,
     ) -> Verdict {
-        let ops = task_ops(variant);
+        let Rules { task, variant, ops, .. } = rules;
         let all_ops: Vec<&str> = ops.iter().map(|(o, _, _)| *o).collect();
 
         // Evaluate each route: weakest requirement decides the route, best route decides.
@@ -788,7 +814,7 @@ impl<'t> Evaluator<'t> {
             let ids: Vec<&str> = std::iter::once(principal)
                 .chain(paths.iter().filter_map(|p| p.last().map(String::as_str)))
                 .collect();
-            if let Some(deny_reason) = self.deny_for(&ids, &ops, ws) {
+            if let Some(deny_reason) = self.deny_for(&ids, ops, ws) {
                 nearest_reasons = std::mem::take(&mut reasons);
                 reasons = vec![deny_reason];
                 verdict = VerdictKind::Denied;
@@ -1093,8 +1119,8 @@ impl<'t> Evaluator<'t> {
 
 /// Every operation a task variant performs, with where and why: its key operations and
 /// the concrete operations of its action routes.
-fn task_ops(variant: &TaskVariant) -> Vec<(&'static str, Target, &'static str)> {
-    let mut ops: Vec<(&'static str, Target, &'static str)> = variant
+fn task_ops(variant: &TaskVariant) -> Vec<TaskOp> {
+    let mut ops: Vec<TaskOp> = variant
         .key_operations
         .iter()
         .map(|k| (k.operation, k.at, k.basis))

@@ -83,34 +83,54 @@ pub struct DifferenceEntry {
     pub title: &'static str,
     pub area: &'static str,
     pub impact: &'static str,
+    pub impact_secondary: Option<&'static str>,
     pub action: &'static str,
     pub azure: &'static str,
     pub defender: &'static str,
     pub evidence: &'static str,
+    pub question: &'static str,
+    /// Doc paths, and beside them the doc date of each (when known).
     pub sources: Vec<&'static str>,
+    pub source_dates: Vec<Option<String>>,
     pub since: String,
+    pub until: Option<String>,
+    pub unverified: bool,
     pub score: u32,
 }
 
-pub fn search_differences(query: &str, area: Option<&str>, impact: Option<&str>) -> Vec<DifferenceEntry> {
-    difference::search(query, area, impact, None)
-        .into_iter()
-        .map(|h| {
-            let d = h.difference;
-            DifferenceEntry {
-                id: d.id,
-                title: d.title,
-                area: d.area,
-                impact: d.impact,
-                action: d.action,
-                azure: d.azure,
-                defender: d.defender,
-                evidence: d.evidence,
-                sources: d.sources.iter().map(|s| s.path).collect(),
-                since: d.since.to_string(),
-                score: h.score,
-            }
-        })
+/// A search hit as the API returns it.
+pub fn entry(h: &difference::Hit) -> DifferenceEntry {
+    let d = h.difference;
+    DifferenceEntry {
+        id: d.id,
+        title: d.title,
+        area: d.area,
+        impact: d.impact,
+        impact_secondary: d.impact_secondary,
+        action: d.action,
+        azure: d.azure,
+        defender: d.defender,
+        evidence: d.evidence,
+        question: d.question,
+        sources: d.sources.iter().map(|s| s.path).collect(),
+        source_dates: d.sources.iter().map(|s| s.date.map(|x| x.to_string())).collect(),
+        since: d.since.to_string(),
+        until: d.until.map(|u| u.to_string()),
+        unverified: d.unverified,
+        score: h.score,
+    }
+}
+
+/// Ranked catalogue search, as served by the CLI's `features --format json` and the JS API.
+pub fn search_differences(
+    query: &str,
+    area: Option<&str>,
+    impact: Option<&str>,
+    as_of: Option<Date>,
+) -> Vec<DifferenceEntry> {
+    difference::search(query, area, impact, as_of)
+        .iter()
+        .map(entry)
         .collect()
 }
 
@@ -142,7 +162,7 @@ mod tests {
             "failure"
         );
         assert_eq!(
-            search_differences("fusion", None, None).first().map(|d| d.id),
+            search_differences("fusion", None, None, None).first().map(|d| d.id),
             Some("fusion-rule-disabled")
         );
     }

@@ -122,11 +122,6 @@ impl Directory {
         !self.members.is_empty()
     }
 
-    /// Is the membership of this group known from a Graph export?
-    pub fn knows_members_of(&self, group: &str) -> bool {
-        self.members.contains_key(&group.to_ascii_lowercase())
-    }
-
     pub fn members_of(&self, group: &str) -> impl Iterator<Item = &String> {
         self.members.get(&group.to_ascii_lowercase()).into_iter().flatten()
     }

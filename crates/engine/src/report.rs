@@ -125,7 +125,6 @@ impl Report {
 
 fn resolve_workspaces(loaded: &Loaded, wanted: &[String]) -> Result<Vec<Scope>, OptionsError> {
     let mut known: BTreeSet<Scope> = loaded.tenant.workspaces_in_scopes();
-    known.extend(loaded.tenant.declared_workspaces.iter().cloned());
     known.extend(loaded.tenant.config.workspaces());
     if wanted.is_empty() {
         return Ok(known.into_iter().collect());
@@ -246,7 +245,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             today: opts.today,
         },
     );
-    let eval = evaluator.run(&workspaces);
+    let mut eval = evaluator.run(&workspaces);
     let mut caveats = eval.caveats.clone();
     if workspaces.is_empty() {
         caveats.push("No workspace found in the inputs: pass --workspace with the workspace resource id, or add an export whose scopes include the workspace.".into());
@@ -281,8 +280,8 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         ));
     }
     let dir = &loaded.tenant.directory;
-    let orphans: Vec<String> = evaluator
-        .principals()
+    let orphans: Vec<String> = eval
+        .principals
         .iter()
         .filter(|id| {
             dir.get(id)
@@ -297,14 +296,13 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             orphans.join(", ")
         ));
     }
-    let mut by_principal: BTreeMap<&str, Vec<Verdict>> = BTreeMap::new();
-    for v in &eval.verdicts {
+    let mut by_principal: BTreeMap<String, Vec<Verdict>> = BTreeMap::new();
+    for v in std::mem::take(&mut eval.verdicts) {
         if opts.all_verdicts || v.verdict != VerdictKind::NotAllowed {
-            by_principal.entry(v.principal.as_str()).or_default().push(v.clone());
+            by_principal.entry(v.principal.clone()).or_default().push(v);
         }
     }
-    let mut principals: Vec<PrincipalReport> = evaluator
-        .principals()
+    let mut principals: Vec<PrincipalReport> = std::mem::take(&mut eval.principals)
         .into_iter()
         .map(|id| {
             let p = dir.get(&id);

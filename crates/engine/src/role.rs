@@ -240,7 +240,8 @@ pub enum RoleMatch {
 }
 
 /// Former display names of built-in roles: the Sentinel roles carried the
-/// "Azure Sentinel" prefix before the product was renamed.
+/// "Azure Sentinel" prefix before the product was renamed (`azure-rbac-semantics.md` §3,
+/// marked general knowledge there; the GUIDs are those of the bundled roles).
 const FORMER_NAMES: &[(&str, &str)] = &[
     ("azure sentinel reader", "8d289c81-5878-46d4-8554-54e1e3d8b5cb"),
     ("azure sentinel responder", "3e150937-b8fe-4cfb-8069-0eaf05ecd056"),
@@ -254,10 +255,6 @@ const FORMER_NAMES: &[(&str, &str)] = &[
 impl RoleCatalog {
     pub fn add_custom(&mut self, role: RoleDefinition) {
         self.custom.insert(role.id.clone(), role);
-    }
-
-    pub fn custom_roles(&self) -> impl Iterator<Item = &RoleDefinition> {
-        self.custom.values()
     }
 
     pub fn builtin_count() -> usize {

@@ -194,18 +194,6 @@ impl Scope {
         }
         other.key.starts_with(&self.key) && other.key.as_bytes().get(self.key.len()) == Some(&b'/')
     }
-
-    /// How deep the scope sits: root 0, management group 1, subscription 2,
-    /// resource group 3, resource 4 (ordering used for "at subscription scope or above").
-    pub fn level(&self) -> ScopeLevel {
-        match self.kind() {
-            ScopeKind::Root | ScopeKind::TenantProvider => ScopeLevel::Root,
-            ScopeKind::ManagementGroup(_) => ScopeLevel::ManagementGroup,
-            ScopeKind::Subscription => ScopeLevel::Subscription,
-            ScopeKind::ResourceGroup => ScopeLevel::ResourceGroup,
-            ScopeKind::Resource => ScopeLevel::Resource,
-        }
-    }
 }
 
 impl fmt::Display for Scope {
@@ -225,17 +213,6 @@ impl Serialize for Scope {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.text)
     }
-}
-
-/// Scope depth, ordered from the top of the hierarchy down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ScopeLevel {
-    Root,
-    ManagementGroup,
-    Subscription,
-    ResourceGroup,
-    Resource,
 }
 
 /// Whether an assignment reaches a target scope.

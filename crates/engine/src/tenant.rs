@@ -18,8 +18,6 @@ pub struct Tenant {
     /// Entra role is a fact, not a gap in the evidence.
     pub has_directory_roles: bool,
     pub hierarchy: ManagementGroupTree,
-    /// Workspaces named by configuration exports.
-    pub declared_workspaces: BTreeSet<Scope>,
     /// Sentinel configuration (analytics rules, connectors, …) from configuration exports.
     pub config: crate::config::SentinelConfig,
 }

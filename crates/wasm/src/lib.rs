@@ -43,7 +43,7 @@ export interface PrincipalVerdict { principal: string; display_name: string; ver
 export type VerdictKind = "allowed" | "equivalent" | "conditional" | "eligible" | "unknown" | "denied" | "not-allowed";
 export interface Verdict { principal: string; task: string; workspace: string; verdict: VerdictKind; route?: string; reasons: Reason[]; missing?: string[]; nearest?: Reason[]; notes?: string[]; }
 export interface Reason { route: string; assignment?: string; role?: string; role_id?: string; scope?: string; via_groups?: string[]; pim?: string; condition?: string; operations?: string[]; text: string; }
-export interface DifferenceEntry { id: string; title: string; area: string; impact: string; action: string; azure: string; defender: string; evidence: string; sources: string[]; since: string; score: number; }
+export interface DifferenceEntry { id: string; title: string; area: string; impact: string; impactSecondary: string | null; action: string; azure: string; defender: string; evidence: string; question: string; sources: string[]; sourceDates: (string | null)[]; since: string; until: string | null; unverified: boolean; score: number; }
 "#;
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
@@ -71,5 +71,10 @@ pub fn evaluate(#[wasm_bindgen(unchecked_param_type = "EvaluateRequest")] reques
 /// Ranked search over the catalogue of documented portal differences.
 #[wasm_bindgen(js_name = searchDifferences, unchecked_return_type = "DifferenceEntry[]")]
 pub fn search_differences(query: &str, area: Option<String>, impact: Option<String>) -> JsValue {
-    to_js(&ffi::search_differences(query, area.as_deref(), impact.as_deref()))
+    to_js(&ffi::search_differences(
+        query,
+        area.as_deref(),
+        impact.as_deref(),
+        None,
+    ))
 }
