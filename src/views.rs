@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use sentinel_readiness_engine::difference::{self, Persona, Phase, AREAS, IMPACTS};
 use sentinel_readiness_engine::input::decode;
-use sentinel_readiness_engine::{Report, Verdict, VerdictKind};
+use sentinel_readiness_engine::{Report, VerdictEntry, VerdictKind};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -331,7 +331,7 @@ pub struct AccessProps {
     pub report: Option<SharedReport>,
 }
 
-fn cell(v: Option<&Verdict>) -> Html {
+fn cell(r: &Report, v: Option<&VerdictEntry>) -> Html {
     let Some(v) = v else {
         return html! { <td class="v not-allowed">{ "not allowed" }</td> };
     };
@@ -344,9 +344,9 @@ fn cell(v: Option<&Verdict>) -> Html {
             <details>
                 <summary>{ label }</summary>
                 <ul>
-                    { for v.reasons.iter().map(|r| html! { <li>{ &r.text }</li> }) }
+                    { for r.reasons_at(&v.reasons).map(|r| html! { <li>{ &r.text }</li> }) }
                     { for v.missing.iter().map(|m| html! { <li>{ format!("missing: {m}") }</li> }) }
-                    { for v.nearest.iter().map(|r| html! { <li>{ format!("holds: {}", r.text) }</li> }) }
+                    { for r.reasons_at(&v.nearest).map(|r| html! { <li>{ format!("holds: {}", r.text) }</li> }) }
                     { for v.notes.iter().map(|n| html! { <li>{ format!("note: {n}") }</li> }) }
                 </ul>
             </details>
@@ -354,17 +354,48 @@ fn cell(v: Option<&Verdict>) -> Html {
     }
 }
 
+/// Rows shown per page and workspaces shown at once: large tenants have thousands of
+/// principals and dozens of workspaces, and the page must stay responsive.
+const ACCESS_PAGE: usize = 100;
+const ACCESS_ALL_WORKSPACES_UP_TO: usize = 5;
+
 #[function_component(AccessView)]
 pub fn access_view(p: &AccessProps) -> Html {
     let filter = use_state(String::new);
+    let shown = use_state(|| ACCESS_PAGE);
+    let chosen = use_state(|| 0usize);
     let Some(SharedReport(r)) = &p.report else {
         return html! { <p class="empty">{ "No usable inputs yet." }</p> };
     };
     let on_filter = {
-        let filter = filter.clone();
-        Callback::from(move |e: InputEvent| filter.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
+        let (filter, shown) = (filter.clone(), shown.clone());
+        Callback::from(move |e: InputEvent| {
+            filter.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value());
+            shown.set(ACCESS_PAGE);
+        })
+    };
+    let on_workspace = {
+        let (chosen, shown) = (chosen.clone(), shown.clone());
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            chosen.set(value.parse().unwrap_or(0));
+            shown.set(ACCESS_PAGE);
+        })
+    };
+    let on_more = {
+        let shown = shown.clone();
+        Callback::from(move |_| shown.set(*shown + ACCESS_PAGE))
+    };
+    let many = r.workspaces.len() > ACCESS_ALL_WORKSPACES_UP_TO;
+    let visible: Vec<&sentinel_readiness_engine::report::WorkspaceInfo> = if many {
+        r.workspaces.get(*chosen).into_iter().collect()
+    } else {
+        r.workspaces.iter().collect()
     };
     let needle = filter.to_lowercase();
+    let matching: Vec<&sentinel_readiness_engine::report::PrincipalReport> =
+        r.principals.iter().filter(|p| needle_matches(&needle, p)).collect();
+    let total = matching.len();
     let task_ids: Vec<&'static str> = sentinel_readiness_engine::task::TASKS
         .iter()
         .map(|t| t.id)
@@ -377,7 +408,18 @@ pub fn access_view(p: &AccessProps) -> Html {
                 <label for="principal-filter">{ "Filter principals " }</label>
                 <input id="principal-filter" type="search" value={ (*filter).clone() } oninput={on_filter} placeholder="name, sign-in or type" />
             </p>
-            { for r.workspaces.iter().map(|ws| html! {
+            if many {
+                <p>
+                    <label for="access-workspace">{ "Workspace " }</label>
+                    <select id="access-workspace" onchange={on_workspace}>
+                        { for r.workspaces.iter().enumerate().map(|(i, ws)| html! {
+                            <option value={ i.to_string() } selected={ i == *chosen }>{ &ws.name }</option>
+                        }) }
+                    </select>
+                </p>
+            }
+            <p class="muted" id="access-count">{ format!("{} of {} principals", total.min(*shown), total) }</p>
+            { for visible.into_iter().map(|ws| html! {
                 <section aria-label={ format!("Workspace {}", ws.name) }>
                     <h3>{ format!("Workspace {}", ws.name) }</h3>
                     <p class="muted">{ ws.id.as_str() }</p>
@@ -388,14 +430,11 @@ pub fn access_view(p: &AccessProps) -> Html {
                             { for task_ids.iter().map(|t| html! { <th scope="col">{ *t }</th> }) }
                         </tr></thead>
                         <tbody>
-                        { for r.principals.iter().filter(|p| needle.is_empty()
-                            || p.display_name.to_lowercase().contains(&needle)
-                            || p.sign_in_name.as_deref().unwrap_or("").to_lowercase().contains(&needle)
-                            || p.kind.to_lowercase().contains(&needle)).map(|p| html! {
+                        { for matching.iter().take(*shown).map(|p| html! {
                             <tr>
                                 <th scope="row">{ &p.display_name }</th>
                                 <td>{ p.kind.to_string() }</td>
-                                { for task_ids.iter().map(|t| cell(p.tasks.iter().find(|v| v.task == *t && v.workspace == ws.id))) }
+                                { for task_ids.iter().map(|t| cell(r, p.tasks.iter().find(|v| v.task == *t && v.workspace == ws.id))) }
                             </tr>
                         }) }
                         </tbody>
@@ -403,8 +442,18 @@ pub fn access_view(p: &AccessProps) -> Html {
                     </div>
                 </section>
             }) }
+            if total > *shown {
+                <p><button id="access-more" onclick={on_more}>{ format!("Show {} more", ACCESS_PAGE.min(total - *shown)) }</button></p>
+            }
         </section>
     }
+}
+
+fn needle_matches(needle: &str, p: &sentinel_readiness_engine::report::PrincipalReport) -> bool {
+    needle.is_empty()
+        || p.display_name.to_lowercase().contains(needle)
+        || p.sign_in_name.as_deref().unwrap_or("").to_lowercase().contains(needle)
+        || p.kind.to_lowercase().contains(needle)
 }
 
 // ---------------------------------------------------------------- Differences

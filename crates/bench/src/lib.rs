@@ -95,6 +95,9 @@ const CUSTOM_NOT_ACTIONS: &[&str] = &[
     "Microsoft.Support/*/write",
 ];
 
+/// Role assignments per generated file.
+pub const SHARD: usize = 100_000;
+
 /// The generated files: (file name, contents).
 pub fn generate(shape: Shape, seed: u64) -> Vec<(String, String)> {
     let mut rng = Rng::new(seed);
@@ -161,10 +164,13 @@ pub fn generate(shape: Shape, seed: u64) -> Vec<(String, String)> {
     files.push(("custom-roles.json".to_string(), roles));
 
     // Role assignments (az role assignment list).
-    let mut ra = String::with_capacity(shape.assignments * 700);
+    // Large tenants are exported in parts (one `az role assignment list` per management
+    // group or batch of subscriptions): one file per 100,000 assignments.
+    let shards = shape.assignments.div_ceil(SHARD).max(1);
+    let mut ra = String::with_capacity(shape.assignments.min(SHARD) * 1_200);
     ra.push('[');
     for i in 0..shape.assignments {
-        if i > 0 {
+        if i % SHARD != 0 {
             ra.push(',');
         }
         let (pid, ptype) = &principals[rng.below(principals.len())];
@@ -195,9 +201,16 @@ pub fn generate(shape: Shape, seed: u64) -> Vec<(String, String)> {
             r#"{{"condition":null,"conditionVersion":null,"createdBy":null,"createdOn":"2025-01-01T00:00:00+00:00","delegatedManagedIdentityResourceId":null,"description":null,"id":"{scope}/providers/Microsoft.Authorization/roleAssignments/{id}","name":"{id}","principalId":"{pid}","principalName":"p-{pid}","principalType":"{ptype}","roleDefinitionId":"/subscriptions/{}/providers/Microsoft.Authorization/roleDefinitions/{role}","scope":"{scope}","type":"Microsoft.Authorization/roleAssignments","updatedBy":null,"updatedOn":"2025-01-01T00:00:00+00:00"}}"#,
             subs[w]
         );
+        if (i + 1) % SHARD == 0 || i + 1 == shape.assignments {
+            ra.push(']');
+            let name = if shards == 1 {
+                "role-assignments.json".to_string()
+            } else {
+                format!("role-assignments-{:03}.json", i / SHARD + 1)
+            };
+            files.push((name, std::mem::replace(&mut ra, String::from("["))));
+        }
     }
-    ra.push(']');
-    files.push(("role-assignments.json".to_string(), ra));
 
     // PIM eligibility (1 % of assignments) and deny assignments.
     let mut pim = String::from("{\"value\":[");

@@ -93,7 +93,8 @@ impl DenyAssignment {
 
     /// Does this deny assignment bind someone whose own id and group ids are `ids`?
     pub fn binds<'a>(&self, mut ids: impl Iterator<Item = &'a str> + Clone) -> bool {
-        if ids.clone().any(|id| self.exclude_principals.iter().any(|e| e == id)) {
+        if !self.exclude_principals.is_empty() && ids.clone().any(|id| self.exclude_principals.iter().any(|e| e == id))
+        {
             return false;
         }
         self.principals.iter().any(|p| p == ALL_PRINCIPALS) || ids.any(|id| self.principals.iter().any(|p| p == id))

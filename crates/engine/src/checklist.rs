@@ -3,7 +3,7 @@
 //! difference, pre-ticked when the exports prove it done or not needed, each naming who
 //! can do it (from the RBAC verdicts).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +47,9 @@ const EVIDENCED_BY_PREREQUISITE: &[(&str, &str)] = &[
     ("primary-secondary-workspace-model", "primary-workspace-chosen"),
 ];
 
+/// Names listed per checklist item before the rest are counted.
+const WHO_LIMIT: usize = 10;
+
 pub fn build(
     config: &SentinelConfig,
     prerequisites: &[PrerequisiteResult],
@@ -54,13 +57,25 @@ pub fn build(
     outcomes: &[TaskOutcome],
     as_of: Option<Date>,
 ) -> Vec<ChecklistItem> {
-    let who = |phase: Phase| -> Vec<String> {
-        let names: BTreeSet<String> = outcomes
-            .iter()
-            .filter(|o| o.task == task_for(phase))
-            .flat_map(|o| o.qualified.iter().map(|p| p.display_name.clone()))
-            .collect();
-        names.into_iter().collect()
+    // Who can do each phase's work, computed once per task and kept short: in a large
+    // tenant thousands qualify, and a checklist item names a few and counts the rest.
+    let mut by_task: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut who = |phase: Phase| -> Vec<String> {
+        by_task
+            .entry(task_for(phase))
+            .or_insert_with(|| {
+                let names: BTreeSet<&str> = outcomes
+                    .iter()
+                    .filter(|o| o.task == task_for(phase))
+                    .flat_map(|o| o.qualified.iter().map(|p| p.display_name.as_str()))
+                    .collect();
+                let mut list: Vec<String> = names.iter().take(WHO_LIMIT).map(|n| n.to_string()).collect();
+                if names.len() > WHO_LIMIT {
+                    list.push(format!("and {} more", names.len() - WHO_LIMIT));
+                }
+                list
+            })
+            .clone()
     };
     let mut items = Vec::new();
 

@@ -5,15 +5,19 @@
 //! principal and its groups that reach the target, union what their roles grant (each
 //! block's Actions minus its own NotActions), then let deny assignments override.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::rc::Rc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::Text;
 
 use crate::action::ActionPattern;
-use crate::assignment::{AssignmentState, Origin, RoleAssignment};
+use crate::assignment::{AssignmentState, DenyAssignment, Origin, RoleAssignment};
 use crate::condition::Condition;
 use crate::date::Date;
 use crate::principal::{GroupPath, PrincipalKind};
@@ -124,22 +128,20 @@ pub struct Reason {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A verdict as the engine computes it; reasons are shared between the verdicts they
+/// explain (the report lists each once and refers to it by index).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     pub principal: String,
     pub task: Text,
     pub workspace: Scope,
     pub verdict: VerdictKind,
     /// Which documented way of meeting the task decided it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
-    pub reasons: Vec<Reason>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<Rc<Reason>>,
     pub missing: Vec<String>,
     /// For a verdict short of `allowed`: the closest grants the principal does hold.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub nearest: Vec<Reason>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nearest: Vec<Rc<Reason>>,
     pub notes: Vec<String>,
 }
 
@@ -150,6 +152,9 @@ pub struct EvalOptions {
     pub as_of: Option<Date>,
     /// The day PIM schedule windows are checked against.
     pub today: Date,
+    /// Also explain `not-allowed` for principals holding nothing that matters to a task
+    /// (costly in large tenants; the report asks for it with `--all-verdicts`).
+    pub explain_all: bool,
 }
 
 /// A task's result on one workspace.
@@ -183,7 +188,7 @@ pub struct Remediation {
     pub command: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Evaluation {
     /// Everyone evaluated, in the order [`Evaluator::principals`] gives.
     pub principals: Vec<String>,
@@ -204,6 +209,38 @@ struct Rules {
     task: &'static Task,
     variant: &'static TaskVariant,
     ops: Vec<TaskOp>,
+    /// Per role in [`Evaluator::roles`]: can it contribute to this variant at all?
+    relevant: Vec<bool>,
+}
+
+/// What one workspace's evaluation shares across tasks and principals.
+struct Here<'a> {
+    ws: &'a Scope,
+    sub: &'a Scope,
+    /// Deny assignments that apply at the workspace or its subscription.
+    denies: &'a [&'a DenyAssignment],
+    cands: &'a [Candidate<'a>],
+    /// Each principal's slice of `cands`.
+    ranges: &'a FxHashMap<u32, Range<usize>>,
+    group_paths: &'a [Vec<GroupPath>],
+    principals: &'a [String],
+}
+
+impl<'a> Here<'a> {
+    fn cands_of(&self, pi: u32) -> &'a [Candidate<'a>] {
+        self.ranges
+            .get(&pi)
+            .and_then(|r| self.cands.get(r.clone()))
+            .unwrap_or(&[])
+    }
+
+    fn paths_of(&self, pi: u32) -> &'a [GroupPath] {
+        self.group_paths.get(pi as usize).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn id(&self, pi: u32) -> &'a str {
+        self.principals.get(pi as usize).map(String::as_str).unwrap_or_default()
+    }
 }
 
 /// Whether a role grants an operation: `None` no, `Some(None)` unconditionally,
@@ -214,21 +251,49 @@ type GrantResult = Option<Option<Condition>>;
 struct Resolved<'t> {
     a: &'t RoleAssignment,
     role: Rc<RoleDefinition>,
+    /// Index of `role` among the distinct roles in use, for per-role tables.
+    role_idx: usize,
     matched: RoleMatch,
 }
 
-/// One assignment as it applies to one principal: possibly through groups.
-#[derive(Clone)]
-struct Candidate<'t> {
-    r: &'t Resolved<'t>,
-    via: Option<&'t GroupPath>,
+/// Whether an assignment's scope reaches a workspace, and the workspace's subscription.
+struct ScopeReach {
+    ws: Reach,
+    sub: Reach,
+}
+
+impl ScopeReach {
+    /// Yes / No / Unknown at the workspace and at the subscription, as one number.
+    fn kind(&self) -> u8 {
+        let k = |r: &Reach| match r {
+            Reach::Yes => 0,
+            Reach::No => 1,
+            Reach::Unknown { .. } => 2,
+        };
+        k(&self.ws) * 3 + k(&self.sub)
+    }
+
+    fn at(&self, rule: ScopeRule) -> &Reach {
+        match rule {
+            ScopeRule::SubscriptionOrAbove => &self.sub,
+            ScopeRule::CoversWorkspace => &self.ws,
+        }
+    }
+}
+
+/// One assignment as it applies to one principal at one workspace: possibly through groups.
+#[derive(Clone, Copy)]
+struct Candidate<'a> {
+    r: &'a Resolved<'a>,
+    via: Option<&'a GroupPath>,
+    reach: &'a ScopeReach,
 }
 
 /// Best support found for one requirement.
 #[derive(Clone)]
 struct Support {
     strength: Strength,
-    reasons: Vec<Reason>,
+    reasons: Vec<Rc<Reason>>,
     label: String,
 }
 
@@ -236,18 +301,55 @@ struct RequirementResult {
     support: Option<Support>,
     missing: String,
     /// Partial evidence when unmet (a role at too low a scope, some of the operations).
-    partial: Vec<Reason>,
+    partial: Vec<Rc<Reason>>,
+}
+
+/// What a reason says, minus the workspace: the same grant explains a principal's
+/// verdicts on every workspace it reaches, so each distinct reason is built once.
+#[derive(PartialEq, Eq, Hash)]
+struct ReasonKey {
+    assignment: usize,
+    via: usize,
+    unknown: bool,
+    kind: u8,
+    detail: Vec<(usize, usize)>,
+}
+
+impl ReasonKey {
+    fn new(c: &Candidate<'_>, reach: &Reach, kind: u8, detail: Vec<(usize, usize)>) -> Self {
+        Self {
+            assignment: c.r as *const Resolved<'_> as usize,
+            via: c.via.map_or(0, |p| p as *const GroupPath as usize),
+            unknown: matches!(reach, Reach::Unknown { .. }),
+            kind,
+            detail,
+        }
+    }
+}
+
+fn cond_key(cond: Option<&Condition>) -> (usize, usize) {
+    (cond.map_or(0, |c| c as *const Condition as usize), 0)
+}
+
+/// A role (by index) and a static string (a named role id or an operation).
+type RoleAndStatic = (usize, (usize, usize));
+
+/// Cache key for a static string: its address and length identify its contents.
+fn static_key(s: &'static str) -> (usize, usize) {
+    (s.as_ptr() as usize, s.len())
 }
 
 pub struct Evaluator<'t> {
     tenant: &'t Tenant,
     resolved: Vec<Resolved<'t>>,
-    by_principal: HashMap<String, Vec<usize>>,
+    /// The distinct roles the assignments use.
+    roles: Vec<Rc<RoleDefinition>>,
     named: HashMap<&'static str, Option<RoleDefinition>>,
-    covers_cache: std::cell::RefCell<HashMap<(usize, &'static str), bool>>,
-    /// `grant_pattern` results per role (by its shared allocation) and operation: the same
-    /// few operations are asked of the same roles for every principal and workspace.
-    grant_cache: std::cell::RefCell<HashMap<(usize, &'static str), GrantResult>>,
+    covers_cache: std::cell::RefCell<FxHashMap<RoleAndStatic, bool>>,
+    /// `grant_pattern` results per role and operation: the same few operations are asked
+    /// of the same roles for every principal and workspace.
+    grant_cache: std::cell::RefCell<FxHashMap<RoleAndStatic, GrantResult>>,
+    reason_cache: std::cell::RefCell<FxHashMap<ReasonKey, Rc<Reason>>>,
     caveats: Vec<String>,
     opts: EvalOptions,
 }
@@ -255,24 +357,34 @@ pub struct Evaluator<'t> {
 impl<'t> Evaluator<'t> {
     pub fn new(tenant: &'t Tenant, opts: EvalOptions) -> Self {
         let mut caveats = Vec::new();
-        let mut cache: HashMap<String, (Rc<RoleDefinition>, RoleMatch)> = HashMap::new();
-        let mut resolved = Vec::new();
+        let mut cache: FxHashMap<Cow<'t, str>, (usize, RoleMatch)> = FxHashMap::default();
+        let mut roles: Vec<Rc<RoleDefinition>> = Vec::new();
+        let mut resolved = Vec::with_capacity(tenant.assignments.len());
         let mut unresolved: BTreeMap<String, usize> = BTreeMap::new();
         for a in &tenant.assignments {
-            let key =
-                a.role.id.clone().unwrap_or_else(|| {
-                    format!("name:{}", a.role.name.clone().unwrap_or_default().to_ascii_lowercase())
-                });
+            let key: Cow<'t, str> = match (&a.role.id, &a.role.name) {
+                (Some(id), _) => Cow::Borrowed(id.as_str()),
+                (None, name) => Cow::Owned(format!(
+                    "name:{}",
+                    name.as_deref().unwrap_or_default().to_ascii_lowercase()
+                )),
+            };
             let found = match cache.get(&key) {
-                Some((r, m)) => Some((Rc::clone(r), *m)),
+                Some(&(idx, m)) => Some((idx, m)),
                 None => tenant.roles.resolve(&a.role).map(|(d, m)| {
-                    let rc = Rc::new(d);
-                    cache.insert(key.clone(), (Rc::clone(&rc), m));
-                    (rc, m)
+                    roles.push(Rc::new(d));
+                    let idx = roles.len() - 1;
+                    cache.insert(key, (idx, m));
+                    (idx, m)
                 }),
             };
-            match found {
-                Some((role, matched)) => resolved.push(Resolved { a, role, matched }),
+            match found.and_then(|(idx, m)| roles.get(idx).map(|r| (idx, Rc::clone(r), m))) {
+                Some((role_idx, role, matched)) => resolved.push(Resolved {
+                    a,
+                    role,
+                    role_idx,
+                    matched,
+                }),
                 None => *unresolved.entry(role_ref_label(a)).or_default() += 1,
             }
         }
@@ -280,10 +392,6 @@ impl<'t> Evaluator<'t> {
             caveats.push(format!(
                 "{n} assignment(s) use role {role}, which is neither built in nor among the custom role definitions supplied; they are ignored. Add a role-definition export (az role definition list --custom-role-only true -o json)."
             ));
-        }
-        let mut by_principal: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, r) in resolved.iter().enumerate() {
-            by_principal.entry(r.a.principal_id.clone()).or_default().push(i);
         }
         let named = TASKS
             .iter()
@@ -300,35 +408,55 @@ impl<'t> Evaluator<'t> {
         Self {
             tenant,
             resolved,
-            by_principal,
+            roles,
             named,
-            covers_cache: std::cell::RefCell::new(HashMap::new()),
-            grant_cache: std::cell::RefCell::new(HashMap::new()),
+            covers_cache: std::cell::RefCell::new(FxHashMap::default()),
+            grant_cache: std::cell::RefCell::new(FxHashMap::default()),
+            reason_cache: std::cell::RefCell::new(FxHashMap::default()),
             caveats,
             opts,
         }
     }
 
     /// Principals to report: everyone who holds an assignment, eligibility or directory
-    /// role, and the known members of groups that do.
+    /// role, and the known members of groups that do. Sorted by id.
     pub fn principals(&self) -> Vec<String> {
-        let mut ids: BTreeSet<String> = BTreeSet::new();
+        let mut ids: FxHashSet<&str> = FxHashSet::default();
         for a in &self.tenant.assignments {
-            ids.insert(a.principal_id.clone());
+            ids.insert(&a.principal_id);
         }
         for d in &self.tenant.directory_roles {
-            ids.insert(d.principal_id.clone());
+            ids.insert(&d.principal_id);
         }
         // Members (transitively) of any group we report.
-        let mut queue: Vec<String> = ids.iter().cloned().collect();
+        let mut queue: Vec<&str> = ids.iter().copied().collect();
         while let Some(g) = queue.pop() {
-            for m in self.tenant.directory.members_of(&g) {
-                if ids.insert(m.clone()) {
-                    queue.push(m.clone());
+            for m in self.tenant.directory.members_of(g) {
+                if ids.insert(m) {
+                    queue.push(m);
                 }
             }
         }
-        ids.into_iter().collect()
+        let mut out: Vec<String> = ids.into_iter().map(str::to_string).collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Does the role matter to this variant at all: is it (or does it cover) a named role,
+    /// or does it grant one of the listed operations?
+    fn relevant(&self, role: &Rc<RoleDefinition>, role_idx: usize, variant: &TaskVariant) -> bool {
+        variant
+            .routes
+            .iter()
+            .flat_map(|r| r.requirements.iter())
+            .any(|req| match req {
+                Requirement::Role { roles, .. } => roles
+                    .iter()
+                    .any(|n| n.id == role.id || self.role_covers(role, role_idx, n)),
+                Requirement::Actions { operations, .. } => operations
+                    .iter()
+                    .any(|op| self.grant_cached(role, role_idx, op, &ActionPattern::new(op)).is_some()),
+            })
     }
 
     pub fn run(&self, workspaces: &[Scope]) -> Evaluation {
@@ -337,10 +465,24 @@ impl<'t> Evaluator<'t> {
             ..Default::default()
         };
         let principals = self.principals();
-        let group_paths: BTreeMap<&String, Vec<GroupPath>> = principals
+        let index: FxHashMap<&str, u32> = principals
             .iter()
-            .map(|p| (p, self.tenant.directory.groups_of(p)))
+            .enumerate()
+            .map(|(i, p)| (p.as_str(), i as u32))
             .collect();
+        let group_paths: Vec<Vec<GroupPath>> = principals.iter().map(|p| self.tenant.directory.groups_of(p)).collect();
+        // Who holds each group's assignments: every transitive member, with the path.
+        let mut members: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
+        for (pi, paths) in group_paths.iter().enumerate() {
+            for (rank, path) in paths.iter().enumerate() {
+                if let Some(g) = path.last() {
+                    members
+                        .entry(g.as_str())
+                        .or_default()
+                        .push((pi as u32, rank as u32 + 1));
+                }
+            }
+        }
         // Each variant's operations are listed once, not once per verdict.
         let in_force: Vec<Rules> = TASKS
             .iter()
@@ -351,6 +493,12 @@ impl<'t> Evaluator<'t> {
                     task: t,
                     variant: v,
                     ops: task_ops(v),
+                    relevant: self
+                        .roles
+                        .iter()
+                        .enumerate()
+                        .map(|(ri, r)| self.relevant(r, ri, v))
+                        .collect(),
                 }),
                 None => {
                     eval.tasks_not_in_force.push(t.id);
@@ -358,52 +506,156 @@ impl<'t> Evaluator<'t> {
                 }
             })
             .collect();
-        // A principal's assignments are gathered once, then narrowed per workspace to those
-        // that reach the workspace or its subscription: the rest can never count there.
-        let all_candidates: Vec<Vec<Candidate<'_>>> = principals
+
+        // Which assignments reach which workspace, computed once per distinct scope: an
+        // assignment can only reach workspaces in its own subscription, or (from a
+        // management group or the root) any of them.
+        let subs: Vec<Scope> = workspaces
             .iter()
-            .map(|p| self.candidates(p, group_paths.get(p).map(Vec::as_slice).unwrap_or(&[])))
+            .map(|ws| ws.subscription_scope().unwrap_or_else(|| ws.clone()))
             .collect();
-        let mut verdicts: Vec<(usize, usize, usize, Verdict)> = Vec::new();
-        let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
+        let mut by_sub: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (wi, ws) in workspaces.iter().enumerate() {
-            let sub = ws.subscription_scope().unwrap_or_else(|| ws.clone());
-            let mut per_task: Vec<Vec<Verdict>> = vec![Vec::new(); in_force.len()];
-            for (pi, p) in principals.iter().enumerate() {
-                let paths = group_paths.get(p).map(Vec::as_slice).unwrap_or(&[]);
-                let cands: Vec<Candidate<'_>> = all_candidates
-                    .get(pi)
-                    .into_iter()
-                    .flatten()
-                    .filter(|c| {
-                        self.tenant.hierarchy.reach(&c.r.a.scope, ws) != Reach::No
-                            || self.tenant.hierarchy.reach(&c.r.a.scope, &sub) != Reach::No
-                    })
-                    .cloned()
-                    .collect();
-                for (slot, rules) in per_task.iter_mut().zip(&in_force) {
-                    slot.push(self.verdict(p, paths, &cands, rules, ws));
+            if let Some(s) = ws.subscription_id() {
+                by_sub.entry(s.to_ascii_lowercase()).or_default().push(wi);
+            }
+        }
+        let all_ws: Vec<usize> = (0..workspaces.len()).collect();
+        let mut reaches: Vec<ScopeReach> = Vec::new();
+        let mut scope_reach: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
+        let mut per_ws: Vec<Vec<(usize, usize)>> = vec![Vec::new(); workspaces.len()];
+        let mut holder: Vec<Option<u32>> = Vec::with_capacity(self.resolved.len());
+        for (ri, r) in self.resolved.iter().enumerate() {
+            holder.push(index.get(r.a.principal_id.as_str()).copied());
+            if !r.a.in_window(self.opts.today) {
+                continue;
+            }
+            let targets = scope_reach.entry(r.a.scope.key()).or_insert_with(|| {
+                let candidates = match r.a.scope.subscription_id() {
+                    Some(s) => by_sub.get(&s.to_ascii_lowercase()).unwrap_or(&all_ws).as_slice(),
+                    None => all_ws.as_slice(),
+                };
+                let mut out = Vec::new();
+                for &wi in candidates {
+                    let (Some(ws), Some(sub)) = (workspaces.get(wi), subs.get(wi)) else {
+                        continue;
+                    };
+                    let reach = ScopeReach {
+                        ws: self.tenant.hierarchy.reach(&r.a.scope, ws),
+                        sub: self.tenant.hierarchy.reach(&r.a.scope, sub),
+                    };
+                    if reach.ws != Reach::No || reach.sub != Reach::No {
+                        reaches.push(reach);
+                        out.push((wi, reaches.len() - 1));
+                    }
+                }
+                out
+            });
+            for &(wi, reach) in targets.iter() {
+                if let Some(list) = per_ws.get_mut(wi) {
+                    list.push((ri, reach));
                 }
             }
-            for (
-                Rules {
-                    order, task, variant, ..
-                },
-                task_verdicts,
-            ) in in_force.iter().zip(per_task)
-            {
-                outcomes.push((
-                    *order,
-                    wi,
-                    self.outcome(task, variant, ws, &task_verdicts, &group_paths),
-                ));
-                verdicts.extend(task_verdicts.into_iter().enumerate().map(|(pi, v)| (*order, wi, pi, v)));
+        }
+
+        let mut verdicts: Vec<(usize, usize, usize, Verdict)> = Vec::new();
+        let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
+        for ((wi, ws), sub) in workspaces.iter().enumerate().zip(&subs) {
+            let denies: Vec<&DenyAssignment> = self
+                .tenant
+                .denies
+                .iter()
+                .filter(|d| d.applies_at(ws) || d.applies_at(sub))
+                .collect();
+            // (principal, path rank, assignment, reach): sorting gives each principal its
+            // direct assignments first, then those of its groups in path order.
+            let mut pairs: Vec<(u32, u32, usize, usize)> = Vec::new();
+            for &(ri, reach) in per_ws.get(wi).into_iter().flatten() {
+                let Some(r) = self.resolved.get(ri) else { continue };
+                if let Some(Some(pi)) = holder.get(ri) {
+                    pairs.push((*pi, 0, ri, reach));
+                }
+                for &(m, rank) in members.get(r.a.principal_id.as_str()).into_iter().flatten() {
+                    pairs.push((m, rank, ri, reach));
+                }
+            }
+            pairs.sort_unstable();
+            let mut cands: Vec<Candidate<'_>> = Vec::with_capacity(pairs.len());
+            let mut ranges: FxHashMap<u32, std::ops::Range<usize>> = FxHashMap::default();
+            // Two assignments of the same role that reach the same way, in the same state and
+            // without a condition decide identically; only the first one (direct before via
+            // groups) is ever quoted, so the rest are dropped. Principals in large tenants hold
+            // hundreds of such repeats through their groups.
+            let mut seen: FxHashSet<(u32, usize, u8, u8, u8, usize)> = FxHashSet::default();
+            for &(pi, rank, ri, reach) in &pairs {
+                let (Some(r), Some(reach)) = (self.resolved.get(ri), reaches.get(reach)) else {
+                    continue;
+                };
+                let state = match r.a.state {
+                    AssignmentState::Active | AssignmentState::Activated { .. } => 0,
+                    AssignmentState::Eligible { .. } => 1,
+                };
+                let cond = r.a.condition.as_ref().map_or(0, |c| c as *const Condition as usize);
+                if !seen.insert((
+                    pi,
+                    r.role_idx,
+                    reach.kind(),
+                    state,
+                    u8::from(r.matched == RoleMatch::ById),
+                    cond,
+                )) {
+                    continue;
+                }
+                let via = match rank {
+                    0 => None,
+                    k => group_paths.get(pi as usize).and_then(|p| p.get(k as usize - 1)),
+                };
+                let start = ranges.get(&pi).map_or(cands.len(), |r| r.start);
+                cands.push(Candidate { r, via, reach });
+                ranges.insert(pi, start..cands.len());
+            }
+            let mut order: Vec<u32> = ranges.keys().copied().collect();
+            order.sort_unstable();
+            let ctx = Here {
+                ws,
+                sub,
+                denies: &denies,
+                cands: &cands,
+                ranges: &ranges,
+                group_paths: &group_paths,
+                principals: &principals,
+            };
+            for rules in &in_force {
+                // Only principals holding a role that matters to the task can get anything
+                // but `not-allowed`; the rest are explained only on request.
+                let mut task_verdicts: Vec<(u32, Verdict)> = Vec::new();
+                for &pi in &order {
+                    let mine = ctx.cands_of(pi);
+                    if mine
+                        .iter()
+                        .any(|c| rules.relevant.get(c.r.role_idx).copied().unwrap_or(false))
+                    {
+                        task_verdicts.push((pi, self.verdict(&ctx, pi, rules)));
+                    }
+                }
+                outcomes.push((rules.order, wi, self.outcome(&ctx, rules, &task_verdicts)));
+                if self.opts.explain_all {
+                    let done: FxHashSet<u32> = task_verdicts.iter().map(|(pi, _)| *pi).collect();
+                    for pi in (0..principals.len() as u32).filter(|pi| !done.contains(pi)) {
+                        task_verdicts.push((pi, self.verdict(&ctx, pi, rules)));
+                    }
+                }
+                verdicts.extend(
+                    task_verdicts
+                        .into_iter()
+                        .map(|(pi, v)| (rules.order, wi, pi as usize, v)),
+                );
             }
         }
         // Report order: task, then workspace, then principal.
-        verdicts.sort_by_key(|(t, w, p, _)| (*t, *w, *p));
+        verdicts.sort_unstable_by_key(|(t, w, p, _)| (*t, *w, *p));
         eval.verdicts = verdicts.into_iter().map(|(_, _, _, v)| v).collect();
-        eval.principals = principals.clone();
+        eval.principals = principals;
         outcomes.sort_by_key(|(t, w, _)| (*t, *w));
         eval.outcomes = outcomes.into_iter().map(|(_, _, o)| o).collect();
         if !self.tenant.directory.has_memberships() {
@@ -412,42 +664,8 @@ impl<'t> Evaluator<'t> {
         eval
     }
 
-    fn candidates<'s>(&'s self, principal: &str, paths: &'s [GroupPath]) -> Vec<Candidate<'s>> {
-        let mut out = Vec::new();
-        let direct = self
-            .by_principal
-            .get(principal)
-            .into_iter()
-            .flatten()
-            .map(|&i| (i, None));
-        let via_groups = paths.iter().flat_map(|path| {
-            let group = path.last().map(String::as_str).unwrap_or_default();
-            self.by_principal
-                .get(group)
-                .into_iter()
-                .flatten()
-                .map(move |&i| (i, Some(path)))
-        });
-        for (i, via) in direct.chain(via_groups) {
-            if let Some(r) = self.resolved.get(i) {
-                if r.a.in_window(self.opts.today) {
-                    out.push(Candidate { r, via });
-                }
-            }
-        }
-        out
-    }
-
-    fn target_scope(ws: &Scope, at: ScopeRule) -> Scope {
-        match at {
-            ScopeRule::SubscriptionOrAbove => ws.subscription_scope().unwrap_or_else(|| ws.clone()),
-            ScopeRule::CoversWorkspace => ws.clone(),
-        }
-    }
-
-    fn role_covers(&self, role: &RoleDefinition, named: &NamedRole) -> bool {
-        // Resolved roles are shared allocations, so the address identifies the role.
-        let key = (role as *const RoleDefinition as usize, named.id);
+    fn role_covers(&self, role: &RoleDefinition, role_idx: usize, named: &NamedRole) -> bool {
+        let key = (role_idx, static_key(named.id));
         if let Some(v) = self.covers_cache.borrow().get(&key) {
             return *v;
         }
@@ -478,6 +696,15 @@ impl<'t> Evaluator<'t> {
     fn group_names(&self, via: Option<&GroupPath>) -> Vec<String> {
         via.map(|p| p.iter().map(|g| self.tenant.directory.label(g)).collect())
             .unwrap_or_default()
+    }
+
+    fn cached(&self, key: ReasonKey, build: impl FnOnce() -> Reason) -> Rc<Reason> {
+        if let Some(hit) = self.reason_cache.borrow().get(&key) {
+            return Rc::clone(hit);
+        }
+        let made = Rc::new(build());
+        self.reason_cache.borrow_mut().insert(key, Rc::clone(&made));
+        made
     }
 
     fn reason(
@@ -544,16 +771,10 @@ impl<'t> Evaluator<'t> {
             .filter(|cond| ops.iter().any(|op| cond.restricts(op)))
     }
 
-    fn eval_requirement(
-        &self,
-        req: &Requirement,
-        cands: &[Candidate<'_>],
-        ws: &Scope,
-        key_ops: &[&str],
-    ) -> RequirementResult {
+    fn eval_requirement(&self, req: &Requirement, cands: &[Candidate<'_>], key_ops: &[&str]) -> RequirementResult {
         match req {
-            Requirement::Role { roles, at } => self.eval_role(roles, *at, cands, ws, key_ops),
-            Requirement::Actions { operations, at } => self.eval_actions(operations, *at, cands, ws),
+            Requirement::Role { roles, at } => self.eval_role(roles, *at, cands, key_ops),
+            Requirement::Actions { operations, at } => self.eval_actions(operations, *at, cands),
         }
     }
 
@@ -562,10 +783,8 @@ impl<'t> Evaluator<'t> {
         roles: &[NamedRole],
         at: ScopeRule,
         cands: &[Candidate<'_>],
-        ws: &Scope,
         key_ops: &[&str],
     ) -> RequirementResult {
-        let target = Self::target_scope(ws, at);
         let names: Vec<&str> = roles.iter().map(|r| r.name).collect();
         let missing = format!("{} {}", names.join(" or "), at.describe());
         let mut best: Option<Support> = None;
@@ -574,31 +793,43 @@ impl<'t> Evaluator<'t> {
             let role = &c.r.role;
             let named = roles.iter().find(|n| n.id == role.id);
             let covered = if named.is_none() {
-                roles.iter().find(|n| self.role_covers(role, n))
+                roles.iter().find(|n| self.role_covers(role, c.r.role_idx, n))
             } else {
                 None
             };
             let Some(which) = named.or(covered) else { continue };
-            let reach = self.tenant.hierarchy.reach(&c.r.a.scope, &target);
-            if reach == Reach::No {
-                if self.tenant.hierarchy.reach(&c.r.a.scope, ws) != Reach::No {
-                    let mut r = self.reason(c, RouteKind::NamedRole, &reach, None, vec![], "");
-                    r.text = format!("{}, but this task needs it {}", r.text, at.describe());
-                    partial.push(r);
+            let reach = c.reach.at(at);
+            if *reach == Reach::No {
+                if c.reach.ws != Reach::No {
+                    let key = ReasonKey::new(c, reach, 0, vec![(at as usize, 0)]);
+                    partial.push(self.cached(key, || {
+                        let mut r = self.reason(c, RouteKind::NamedRole, reach, None, vec![], "");
+                        r.text = format!("{}, but this task needs it {}", r.text, at.describe());
+                        r
+                    }));
                 }
                 continue;
             }
             let cond = self.condition_for(c, key_ops);
-            let strength = self.gate(c, &reach, cond, named.is_some());
-            let (route, what) = if named.is_some() {
-                (RouteKind::NamedRole, String::new())
+            let strength = self.gate(c, reach, cond, named.is_some());
+            let route = if named.is_some() {
+                RouteKind::NamedRole
             } else {
-                (
-                    RouteKind::CoveringRole,
-                    format!(", which holds every permission of {}", which.name),
-                )
+                RouteKind::CoveringRole
             };
-            let reason = self.reason(c, route, &reach, cond, vec![], &what);
+            let key = ReasonKey::new(
+                c,
+                reach,
+                1 + u8::from(named.is_none()),
+                vec![static_key(which.id), cond_key(cond)],
+            );
+            let reason = self.cached(key, || {
+                let what = match route {
+                    RouteKind::CoveringRole => format!(", which holds every permission of {}", which.name),
+                    _ => String::new(),
+                };
+                self.reason(c, route, reach, cond, vec![], &what)
+            });
             if best.as_ref().is_none_or(|b| strength > b.strength) {
                 best = Some(Support {
                     strength,
@@ -614,8 +845,14 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn grant_cached(&self, role: &Rc<RoleDefinition>, op: &'static str, pattern: &ActionPattern) -> GrantResult {
-        let key = (Rc::as_ptr(role) as usize, op);
+    fn grant_cached(
+        &self,
+        role: &RoleDefinition,
+        role_idx: usize,
+        op: &'static str,
+        pattern: &ActionPattern,
+    ) -> GrantResult {
+        let key = (role_idx, static_key(op));
         if let Some(hit) = self.grant_cache.borrow().get(&key) {
             return hit.clone();
         }
@@ -624,61 +861,54 @@ impl<'t> Evaluator<'t> {
         value
     }
 
-    fn eval_actions(
-        &self,
-        ops: &[&'static str],
-        at: ScopeRule,
-        cands: &[Candidate<'_>],
-        ws: &Scope,
-    ) -> RequirementResult {
-        let target = Self::target_scope(ws, at);
-        let mut per_op: Vec<(String, Option<(Strength, usize)>)> = Vec::new();
-        let mut reasons: Vec<(usize, Reason)> = Vec::new();
+    fn eval_actions(&self, ops: &[&'static str], at: ScopeRule, cands: &[Candidate<'_>]) -> RequirementResult {
+        let mut per_op: Vec<(&'static str, Option<(Strength, usize)>)> = Vec::new();
+        // Per deciding candidate: whether its grant is conditional, and the operations.
+        let mut deciding: Vec<(usize, bool, Vec<&'static str>)> = Vec::new();
         for op in ops {
             let pattern = ActionPattern::new(op);
             let mut best: Option<(Strength, usize)> = None;
             for (ci, c) in cands.iter().enumerate() {
-                let Some(block_cond) = self.grant_cached(&c.r.role, op, &pattern) else {
+                let Some(block_cond) = self.grant_cached(&c.r.role, c.r.role_idx, op, &pattern) else {
                     continue;
                 };
-                let reach = self.tenant.hierarchy.reach(&c.r.a.scope, &target);
-                if reach == Reach::No {
+                let reach = c.reach.at(at);
+                if *reach == Reach::No {
                     continue;
                 }
                 let cond = block_cond
                     .as_ref()
                     .or_else(|| c.r.a.condition.as_ref().filter(|k| k.restricts_pattern(&pattern)));
-                let strength = self.gate(c, &reach, cond, false);
+                let strength = self.gate(c, reach, cond, false);
                 if best.is_none_or(|(s, _)| strength > s) {
                     best = Some((strength, ci));
                 }
             }
             if let Some((s, ci)) = best {
-                match reasons.iter_mut().find(|(i, _)| *i == ci) {
-                    Some((_, r)) => r.operations.push(op.to_string()),
-                    None => {
-                        if let Some(c) = cands.get(ci) {
-                            let reach = self.tenant.hierarchy.reach(&c.r.a.scope, &target);
-                            let cond = if s == Strength::Conditional {
-                                c.r.a.condition.as_ref()
-                            } else {
-                                None
-                            };
-                            reasons.push((
-                                ci,
-                                self.reason(c, RouteKind::ActionSet, &reach, cond, vec![op.to_string()], ""),
-                            ));
-                        }
-                    }
+                match deciding.iter_mut().find(|(i, _, _)| *i == ci) {
+                    Some((_, _, list)) => list.push(op),
+                    None => deciding.push((ci, s == Strength::Conditional, vec![op])),
                 }
             }
-            per_op.push((op.to_string(), best));
+            per_op.push((op, best));
         }
-        for (_, r) in &mut reasons {
-            r.text = format!("{} grants {}", r.text, r.operations.join(", "));
-        }
-        let missing_ops: Vec<&String> = per_op.iter().filter(|(_, b)| b.is_none()).map(|(op, _)| op).collect();
-        let reasons: Vec<Reason> = reasons.into_iter().map(|(_, r)| r).collect();
+        let reasons: Vec<Rc<Reason>> = deciding
+            .into_iter()
+            .filter_map(|(ci, conditional, list)| {
+                let c = cands.get(ci)?;
+                let reach = c.reach.at(at);
+                let cond = if conditional { c.r.a.condition.as_ref() } else { None };
+                let mut detail = vec![cond_key(cond)];
+                detail.extend(list.iter().map(|op| static_key(op)));
+                Some(self.cached(ReasonKey::new(c, reach, 3, detail), || {
+                    let ops: Vec<String> = list.iter().map(|op| op.to_string()).collect();
+                    let mut r = self.reason(c, RouteKind::ActionSet, reach, cond, ops, "");
+                    r.text = format!("{} grants {}", r.text, r.operations.join(", "));
+                    r
+                }))
+            })
+            .collect();
+        let missing_ops: Vec<&str> = per_op.iter().filter(|(_, b)| b.is_none()).map(|(op, _)| *op).collect();
         if missing_ops.is_empty() {
             let strength = per_op
                 .iter()
@@ -700,7 +930,7 @@ impl<'t> Evaluator<'t> {
                 partial: vec![],
             }
         } else {
-            let missing_list: Vec<&str> = missing_ops.iter().map(|s| s.as_str()).collect();
+            let missing_list = missing_ops;
             RequirementResult {
                 support: None,
                 missing: format!(
@@ -715,31 +945,33 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn verdict(
-        &self,
-        principal: &str,
-        paths: &[GroupPath],
-        cands: &[Candidate<'_>],
-        rules: &Rules,
-        ws: &Scope,
-    ) -> Verdict {
+    fn verdict(&self, here: &Here<'_>, pi: u32, rules: &Rules) -> Verdict {
         let Rules { task, variant, ops, .. } = rules;
+        let (principal, paths) = (here.id(pi), here.paths_of(pi));
+        // Only roles that can contribute to this task are looked at.
+        let cands: Vec<Candidate<'_>> = here
+            .cands_of(pi)
+            .iter()
+            .filter(|c| rules.relevant.get(c.r.role_idx).copied().unwrap_or(false))
+            .copied()
+            .collect();
+        let cands = cands.as_slice();
         let all_ops: Vec<&str> = ops.iter().map(|(o, _, _)| *o).collect();
 
         // Evaluate each route: weakest requirement decides the route, best route decides.
-        let mut best: Option<(Strength, String, Vec<Reason>)> = None;
-        let mut nearest: Option<(usize, Vec<String>, Vec<Reason>)> = None;
+        let mut best: Option<(Strength, String, Vec<Rc<Reason>>)> = None;
+        let mut nearest: Option<(usize, Vec<String>, Vec<Rc<Reason>>)> = None;
         for route in variant.routes {
             let results: Vec<RequirementResult> = route
                 .requirements
                 .iter()
-                .map(|r| self.eval_requirement(r, cands, ws, &all_ops))
+                .map(|r| self.eval_requirement(r, cands, &all_ops))
                 .collect();
             let met: Vec<&Support> = results.iter().filter_map(|r| r.support.as_ref()).collect();
             if met.len() == results.len() {
                 let strength = met.iter().map(|s| s.strength).min().unwrap_or(Strength::Unknown);
                 let label = met.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(" + ");
-                let reasons: Vec<Reason> = met.iter().flat_map(|s| s.reasons.clone()).collect();
+                let reasons: Vec<Rc<Reason>> = met.iter().flat_map(|s| s.reasons.clone()).collect();
                 if best.as_ref().is_none_or(|(s, _, _)| strength > *s) {
                     best = Some((strength, label, reasons));
                 }
@@ -749,7 +981,7 @@ impl<'t> Evaluator<'t> {
                     .filter(|r| r.support.is_none())
                     .map(|r| r.missing.clone())
                     .collect();
-                let held: Vec<Reason> = results
+                let held: Vec<Rc<Reason>> = results
                     .iter()
                     .flat_map(|r| {
                         r.support
@@ -810,13 +1042,13 @@ impl<'t> Evaluator<'t> {
         }
 
         // Deny assignments win over every grant.
-        if strength.is_some() {
+        if strength.is_some() && !here.denies.is_empty() {
             let ids: Vec<&str> = std::iter::once(principal)
                 .chain(paths.iter().filter_map(|p| p.last().map(String::as_str)))
                 .collect();
-            if let Some(deny_reason) = self.deny_for(&ids, ops, ws) {
+            if let Some(deny_reason) = self.deny_for(here, &ids, ops) {
                 nearest_reasons = std::mem::take(&mut reasons);
-                reasons = vec![deny_reason];
+                reasons = vec![Rc::new(deny_reason)];
                 verdict = VerdictKind::Denied;
             }
         }
@@ -836,7 +1068,7 @@ impl<'t> Evaluator<'t> {
         Verdict {
             principal: principal.to_string(),
             task: task.id.into(),
-            workspace: ws.clone(),
+            workspace: here.ws.clone(),
             verdict,
             route: if verdict == VerdictKind::NotAllowed || verdict == VerdictKind::Denied {
                 None
@@ -850,11 +1082,16 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn entra_support(&self, principal: &str, paths: &[GroupPath], roles: &[NamedRole]) -> Option<(Strength, Reason)> {
+    fn entra_support(
+        &self,
+        principal: &str,
+        paths: &[GroupPath],
+        roles: &[NamedRole],
+    ) -> Option<(Strength, Rc<Reason>)> {
         let ids: Vec<(&str, Option<&GroupPath>)> = std::iter::once((principal, None))
             .chain(paths.iter().filter_map(|p| p.last().map(|g| (g.as_str(), Some(p)))))
             .collect();
-        let mut best: Option<(Strength, Reason)> = None;
+        let mut best: Option<(Strength, Rc<Reason>)> = None;
         for d in &self.tenant.directory_roles {
             let Some((_, via)) = ids.iter().find(|(id, _)| *id == d.principal_id) else {
                 continue;
@@ -870,27 +1107,36 @@ impl<'t> Evaluator<'t> {
             } else {
                 Strength::Allowed
             };
-            let via_names = self.group_names(*via);
-            let mut text = format!("Entra role {} (tenant-wide)", role.name);
-            if !via_names.is_empty() {
-                text.push_str(&format!(" via group {}", via_names.join(" → ")));
-            }
-            if d.eligible {
-                text.push_str(" (PIM eligible; activate to use)");
-            }
-            let reason = Reason {
-                route: RouteKind::EntraRole,
-                assignment: None,
-                role: Some(role.name.to_string()),
-                role_id: Some(role.id.to_string()),
-                scope: None,
-                via_groups: via_names,
-                pim: d.eligible.then(|| "PIM eligible".to_string()),
-                condition: None,
-                operations: vec![],
-                origin: Some(d.origin.clone()),
-                text,
+            let key = ReasonKey {
+                assignment: d as *const crate::assignment::DirectoryRoleAssignment as usize,
+                via: (*via).map_or(0, |p| p as *const GroupPath as usize),
+                unknown: false,
+                kind: 4,
+                detail: vec![static_key(role.id)],
             };
+            let reason = self.cached(key, || {
+                let via_names = self.group_names(*via);
+                let mut text = format!("Entra role {} (tenant-wide)", role.name);
+                if !via_names.is_empty() {
+                    text.push_str(&format!(" via group {}", via_names.join(" → ")));
+                }
+                if d.eligible {
+                    text.push_str(" (PIM eligible; activate to use)");
+                }
+                Reason {
+                    route: RouteKind::EntraRole,
+                    assignment: None,
+                    role: Some(role.name.to_string()),
+                    role_id: Some(role.id.to_string()),
+                    scope: None,
+                    via_groups: via_names,
+                    pim: d.eligible.then(|| "PIM eligible".to_string()),
+                    condition: None,
+                    operations: vec![],
+                    origin: Some(d.origin.clone()),
+                    text,
+                }
+            });
             if best.as_ref().is_none_or(|(s, _)| strength > *s) {
                 best = Some((strength, reason));
             }
@@ -898,16 +1144,16 @@ impl<'t> Evaluator<'t> {
         best
     }
 
-    fn deny_for(&self, ids: &[&str], ops: &[(&str, Target, &str)], ws: &Scope) -> Option<Reason> {
-        let sub = ws.subscription_scope().unwrap_or_else(|| ws.clone());
-        for deny in &self.tenant.denies {
+    fn deny_for(&self, here: &Here<'_>, ids: &[&str], ops: &[(&str, Target, &str)]) -> Option<Reason> {
+        let (ws, sub) = (here.ws, here.sub);
+        for deny in here.denies {
             if !deny.binds(ids.iter().copied()) {
                 continue;
             }
             let blocked: Vec<(&str, &str)> = ops
                 .iter()
                 .filter(|(op, at, _)| {
-                    let target = if *at == Target::Subscription { &sub } else { ws };
+                    let target = if *at == Target::Subscription { sub } else { ws };
                     deny.applies_at(target) && deny.denies(op, Plane::Control)
                 })
                 .map(|(op, _, basis)| (*op, *basis))
@@ -938,44 +1184,38 @@ impl<'t> Evaluator<'t> {
         None
     }
 
-    fn outcome(
-        &self,
-        task: &Task,
-        variant: &TaskVariant,
-        ws: &Scope,
-        verdicts: &[Verdict],
-        group_paths: &BTreeMap<&String, Vec<GroupPath>>,
-    ) -> TaskOutcome {
+    fn outcome(&self, here: &Here<'_>, rules: &Rules, verdicts: &[(u32, Verdict)]) -> TaskOutcome {
+        let Rules { task, variant, .. } = rules;
         let pv = |v: &Verdict| PrincipalVerdict {
             principal: v.principal.clone(),
             display_name: self.tenant.directory.label(&v.principal),
             verdict: v.verdict,
         };
-        let qualified: Vec<PrincipalVerdict> = verdicts.iter().filter(|v| v.verdict.is_qualified()).map(pv).collect();
-        let potential: Vec<PrincipalVerdict> = verdicts
-            .iter()
-            .filter(|v| {
-                matches!(
-                    v.verdict,
-                    VerdictKind::Eligible | VerdictKind::Conditional | VerdictKind::Unknown
-                )
-            })
-            .map(pv)
-            .collect();
-        let denied: Vec<PrincipalVerdict> = verdicts
-            .iter()
-            .filter(|v| v.verdict == VerdictKind::Denied)
-            .map(pv)
-            .collect();
+        let of = |keep: fn(VerdictKind) -> bool| -> Vec<PrincipalVerdict> {
+            verdicts
+                .iter()
+                .map(|(_, v)| v)
+                .filter(|v| keep(v.verdict))
+                .map(pv)
+                .collect()
+        };
+        let qualified = of(VerdictKind::is_qualified);
+        let potential = of(|k| {
+            matches!(
+                k,
+                VerdictKind::Eligible | VerdictKind::Conditional | VerdictKind::Unknown
+            )
+        });
+        let denied = of(|k| k == VerdictKind::Denied);
         let remediation = if qualified.is_empty() {
-            self.remediation(variant, ws, verdicts, group_paths)
+            self.remediation(here, variant, verdicts)
         } else {
             vec![]
         };
         TaskOutcome {
             task: task.id.into(),
             title: task.title.into(),
-            workspace: ws.clone(),
+            workspace: here.ws.clone(),
             rules_since: variant.since,
             sources: variant
                 .sources
@@ -992,15 +1232,9 @@ impl<'t> Evaluator<'t> {
 
     /// Least-privilege grants: among people and groups not blocked by a deny assignment,
     /// the one who needs the fewest new assignments; a placeholder when there is nobody.
-    fn remediation(
-        &self,
-        variant: &TaskVariant,
-        ws: &Scope,
-        verdicts: &[Verdict],
-        group_paths: &BTreeMap<&String, Vec<GroupPath>>,
-    ) -> Vec<Remediation> {
+    fn remediation(&self, here: &Here<'_>, variant: &TaskVariant, verdicts: &[(u32, Verdict)]) -> Vec<Remediation> {
         let mut out = Vec::new();
-        for v in verdicts.iter().filter(|v| v.verdict == VerdictKind::Eligible) {
+        for (_, v) in verdicts.iter().filter(|(_, v)| v.verdict == VerdictKind::Eligible) {
             out.push(Remediation {
                 text: format!(
                     "{} is PIM-eligible for what this task needs: activating the eligible role is enough while it lasts",
@@ -1019,10 +1253,13 @@ impl<'t> Evaluator<'t> {
         let mut best: Option<(usize, usize, String, Vec<Remediation>)> = None;
         // The principal needing the fewest new grants is among those already holding the most
         // related grants; looking at the 25 best placed keeps this linear in large tenants.
-        let mut shortlist: Vec<&Verdict> = verdicts.iter().filter(|v| v.verdict != VerdictKind::Denied).collect();
-        shortlist.sort_by_key(|v| std::cmp::Reverse(v.reasons.len() + v.nearest.len()));
+        let mut shortlist: Vec<&(u32, Verdict)> = verdicts
+            .iter()
+            .filter(|(_, v)| v.verdict != VerdictKind::Denied)
+            .collect();
+        shortlist.sort_by_key(|(_, v)| std::cmp::Reverse(v.reasons.len() + v.nearest.len()));
         shortlist.truncate(25);
-        for v in shortlist {
+        for &(pi, ref v) in shortlist {
             // Onboarding and the portal tasks are done by people: suggest users and groups.
             let Some(p) = self.tenant.directory.get(&v.principal) else {
                 continue;
@@ -1030,15 +1267,22 @@ impl<'t> Evaluator<'t> {
             if !matches!(p.kind, PrincipalKind::User | PrincipalKind::Group) {
                 continue;
             }
-            let paths = group_paths.get(&v.principal).map(Vec::as_slice).unwrap_or(&[]);
+            let paths = here.paths_of(pi);
             let ids: Vec<&str> = std::iter::once(v.principal.as_str())
                 .chain(paths.iter().filter_map(|p| p.last().map(String::as_str)))
                 .collect();
-            if self.deny_for(&ids, &ops, ws).is_some() {
+            if self.deny_for(here, &ids, &ops).is_some() {
                 blocked_by_deny = true;
                 continue;
             }
-            let steps = self.steps_for(variant, ws, &v.principal, p.kind, &p.label(), paths);
+            let who = Assignee {
+                id: &v.principal,
+                kind: p.kind,
+                label: &p.label(),
+                paths,
+                cands: here.cands_of(pi),
+            };
+            let steps = self.steps_for(variant, here.ws, &who);
             if steps.is_empty() {
                 continue;
             }
@@ -1047,37 +1291,39 @@ impl<'t> Evaluator<'t> {
                 best = Some((key.0, key.1, key.2, steps));
             }
         }
+        let ws = here.ws;
         match best {
             Some((_, _, _, steps)) => out.extend(steps),
-            None if blocked_by_deny || verdicts.iter().any(|v| v.verdict == VerdictKind::Denied) => out.push(Remediation {
+            None if blocked_by_deny || verdicts.iter().any(|(_, v)| v.verdict == VerdictKind::Denied) => out.push(Remediation {
                 text: "Deny assignments block this task for everyone who could be given the roles. They are created by Azure (deployment stacks, managed applications): change the deny settings at their source, or exclude the onboarding people or group from them.".to_string(),
                 command: format!(
                     "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.Authorization/denyAssignments?api-version=2022-04-01\""
                 ),
             }),
-            None => out.extend(self.steps_for(variant, ws, "<principal-object-id>", PrincipalKind::User, "the chosen principal", &[])),
+            None => {
+                let nobody = Assignee {
+                    id: "<principal-object-id>",
+                    kind: PrincipalKind::User,
+                    label: "the chosen principal",
+                    paths: &[],
+                    cands: &[],
+                };
+                out.extend(self.steps_for(variant, ws, &nobody));
+            }
         }
         out
     }
 
-    fn steps_for(
-        &self,
-        variant: &TaskVariant,
-        ws: &Scope,
-        assignee: &str,
-        kind: PrincipalKind,
-        who: &str,
-        paths: &[GroupPath],
-    ) -> Vec<Remediation> {
+    fn steps_for(&self, variant: &TaskVariant, ws: &Scope, who: &Assignee<'_>) -> Vec<Remediation> {
         let mut out = Vec::new();
-        let cands = self.candidates(assignee, paths);
+        let (assignee, label) = (who.id, who.label);
         for (role, at) in variant.remediation {
             let (scope, rule) = match at {
                 RemediationScope::Subscription => (ws.subscription_scope(), ScopeRule::SubscriptionOrAbove),
                 RemediationScope::ResourceGroup => (ws.resource_group_scope(), ScopeRule::CoversWorkspace),
             };
             let Some(scope) = scope else { continue };
-            let held = self.eval_role(&[*role], rule, &cands, ws, &[]);
+            let held = self.eval_role(&[*role], rule, who.cands, &[]);
             if held
                 .support
                 .as_ref()
@@ -1086,23 +1332,24 @@ impl<'t> Evaluator<'t> {
                 continue;
             }
             out.push(Remediation {
-                text: format!("Assign {} to {} at {}", role.name, who, scope),
+                text: format!("Assign {} to {} at {}", role.name, label, scope),
                 command: format!(
                     "az role assignment create --assignee-object-id {} --assignee-principal-type {} --role {} --scope \"{}\"",
                     assignee,
-                    kind.cli_type(),
+                    who.kind.cli_type(),
                     role.id,
                     scope
                 ),
             });
         }
         if let Some(entra) = &variant.entra {
-            let lacks = !self.tenant.has_directory_roles || self.entra_support(assignee, paths, entra.roles).is_none();
+            let lacks =
+                !self.tenant.has_directory_roles || self.entra_support(assignee, who.paths, entra.roles).is_none();
             if lacks && (self.tenant.has_directory_roles || !out.is_empty()) {
                 let role = crate::task::ENTRA_SECURITY_ADMINISTRATOR;
                 out.push(Remediation {
                     text: format!(
-                        "Make sure {who} holds the Entra role {}{} (tenant-wide; assigning it needs Privileged Role Administrator)",
+                        "Make sure {label} holds the Entra role {}{} (tenant-wide; assigning it needs Privileged Role Administrator)",
                         role.name,
                         if self.tenant.has_directory_roles { "" } else { " or Global Administrator: not checked, no directory-role export was given" }
                     ),
@@ -1115,6 +1362,15 @@ impl<'t> Evaluator<'t> {
         }
         out
     }
+}
+
+/// Someone a remediation step would be granted to, with what they already hold here.
+struct Assignee<'a> {
+    id: &'a str,
+    kind: PrincipalKind,
+    label: &'a str,
+    paths: &'a [GroupPath],
+    cands: &'a [Candidate<'a>],
 }
 
 /// Every operation a task variant performs, with where and why: its key operations and

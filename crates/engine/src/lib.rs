@@ -41,7 +41,7 @@ pub use date::Date;
 pub use error::{InputError, OptionsError};
 pub use evaluate::{Reason, Verdict, VerdictKind};
 pub use input::{load, Format, Loaded};
-pub use report::{build, Report, ReportOptions};
+pub use report::{build, Report, ReportOptions, VerdictEntry};
 
 /// Reads the files and builds the report in one call.
 pub fn analyze<'a>(

@@ -187,6 +187,23 @@ fn region(c: &Context<'_>) -> (Status, String) {
     }
 }
 
+/// Names quoted in one piece of evidence before the rest are counted.
+const NAMES_LIMIT: usize = 10;
+
+fn few(names: &[&str]) -> String {
+    few_of(names, names.len())
+}
+
+/// "a, b, c" or, past the limit, "a, b, … and 990 more" (`total` counts all of them).
+fn few_of(names: &[&str], total: usize) -> String {
+    let shown: Vec<&str> = names.iter().take(NAMES_LIMIT).copied().collect();
+    if total > shown.len() {
+        format!("{} and {} more", shown.join(", "), total - shown.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
 fn outcome_check(c: &Context<'_>, task: &str, what: &str) -> (Status, String) {
     match c.outcome(task) {
         None => (
@@ -195,20 +212,22 @@ fn outcome_check(c: &Context<'_>, task: &str, what: &str) -> (Status, String) {
         ),
         Some(o) if !o.qualified.is_empty() => {
             let names: Vec<&str> = o.qualified.iter().map(|p| p.display_name.as_str()).collect();
-            (
-                Status::Pass,
-                format!("{} can {what}: {}", names.len(), names.join(", ")),
-            )
+            (Status::Pass, format!("{} can {what}: {}", names.len(), few(&names)))
         }
         Some(o) if !o.potential.is_empty() => {
             let names: Vec<String> = o
                 .potential
                 .iter()
+                .take(NAMES_LIMIT + 1)
                 .map(|p| format!("{} ({})", p.display_name, p.verdict.as_str()))
                 .collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
             (
                 Status::Warn,
-                format!("nobody can {what} today; could after action: {}", names.join(", ")),
+                format!(
+                    "nobody can {what} today; could after action: {}",
+                    few_of(&names, o.potential.len())
+                ),
             )
         }
         Some(o) if !o.denied.is_empty() => (

@@ -11,7 +11,7 @@ use crate::assignment::AssignmentState;
 use crate::checklist::{self, ChecklistItem};
 use crate::date::Date;
 use crate::error::{InputError, OptionsError};
-use crate::evaluate::{EvalOptions, Evaluator, Reason, TaskOutcome, Verdict, VerdictKind};
+use crate::evaluate::{EvalOptions, Evaluator, Reason, TaskOutcome, VerdictKind};
 use crate::finding::{self, Finding, Severity};
 use crate::input::{InputSummary, Loaded};
 use crate::prerequisite::{self, PrerequisiteResult, Status};
@@ -20,7 +20,9 @@ use crate::task::TASKS;
 
 /// Bumped whenever a field changes meaning or shape.
 /// 2: adds `summary`, `prerequisites`, `findings`, `checklist`; CSV gains a `record` column.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: reasons are listed once in `reasons` and verdicts refer to them by index; verdicts
+///    no longer repeat the principal they sit under.
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
@@ -42,6 +44,8 @@ pub struct Report {
     pub errors: Vec<InputError>,
     pub workspaces: Vec<WorkspaceInfo>,
     pub principals: Vec<PrincipalReport>,
+    /// Every distinct reason once; verdicts refer to them by position.
+    pub reasons: Vec<Reason>,
     pub tasks: Vec<TaskOutcome>,
     pub summary: Summary,
     pub prerequisites: Vec<PrerequisiteResult>,
@@ -109,10 +113,34 @@ pub struct PrincipalReport {
     /// Groups the principal belongs to (display names), when membership is known.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
-    pub tasks: Vec<Verdict>,
+    pub tasks: Vec<VerdictEntry>,
+}
+
+/// One verdict of a principal; `reasons` and `nearest` are positions in [`Report::reasons`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerdictEntry {
+    pub task: Text,
+    pub workspace: Scope,
+    pub verdict: VerdictKind,
+    /// Which documented way of meeting the task decided it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
+    pub reasons: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// For a verdict short of `allowed`: the closest grants the principal does hold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nearest: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Report {
+    /// The reasons a list of positions refers to (positions out of range are skipped).
+    pub fn reasons_at<'r>(&'r self, at: &'r [usize]) -> impl Iterator<Item = &'r Reason> + 'r {
+        at.iter().filter_map(|&i| self.reasons.get(i))
+    }
+
     /// Any task on any workspace without a qualified principal?
     pub fn not_ready(&self) -> bool {
         self.tasks.iter().any(|t| t.qualified.is_empty())
@@ -243,6 +271,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         EvalOptions {
             as_of: opts.as_of,
             today: opts.today,
+            explain_all: opts.all_verdicts,
         },
     );
     let mut eval = evaluator.run(&workspaces);
@@ -296,10 +325,38 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             orphans.join(", ")
         ));
     }
-    let mut by_principal: BTreeMap<String, Vec<Verdict>> = BTreeMap::new();
+    // Reasons are shared between verdicts: list each once, in first-use order.
+    let mut reasons: Vec<Reason> = Vec::new();
+    let mut seen: rustc_hash::FxHashMap<*const Reason, usize> = rustc_hash::FxHashMap::default();
+    let mut intern = |list: &[std::rc::Rc<Reason>]| -> Vec<usize> {
+        list.iter()
+            .map(|r| {
+                *seen.entry(std::rc::Rc::as_ptr(r)).or_insert_with(|| {
+                    reasons.push(Reason::clone(r));
+                    reasons.len() - 1
+                })
+            })
+            .collect()
+    };
+    let mut by_principal: rustc_hash::FxHashMap<String, Vec<VerdictEntry>> = rustc_hash::FxHashMap::default();
     for v in std::mem::take(&mut eval.verdicts) {
         if opts.all_verdicts || v.verdict != VerdictKind::NotAllowed {
-            by_principal.entry(v.principal.clone()).or_default().push(v);
+            let entry = VerdictEntry {
+                task: v.task,
+                workspace: v.workspace,
+                verdict: v.verdict,
+                route: v.route,
+                reasons: intern(&v.reasons),
+                missing: v.missing,
+                nearest: intern(&v.nearest),
+                notes: v.notes,
+            };
+            match by_principal.get_mut(&v.principal) {
+                Some(list) => list.push(entry),
+                None => {
+                    by_principal.insert(v.principal, vec![entry]);
+                }
+            }
         }
     }
     let mut principals: Vec<PrincipalReport> = std::mem::take(&mut eval.principals)
@@ -379,6 +436,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             })
             .collect(),
         principals,
+        reasons,
         tasks: eval.outcomes,
         caveats,
     })
@@ -409,7 +467,7 @@ fn spreadsheet_safe(text: &str) -> String {
     }
 }
 
-fn verdict_cell(v: Option<&Verdict>) -> String {
+fn verdict_cell(v: Option<&VerdictEntry>) -> String {
     match v {
         None => "not allowed".into(),
         Some(v) => match (&v.route, v.verdict) {
@@ -527,8 +585,9 @@ impl Report {
             s.push('\n');
             for p in &self.principals {
                 let _ = write!(s, "| {} | {} |", md(&p.display_name), p.kind);
+                let here: Vec<&VerdictEntry> = p.tasks.iter().filter(|v| v.workspace == ws.id).collect();
                 for t in &task_ids {
-                    let v = p.tasks.iter().find(|v| v.task == *t && v.workspace == ws.id);
+                    let v = here.iter().copied().find(|v| v.task == *t);
                     let _ = write!(s, " {} |", verdict_cell(v));
                 }
                 s.push('\n');
@@ -553,7 +612,7 @@ impl Report {
             }
             let _ = writeln!(s, "### Why\n");
             for p in &self.principals {
-                let verdicts: Vec<&Verdict> = p.tasks.iter().filter(|v| v.workspace == ws.id).collect();
+                let verdicts: Vec<&VerdictEntry> = p.tasks.iter().filter(|v| v.workspace == ws.id).collect();
                 if verdicts.is_empty() {
                     continue;
                 }
@@ -575,13 +634,13 @@ impl Report {
                         v.verdict.as_str(),
                         v.route.as_ref().map(|r| format!(" via {}", md(r))).unwrap_or_default()
                     );
-                    for r in &v.reasons {
+                    for r in self.reasons_at(&v.reasons) {
                         let _ = writeln!(s, "  - {}", reason_line(r));
                     }
                     for m in &v.missing {
                         let _ = writeln!(s, "  - missing: {}", md(m));
                     }
-                    for r in &v.nearest {
+                    for r in self.reasons_at(&v.nearest) {
                         let _ = writeln!(s, "  - holds: {}", reason_line(r));
                     }
                     for n in &v.notes {
@@ -758,11 +817,10 @@ impl Report {
         ]);
         for p in &self.principals {
             for v in &p.tasks {
-                let reasons: Vec<String> = v
-                    .reasons
-                    .iter()
-                    .chain(v.nearest.iter())
-                    .map(|r| r.text.clone())
+                let reasons: Vec<&str> = self
+                    .reasons_at(&v.reasons)
+                    .chain(self.reasons_at(&v.nearest))
+                    .map(|r| r.text.as_str())
                     .collect();
                 let _ = w.write_record([
                     "verdict",

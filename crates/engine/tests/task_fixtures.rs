@@ -64,7 +64,18 @@ fn run_case(task: &str, dir: &Path) -> Result<(), String> {
         .ok_or_else(|| format!("no verdict for {principal}"))?;
     let got = verdict.verdict.as_str();
     let want = expect["verdict"].as_str().unwrap();
-    let json = serde_json::to_string(verdict).unwrap();
+    // The verdict with the reasons it points at spelled out.
+    let json = format!(
+        "{} {}",
+        serde_json::to_string(verdict).unwrap(),
+        serde_json::to_string(
+            &report
+                .reasons_at(&verdict.reasons)
+                .chain(report.reasons_at(&verdict.nearest))
+                .collect::<Vec<_>>()
+        )
+        .unwrap()
+    );
     if got != want {
         return Err(format!("expected {want}, got {got}: {json}"));
     }

@@ -25,7 +25,7 @@ export interface EvaluateRequest {
 export type Answer<T> =
   | { type: "success"; result: T; warnings: string[] }
   | { type: "failure"; errors: string[] };
-/** The report: see the README ("The report (JSON contract)"); schema_version 2. */
+/** The report: see the README ("The report (JSON contract)"); schema_version 3. */
 export interface Report {
   schema_version: number;
   summary: { overall: "ready" | "ready-with-warnings" | "blocked"; blockers: string[]; warnings: string[]; counts: Record<string, number> };
@@ -33,6 +33,8 @@ export interface Report {
   errors: { path: string; format?: string; location?: { line: number; column: number }; message: string; snippet?: string }[];
   workspaces: { id: string; name: string; subscription_id?: string; resource_group?: string }[];
   principals: { id: string; display_name: string; type: string; sign_in_name?: string; groups?: string[]; tasks: Verdict[] }[];
+  /** Every distinct reason once; `Verdict.reasons` and `Verdict.nearest` are positions in it. */
+  reasons: Reason[];
   tasks: { task: string; title: string; workspace: string; qualified: PrincipalVerdict[]; potential: PrincipalVerdict[]; denied: PrincipalVerdict[]; remediation?: { text: string; command: string }[] }[];
   prerequisites: { id: string; title: string; workspace: string | null; status: "pass" | "fail" | "warn" | "unknown"; evidence: string; remedy?: string; sources: string[] }[];
   findings: { id: string; title: string; workspace: string | null; severity: "high" | "medium" | "low" | "info"; objects: { kind: string; name: string; id?: string; detail?: string }[]; detail: string; action: string; sources: string[] }[];
@@ -41,7 +43,7 @@ export interface Report {
 }
 export interface PrincipalVerdict { principal: string; display_name: string; verdict: VerdictKind; }
 export type VerdictKind = "allowed" | "equivalent" | "conditional" | "eligible" | "unknown" | "denied" | "not-allowed";
-export interface Verdict { principal: string; task: string; workspace: string; verdict: VerdictKind; route?: string; reasons: Reason[]; missing?: string[]; nearest?: Reason[]; notes?: string[]; }
+export interface Verdict { task: string; workspace: string; verdict: VerdictKind; route?: string; reasons: number[]; missing?: string[]; nearest?: number[]; notes?: string[]; }
 export interface Reason { route: string; assignment?: string; role?: string; role_id?: string; scope?: string; via_groups?: string[]; pim?: string; condition?: string; operations?: string[]; text: string; }
 export interface DifferenceEntry { id: string; title: string; area: string; impact: string; impactSecondary: string | null; action: string; azure: string; defender: string; evidence: string; question: string; sources: string[]; sourceDates: (string | null)[]; since: string; until: string | null; unverified: boolean; score: number; }
 "#;
