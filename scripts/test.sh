@@ -30,5 +30,7 @@ bash scripts/build-js-api.sh
 mkdir -p dist/api
 cp -r pkg dist/api/pkg
 cp www/api-example.html dist/api/
+step "Wasm size budget"
+bash scripts/size-budget.sh
 step "browser test (headless Chromium)"
 node tests/e2e/app.test.mjs

@@ -201,32 +201,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     // Sorted by GUID so lookups can binary-search.
     roles.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut out = String::from("pub(crate) static BUILTIN_ROLES: &[BuiltinRoleData] = &[\n");
+    // One string with control-character separators rather than nested static slices: the
+    // slices' pointer tables made up a third of the Wasm data and compress badly. role.rs
+    // splits it once, on first use. Roles \x1c, fields \x1d, block parts \x1e, items \x1f.
+    let join = |items: &[String]| -> Result<String, Box<dyn std::error::Error>> {
+        if items
+            .iter()
+            .any(|i| i.chars().any(|c| ('\u{1c}'..='\u{1f}').contains(&c)))
+        {
+            return Err("a built-in role contains a separator character".into());
+        }
+        Ok(items.join("\u{1f}"))
+    };
+    let mut table = String::new();
     for r in &roles {
-        write!(
-            out,
-            "BuiltinRoleData{{id:{:?},name:{:?},assignable_scopes:{},blocks:&[",
-            r.id,
-            r.role_name,
-            list(&r.assignable_scopes)
-        )?;
+        if !table.is_empty() {
+            table.push('\u{1c}');
+        }
+        table.push_str(&join(&[r.id.clone(), r.role_name.clone()])?.replace('\u{1f}', "\u{1d}"));
+        table.push('\u{1d}');
+        table.push_str(&join(&r.assignable_scopes)?);
         for b in &r.permissions {
+            let condition = b.condition.clone().filter(|c| !c.trim().is_empty()).unwrap_or_default();
             write!(
-                out,
-                "BlockData{{actions:{},not_actions:{},data_actions:{},not_data_actions:{},condition:{}}},",
-                list(&b.actions),
-                list(&b.not_actions),
-                list(&b.data_actions),
-                list(&b.not_data_actions),
-                match &b.condition {
-                    Some(c) if !c.trim().is_empty() => format!("Some({c:?})"),
-                    _ => "None".to_string(),
-                }
+                table,
+                "\u{1d}{}\u{1e}{}\u{1e}{}\u{1e}{}\u{1e}{}",
+                join(&b.actions)?,
+                join(&b.not_actions)?,
+                join(&b.data_actions)?,
+                join(&b.not_data_actions)?,
+                join(&[condition])?
             )?;
         }
-        out.push_str("]},\n");
     }
-    out.push_str("];\n");
+    let out = format!("pub(crate) static BUILTIN_ROLES_TEXT: &str = {table:?};\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR")?).join("builtin_roles.rs");
     std::fs::write(dest, out)?;
     Ok(())

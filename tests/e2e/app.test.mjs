@@ -105,6 +105,7 @@ try {
     assert(/Deny assignment/.test(reason), `reason: ${reason}`);
     await page.fill('#principal-filter', 'tier 1');
     assert(await page.locator(`#matrix-${WS} tbody tr`).count() === 1, 'filter keeps one row');
+    assert((await page.locator('#access-count').textContent()) === '1 of 1 principals', 'count follows the filter');
     await page.fill('#principal-filter', '');
     await page.screenshot({ path: join(artifacts, 'access.png'), fullPage: true });
   });
@@ -139,7 +140,7 @@ try {
     const text = await readFile(await md.path(), 'utf8');
     assert(md.suggestedFilename() === 'sentinel-readiness.md' && text.includes('## Summary'), 'markdown');
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
-    assert(JSON.parse(await readFile(await json.path(), 'utf8')).schema_version === 2, 'json');
+    assert(JSON.parse(await readFile(await json.path(), 'utf8')).schema_version === 3, 'json');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
     assert((await readFile(await csv.path(), 'utf8')).startsWith('record,workspace'), 'csv');
   });

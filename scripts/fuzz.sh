@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Fuzzes the engine's parsers and the whole report pipeline with cargo-fuzz (libFuzzer).
+#   bash scripts/fuzz.sh                 # every target, 10 million executions each
+#   bash scripts/fuzz.sh load 100000     # one target, a given number of executions
+# Corpora start from the repository's fixtures; crashes land in fuzz/artifacts/<target>/ and
+# each one becomes a case in the hostile-input test (crates/engine/tests/formats.rs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.12.0 --locked
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+
+targets=(load decode patterns report ffi)
+[ $# -ge 1 ] && targets=("$1")
+runs="${2:-10000000}"
+
+seed() {
+  local dir="fuzz/corpus/$1"
+  mkdir -p "$dir"
+  [ -n "$(ls -A "$dir")" ] && return
+  case "$1" in
+    patterns)
+      printf '/subscriptions/x/resourceGroups/y\nMicrosoft.SecurityInsights/*/read' >"$dir/scope-action"
+      printf "((!(ActionMatches{'Microsoft.Storage/*/read'})))\n2026-11-23" >"$dir/condition" ;;
+    ffi)
+      printf '{"files":[{"name":"a.json","text":"[]"}],"today":"2026-11-23"}' >"$dir/request" ;;
+    *)
+      find crates/engine/tests/fixtures -type f \( -name '*.json' -o -name '*.csv' -o -name '*.txt' \) -size -64k \
+        | while read -r f; do cp "$f" "$dir/$(echo "$f" | tr '/' '_')"; done ;;
+  esac
+}
+
+status=0
+mkdir -p fuzz/logs
+for t in "${targets[@]}"; do
+  seed "$t"
+  echo "== $t: $runs executions"
+  # -rss_limit_mb and -timeout turn unbounded memory and hangs into reported failures.
+  if ! cargo +nightly fuzz run "$t" "fuzz/corpus/$t" -- -runs="$runs" -max_len=65536 \
+      -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 >"fuzz/logs/$t.log" 2>&1; then
+    tail -40 "fuzz/logs/$t.log"
+    status=1
+  fi
+  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|^Done' "fuzz/logs/$t.log" || true
+done
+exit $status
