@@ -64,11 +64,32 @@ fn report_or_message(e: &Evaluated) -> Result<Rc<Report>, Html> {
 
 // ---------------------------------------------------------------- Inputs
 
+/// Largest file or paste the page accepts. A browser tab holds the text, its decoded copy
+/// and the report in memory at once; larger exports belong to the command line, whose limit
+/// is 256 MB per file (README, "Known limits").
+const BROWSER_LIMIT_MB: usize = 150;
+
+fn too_large(bytes: f64) -> Option<String> {
+    let mb = bytes / (1024.0 * 1024.0);
+    (mb > BROWSER_LIMIT_MB as f64).then(|| {
+        format!(
+            "(not read: {mb:.0} MB is more than the {BROWSER_LIMIT_MB} MB the browser page accepts; split the export, or run the command-line tool on it)"
+        )
+    })
+}
+
 fn read_files(files: Option<web_sys::FileList>, dispatch: Dispatch) {
     let Some(files) = files else { return };
     for i in 0..files.length() {
         let Some(file) = files.get(i) else { continue };
         let dispatch = dispatch.clone();
+        if let Some(text) = too_large(file.size()) {
+            dispatch.dispatch(Action::Add {
+                name: file.name(),
+                text,
+            });
+            continue;
+        }
         wasm_bindgen_futures::spawn_local(async move {
             let name = file.name();
             let file = gloo_file::File::from(file);
@@ -114,9 +135,10 @@ pub fn inputs_view(p: &InputsProps) -> Html {
         let (paste, paste_name, dispatch) = (paste.clone(), paste_name.clone(), p.dispatch.clone());
         Callback::from(move |_: MouseEvent| {
             if !paste.trim().is_empty() {
+                let text = too_large(paste.len() as f64).unwrap_or_else(|| (*paste).clone());
                 dispatch.dispatch(Action::Add {
                     name: (*paste_name).clone(),
-                    text: (*paste).clone(),
+                    text,
                 });
                 paste.set(String::new());
             }

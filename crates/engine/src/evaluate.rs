@@ -224,6 +224,8 @@ struct Here<'a> {
     ranges: &'a FxHashMap<u32, Range<usize>>,
     group_paths: &'a [Vec<GroupPath>],
     principals: &'a [String],
+    /// Each principal's own id and its groups' ids, for deny assignments.
+    deny_ids: &'a [Vec<&'a str>],
 }
 
 impl<'a> Here<'a> {
@@ -558,6 +560,15 @@ impl<'t> Evaluator<'t> {
             }
         }
 
+        let deny_ids: Vec<Vec<&str>> = principals
+            .iter()
+            .zip(&group_paths)
+            .map(|(p, paths)| {
+                std::iter::once(p.as_str())
+                    .chain(paths.iter().filter_map(|path| path.last().map(String::as_str)))
+                    .collect()
+            })
+            .collect();
         let mut verdicts: Vec<(usize, usize, usize, Verdict)> = Vec::new();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
         for ((wi, ws), sub) in workspaces.iter().enumerate().zip(&subs) {
@@ -624,6 +635,7 @@ impl<'t> Evaluator<'t> {
                 ranges: &ranges,
                 group_paths: &group_paths,
                 principals: &principals,
+                deny_ids: &deny_ids,
             };
             for rules in &in_force {
                 // Only principals holding a role that matters to the task can get anything
@@ -1043,10 +1055,8 @@ impl<'t> Evaluator<'t> {
 
         // Deny assignments win over every grant.
         if strength.is_some() && !here.denies.is_empty() {
-            let ids: Vec<&str> = std::iter::once(principal)
-                .chain(paths.iter().filter_map(|p| p.last().map(String::as_str)))
-                .collect();
-            if let Some(deny_reason) = self.deny_for(here, &ids, ops) {
+            let ids = here.deny_ids.get(pi as usize).map(Vec::as_slice).unwrap_or_default();
+            if let Some(deny_reason) = self.deny_for(here, ids, ops) {
                 nearest_reasons = std::mem::take(&mut reasons);
                 reasons = vec![Rc::new(deny_reason)];
                 verdict = VerdictKind::Denied;
@@ -1268,10 +1278,8 @@ impl<'t> Evaluator<'t> {
                 continue;
             }
             let paths = here.paths_of(pi);
-            let ids: Vec<&str> = std::iter::once(v.principal.as_str())
-                .chain(paths.iter().filter_map(|p| p.last().map(String::as_str)))
-                .collect();
-            if self.deny_for(here, &ids, &ops).is_some() {
+            let ids = here.deny_ids.get(pi as usize).map(Vec::as_slice).unwrap_or_default();
+            if self.deny_for(here, ids, &ops).is_some() {
                 blocked_by_deny = true;
                 continue;
             }

@@ -127,7 +127,13 @@ impl Directory {
     }
 
     pub fn get(&self, id: &str) -> Option<&Principal> {
-        self.principals.get(&id.to_ascii_lowercase())
+        // Ids are stored lower case and nearly always asked for that way: only allocate
+        // for the rare mixed-case lookup.
+        if id.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.principals.get(&id.to_ascii_lowercase())
+        } else {
+            self.principals.get(id)
+        }
     }
 
     pub fn principals(&self) -> impl Iterator<Item = &Principal> {
