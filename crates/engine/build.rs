@@ -33,6 +33,22 @@ fn list(v: &[String]) -> String {
     format!("&[{}]", items.join(","))
 }
 
+/// Resource providers whose permissions the tasks and their named roles use (see
+/// `src/task.rs`); built-in roles keep only these Actions and DataActions.
+const KEPT_PROVIDERS: &[&str] = &[
+    "microsoft.authorization",
+    "microsoft.blueprint",
+    "microsoft.compute",
+    "microsoft.insights",
+    "microsoft.operationalinsights",
+    "microsoft.operationsmanagement",
+    "microsoft.purview",
+    "microsoft.resources",
+    "microsoft.securityinsights",
+    "microsoft.subscription",
+    "microsoft.support",
+];
+
 /// One entry of `data/differences/*.toml` (the catalogue of portal differences).
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -213,6 +229,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Ok(items.join("\u{1f}"))
     };
+    // Only permissions that can touch a task's operations or a task's named roles are kept:
+    // Actions and DataActions in the providers below, or whose provider part has a wildcard.
+    // NotActions and NotDataActions are kept whole (a NotAction anywhere can stop a role from
+    // covering a wildcard role such as Reader). tests/knowledge.rs checks that every task
+    // operation and every named role gives the same answer as the full definitions.
+    let kept = |a: &String| {
+        let provider = a.split('/').next().unwrap_or_default().to_ascii_lowercase();
+        provider.contains('*') || KEPT_PROVIDERS.contains(&provider.as_str())
+    };
+    let prune = |v: &[String]| -> Vec<String> { v.iter().filter(|a| kept(a)).cloned().collect() };
     let mut table = String::new();
     for r in &roles {
         if !table.is_empty() {
@@ -226,9 +252,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             write!(
                 table,
                 "\u{1d}{}\u{1e}{}\u{1e}{}\u{1e}{}\u{1e}{}",
-                join(&b.actions)?,
+                join(&prune(&b.actions))?,
                 join(&b.not_actions)?,
-                join(&b.data_actions)?,
+                join(&prune(&b.data_actions))?,
                 join(&b.not_data_actions)?,
                 join(&[condition])?
             )?;

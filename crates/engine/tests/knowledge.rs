@@ -245,3 +245,97 @@ mod rest_examples {
         assert!(seen >= 15, "only {seen} examples");
     }
 }
+
+/// The bundled built-in roles keep only the permissions that can matter to a task (see
+/// build.rs). Rebuild every role in full from the source file and check that both versions
+/// answer every task operation and every named-role coverage question the same way.
+#[test]
+fn pruned_builtin_roles_answer_like_the_full_definitions() {
+    use sentinel_readiness_engine::action::ActionPattern;
+    use sentinel_readiness_engine::role::{PermissionBlock, Plane, RoleDefinition, RoleKind};
+
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/azure-builtin-roles.json");
+    let roles: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let list = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    };
+    let full: Vec<RoleDefinition> = roles
+        .iter()
+        .map(|r| RoleDefinition {
+            id: r["id"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_ascii_lowercase(),
+            name: r["roleName"].as_str().unwrap().to_string(),
+            kind: RoleKind::BuiltIn,
+            blocks: r["permissions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| {
+                    PermissionBlock::from_lists(
+                        &list(&b["actions"]),
+                        &list(&b["notActions"]),
+                        &list(&b["dataActions"]),
+                        &list(&b["notDataActions"]),
+                        sentinel_readiness_engine::condition::Condition::new(
+                            b["condition"].as_str().filter(|c| !c.trim().is_empty()),
+                            Some("2.0"),
+                        ),
+                    )
+                })
+                .collect(),
+            assignable_scopes: vec![],
+        })
+        .collect();
+    assert_eq!(full.len(), RoleCatalog::builtin_count());
+
+    let mut ops: BTreeSet<&str> = BTreeSet::new();
+    let mut named: BTreeSet<&str> = BTreeSet::new();
+    for task in TASKS {
+        for v in task.variants {
+            ops.extend(v.key_operations.iter().map(|k| k.operation));
+            for req in v.routes.iter().flat_map(|r| r.requirements.iter()) {
+                match req {
+                    Requirement::Actions { operations, .. } => ops.extend(operations.iter().copied()),
+                    Requirement::Role { roles, .. } => named.extend(roles.iter().map(|n| n.id)),
+                }
+            }
+        }
+    }
+    let named: Vec<(RoleDefinition, RoleDefinition)> = named
+        .iter()
+        .map(|id| {
+            let whole = full.iter().find(|r| r.id == *id).unwrap().clone();
+            (RoleCatalog::builtin(id).unwrap(), whole)
+        })
+        .collect();
+    let mut differences = Vec::new();
+    for whole in &full {
+        let bundled = RoleCatalog::builtin(&whole.id).unwrap();
+        for op in &ops {
+            let pattern = ActionPattern::new(op);
+            let grants = |r: &RoleDefinition| {
+                r.blocks.iter().any(|b| {
+                    b.grant(op, Plane::Control).is_some()
+                        || (b.actions.iter().any(|a| a.covers(&pattern))
+                            && !b.not_actions.iter().any(|n| n.intersects(&pattern)))
+                })
+            };
+            if grants(&bundled) != grants(whole) {
+                differences.push(format!("{} on {op}", whole.name));
+            }
+        }
+        for (bundled_named, whole_named) in &named {
+            if bundled.covers(bundled_named) != whole.covers(whole_named) {
+                differences.push(format!("{} covering {}", whole.name, whole_named.name));
+            }
+        }
+    }
+    assert!(differences.is_empty(), "{differences:?}");
+}
