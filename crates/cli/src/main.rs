@@ -229,16 +229,32 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
     };
     let report = build(&loaded, &opts).map_err(|e| e.to_string())?;
     let text = match args.format {
-        OutputFormat::Json => report.to_json() + "\n",
-        OutputFormat::Md => report.to_markdown(),
-        OutputFormat::Csv => report.to_csv(),
+        // Streamed: a large tenant's JSON report runs to hundreds of megabytes.
+        OutputFormat::Json => None,
+        OutputFormat::Md => Some(report.to_markdown()),
+        OutputFormat::Csv => Some(report.to_csv()),
+    };
+    let emit = |out: &mut dyn Write| -> std::io::Result<()> {
+        match &text {
+            Some(t) => out.write_all(t.as_bytes()),
+            None => {
+                report.write_json(&mut *out).map_err(std::io::Error::other)?;
+                out.write_all(b"\n")
+            }
+        }
     };
     match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?,
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            emit(&mut w)
+                .and_then(|()| w.flush())
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             // A closed pipe (e.g. `| head`) is not an error worth a message.
-            let _ = out.write_all(text.as_bytes());
+            let _ = emit(&mut out).and_then(|()| out.flush());
         }
     }
     let failed = (args.fail_on.contains(&FailOn::NotReady) && report.not_ready())

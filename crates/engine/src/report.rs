@@ -24,6 +24,9 @@ use crate::task::TASKS;
 ///    no longer repeat the principal they sit under.
 pub const SCHEMA_VERSION: u32 = 3;
 
+/// Largest report (in verdicts) written as indented JSON.
+pub const PRETTY_JSON_UP_TO: usize = 10_000;
+
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
     /// Workspace resource ids or names; empty = every workspace found in the inputs.
@@ -146,8 +149,24 @@ impl Report {
         self.tasks.iter().any(|t| t.qualified.is_empty())
     }
 
+    /// Indented JSON for reports people may open in an editor; without indentation above
+    /// [`PRETTY_JSON_UP_TO`] verdicts, where it would double the size of a file only
+    /// programs read.
+    pub fn write_json<W: std::io::Write>(&self, w: W) -> serde_json::Result<()> {
+        let verdicts: usize = self.principals.iter().map(|p| p.tasks.len()).sum();
+        if verdicts > PRETTY_JSON_UP_TO {
+            serde_json::to_writer(w, self)
+        } else {
+            serde_json::to_writer_pretty(w, self)
+        }
+    }
+
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+        let mut out = Vec::new();
+        match self.write_json(&mut out) {
+            Ok(()) => String::from_utf8(out).unwrap_or_default(),
+            Err(e) => format!("{{\"error\":\"{e}\"}}"),
+        }
     }
 }
 

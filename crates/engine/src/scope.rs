@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -13,10 +14,11 @@ use crate::error::ScopeError;
 
 /// A normalised scope: the text as exported (for display) and a lower-case key.
 /// Equality, order and hashing use the key only: ARM ids are case-insensitive.
+/// Shared strings: a large report clones the same few workspace scopes millions of times.
 #[derive(Debug, Clone)]
 pub struct Scope {
-    key: String,
-    text: String,
+    key: Arc<str>,
+    text: Arc<str>,
 }
 
 impl PartialEq for Scope {
@@ -35,7 +37,7 @@ impl PartialOrd for Scope {
 
 impl Ord for Scope {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key.cmp(&other.key)
+        self.key.as_ref().cmp(other.key.as_ref())
     }
 }
 
@@ -76,10 +78,13 @@ impl Scope {
             trimmed.trim_end_matches('/').to_string()
         };
         let text = if text.is_empty() { "/".to_string() } else { text };
-        Ok(Self {
-            key: text.to_ascii_lowercase(),
-            text,
-        })
+        let key: Arc<str> = Arc::from(text.to_ascii_lowercase());
+        let text = if *key == *text {
+            Arc::clone(&key)
+        } else {
+            Arc::from(text)
+        };
+        Ok(Self { key, text })
     }
 
     /// The tenant root scope `/`.
@@ -189,10 +194,10 @@ impl Scope {
     /// Management-group reach into subscriptions is not visible in paths; see
     /// [`ManagementGroupTree::reach`].
     pub fn is_ancestor_or_self(&self, other: &Scope) -> bool {
-        if self.key == "/" || self.key == other.key {
+        if &*self.key == "/" || self.key == other.key {
             return true;
         }
-        other.key.starts_with(&self.key) && other.key.as_bytes().get(self.key.len()) == Some(&b'/')
+        other.key.starts_with(&*self.key) && other.key.as_bytes().get(self.key.len()) == Some(&b'/')
     }
 }
 
