@@ -651,6 +651,11 @@ impl<'t> Evaluator<'t> {
                     }
                 }
                 outcomes.push((rules.order, wi, self.outcome(&ctx, rules, &task_verdicts)));
+                // `not-allowed` verdicts served the remediation above; unless asked for, the
+                // report leaves them out, so they are dropped now rather than carried along.
+                if !self.opts.explain_all {
+                    task_verdicts.retain(|(_, v)| v.verdict != VerdictKind::NotAllowed);
+                }
                 if self.opts.explain_all {
                     let done: FxHashSet<u32> = task_verdicts.iter().map(|(pi, _)| *pi).collect();
                     for pi in (0..principals.len() as u32).filter(|pi| !done.contains(pi)) {
@@ -797,9 +802,9 @@ impl<'t> Evaluator<'t> {
         cands: &[Candidate<'_>],
         key_ops: &[&str],
     ) -> RequirementResult {
-        let names: Vec<&str> = roles.iter().map(|r| r.name).collect();
-        let missing = format!("{} {}", names.join(" or "), at.describe());
-        let mut best: Option<Support> = None;
+        // The strongest candidate wins (the first of equals); its reason is built once it is
+        // known, not for every candidate on the way.
+        let mut best: Option<(Strength, &Candidate<'_>, &NamedRole, bool, Option<&Condition>)> = None;
         let mut partial = Vec::new();
         for c in cands {
             let role = &c.r.role;
@@ -824,7 +829,13 @@ impl<'t> Evaluator<'t> {
             }
             let cond = self.condition_for(c, key_ops);
             let strength = self.gate(c, reach, cond, named.is_some());
-            let route = if named.is_some() {
+            if best.as_ref().is_none_or(|b| strength > b.0) {
+                best = Some((strength, c, which, named.is_some(), cond));
+            }
+        }
+        let support = best.map(|(strength, c, which, named, cond)| {
+            let reach = c.reach.at(at);
+            let route = if named {
                 RouteKind::NamedRole
             } else {
                 RouteKind::CoveringRole
@@ -832,7 +843,7 @@ impl<'t> Evaluator<'t> {
             let key = ReasonKey::new(
                 c,
                 reach,
-                1 + u8::from(named.is_none()),
+                1 + u8::from(!named),
                 vec![static_key(which.id), cond_key(cond)],
             );
             let reason = self.cached(key, || {
@@ -842,16 +853,20 @@ impl<'t> Evaluator<'t> {
                 };
                 self.reason(c, route, reach, cond, vec![], &what)
             });
-            if best.as_ref().is_none_or(|b| strength > b.strength) {
-                best = Some(Support {
-                    strength,
-                    reasons: vec![reason],
-                    label: which.name.to_string(),
-                });
+            Support {
+                strength,
+                reasons: vec![reason],
+                label: which.name.to_string(),
             }
-        }
+        });
+        let missing = if support.is_none() {
+            let names: Vec<&str> = roles.iter().map(|r| r.name).collect();
+            format!("{} {}", names.join(" or "), at.describe())
+        } else {
+            String::new()
+        };
         RequirementResult {
-            support: best,
+            support,
             missing,
             partial,
         }
