@@ -142,6 +142,9 @@ pub struct Verdict {
     pub missing: Vec<String>,
     /// For a verdict short of `allowed`: the closest grants the principal does hold.
     pub nearest: Vec<Rc<Reason>>,
+    /// How many related grants back this verdict (reasons and nearest, whether or not the
+    /// nearest were spelled out): ranks who is closest for remediation.
+    pub held: usize,
     pub notes: Vec<String>,
 }
 
@@ -299,11 +302,19 @@ struct Support {
     label: String,
 }
 
-struct RequirementResult {
+struct RequirementResult<'a> {
     support: Option<Support>,
     missing: String,
     /// Partial evidence when unmet (a role at too low a scope, some of the operations).
-    partial: Vec<Rc<Reason>>,
+    partial: Vec<Held<'a>>,
+}
+
+/// Evidence kept for the "nearest grants" of an unmet verdict; a named role held at too low
+/// a scope is spelled out only if the verdict is reported.
+#[derive(Clone)]
+enum Held<'a> {
+    Reason(Rc<Reason>),
+    TooLow(Candidate<'a>, ScopeRule),
 }
 
 /// What a reason says, minus the workspace: the same grant explains a principal's
@@ -715,6 +726,21 @@ impl<'t> Evaluator<'t> {
             .unwrap_or_default()
     }
 
+    fn held_reason(&self, held: &Held<'_>) -> Rc<Reason> {
+        match held {
+            Held::Reason(r) => Rc::clone(r),
+            Held::TooLow(c, at) => {
+                let reach = c.reach.at(*at);
+                let key = ReasonKey::new(c, reach, 0, vec![(*at as usize, 0)]);
+                self.cached(key, || {
+                    let mut r = self.reason(c, RouteKind::NamedRole, reach, None, vec![], "");
+                    r.text = format!("{}, but this task needs it {}", r.text, at.describe());
+                    r
+                })
+            }
+        }
+    }
+
     fn cached(&self, key: ReasonKey, build: impl FnOnce() -> Reason) -> Rc<Reason> {
         if let Some(hit) = self.reason_cache.borrow().get(&key) {
             return Rc::clone(hit);
@@ -788,23 +814,28 @@ impl<'t> Evaluator<'t> {
             .filter(|cond| ops.iter().any(|op| cond.restricts(op)))
     }
 
-    fn eval_requirement(&self, req: &Requirement, cands: &[Candidate<'_>], key_ops: &[&str]) -> RequirementResult {
+    fn eval_requirement<'a>(
+        &self,
+        req: &Requirement,
+        cands: &[Candidate<'a>],
+        key_ops: &[&str],
+    ) -> RequirementResult<'a> {
         match req {
             Requirement::Role { roles, at } => self.eval_role(roles, *at, cands, key_ops),
             Requirement::Actions { operations, at } => self.eval_actions(operations, *at, cands),
         }
     }
 
-    fn eval_role(
+    fn eval_role<'a>(
         &self,
         roles: &[NamedRole],
         at: ScopeRule,
-        cands: &[Candidate<'_>],
+        cands: &[Candidate<'a>],
         key_ops: &[&str],
-    ) -> RequirementResult {
+    ) -> RequirementResult<'a> {
         // The strongest candidate wins (the first of equals); its reason is built once it is
         // known, not for every candidate on the way.
-        let mut best: Option<(Strength, &Candidate<'_>, &NamedRole, bool, Option<&Condition>)> = None;
+        let mut best: Option<(Strength, &Candidate<'a>, &NamedRole, bool, Option<&Condition>)> = None;
         let mut partial = Vec::new();
         for c in cands {
             let role = &c.r.role;
@@ -818,12 +849,7 @@ impl<'t> Evaluator<'t> {
             let reach = c.reach.at(at);
             if *reach == Reach::No {
                 if c.reach.ws != Reach::No {
-                    let key = ReasonKey::new(c, reach, 0, vec![(at as usize, 0)]);
-                    partial.push(self.cached(key, || {
-                        let mut r = self.reason(c, RouteKind::NamedRole, reach, None, vec![], "");
-                        r.text = format!("{}, but this task needs it {}", r.text, at.describe());
-                        r
-                    }));
+                    partial.push(Held::TooLow(*c, at));
                 }
                 continue;
             }
@@ -888,7 +914,12 @@ impl<'t> Evaluator<'t> {
         value
     }
 
-    fn eval_actions(&self, ops: &[&'static str], at: ScopeRule, cands: &[Candidate<'_>]) -> RequirementResult {
+    fn eval_actions<'a>(
+        &self,
+        ops: &[&'static str],
+        at: ScopeRule,
+        cands: &[Candidate<'a>],
+    ) -> RequirementResult<'a> {
         let mut per_op: Vec<(&'static str, Option<(Strength, usize)>)> = Vec::new();
         // Per deciding candidate: whether its grant is conditional, and the operations.
         let mut deciding: Vec<(usize, bool, Vec<&'static str>)> = Vec::new();
@@ -967,7 +998,7 @@ impl<'t> Evaluator<'t> {
                     if ops.len() == 1 { "is missing" } else { "are missing" },
                     missing_list.join(", ")
                 ),
-                partial: reasons,
+                partial: reasons.into_iter().map(Held::Reason).collect(),
             }
         }
     }
@@ -987,7 +1018,7 @@ impl<'t> Evaluator<'t> {
 
         // Evaluate each route: weakest requirement decides the route, best route decides.
         let mut best: Option<(Strength, String, Vec<Rc<Reason>>)> = None;
-        let mut nearest: Option<(usize, Vec<String>, Vec<Rc<Reason>>)> = None;
+        let mut nearest: Option<(usize, Vec<String>, Vec<Held<'_>>)> = None;
         for route in variant.routes {
             let results: Vec<RequirementResult> = route
                 .requirements
@@ -1008,13 +1039,13 @@ impl<'t> Evaluator<'t> {
                     .filter(|r| r.support.is_none())
                     .map(|r| r.missing.clone())
                     .collect();
-                let held: Vec<Rc<Reason>> = results
+                let held: Vec<Held<'_>> = results
                     .iter()
                     .flat_map(|r| {
                         r.support
                             .iter()
-                            .flat_map(|s| s.reasons.clone())
-                            .chain(r.partial.clone())
+                            .flat_map(|s| s.reasons.iter().cloned().map(Held::Reason))
+                            .chain(r.partial.iter().cloned())
                     })
                     .collect();
                 let score = results.len() - unmet.len();
@@ -1064,7 +1095,7 @@ impl<'t> Evaluator<'t> {
                 nearest_reasons = held;
             } else if let Some((_, _, r)) = &best {
                 // Azure side met, Entra side missing.
-                nearest_reasons = r.clone();
+                nearest_reasons = r.iter().cloned().map(Held::Reason).collect();
             }
         }
 
@@ -1072,7 +1103,7 @@ impl<'t> Evaluator<'t> {
         if strength.is_some() && !here.denies.is_empty() {
             let ids = here.deny_ids.get(pi as usize).map(Vec::as_slice).unwrap_or_default();
             if let Some(deny_reason) = self.deny_for(here, ids, ops) {
-                nearest_reasons = std::mem::take(&mut reasons);
+                nearest_reasons = std::mem::take(&mut reasons).into_iter().map(Held::Reason).collect();
                 reasons = vec![Rc::new(deny_reason)];
                 verdict = VerdictKind::Denied;
             }
@@ -1090,6 +1121,7 @@ impl<'t> Evaluator<'t> {
                 _ => "Qualifies only if the management group holds this workspace's subscription.".to_string(),
             });
         }
+        let held = reasons.len() + nearest_reasons.len();
         Verdict {
             principal: principal.to_string(),
             task: task.id.into(),
@@ -1102,7 +1134,13 @@ impl<'t> Evaluator<'t> {
             },
             reasons,
             missing,
-            nearest: nearest_reasons,
+            held,
+            // Spelled out only for verdicts the report will show.
+            nearest: if verdict != VerdictKind::NotAllowed || self.opts.explain_all {
+                nearest_reasons.iter().map(|h| self.held_reason(h)).collect()
+            } else {
+                Vec::new()
+            },
             notes,
         }
     }
@@ -1282,7 +1320,7 @@ impl<'t> Evaluator<'t> {
             .iter()
             .filter(|(_, v)| v.verdict != VerdictKind::Denied)
             .collect();
-        shortlist.sort_by_key(|(_, v)| std::cmp::Reverse(v.reasons.len() + v.nearest.len()));
+        shortlist.sort_by_key(|(_, v)| std::cmp::Reverse(v.held));
         shortlist.truncate(25);
         for &(pi, ref v) in shortlist {
             // Onboarding and the portal tasks are done by people: suggest users and groups.
