@@ -458,18 +458,24 @@ impl<'t> Evaluator<'t> {
     /// Does the role matter to this variant at all: is it (or does it cover) a named role,
     /// or does it grant one of the listed operations?
     fn relevant(&self, role: &Rc<RoleDefinition>, role_idx: usize, variant: &TaskVariant) -> bool {
-        variant
-            .routes
+        // Remediation asks whether someone already holds (or covers) the role it would grant.
+        let remedies = variant
+            .remediation
             .iter()
-            .flat_map(|r| r.requirements.iter())
-            .any(|req| match req {
-                Requirement::Role { roles, .. } => roles
-                    .iter()
-                    .any(|n| n.id == role.id || self.role_covers(role, role_idx, n)),
-                Requirement::Actions { operations, .. } => operations
-                    .iter()
-                    .any(|op| self.grant_cached(role, role_idx, op, &ActionPattern::new(op)).is_some()),
-            })
+            .any(|(n, _)| n.id == role.id || self.role_covers(role, role_idx, n));
+        remedies
+            || variant
+                .routes
+                .iter()
+                .flat_map(|r| r.requirements.iter())
+                .any(|req| match req {
+                    Requirement::Role { roles, .. } => roles
+                        .iter()
+                        .any(|n| n.id == role.id || self.role_covers(role, role_idx, n)),
+                    Requirement::Actions { operations, .. } => operations
+                        .iter()
+                        .any(|op| self.grant_cached(role, role_idx, op, &ActionPattern::new(op)).is_some()),
+                })
     }
 
     pub fn run(&self, workspaces: &[Scope]) -> Evaluation {
@@ -538,9 +544,17 @@ impl<'t> Evaluator<'t> {
         let mut scope_reach: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
         let mut per_ws: Vec<Vec<(usize, usize)>> = vec![Vec::new(); workspaces.len()];
         let mut holder: Vec<Option<u32>> = Vec::with_capacity(self.resolved.len());
+        // Roles no task in force can use are left out before anything is expanded.
+        let useful: Vec<bool> = (0..self.roles.len())
+            .map(|ri| {
+                in_force
+                    .iter()
+                    .any(|rules| rules.relevant.get(ri).copied().unwrap_or(false))
+            })
+            .collect();
         for (ri, r) in self.resolved.iter().enumerate() {
             holder.push(index.get(r.a.principal_id.as_str()).copied());
-            if !r.a.in_window(self.opts.today) {
+            if !r.a.in_window(self.opts.today) || !useful.get(r.role_idx).copied().unwrap_or(false) {
                 continue;
             }
             let targets = scope_reach.entry(r.a.scope.key()).or_insert_with(|| {
@@ -601,7 +615,38 @@ impl<'t> Evaluator<'t> {
                     pairs.push((m, rank, ri, reach));
                 }
             }
-            pairs.sort_unstable();
+            // Bucket by principal (counting sort), then order each small bucket: cheaper than
+            // sorting millions of pairs at once.
+            let mut starts = vec![0usize; principals.len() + 1];
+            for &(pi, ..) in &pairs {
+                if let Some(n) = starts.get_mut(pi as usize + 1) {
+                    *n += 1;
+                }
+            }
+            for i in 1..starts.len() {
+                let before = starts.get(i - 1).copied().unwrap_or(0);
+                if let Some(n) = starts.get_mut(i) {
+                    *n += before;
+                }
+            }
+            let mut next = starts.clone();
+            let mut sorted = vec![(0u32, 0u32, 0usize, 0usize); pairs.len()];
+            for &pair in &pairs {
+                if let Some(slot) = next.get_mut(pair.0 as usize) {
+                    if let Some(place) = sorted.get_mut(*slot) {
+                        *place = pair;
+                    }
+                    *slot += 1;
+                }
+            }
+            for w in starts.windows(2) {
+                if let (Some(&a), Some(&b)) = (w.first(), w.get(1)) {
+                    if let Some(bucket) = sorted.get_mut(a..b) {
+                        bucket.sort_unstable();
+                    }
+                }
+            }
+            let pairs = sorted;
             let mut cands: Vec<Candidate<'_>> = Vec::with_capacity(pairs.len());
             let mut ranges: FxHashMap<u32, std::ops::Range<usize>> = FxHashMap::default();
             // Two assignments of the same role that reach the same way, in the same state and
@@ -914,12 +959,7 @@ impl<'t> Evaluator<'t> {
         value
     }
 
-    fn eval_actions<'a>(
-        &self,
-        ops: &[&'static str],
-        at: ScopeRule,
-        cands: &[Candidate<'a>],
-    ) -> RequirementResult<'a> {
+    fn eval_actions<'a>(&self, ops: &[&'static str], at: ScopeRule, cands: &[Candidate<'a>]) -> RequirementResult<'a> {
         let mut per_op: Vec<(&'static str, Option<(Strength, usize)>)> = Vec::new();
         // Per deciding candidate: whether its grant is conditional, and the operations.
         let mut deciding: Vec<(usize, bool, Vec<&'static str>)> = Vec::new();

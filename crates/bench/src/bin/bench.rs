@@ -9,6 +9,9 @@ use std::time::Instant;
 use sentinel_readiness_bench::{generate, Shape};
 use sentinel_readiness_engine::{analyze, Date, ReportOptions};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()

@@ -286,12 +286,12 @@ fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSumma
         warnings: vec![],
     };
     let mut first_error = None;
-    for (i, row) in rows.iter().enumerate() {
+    for (i, row) in rows.into_iter().enumerate() {
         let origin = Origin {
             file: path.to_string(),
             record: i + 1,
         };
-        match read_record(format, &row.object, origin, tenant) {
+        match read_record(format, row.object, origin, tenant) {
             Ok(n) => summary.records += n,
             Err(message) => {
                 let w = format!(
@@ -330,13 +330,22 @@ fn json_rows(path: &str, text: &str) -> Result<(Format, Vec<Row>), InputError> {
         )
     })?;
     let locations = tabular::record_locations(text);
-    let (envelope, items): (Option<&Map<String, Value>>, Vec<Value>) = match &value {
-        Value::Array(a) => (None, a.clone()),
-        Value::Object(o) => match field(o, &["value", "data", "resources"]) {
-            Some(Value::Array(a)) => (Some(o), a.clone()),
-            // A single record (ConvertTo-Json of one object yields an object).
-            _ => (None, vec![value.clone()]),
-        },
+    // The records are moved out of the parsed document, not copied: exports run to
+    // hundreds of megabytes.
+    let (envelope, items): (Option<Map<String, Value>>, Vec<Value>) = match value {
+        Value::Array(a) => (None, a),
+        Value::Object(mut o) => {
+            let key = ["value", "data", "resources"].iter().find_map(|name| {
+                o.iter()
+                    .find(|(k, v)| k.eq_ignore_ascii_case(name) && v.is_array())
+                    .map(|(k, _)| k.clone())
+            });
+            match key.and_then(|k| o.remove(&k)) {
+                Some(Value::Array(a)) => (Some(o), a),
+                // A single record (ConvertTo-Json of one object yields an object).
+                _ => (None, vec![Value::Object(o)]),
+            }
+        }
         _ => {
             return Err(err(
                 path,
@@ -347,6 +356,7 @@ fn json_rows(path: &str, text: &str) -> Result<(Format, Vec<Row>), InputError> {
             ))
         }
     };
+    let envelope = envelope.as_ref();
     let first = items.iter().find_map(Value::as_object);
     let Some(first) = first else {
         let format = envelope.and_then(odata_format);
@@ -536,10 +546,41 @@ fn flatten(obj: &Map<String, Value>) -> Map<String, Value> {
     out
 }
 
-fn read_record(format: Format, raw: &Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
+/// [`flatten`] for a record that is no longer needed whole: moves instead of copying.
+fn flatten_owned(mut raw: Map<String, Value>) -> Map<String, Value> {
+    let mut out = match raw.remove("properties") {
+        Some(Value::Object(p)) => p,
+        // Not an object: ignored, as `flatten` does.
+        Some(_) => Map::new(),
+        None => match field(&raw, &["properties"]) {
+            Some(Value::Object(p)) => p.clone(),
+            _ => Map::new(),
+        },
+    };
+    for (k, v) in raw {
+        if !v.is_null() && !(out.contains_key(&k) && (k == "type" || k == "scope")) {
+            out.insert(k, v);
+        }
+    }
+    out
+}
+
+fn read_record(format: Format, raw: Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
     if raw.contains_key("__not_an_object") {
         return Err("expected an object".into());
     }
+    let uses_raw = format == Format::ArmTemplate
+        || format.object_kind().is_some()
+        || format == Format::SentinelWorkspaceManager
+        || matches!(
+            format,
+            Format::ResourceGraphAuthorization | Format::ResourceGraphContainers
+        );
+    if !uses_raw {
+        let obj = flatten_owned(raw);
+        return read_flat(format, &obj, origin, tenant);
+    }
+    let raw = &raw;
     let obj = flatten(raw);
     if format == Format::ArmTemplate || format.object_kind().is_some() || format == Format::SentinelWorkspaceManager {
         return config_object(format, raw, obj, origin, tenant);
@@ -560,32 +601,39 @@ fn read_record(format: Format, raw: &Map<String, Value>, origin: Origin, tenant:
                 other => Err(format!("Resource Graph row of type `{other}` is not used")),
             }
         }
+        _ => read_flat(format, &obj, origin, tenant),
+    }
+}
+
+/// Records whose fields are read from the flattened object alone.
+fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
+    match format {
         Format::RoleDefinitionsCli | Format::RoleDefinitionsPowerShell | Format::RoleDefinitionsRest => {
-            role_definition(&obj, tenant)
+            role_definition(obj, tenant)
         }
-        Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell => deny_assignment(&obj, origin, tenant),
+        Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell => deny_assignment(obj, origin, tenant),
         Format::PimEligibility => {
             let state = AssignmentState::Eligible {
-                start: date_field(&obj, &["startDateTime"]),
-                end: date_field(&obj, &["endDateTime"]),
+                start: date_field(obj, &["startDateTime"]),
+                end: date_field(obj, &["endDateTime"]),
             };
-            role_assignment(&obj, state, origin, tenant)
+            role_assignment(obj, state, origin, tenant)
         }
         Format::PimAssignmentInstances => {
-            let activated = str_field(&obj, &["assignmentType"]).is_some_and(|t| t.eq_ignore_ascii_case("activated"));
+            let activated = str_field(obj, &["assignmentType"]).is_some_and(|t| t.eq_ignore_ascii_case("activated"));
             let state = if activated {
                 AssignmentState::Activated {
-                    end: date_field(&obj, &["endDateTime"]),
+                    end: date_field(obj, &["endDateTime"]),
                 }
             } else {
                 AssignmentState::Active
             };
-            role_assignment(&obj, state, origin, tenant)
+            role_assignment(obj, state, origin, tenant)
         }
-        Format::GraphGroupMembers => group_members(&obj, tenant),
-        Format::GraphDirectoryRoleAssignments => directory_role_assignment(&obj, origin, tenant),
-        Format::GraphDirectoryRoles => directory_role_members(&obj, origin, tenant),
-        _ => role_assignment(&obj, AssignmentState::Active, origin, tenant),
+        Format::GraphGroupMembers => group_members(obj, tenant),
+        Format::GraphDirectoryRoleAssignments => directory_role_assignment(obj, origin, tenant),
+        Format::GraphDirectoryRoles => directory_role_members(obj, origin, tenant),
+        _ => role_assignment(obj, AssignmentState::Active, origin, tenant),
     }
 }
 
