@@ -595,6 +595,9 @@ impl<'t> Evaluator<'t> {
             })
             .collect();
         let mut verdicts: Vec<(usize, usize, usize, Verdict)> = Vec::new();
+        // Reused for every workspace: in large tenants each holds millions of entries.
+        let mut pairs: Vec<(u32, u32, usize, usize)> = Vec::new();
+        let mut sorted: Vec<(u32, u32, usize, usize)> = Vec::new();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
         for ((wi, ws), sub) in workspaces.iter().enumerate().zip(&subs) {
             let denies: Vec<&DenyAssignment> = self
@@ -605,7 +608,7 @@ impl<'t> Evaluator<'t> {
                 .collect();
             // (principal, path rank, assignment, reach): sorting gives each principal its
             // direct assignments first, then those of its groups in path order.
-            let mut pairs: Vec<(u32, u32, usize, usize)> = Vec::new();
+            pairs.clear();
             for &(ri, reach) in per_ws.get(wi).into_iter().flatten() {
                 let Some(r) = self.resolved.get(ri) else { continue };
                 if let Some(Some(pi)) = holder.get(ri) {
@@ -630,7 +633,8 @@ impl<'t> Evaluator<'t> {
                 }
             }
             let mut next = starts.clone();
-            let mut sorted = vec![(0u32, 0u32, 0usize, 0usize); pairs.len()];
+            sorted.clear();
+            sorted.resize(pairs.len(), (0, 0, 0, 0));
             for &pair in &pairs {
                 if let Some(slot) = next.get_mut(pair.0 as usize) {
                     if let Some(place) = sorted.get_mut(*slot) {
@@ -646,7 +650,7 @@ impl<'t> Evaluator<'t> {
                     }
                 }
             }
-            let pairs = sorted;
+            std::mem::swap(&mut pairs, &mut sorted);
             let mut cands: Vec<Candidate<'_>> = Vec::with_capacity(pairs.len());
             let mut ranges: FxHashMap<u32, std::ops::Range<usize>> = FxHashMap::default();
             // Two assignments of the same role that reach the same way, in the same state and

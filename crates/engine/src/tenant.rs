@@ -36,23 +36,33 @@ impl Tenant {
     /// The same assignment can arrive from several files (an activated PIM assignment is
     /// also an ordinary assignment); drop exact repeats so counts and reasons stay clean.
     pub fn dedupe(&mut self) {
-        let mut seen = BTreeSet::new();
-        self.assignments.retain(|a| {
-            let key = (
-                a.principal_id.clone(),
-                a.role
-                    .id
-                    .clone()
-                    .or_else(|| a.role.name.clone().map(|n| n.to_ascii_lowercase())),
-                a.scope.key().to_string(),
-                a.condition.as_ref().map(|c| c.text.clone()),
-                match a.state {
-                    crate::assignment::AssignmentState::Active => 0u8,
-                    crate::assignment::AssignmentState::Eligible { .. } => 1,
-                    crate::assignment::AssignmentState::Activated { .. } => 2,
-                },
-            );
-            seen.insert(key)
-        });
+        // Keys borrow from the records (hashing, not ordering): a million assignments must
+        // not mean a million key copies.
+        let keep: Vec<bool> = {
+            let mut seen = rustc_hash::FxHashSet::default();
+            self.assignments
+                .iter()
+                .map(|a| {
+                    let role: Option<std::borrow::Cow<'_, str>> = match (&a.role.id, &a.role.name) {
+                        (Some(id), _) => Some(id.as_str().into()),
+                        (None, Some(n)) => Some(n.to_ascii_lowercase().into()),
+                        (None, None) => None,
+                    };
+                    seen.insert((
+                        a.principal_id.as_str(),
+                        role,
+                        a.scope.key(),
+                        a.condition.as_ref().map(|c| c.text.as_str()),
+                        match a.state {
+                            crate::assignment::AssignmentState::Active => 0u8,
+                            crate::assignment::AssignmentState::Eligible { .. } => 1,
+                            crate::assignment::AssignmentState::Activated { .. } => 2,
+                        },
+                    ))
+                })
+                .collect()
+        };
+        let mut keep = keep.into_iter();
+        self.assignments.retain(|_| keep.next().unwrap_or(true));
     }
 }
