@@ -94,14 +94,40 @@ struct EvalRequest {
     as_of: Option<String>,
 }
 
+/// Explaining every `not-allowed` verdict (the Access screen's "missing" lines) is affordable
+/// for small tenants only; above this much input the screen shows them without detail.
+const EXPLAIN_ALL_UP_TO_BYTES: usize = 8 * 1024 * 1024;
+
+/// Above this many verdicts the page keeps everything but the per-principal explanations,
+/// which would not fit in a browser tab (a dense 100k-assignment tenant has a million).
+const PAGE_VERDICT_LIMIT: usize = 100_000;
+
+/// Starts the caveat that marks a report trimmed for the page (the Access screen looks for it).
+pub const DETAIL_OMITTED: &str = "Per-principal verdicts are not shown in the browser";
+
+fn trim_for_page(mut report: Report, limit: usize) -> Report {
+    let verdicts: usize = report.principals.iter().map(|p| p.tasks.len()).sum();
+    if verdicts > limit {
+        for p in &mut report.principals {
+            p.tasks = Vec::new();
+        }
+        report.reasons = Vec::new();
+        report.caveats.push(format!(
+            "{DETAIL_OMITTED}: there are {verdicts}, more than the {limit} a page can hold. The summary, prerequisites, findings, checklist and the list of who can do each task are complete. For each principal's verdicts and reasons, run the command line on the same files (sentinel-readiness report FILES --format csv)."
+        ));
+    }
+    report
+}
+
 fn evaluate_request(req: &EvalRequest, today: Date) -> Result<Report, String> {
     let loaded = load(req.inputs.iter().map(|i| (i.name.as_str(), i.text.as_bytes())));
     let as_of = req.as_of.as_deref().and_then(|d| Date::parse(d).ok());
+    let bytes: usize = req.inputs.iter().map(|i| i.text.len()).sum();
     let opts = ReportOptions {
         workspaces: vec![],
         as_of,
         today,
-        all_verdicts: true,
+        all_verdicts: bytes <= EXPLAIN_ALL_UP_TO_BYTES,
         primary: req.primary.clone(),
     };
     // A primary that is no longer among the inputs' workspaces falls back to none.
@@ -115,6 +141,7 @@ fn evaluate_request(req: &EvalRequest, today: Date) -> Result<Report, String> {
                 },
             )
         })
+        .map(|r| trim_for_page(r, PAGE_VERDICT_LIMIT))
         .map_err(|e| e.to_string())
 }
 
@@ -132,6 +159,12 @@ pub fn evaluate_in_worker(request_json: &str, today: &str) -> String {
     answer.to_string()
 }
 
+#[derive(serde::Deserialize)]
+struct WorkerAnswer {
+    report: Option<Report>,
+    error: Option<String>,
+}
+
 /// Runs the evaluation in the page's Web Worker when the page provides one
 /// (`window.__srEvaluate`, set up by the single-file page), else on this thread.
 async fn evaluate(req: EvalRequest) -> Evaluated {
@@ -142,26 +175,26 @@ async fn evaluate(req: EvalRequest) -> Evaluated {
     if let (Some(f), Ok(json)) = (worker, serde_json::to_string(&req)) {
         let call = f.call2(&wasm_bindgen::JsValue::NULL, &json.into(), &today.to_string().into());
         if let Ok(promise) = call.and_then(|p| p.dyn_into::<js_sys::Promise>()) {
-            if let Ok(answer) = wasm_bindgen_futures::JsFuture::from(promise).await {
-                let parsed: Result<serde_json::Value, _> =
-                    serde_json::from_str(&answer.as_string().unwrap_or_default());
-                if let Ok(mut v) = parsed {
-                    if let Some(e) = v.get("error").and_then(|e| e.as_str()) {
-                        return Evaluated {
-                            report: Err(e.to_string()),
-                            in_worker: true,
-                        };
-                    }
-                    if let Ok(report) = serde_json::from_value::<Report>(
-                        v.get_mut("report").map(serde_json::Value::take).unwrap_or_default(),
-                    ) {
-                        return Evaluated {
-                            report: Ok(std::rc::Rc::new(report)),
-                            in_worker: true,
-                        };
-                    }
-                }
-            }
+            // Once a worker took the job, its failure is reported, not retried on the page's
+            // thread: what failed there (memory, size) would freeze the page here.
+            let report = match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(answer) => match serde_json::from_str::<WorkerAnswer>(&answer.as_string().unwrap_or_default()) {
+                    Ok(WorkerAnswer { report: Some(r), .. }) => Ok(std::rc::Rc::new(r)),
+                    Ok(WorkerAnswer { error: Some(e), .. }) => Err(e),
+                    Ok(_) => Err("the evaluation worker returned nothing".to_string()),
+                    Err(e) => Err(format!("the evaluation worker's answer could not be read: {e}")),
+                },
+                Err(e) => Err(format!(
+                    "the evaluation worker failed ({}). Exports this large may exceed what a browser tab can hold: run the command line on them.",
+                    e.as_string()
+                        .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
+                        .unwrap_or_default()
+                )),
+            };
+            return Evaluated {
+                report,
+                in_worker: true,
+            };
         }
     }
     // No worker (or it failed): evaluate here.
@@ -284,4 +317,41 @@ fn main() {
         return;
     }
     yew::Renderer::<App>::new().render();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sentinel_readiness_engine::sample;
+
+    fn sample_report() -> Report {
+        let loaded = load(sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes())));
+        let opts = ReportOptions {
+            workspaces: vec![],
+            as_of: None,
+            today: sample::SAMPLE_DATE,
+            all_verdicts: true,
+            primary: Some(sample::SAMPLE_PRIMARY.to_string()),
+        };
+        build(&loaded, &opts).unwrap()
+    }
+
+    #[test]
+    fn large_reports_keep_everything_but_per_principal_detail() {
+        let full = sample_report();
+        let verdicts: usize = full.principals.iter().map(|p| p.tasks.len()).sum();
+        assert!(verdicts > 10 && !full.reasons.is_empty());
+
+        let kept = trim_for_page(full.clone(), verdicts);
+        assert_eq!(kept.principals.iter().map(|p| p.tasks.len()).sum::<usize>(), verdicts);
+        assert!(!kept.caveats.iter().any(|c| c.starts_with(DETAIL_OMITTED)));
+
+        let trimmed = trim_for_page(full.clone(), verdicts - 1);
+        assert!(trimmed.principals.iter().all(|p| p.tasks.is_empty()) && trimmed.reasons.is_empty());
+        assert!(trimmed.caveats.iter().any(|c| c.starts_with(DETAIL_OMITTED)));
+        // Who can do each task, and the readiness verdict, are untouched.
+        assert_eq!(trimmed.tasks, full.tasks);
+        assert_eq!(trimmed.summary.overall, full.summary.overall);
+        assert_eq!(trimmed.checklist.len(), full.checklist.len());
+    }
 }

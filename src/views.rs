@@ -408,6 +408,14 @@ pub fn access_view(p: &AccessProps) -> Html {
         let shown = shown.clone();
         Callback::from(move |_| shown.set(*shown + ACCESS_PAGE))
     };
+    if let Some(note) = r.caveats.iter().find(|c| c.starts_with(crate::DETAIL_OMITTED)) {
+        return html! {
+            <section aria-labelledby="access-title">
+                <h2 id="access-title">{ "Access" }</h2>
+                <p id="access-omitted" role="status">{ note }</p>
+            </section>
+        };
+    }
     let many = r.workspaces.len() > ACCESS_ALL_WORKSPACES_UP_TO;
     let visible: Vec<&sentinel_readiness_engine::report::WorkspaceInfo> = if many {
         r.workspaces.get(*chosen).into_iter().collect()
