@@ -70,6 +70,14 @@ let __sr_seq = 0;
 const __sr_pending = new Map();
 window.__srEvaluate = (request, today) => new Promise((resolve, reject) => {
   try {
+    // A newer request supersedes unfinished ones (several files dropped at once): stop the
+    // worker rather than let it finish work nobody will read.
+    if (__sr_worker && __sr_pending.size > 0) {
+      __sr_worker.terminate();
+      for (const p of __sr_pending.values()) p.reject('superseded');
+      __sr_pending.clear();
+      __sr_worker = null;
+    }
     if (!__sr_worker) {
       __sr_worker = new Worker(URL.createObjectURL(new Blob([__sr_workerSource], { type: 'text/javascript' })), { type: 'module' });
       __sr_worker.onmessage = (e) => { const p = __sr_pending.get(e.data.id); __sr_pending.delete(e.data.id); if (p) p.resolve(e.data.answer); };

@@ -102,6 +102,9 @@ const EXPLAIN_ALL_UP_TO_BYTES: usize = 8 * 1024 * 1024;
 /// which would not fit in a browser tab (a dense 100k-assignment tenant has a million).
 const PAGE_VERDICT_LIMIT: usize = 100_000;
 
+/// Names kept per task and workspace in a report trimmed for the page.
+const PAGE_NAMES_PER_TASK: usize = 100;
+
 /// Starts the caveat that marks a report trimmed for the page (the Access screen looks for it).
 pub const DETAIL_OMITTED: &str = "Per-principal verdicts are not shown in the browser";
 
@@ -112,8 +115,15 @@ fn trim_for_page(mut report: Report, limit: usize) -> Report {
             p.tasks = Vec::new();
         }
         report.reasons = Vec::new();
+        // Thousands of names per task and workspace are no use on a screen either; the
+        // checklist and prerequisites were computed from the full lists.
+        for t in &mut report.tasks {
+            for list in [&mut t.qualified, &mut t.potential, &mut t.denied] {
+                list.truncate(PAGE_NAMES_PER_TASK);
+            }
+        }
         report.caveats.push(format!(
-            "{DETAIL_OMITTED}: there are {verdicts}, more than the {limit} a page can hold. The summary, prerequisites, findings, checklist and the list of who can do each task are complete. For each principal's verdicts and reasons, run the command line on the same files (sentinel-readiness report FILES --format csv)."
+            "{DETAIL_OMITTED}: there are {verdicts}, more than the {limit} a page can hold. The summary, prerequisites, findings and checklist are complete; the lists of who can do each task show the first {PAGE_NAMES_PER_TASK} per workspace. For each principal's verdicts and reasons, run the command line on the same files (sentinel-readiness report FILES --format csv)."
         ));
     }
     report
@@ -175,8 +185,7 @@ async fn evaluate(req: EvalRequest) -> Evaluated {
     if let (Some(f), Ok(json)) = (worker, serde_json::to_string(&req)) {
         let call = f.call2(&wasm_bindgen::JsValue::NULL, &json.into(), &today.to_string().into());
         if let Ok(promise) = call.and_then(|p| p.dyn_into::<js_sys::Promise>()) {
-            // Once a worker took the job, its failure is reported, not retried on the page's
-            // thread: what failed there (memory, size) would freeze the page here.
+            let bytes: usize = req.inputs.iter().map(|i| i.text.len()).sum();
             let report = match wasm_bindgen_futures::JsFuture::from(promise).await {
                 Ok(answer) => match serde_json::from_str::<WorkerAnswer>(&answer.as_string().unwrap_or_default()) {
                     Ok(WorkerAnswer { report: Some(r), .. }) => Ok(std::rc::Rc::new(r)),
@@ -184,6 +193,17 @@ async fn evaluate(req: EvalRequest) -> Evaluated {
                     Ok(_) => Err("the evaluation worker returned nothing".to_string()),
                     Err(e) => Err(format!("the evaluation worker's answer could not be read: {e}")),
                 },
+                // A newer request replaced this one; its answer is not wanted.
+                Err(e) if e.as_string().as_deref() == Some("superseded") => Err("superseded".to_string()),
+                // Some pages cannot start a worker at all (a file:// page in Chromium): small
+                // inputs are evaluated here instead. Large ones are not, since what failed in
+                // the worker (memory, size) would freeze the page here.
+                Err(_) if bytes <= EXPLAIN_ALL_UP_TO_BYTES => {
+                    return Evaluated {
+                        report: evaluate_request(&req, today).map(std::rc::Rc::new),
+                        in_worker: false,
+                    }
+                }
                 Err(e) => Err(format!(
                     "the evaluation worker failed ({}). Exports this large may exceed what a browser tab can hold: run the command line on them.",
                     e.as_string()
@@ -349,7 +369,8 @@ mod tests {
         let trimmed = trim_for_page(full.clone(), verdicts - 1);
         assert!(trimmed.principals.iter().all(|p| p.tasks.is_empty()) && trimmed.reasons.is_empty());
         assert!(trimmed.caveats.iter().any(|c| c.starts_with(DETAIL_OMITTED)));
-        // Who can do each task, and the readiness verdict, are untouched.
+        // The readiness verdict is untouched; who can do each task is kept (the sample has
+        // fewer names than the page keeps).
         assert_eq!(trimmed.tasks, full.tasks);
         assert_eq!(trimmed.summary.overall, full.summary.overall);
         assert_eq!(trimmed.checklist.len(), full.checklist.len());

@@ -12,6 +12,8 @@ use yew::Reducible;
 /// Bumped when the stored shape changes; older data is dropped, not misread.
 const STORAGE_VERSION: u32 = 1;
 const STATE_KEY: &str = "sentinel-readiness/state";
+/// Inputs larger than this are not written to localStorage.
+const STORE_UP_TO_BYTES: usize = 4 * 1024 * 1024;
 const KEEP_KEY: &str = "sentinel-readiness/keep";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,11 +78,35 @@ impl State {
 
     fn save(mut self) -> Self {
         if self.keep {
-            self.storage_error = LocalStorage::set(STATE_KEY, &self).err().map(|e| {
-                format!("Your inputs could not be kept on this device ({e}); they stay until you close the page.")
-            });
+            let bytes: usize = self.inputs.iter().map(|i| i.text.len()).sum();
+            // Browsers keep 5–10 MB per site: larger inputs are not even tried, which would
+            // only copy them once more on the page's thread to be refused.
+            self.storage_error = if bytes > STORE_UP_TO_BYTES {
+                Some(format!(
+                    "Your inputs ({} MB) are more than this device's storage keeps for a page; they stay until you close the page.",
+                    bytes / (1024 * 1024)
+                ))
+            } else {
+                LocalStorage::set(STATE_KEY, &self).err().map(|e| {
+                    format!("Your inputs could not be kept on this device ({e}); they stay until you close the page.")
+                })
+            };
         }
         self
+    }
+
+    fn add(&mut self, name: String, text: String) {
+        if self.has_sample() {
+            self.inputs.retain(|i| !i.sample);
+            self.primary = None;
+            self.ticks.clear();
+        }
+        let name = self.unique_name(&name);
+        self.inputs.push(Input {
+            name,
+            text,
+            sample: false,
+        });
     }
 
     pub fn has_sample(&self) -> bool {
@@ -104,6 +130,8 @@ pub enum Action {
         name: String,
         text: String,
     },
+    /// Several files picked or dropped together: one change, so one evaluation.
+    AddAll(Vec<(String, String)>),
     Remove(String),
     ClearAll,
     LoadSample,
@@ -123,18 +151,11 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            Action::Add { name, text } => {
-                if s.has_sample() {
-                    s.inputs.retain(|i| !i.sample);
-                    s.primary = None;
-                    s.ticks.clear();
+            Action::Add { name, text } => s.add(name, text),
+            Action::AddAll(files) => {
+                for (name, text) in files {
+                    s.add(name, text);
                 }
-                let name = s.unique_name(&name);
-                s.inputs.push(Input {
-                    name,
-                    text,
-                    sample: false,
-                });
             }
             Action::Remove(name) => s.inputs.retain(|i| i.name != name),
             Action::ClearAll => {

@@ -78,34 +78,44 @@ fn too_large(bytes: f64) -> Option<String> {
     })
 }
 
+/// Characters of an input shown on the page: a large export in the DOM would slow every
+/// re-render of the Inputs screen.
+const PREVIEW_CHARS: usize = 4_000;
+
+fn preview(text: &str) -> String {
+    match text.char_indices().nth(PREVIEW_CHARS) {
+        None => text.to_string(),
+        Some((cut, _)) => format!(
+            "{}\n… ({} more characters not shown)",
+            text.get(..cut).unwrap_or_default(),
+            text.len().saturating_sub(cut)
+        ),
+    }
+}
+
 fn read_files(files: Option<web_sys::FileList>, dispatch: Dispatch) {
     let Some(files) = files else { return };
-    for i in 0..files.length() {
-        let Some(file) = files.get(i) else { continue };
-        let dispatch = dispatch.clone();
-        if let Some(text) = too_large(file.size()) {
-            dispatch.dispatch(Action::Add {
-                name: file.name(),
-                text,
-            });
-            continue;
-        }
-        wasm_bindgen_futures::spawn_local(async move {
+    let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+    // Read one after another and add together: one state change and one evaluation for a
+    // whole drop, not one per file.
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut added = Vec::with_capacity(files.len());
+        for file in files {
             let name = file.name();
-            let file = gloo_file::File::from(file);
-            match gloo_file::futures::read_as_bytes(&file).await {
-                // Decoded here (UTF-16 included) so the text can be kept and shown.
-                Ok(bytes) => {
-                    let text = decode(&bytes).unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned());
-                    dispatch.dispatch(Action::Add { name, text });
-                }
-                Err(e) => dispatch.dispatch(Action::Add {
-                    name,
-                    text: format!("(could not read the file: {e})"),
-                }),
+            if let Some(text) = too_large(file.size()) {
+                added.push((name, text));
+                continue;
             }
-        });
-    }
+            let file = gloo_file::File::from(file);
+            let text = match gloo_file::futures::read_as_bytes(&file).await {
+                // Decoded here (UTF-16 included) so the text can be kept and shown.
+                Ok(bytes) => decode(&bytes).unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned()),
+                Err(e) => format!("(could not read the file: {e})"),
+            };
+            added.push((name, text));
+        }
+        dispatch.dispatch(Action::AddAll(added));
+    });
 }
 
 #[derive(Properties, PartialEq)]
@@ -218,7 +228,7 @@ fn input_item(i: &crate::state::Input, report: Option<&Report>, dispatch: Dispat
         <li class="input">
             <strong>{ &i.name }</strong>{ " " }{ status }
             { " " }<button type="button" class="remove" aria-label={ format!("Remove {}", i.name) } onclick={remove}>{ "Remove" }</button>
-            <details><summary>{ "Text" }</summary><pre class="input-text">{ &i.text }</pre></details>
+            <details><summary>{ "Text" }</summary><pre class="input-text">{ preview(&i.text) }</pre></details>
         </li>
     }
 }
