@@ -359,7 +359,7 @@ pub struct Evaluator<'t> {
     roles: Vec<Rc<RoleDefinition>>,
     named: HashMap<&'static str, Option<RoleDefinition>>,
     covers_cache: std::cell::RefCell<FxHashMap<RoleAndStatic, bool>>,
-    /// `grant_pattern` results per role and operation: the same few operations are asked
+    /// [`RoleDefinition::grant_pattern`] results per role and operation: the same few operations are asked
     /// of the same roles for every principal and workspace.
     grant_cache: std::cell::RefCell<FxHashMap<RoleAndStatic, GrantResult>>,
     reason_cache: std::cell::RefCell<FxHashMap<ReasonKey, Rc<Reason>>>,
@@ -958,7 +958,7 @@ impl<'t> Evaluator<'t> {
         if let Some(hit) = self.grant_cache.borrow().get(&key) {
             return hit.clone();
         }
-        let value = grant_pattern(role, pattern).map(|c| c.cloned());
+        let value = role.grant_pattern(pattern).map(|c| c.cloned());
         self.grant_cache.borrow_mut().insert(key, value.clone());
         value
     }
@@ -1503,24 +1503,6 @@ fn task_ops(variant: &TaskVariant) -> Vec<TaskOp> {
         }
     }
     ops
-}
-
-/// Does the role grant every operation `pattern` stands for? Returns the block's
-/// condition when the grant comes only from a conditional block.
-fn grant_pattern<'r>(role: &'r RoleDefinition, pattern: &ActionPattern) -> Option<Option<&'r Condition>> {
-    let mut conditional = None;
-    for b in &role.blocks {
-        let granted =
-            b.actions.iter().any(|a| a.covers(pattern)) && !b.not_actions.iter().any(|n| n.intersects(pattern));
-        if !granted {
-            continue;
-        }
-        match &b.condition {
-            Some(c) if c.restricts_pattern(pattern) => conditional = conditional.or(Some(c)),
-            _ => return Some(None),
-        }
-    }
-    conditional.map(Some)
 }
 
 fn role_ref_label(a: &RoleAssignment) -> String {

@@ -205,6 +205,24 @@ impl RoleDefinition {
     ///
     /// Checked pattern by pattern (see [`ActionPattern::covers`]); conditional blocks of
     /// `self` are not counted. A `false` may be conservative, never a wrong `true`.
+    /// Does the role grant every operation `pattern` stands for (control plane)? Returns
+    /// the block's condition when the grant comes only from a conditional block.
+    pub fn grant_pattern(&self, pattern: &ActionPattern) -> Option<Option<&Condition>> {
+        let mut conditional = None;
+        for b in &self.blocks {
+            let granted =
+                b.actions.iter().any(|a| a.covers(pattern)) && !b.not_actions.iter().any(|n| n.intersects(pattern));
+            if !granted {
+                continue;
+            }
+            match &b.condition {
+                Some(c) if c.restricts_pattern(pattern) => conditional = conditional.or(Some(c)),
+                _ => return Some(None),
+            }
+        }
+        conditional.map(Some)
+    }
+
     pub fn covers(&self, other: &RoleDefinition) -> bool {
         other.blocks.iter().all(|ob| {
             [Plane::Control, Plane::Data].iter().all(|&plane| {

@@ -252,7 +252,7 @@ mod rest_examples {
 #[test]
 fn pruned_builtin_roles_answer_like_the_full_definitions() {
     use sentinel_readiness_engine::action::ActionPattern;
-    use sentinel_readiness_engine::role::{PermissionBlock, Plane, RoleDefinition, RoleKind};
+    use sentinel_readiness_engine::role::{PermissionBlock, RoleDefinition, RoleKind};
 
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/azure-builtin-roles.json");
     let roles: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -320,13 +320,8 @@ fn pruned_builtin_roles_answer_like_the_full_definitions() {
         let bundled = RoleCatalog::builtin(&whole.id).unwrap();
         for op in &ops {
             let pattern = ActionPattern::new(op);
-            let grants = |r: &RoleDefinition| {
-                r.blocks.iter().any(|b| {
-                    b.grant(op, Plane::Control).is_some()
-                        || (b.actions.iter().any(|a| a.covers(&pattern))
-                            && !b.not_actions.iter().any(|n| n.intersects(&pattern)))
-                })
-            };
+            // The evaluator's own question: granted, and through which condition if any.
+            let grants = |r: &RoleDefinition| r.grant_pattern(&pattern).map(|c| c.map(|c| c.text.clone()));
             if grants(&bundled) != grants(whole) {
                 differences.push(format!("{} on {op}", whole.name));
             }
