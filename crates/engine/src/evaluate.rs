@@ -216,6 +216,12 @@ struct Rules {
     relevant: Vec<bool>,
 }
 
+impl Rules {
+    fn uses(&self, c: &Candidate<'_>) -> bool {
+        self.relevant.get(c.r.role_idx).copied().unwrap_or(false)
+    }
+}
+
 /// What one workspace's evaluation shares across tasks and principals.
 struct Here<'a> {
     ws: &'a Scope,
@@ -596,8 +602,8 @@ impl<'t> Evaluator<'t> {
             .collect();
         let mut verdicts: Vec<(usize, usize, usize, Verdict)> = Vec::new();
         // Reused for every workspace: in large tenants each holds millions of entries.
-        let mut pairs: Vec<(u32, u32, usize, usize)> = Vec::new();
-        let mut sorted: Vec<(u32, u32, usize, usize)> = Vec::new();
+        let mut pairs: Vec<Pair> = Vec::new();
+        let mut sorted: Vec<Pair> = Vec::new();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
         for ((wi, ws), sub) in workspaces.iter().enumerate().zip(&subs) {
             let denies: Vec<&DenyAssignment> = self
@@ -618,39 +624,7 @@ impl<'t> Evaluator<'t> {
                     pairs.push((m, rank, ri, reach));
                 }
             }
-            // Bucket by principal (counting sort), then order each small bucket: cheaper than
-            // sorting millions of pairs at once.
-            let mut starts = vec![0usize; principals.len() + 1];
-            for &(pi, ..) in &pairs {
-                if let Some(n) = starts.get_mut(pi as usize + 1) {
-                    *n += 1;
-                }
-            }
-            for i in 1..starts.len() {
-                let before = starts.get(i - 1).copied().unwrap_or(0);
-                if let Some(n) = starts.get_mut(i) {
-                    *n += before;
-                }
-            }
-            let mut next = starts.clone();
-            sorted.clear();
-            sorted.resize(pairs.len(), (0, 0, 0, 0));
-            for &pair in &pairs {
-                if let Some(slot) = next.get_mut(pair.0 as usize) {
-                    if let Some(place) = sorted.get_mut(*slot) {
-                        *place = pair;
-                    }
-                    *slot += 1;
-                }
-            }
-            for w in starts.windows(2) {
-                if let (Some(&a), Some(&b)) = (w.first(), w.get(1)) {
-                    if let Some(bucket) = sorted.get_mut(a..b) {
-                        bucket.sort_unstable();
-                    }
-                }
-            }
-            std::mem::swap(&mut pairs, &mut sorted);
+            sort_by_principal(&mut pairs, &mut sorted, principals.len());
             let mut cands: Vec<Candidate<'_>> = Vec::with_capacity(pairs.len());
             let mut ranges: FxHashMap<u32, std::ops::Range<usize>> = FxHashMap::default();
             // Two assignments of the same role that reach the same way, in the same state and
@@ -702,25 +676,23 @@ impl<'t> Evaluator<'t> {
                 // but `not-allowed`; the rest are explained only on request.
                 let mut task_verdicts: Vec<(u32, Verdict)> = Vec::new();
                 for &pi in &order {
-                    let mine = ctx.cands_of(pi);
-                    if mine
-                        .iter()
-                        .any(|c| rules.relevant.get(c.r.role_idx).copied().unwrap_or(false))
-                    {
-                        task_verdicts.push((pi, self.verdict(&ctx, pi, rules)));
+                    let useful: Vec<Candidate<'_>> =
+                        ctx.cands_of(pi).iter().filter(|c| rules.uses(c)).copied().collect();
+                    if !useful.is_empty() {
+                        task_verdicts.push((pi, self.verdict(&ctx, pi, rules, &useful)));
                     }
                 }
                 outcomes.push((rules.order, wi, self.outcome(&ctx, rules, &task_verdicts)));
-                // `not-allowed` verdicts served the remediation above; unless asked for, the
-                // report leaves them out, so they are dropped now rather than carried along.
-                if !self.opts.explain_all {
-                    task_verdicts.retain(|(_, v)| v.verdict != VerdictKind::NotAllowed);
-                }
                 if self.opts.explain_all {
+                    // Everyone else holds nothing this task can use.
                     let done: FxHashSet<u32> = task_verdicts.iter().map(|(pi, _)| *pi).collect();
                     for pi in (0..principals.len() as u32).filter(|pi| !done.contains(pi)) {
-                        task_verdicts.push((pi, self.verdict(&ctx, pi, rules)));
+                        task_verdicts.push((pi, self.verdict(&ctx, pi, rules, &[])));
                     }
+                } else {
+                    // `not-allowed` verdicts served the remediation above; the report leaves
+                    // them out, so they are dropped now rather than carried along.
+                    task_verdicts.retain(|(_, v)| v.verdict != VerdictKind::NotAllowed);
                 }
                 verdicts.extend(
                     task_verdicts
@@ -1047,17 +1019,10 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn verdict(&self, here: &Here<'_>, pi: u32, rules: &Rules) -> Verdict {
+    /// `cands`: the principal's candidates at this workspace that the task can use.
+    fn verdict(&self, here: &Here<'_>, pi: u32, rules: &Rules, cands: &[Candidate<'_>]) -> Verdict {
         let Rules { task, variant, ops, .. } = rules;
         let (principal, paths) = (here.id(pi), here.paths_of(pi));
-        // Only roles that can contribute to this task are looked at.
-        let cands: Vec<Candidate<'_>> = here
-            .cands_of(pi)
-            .iter()
-            .filter(|c| rules.relevant.get(c.r.role_idx).copied().unwrap_or(false))
-            .copied()
-            .collect();
-        let cands = cands.as_slice();
         let all_ops: Vec<&str> = ops.iter().map(|(o, _, _)| *o).collect();
 
         // Evaluate each route: weakest requirement decides the route, best route decides.
@@ -1505,11 +1470,69 @@ fn task_ops(variant: &TaskVariant) -> Vec<TaskOp> {
     ops
 }
 
+/// A workspace's (principal, path rank, assignment, reach) pairs in order: bucketed by
+/// principal (counting sort), then each small bucket sorted, which is cheaper than sorting
+/// millions of pairs at once. `scratch` is reused between workspaces.
+fn sort_by_principal(pairs: &mut Vec<Pair>, scratch: &mut Vec<Pair>, principals: usize) {
+    let mut starts = vec![0usize; principals + 1];
+    for &(pi, ..) in pairs.iter() {
+        if let Some(n) = starts.get_mut(pi as usize + 1) {
+            *n += 1;
+        }
+    }
+    for i in 1..starts.len() {
+        let before = starts.get(i - 1).copied().unwrap_or(0);
+        if let Some(n) = starts.get_mut(i) {
+            *n += before;
+        }
+    }
+    let mut next = starts.clone();
+    scratch.clear();
+    scratch.resize(pairs.len(), (0, 0, 0, 0));
+    for &pair in pairs.iter() {
+        if let Some(slot) = next.get_mut(pair.0 as usize) {
+            if let Some(place) = scratch.get_mut(*slot) {
+                *place = pair;
+            }
+            *slot += 1;
+        }
+    }
+    for w in starts.windows(2) {
+        if let (Some(&a), Some(&b)) = (w.first(), w.get(1)) {
+            if let Some(bucket) = scratch.get_mut(a..b) {
+                bucket.sort_unstable();
+            }
+        }
+    }
+    std::mem::swap(pairs, scratch);
+}
+
+/// (principal, path rank, assignment, reach) for one workspace.
+type Pair = (u32, u32, usize, usize);
+
 fn role_ref_label(a: &RoleAssignment) -> String {
     match (&a.role.id, &a.role.name) {
         (Some(id), Some(n)) => format!("{id} (\"{n}\")"),
         (Some(id), None) => id.clone(),
         (None, Some(n)) => format!("\"{n}\""),
         (None, None) => "(none given)".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucketed_sort_orders_like_a_full_sort() {
+        // A small deterministic shuffle with repeated principals and ranks.
+        let mut pairs: Vec<Pair> = (0..500u32)
+            .map(|i| ((i * 7919) % 13, (i * 31) % 4, ((i * 104_729) % 97) as usize, i as usize))
+            .collect();
+        let mut expected = pairs.clone();
+        expected.sort_unstable();
+        let mut scratch = Vec::new();
+        sort_by_principal(&mut pairs, &mut scratch, 13);
+        assert_eq!(pairs, expected);
     }
 }
