@@ -98,6 +98,9 @@ struct EvalRequest {
 /// for small tenants only; above this much input the screen shows them without detail.
 const EXPLAIN_ALL_UP_TO_BYTES: usize = 8 * 1024 * 1024;
 
+/// Inputs small enough to evaluate on the page's own thread when no worker can start.
+const PAGE_FALLBACK_UP_TO_BYTES: usize = 8 * 1024 * 1024;
+
 /// Above this many verdicts the page keeps everything but the per-principal explanations,
 /// which would not fit in a browser tab (a dense 100k-assignment tenant has a million).
 const PAGE_VERDICT_LIMIT: usize = 100_000;
@@ -109,7 +112,7 @@ const PAGE_NAMES_PER_TASK: usize = 100;
 pub const DETAIL_OMITTED: &str = "Per-principal verdicts are not shown in the browser";
 
 fn trim_for_page(mut report: Report, limit: usize) -> Report {
-    let verdicts: usize = report.principals.iter().map(|p| p.tasks.len()).sum();
+    let verdicts = report.verdict_count();
     if verdicts > limit {
         for p in &mut report.principals {
             p.tasks = Vec::new();
@@ -132,7 +135,7 @@ fn trim_for_page(mut report: Report, limit: usize) -> Report {
 fn evaluate_request(req: &EvalRequest, today: Date) -> Result<Report, String> {
     let loaded = load(req.inputs.iter().map(|i| (i.name.as_str(), i.text.as_bytes())));
     let as_of = req.as_of.as_deref().and_then(|d| Date::parse(d).ok());
-    let bytes: usize = req.inputs.iter().map(|i| i.text.len()).sum();
+    let bytes = state::input_bytes(&req.inputs);
     let opts = ReportOptions {
         workspaces: vec![],
         as_of,
@@ -185,7 +188,7 @@ async fn evaluate(req: EvalRequest) -> Evaluated {
     if let (Some(f), Ok(json)) = (worker, serde_json::to_string(&req)) {
         let call = f.call2(&wasm_bindgen::JsValue::NULL, &json.into(), &today.to_string().into());
         if let Ok(promise) = call.and_then(|p| p.dyn_into::<js_sys::Promise>()) {
-            let bytes: usize = req.inputs.iter().map(|i| i.text.len()).sum();
+            let bytes = state::input_bytes(&req.inputs);
             let report = match wasm_bindgen_futures::JsFuture::from(promise).await {
                 Ok(answer) => match serde_json::from_str::<WorkerAnswer>(&answer.as_string().unwrap_or_default()) {
                     Ok(WorkerAnswer { report: Some(r), .. }) => Ok(std::rc::Rc::new(r)),
@@ -198,7 +201,7 @@ async fn evaluate(req: EvalRequest) -> Evaluated {
                 // Some pages cannot start a worker at all (a file:// page in Chromium): small
                 // inputs are evaluated here instead. Large ones are not, since what failed in
                 // the worker (memory, size) would freeze the page here.
-                Err(_) if bytes <= EXPLAIN_ALL_UP_TO_BYTES => {
+                Err(_) if bytes <= PAGE_FALLBACK_UP_TO_BYTES => {
                     return Evaluated {
                         report: evaluate_request(&req, today).map(std::rc::Rc::new),
                         in_worker: false,
@@ -359,11 +362,11 @@ mod tests {
     #[test]
     fn large_reports_keep_everything_but_per_principal_detail() {
         let full = sample_report();
-        let verdicts: usize = full.principals.iter().map(|p| p.tasks.len()).sum();
+        let verdicts = full.verdict_count();
         assert!(verdicts > 10 && !full.reasons.is_empty());
 
         let kept = trim_for_page(full.clone(), verdicts);
-        assert_eq!(kept.principals.iter().map(|p| p.tasks.len()).sum::<usize>(), verdicts);
+        assert_eq!(kept.verdict_count(), verdicts);
         assert!(!kept.caveats.iter().any(|c| c.starts_with(DETAIL_OMITTED)));
 
         let trimmed = trim_for_page(full.clone(), verdicts - 1);

@@ -12,6 +12,11 @@ use yew::Reducible;
 /// Bumped when the stored shape changes; older data is dropped, not misread.
 const STORAGE_VERSION: u32 = 1;
 const STATE_KEY: &str = "sentinel-readiness/state";
+/// Total size of the inputs' text.
+pub fn input_bytes(inputs: &[Input]) -> usize {
+    inputs.iter().map(|i| i.text.len()).sum()
+}
+
 /// Inputs larger than this are not written to localStorage.
 const STORE_UP_TO_BYTES: usize = 4 * 1024 * 1024;
 const KEEP_KEY: &str = "sentinel-readiness/keep";
@@ -78,7 +83,7 @@ impl State {
 
     fn save(mut self) -> Self {
         if self.keep {
-            let bytes: usize = self.inputs.iter().map(|i| i.text.len()).sum();
+            let bytes = input_bytes(&self.inputs);
             // Browsers keep 5–10 MB per site: larger inputs are not even tried, which would
             // only copy them once more on the page's thread to be refused.
             self.storage_error = if bytes > STORE_UP_TO_BYTES {

@@ -144,6 +144,11 @@ impl Report {
         at.iter().filter_map(|&i| self.reasons.get(i))
     }
 
+    /// Verdicts listed under the principals.
+    pub fn verdict_count(&self) -> usize {
+        self.principals.iter().map(|p| p.tasks.len()).sum()
+    }
+
     /// Any task on any workspace without a qualified principal?
     pub fn not_ready(&self) -> bool {
         self.tasks.iter().any(|t| t.qualified.is_empty())
@@ -153,8 +158,7 @@ impl Report {
     /// [`PRETTY_JSON_UP_TO`] verdicts, where it would double the size of a file only
     /// programs read.
     pub fn write_json<W: std::io::Write>(&self, w: W) -> serde_json::Result<()> {
-        let verdicts: usize = self.principals.iter().map(|p| p.tasks.len()).sum();
-        if verdicts > PRETTY_JSON_UP_TO {
+        if self.verdict_count() > PRETTY_JSON_UP_TO {
             serde_json::to_writer(w, self)
         } else {
             serde_json::to_writer_pretty(w, self)
