@@ -4,12 +4,11 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = sentinel_readiness_engine::input::decode(data) {
-        // Valid UTF-8 without a BOM decodes to itself.
-        if let Ok(plain) = std::str::from_utf8(data) {
-            if !plain.starts_with('\u{feff}') && !data.starts_with(&[0xff, 0xfe]) && !data.starts_with(&[0xfe, 0xff]) {
-                assert!(text == plain || text.len() <= plain.len());
-            }
+    let decoded = sentinel_readiness_engine::input::decode(data);
+    // Plain UTF-8 (no BOM, no NUL byte that could suggest UTF-16) comes back unchanged.
+    if let Ok(plain) = std::str::from_utf8(data) {
+        if !plain.starts_with('\u{feff}') && !data.contains(&0) {
+            assert_eq!(decoded.as_deref(), Ok(plain));
         }
     }
 });

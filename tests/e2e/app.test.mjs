@@ -5,10 +5,7 @@
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import { createRequire } from 'node:module';
-
-// playwright-core lives outside the repository (scripts/setup.sh puts it on NODE_PATH).
-const { chromium } = createRequire(import.meta.url)('playwright-core');
+import { launch } from './browser.mjs';
 
 const dist = new URL('../../dist/', import.meta.url).pathname;
 const fixtures = new URL('../../crates/engine/tests/fixtures/formats/', import.meta.url).pathname;
@@ -30,11 +27,7 @@ const server = createServer(async (req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 let passed = 0;
 let failed = 0;
 async function check(name, fn) {

@@ -6,9 +6,7 @@
 import { createServer } from 'node:http';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-
-const { chromium } = createRequire(import.meta.url)('playwright-core');
+import { launch } from './browser.mjs';
 const dir = process.argv[2];
 if (!dir) {
   console.error('usage: node tests/e2e/scale.mjs DIR');
@@ -21,11 +19,7 @@ const server = createServer((req, res) => {
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const page = await browser.newPage();
 await page.addInitScript(() => {
   window.__long = [];
