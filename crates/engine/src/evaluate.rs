@@ -323,6 +323,17 @@ enum Held<'a> {
     TooLow(Candidate<'a>, ScopeRule),
 }
 
+/// Which sentence a cached reason is.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum ReasonKind {
+    /// A named role held at too low a scope.
+    TooLow,
+    Named,
+    Covering,
+    Actions,
+    Entra,
+}
+
 /// What a reason says, minus the workspace: the same grant explains a principal's
 /// verdicts on every workspace it reaches, so each distinct reason is built once.
 #[derive(PartialEq, Eq, Hash)]
@@ -330,12 +341,12 @@ struct ReasonKey {
     assignment: usize,
     via: usize,
     unknown: bool,
-    kind: u8,
+    kind: ReasonKind,
     detail: Vec<(usize, usize)>,
 }
 
 impl ReasonKey {
-    fn new(c: &Candidate<'_>, reach: &Reach, kind: u8, detail: Vec<(usize, usize)>) -> Self {
+    fn new(c: &Candidate<'_>, reach: &Reach, kind: ReasonKind, detail: Vec<(usize, usize)>) -> Self {
         Self {
             assignment: c.r as *const Resolved<'_> as usize,
             via: c.via.map_or(0, |p| p as *const GroupPath as usize),
@@ -752,7 +763,7 @@ impl<'t> Evaluator<'t> {
             Held::Reason(r) => Rc::clone(r),
             Held::TooLow(c, at) => {
                 let reach = c.reach.at(*at);
-                let key = ReasonKey::new(c, reach, 0, vec![(*at as usize, 0)]);
+                let key = ReasonKey::new(c, reach, ReasonKind::TooLow, vec![(*at as usize, 0)]);
                 self.cached(key, || {
                     let mut r = self.reason(c, RouteKind::NamedRole, reach, None, vec![], "");
                     r.text = format!("{}, but this task needs it {}", r.text, at.describe());
@@ -890,7 +901,7 @@ impl<'t> Evaluator<'t> {
             let key = ReasonKey::new(
                 c,
                 reach,
-                1 + u8::from(!named),
+                if named { ReasonKind::Named } else { ReasonKind::Covering },
                 vec![static_key(which.id), cond_key(cond)],
             );
             let reason = self.cached(key, || {
@@ -974,7 +985,7 @@ impl<'t> Evaluator<'t> {
                 let cond = if conditional { c.r.a.condition.as_ref() } else { None };
                 let mut detail = vec![cond_key(cond)];
                 detail.extend(list.iter().map(|op| static_key(op)));
-                Some(self.cached(ReasonKey::new(c, reach, 3, detail), || {
+                Some(self.cached(ReasonKey::new(c, reach, ReasonKind::Actions, detail), || {
                     let ops: Vec<String> = list.iter().map(|op| op.to_string()).collect();
                     let mut r = self.reason(c, RouteKind::ActionSet, reach, cond, ops, "");
                     r.text = format!("{} grants {}", r.text, r.operations.join(", "));
@@ -1183,7 +1194,7 @@ impl<'t> Evaluator<'t> {
                 assignment: d as *const crate::assignment::DirectoryRoleAssignment as usize,
                 via: (*via).map_or(0, |p| p as *const GroupPath as usize),
                 unknown: false,
-                kind: 4,
+                kind: ReasonKind::Entra,
                 detail: vec![static_key(role.id)],
             };
             let reason = self.cached(key, || {

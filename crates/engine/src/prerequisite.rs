@@ -190,10 +190,6 @@ fn region(c: &Context<'_>) -> (Status, String) {
 /// Names quoted in one piece of evidence before the rest are counted.
 const NAMES_LIMIT: usize = 10;
 
-fn few(names: &[&str]) -> String {
-    few_of(names, names.len())
-}
-
 /// "a, b, c" or, past the limit, "a, b, … and 990 more" (`total` counts all of them).
 fn few_of(names: &[&str], total: usize) -> String {
     let shown: Vec<&str> = names.iter().take(NAMES_LIMIT).copied().collect();
@@ -212,7 +208,10 @@ fn outcome_check(c: &Context<'_>, task: &str, what: &str) -> (Status, String) {
         ),
         Some(o) if !o.qualified.is_empty() => {
             let names: Vec<&str> = o.qualified.iter().map(|p| p.display_name.as_str()).collect();
-            (Status::Pass, format!("{} can {what}: {}", names.len(), few(&names)))
+            (
+                Status::Pass,
+                format!("{} can {what}: {}", names.len(), few_of(&names, names.len())),
+            )
         }
         Some(o) if !o.potential.is_empty() => {
             let names: Vec<String> = o
