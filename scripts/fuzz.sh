@@ -2,6 +2,8 @@
 # Fuzzes the engine's parsers and the whole report pipeline with cargo-fuzz (libFuzzer).
 #   bash scripts/fuzz.sh                 # every target, 10 million executions each
 #   bash scripts/fuzz.sh load 100000     # one target, a given number of executions
+# FUZZ_TIMEOUT (seconds, default 10) raises the hang limit when the fuzzer shares a busy machine:
+# libFuzzer measures it in wall-clock time.
 # Corpora start from the repository's fixtures; crashes land in fuzz/artifacts/<target>/ and
 # each one becomes a case in the hostile-input test (crates/engine/tests/formats.rs).
 set -euo pipefail
@@ -36,7 +38,7 @@ for t in "${targets[@]}"; do
   echo "== $t: $runs executions"
   # -rss_limit_mb and -timeout turn unbounded memory and hangs into reported failures.
   if ! cargo +nightly fuzz run "$t" "fuzz/corpus/$t" -- -runs="$runs" -max_len=65536 \
-      -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 >"fuzz/logs/$t.log" 2>&1; then
+      -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-10}" -print_final_stats=1 >"fuzz/logs/$t.log" 2>&1; then
     tail -40 "fuzz/logs/$t.log"
     status=1
   fi

@@ -182,6 +182,74 @@ fn differences() -> Result<String, Box<dyn std::error::Error>> {
     Ok(out)
 }
 
+/// One entry of `data/checks.toml`: a check of Microsoft's adoption helper that no catalogue
+/// entry covers on its own.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Check {
+    id: String,
+    title: String,
+    section: String,
+    basis: String,
+    action: String,
+    sources: Vec<Source>,
+}
+
+#[derive(serde::Deserialize)]
+struct ChecksFile {
+    check: Vec<Check>,
+}
+
+fn source_list(sources: &[Source], id: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let items: Vec<String> = sources
+        .iter()
+        .map(|s| {
+            Ok(format!(
+                "SourceRef{{path:{:?},date:{}}}",
+                s.path,
+                match &s.date {
+                    Some(t) => format!("Some({})", date_expr(t, id)?),
+                    None => "None".into(),
+                }
+            ))
+        })
+        .collect::<Result<_, Box<dyn std::error::Error>>>()?;
+    Ok(format!("&[{}]", items.join(",")))
+}
+
+fn checks() -> Result<String, Box<dyn std::error::Error>> {
+    let path = PathBuf::from("data/checks.toml");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let file: ChecksFile =
+        toml::from_str(&std::fs::read_to_string(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = String::from("pub(crate) static PARITY_CHECKS: &[ParityCheck] = &[\n");
+    for c in &file.check {
+        let section = match c.section.as_str() {
+            "data" => "Data",
+            "analytics" => "Analytics",
+            "automation" => "Automation",
+            "access" => "Access",
+            "prerequisites" => "Prerequisites",
+            other => return Err(format!("{}: unknown section `{other}`", c.id).into()),
+        };
+        let basis = match c.basis.as_str() {
+            "documented" => "Documented",
+            "helper" => "HelperOnly",
+            other => return Err(format!("{}: unknown basis `{other}`", c.id).into()),
+        };
+        writeln!(
+            out,
+            "ParityCheck{{id:{:?},title:{:?},section:Section::{section},basis:Basis::{basis},action:{:?},sources:{}}},",
+            c.id,
+            c.title,
+            c.action,
+            source_list(&c.sources, &c.id)?
+        )?;
+    }
+    out.push_str("];\n");
+    Ok(out)
+}
+
 /// `configure` → `Configure`: the enum variant for a phase or persona value.
 fn variant(value: &str, id: &str) -> Result<String, Box<dyn std::error::Error>> {
     let known = [
@@ -209,6 +277,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         PathBuf::from(std::env::var("OUT_DIR")?).join("differences.rs"),
         catalogue,
     )?;
+    std::fs::write(PathBuf::from(std::env::var("OUT_DIR")?).join("checks.rs"), checks()?)?;
     let src = PathBuf::from("data/azure-builtin-roles.json");
     println!("cargo:rerun-if-changed={}", src.display());
     let mut roles: Vec<Role> = serde_json::from_str(&std::fs::read_to_string(&src)?)?;

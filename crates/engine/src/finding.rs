@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::Text;
 use serde_json::{Map, Value};
 
+use crate::check::{self, Basis, Section};
 use crate::config::{as_bool, data_type_enabled, lookup, ConfigObject, ObjectKind, SentinelConfig};
 use crate::date::Date;
-use crate::difference;
 use crate::scope::Scope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -48,12 +48,14 @@ pub struct Affected {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    /// The difference id from the catalogue.
+    /// The difference id from the catalogue, or a parity check id from `data/checks.toml`.
     pub id: Text,
     pub title: Text,
     /// `None` for objects whose export did not say which workspace they belong to.
     pub workspace: Option<Scope>,
     pub severity: Severity,
+    pub section: Section,
+    pub basis: Basis,
     pub objects: Vec<Affected>,
     pub detail: String,
     pub action: Text,
@@ -79,9 +81,11 @@ impl<'a> Context<'a> {
 type Detect = fn(&Context<'_>) -> Option<(Vec<Affected>, String)>;
 
 pub struct Detector {
-    /// The difference id this detector evidences.
+    /// The difference id (or parity check id) this detector evidences.
     pub id: &'static str,
     pub severity: Severity,
+    /// The report section whose score it counts in.
+    pub section: Section,
     /// Export kinds without which the detector cannot say "not affected".
     pub needs: &'static [ObjectKind],
     pub detect: Detect,
@@ -230,25 +234,78 @@ const STANDALONE_ALERT_CONNECTORS: &[&str] = &[
     "MicrosoftCloudAppSecurity",
 ];
 
-/// Defender XDR advanced-hunting tables (also kept 30 days in Defender at no charge).
-const XDR_TABLE_PREFIXES: &[&str] = &[
-    "Device",
-    "Email",
-    "Identity",
-    "CloudAppEvents",
+/// The Defender XDR advanced-hunting tables the XDR connector can stream into a workspace and
+/// Defender keeps for 30 days at no charge: the same 21 the adoption helper checks.
+pub const XDR_TABLES: &[&str] = &[
+    "DeviceInfo",
+    "DeviceNetworkInfo",
+    "DeviceProcessEvents",
+    "DeviceNetworkEvents",
+    "DeviceFileEvents",
+    "DeviceRegistryEvents",
+    "DeviceLogonEvents",
+    "DeviceImageLoadEvents",
+    "DeviceEvents",
+    "DeviceFileCertificateInfo",
+    "EmailEvents",
+    "EmailUrlInfo",
+    "EmailAttachmentInfo",
+    "EmailPostDeliveryEvents",
     "UrlClickEvents",
+    "CloudAppEvents",
+    "IdentityLogonEvents",
+    "IdentityQueryEvents",
+    "IdentityDirectoryEvents",
     "AlertInfo",
     "AlertEvidence",
 ];
 
+/// Days of raw advanced-hunting data Defender XDR keeps at no charge.
+const XDR_FREE_DAYS: i64 = 30;
+
 fn is_xdr_table(name: &str) -> bool {
-    // IdentityInfo is a UEBA table in Sentinel, not an XDR stream.
-    name != "IdentityInfo" && XDR_TABLE_PREFIXES.iter().any(|p| name.starts_with(p))
+    XDR_TABLES.iter().any(|t| t.eq_ignore_ascii_case(name))
 }
 
+/// Total retention (interactive plus long-term) wins: it is how long the data can be queried.
 fn table_retention(o: &ConfigObject) -> Option<i64> {
     o.get(&["totalRetentionInDays", "retentionInDays"])
         .and_then(Value::as_i64)
+}
+
+fn table_plan(o: &ConfigObject) -> Option<&str> {
+    o.get(&["plan"]).and_then(Value::as_str)
+}
+
+/// Regions the adoption helper (2026-03-27) lists as hosting the Sentinel data lake. Only the
+/// helper asserts this list, so the rule built on it is rated lower (`basis = "helper"`).
+pub const DATA_LAKE_REGIONS_PER_HELPER: &[&str] = &[
+    "canadacentral",
+    "centralus",
+    "eastus",
+    "eastus2",
+    "southcentralus",
+    "westus2",
+    "southeastasia",
+    "centralindia",
+    "israelcentral",
+    "japaneast",
+    "northeurope",
+    "westeurope",
+    "francecentral",
+    "italynorth",
+    "switzerlandnorth",
+    "uksouth",
+    "australiaeast",
+];
+
+/// `West Europe` and `westeurope` name the same region.
+fn region_key(location: &str) -> String {
+    location
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 fn workspace_location<'c>(c: &'c Context<'_>, ws: Option<&'c Scope>) -> Option<&'c str> {
@@ -259,29 +316,44 @@ fn workspace_location<'c>(c: &'c Context<'_>, ws: Option<&'c Scope>) -> Option<&
 
 const FUSION_TEMPLATE: &str = "f71aba3d-28fb-450b-b192-4e76a83015c8";
 
+fn is_fusion(o: &ConfigObject) -> bool {
+    o.subkind_is("Fusion")
+        || o.str(&["alertRuleTemplateName"])
+            .is_some_and(|t| t.eq_ignore_ascii_case(FUSION_TEMPLATE))
+}
+
 fn detect_fusion(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
-    let is_fusion = |o: &ConfigObject| {
-        o.subkind_is("Fusion")
-            || o.str(&["alertRuleTemplateName"])
-                .is_some_and(|t| t.eq_ignore_ascii_case(FUSION_TEMPLATE))
-    };
-    let fusion: Vec<&ConfigObject> = rules(c).filter(|o| is_fusion(o) && o.enabled()).collect();
-    let mut objects: Vec<Affected> = fusion.iter().map(|o| affected(o, "enabled")).collect();
-    for f in &fusion {
-        let fid = f.id.to_ascii_lowercase();
-        let name = f.name.to_ascii_lowercase();
-        objects.extend(
-            automation_on(c, "IncidentRelatedAnalyticRuleIds", any_value)
-                .into_iter()
-                .filter(|a| {
-                    let d = a.detail.to_ascii_lowercase();
-                    (!fid.is_empty() && d.contains(&fid)) || d.contains(&format!("/alertrules/{name}\""))
-                }),
-        );
-    }
+    let objects = rules(c)
+        .filter(|o| is_fusion(o) && o.enabled())
+        .map(|o| affected(o, "enabled"))
+        .collect();
     found(
         objects,
-        "Fusion is switched off at onboarding; automation that waits for Fusion incidents stops firing.",
+        "Fusion is switched off at onboarding and the Defender correlation engine takes over multistage detection.",
+    )
+}
+
+/// Automation rules whose conditions name the Fusion rule: by the id of a Fusion rule in the
+/// exports, or by the conventional resource name `BuiltInFusion` when the rules were not exported.
+fn detect_fusion_automation(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let mut needles: Vec<String> = vec!["/alertrules/builtinfusion\"".into()];
+    for f in rules(c).filter(|o| is_fusion(o)) {
+        if !f.id.is_empty() {
+            needles.push(f.id.to_ascii_lowercase());
+        }
+        needles.push(format!("/alertrules/{}\"", f.name.to_ascii_lowercase()));
+    }
+    let objects: Vec<Affected> = ["IncidentRelatedAnalyticRuleIds", "AlertAnalyticRuleIds"]
+        .into_iter()
+        .flat_map(|p| automation_on(c, p, any_value))
+        .filter(|a| {
+            let d = a.detail.to_ascii_lowercase();
+            needles.iter().any(|n| d.contains(n.as_str()))
+        })
+        .collect();
+    found(
+        objects,
+        "These automation rules run on Fusion incidents, which stop once the workspace is onboarded.",
     )
 }
 
@@ -592,7 +664,7 @@ fn detect_xdr_tables(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
         .filter(|o| is_xdr_table(&o.name))
         .map(|o| {
             let detail = match table_retention(o) {
-                Some(r) if r <= 30 => {
+                Some(r) if r <= XDR_FREE_DAYS => {
                     format!("{r} days: Defender already keeps 30 days at no charge; ingestion may not be needed")
                 }
                 Some(r) => {
@@ -628,6 +700,53 @@ fn detect_regions(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
     found(
         objects,
         "The Sentinel data lake lives in the primary workspace's region and attaches only same-region workspaces.",
+    )
+}
+
+fn detect_disabled_rules(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = rules(c)
+        .filter(|o| !o.enabled() && !is_fusion(o))
+        .map(|o| affected(o, "disabled"))
+        .collect();
+    found(
+        objects,
+        "Disabled rules move as they are and stay disabled; nothing about them changes at onboarding.",
+    )
+}
+
+fn detect_lake_region(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = c
+        .objects(ObjectKind::Workspace)
+        .filter_map(|o| {
+            let location = o.location.as_deref()?;
+            let key = region_key(location);
+            (!DATA_LAKE_REGIONS_PER_HELPER.contains(&key.as_str())).then(|| affected(o, location))
+        })
+        .collect();
+    found(
+        objects,
+        "This region is not in the adoption helper's list of data-lake regions (a list Microsoft's documentation in this knowledge base does not give; confirm it on the geographical-availability page).",
+    )
+}
+
+fn tables_on_plan(c: &Context<'_>, plan: &'static str) -> Vec<Affected> {
+    c.objects(ObjectKind::Table)
+        .filter(|o| table_plan(o).is_some_and(|p| p.eq_ignore_ascii_case(plan)))
+        .map(|o| affected(o, format!("plan {plan}")))
+        .collect()
+}
+
+fn detect_basic_tables(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    found(
+        tables_on_plan(c, "Basic"),
+        "The adoption helper says Basic tables have to become Analytics or Auxiliary tables for the move; Microsoft documentation in this knowledge base does not say so.",
+    )
+}
+
+fn detect_auxiliary_tables(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    found(
+        tables_on_plan(c, "Auxiliary"),
+        "Once the data lake is on, these tables live in the lake: query them with lake exploration rather than Advanced hunting.",
     )
 }
 
@@ -688,166 +807,238 @@ pub static DETECTORS: &[Detector] = &[
     Detector {
         id: "fusion-rule-disabled",
         severity: Severity::Medium,
+        section: Section::Analytics,
         needs: &[ObjectKind::AnalyticsRule],
         detect: detect_fusion,
     },
     Detector {
         id: "ms-incident-creation-rules-deactivated",
         severity: Severity::High,
+        section: Section::Analytics,
         needs: &[ObjectKind::AnalyticsRule],
         detect: detect_msic,
     },
     Detector {
         id: "ms-incident-creation-behaviour-migration-option",
         severity: Severity::Info,
+        section: Section::Analytics,
         needs: &[ObjectKind::AnalyticsRule],
         detect: detect_msic_any,
     },
     Detector {
         id: "alert-only-rules-not-visible",
         severity: Severity::High,
+        section: Section::Analytics,
         needs: &[ObjectKind::AnalyticsRule],
         detect: detect_alert_only,
     },
     Detector {
         id: "reopen-closed-incident-not-honoured",
         severity: Severity::Medium,
+        section: Section::Analytics,
         needs: &[ObjectKind::AnalyticsRule],
         detect: detect_reopen,
     },
     Detector {
         id: "alert-grouping-governed-by-xdr-correlation",
         severity: Severity::Medium,
+        section: Section::Analytics,
         needs: &[ObjectKind::AnalyticsRule],
         detect: detect_grouping,
     },
     Detector {
         id: "analytics-rule-correlation-exclusion-tags",
         severity: Severity::Info,
+        section: Section::Analytics,
         needs: &[ObjectKind::AnalyticsRule],
         detect: detect_correlation_tags,
     },
     Detector {
         id: "incident-titles-set-by-correlation",
         severity: Severity::Medium,
+        section: Section::Analytics,
         needs: &[ObjectKind::AnalyticsRule],
         detect: detect_titles,
     },
     Detector {
         id: "analytics-rule-attached-playbooks-deprecated",
         severity: Severity::High,
+        section: Section::Analytics,
         needs: &[ObjectKind::RuleAction],
         detect: detect_rule_actions,
     },
     Detector {
         id: "incident-provider-name-microsoft-xdr",
         severity: Severity::High,
+        section: Section::Automation,
         needs: &[ObjectKind::AutomationRule],
         detect: detect_provider,
     },
     Detector {
         id: "automation-incident-provider-condition-removed",
         severity: Severity::High,
+        section: Section::Automation,
         needs: &[ObjectKind::AutomationRule],
         detect: detect_provider,
     },
     Detector {
         id: "incident-description-field-missing",
         severity: Severity::High,
+        section: Section::Automation,
         needs: &[ObjectKind::AutomationRule],
         detect: detect_description,
     },
     Detector {
         id: "updated-by-value-changes",
         severity: Severity::High,
+        section: Section::Automation,
         needs: &[ObjectKind::AutomationRule],
         detect: detect_updated_by,
     },
     Detector {
         id: "incident-update-batching",
         severity: Severity::Low,
+        section: Section::Automation,
         needs: &[ObjectKind::AutomationRule],
         detect: detect_batching,
     },
     Detector {
         id: "automation-alert-trigger-scope",
         severity: Severity::Medium,
+        section: Section::Automation,
         needs: &[ObjectKind::AutomationRule],
         detect: detect_alert_trigger,
     },
     Detector {
         id: "automation-incident-title-conditions",
         severity: Severity::Medium,
+        section: Section::Automation,
         needs: &[ObjectKind::AutomationRule],
         detect: detect_title_conditions,
     },
     Detector {
         id: "incident-tasks-availability",
         severity: Severity::Low,
+        section: Section::Automation,
         needs: &[ObjectKind::AutomationRule],
         detect: detect_tasks,
     },
     Detector {
         id: "standalone-microsoft-alert-connectors-disconnected",
         severity: Severity::Medium,
+        section: Section::Data,
         needs: &[ObjectKind::DataConnector],
         detect: detect_standalone_connectors,
     },
     Detector {
         id: "xdr-data-only-in-primary",
         severity: Severity::High,
+        section: Section::Data,
         needs: &[ObjectKind::DataConnector],
         detect: detect_xdr_outside_primary,
     },
     Detector {
         id: "defender-for-cloud-duplicate-prevention",
         severity: Severity::Medium,
+        section: Section::Data,
         needs: &[ObjectKind::DataConnector],
         detect: detect_defender_for_cloud,
     },
     Detector {
         id: "insider-risk-connector-primary-only",
         severity: Severity::Medium,
+        section: Section::Data,
         needs: &[ObjectKind::DataConnector],
         detect: detect_insider_risk,
     },
     Detector {
         id: "workspace-manager-unavailable",
         severity: Severity::High,
+        section: Section::Data,
         needs: &[ObjectKind::WorkspaceManagerConfiguration],
         detect: detect_workspace_manager,
     },
     Detector {
         id: "customer-managed-keys",
         severity: Severity::Medium,
+        section: Section::Data,
         needs: &[ObjectKind::OnboardingState],
         detect: detect_cmk,
     },
     Detector {
         id: "xdr-raw-data-30-days-free",
         severity: Severity::Info,
+        section: Section::Data,
         needs: &[ObjectKind::Table],
         detect: detect_xdr_tables,
     },
     Detector {
         id: "data-lake-requires-defender",
         severity: Severity::Low,
+        section: Section::Data,
         needs: &[ObjectKind::Workspace],
         detect: detect_regions,
     },
     Detector {
         id: "data-residency-and-bcdr-policies",
         severity: Severity::Info,
+        section: Section::Data,
         needs: &[ObjectKind::Workspace],
         detect: detect_residency,
     },
     Detector {
         id: "sentinel-only-onboarding-limits",
         severity: Severity::Medium,
+        section: Section::Data,
         needs: &[ObjectKind::DataConnector],
         detect: detect_sentinel_only,
     },
+    Detector {
+        id: "analytics-rule-disabled",
+        severity: Severity::Info,
+        section: Section::Analytics,
+        needs: &[ObjectKind::AnalyticsRule],
+        detect: detect_disabled_rules,
+    },
+    Detector {
+        id: "automation-fusion-incident-trigger",
+        severity: Severity::Medium,
+        section: Section::Automation,
+        needs: &[ObjectKind::AutomationRule],
+        detect: detect_fusion_automation,
+    },
+    Detector {
+        id: "auxiliary-tables-leave-advanced-hunting-with-lake",
+        severity: Severity::Info,
+        section: Section::Data,
+        needs: &[ObjectKind::Table],
+        detect: detect_auxiliary_tables,
+    },
+    Detector {
+        id: "basic-table-plan",
+        severity: Severity::Low,
+        section: Section::Data,
+        needs: &[ObjectKind::Table],
+        detect: detect_basic_tables,
+    },
+    Detector {
+        id: "data-lake-region-availability",
+        severity: Severity::Low,
+        section: Section::Data,
+        needs: &[ObjectKind::Workspace],
+        detect: detect_lake_region,
+    },
 ];
+
+impl Detector {
+    /// A rule only the adoption helper asserts never rates above low.
+    pub fn severity_for(&self, basis: Basis) -> Severity {
+        match basis {
+            Basis::Documented => self.severity,
+            Basis::HelperOnly => self.severity.max(Severity::Low),
+        }
+    }
+}
 
 pub fn detector(id: &str) -> Option<&'static Detector> {
     DETECTORS.iter().find(|d| d.id == id)
@@ -883,20 +1074,24 @@ pub fn analyze(
             as_of,
         };
         for det in DETECTORS {
-            let Some(diff) = difference::get(det.id) else { continue };
-            if !diff.in_force(as_of) || !can_run(det, config) {
+            let Some(rule) = check::rule(det.id, as_of) else {
+                continue;
+            };
+            if !rule.in_force() || !can_run(det, config) {
                 continue;
             }
             if let Some((objects, detail)) = (det.detect)(&ctx) {
                 out.push(Finding {
                     id: det.id.into(),
-                    title: diff.title.into(),
+                    title: rule.title.into(),
                     workspace: ws.cloned(),
-                    severity: det.severity,
+                    severity: det.severity_for(rule.basis),
+                    section: det.section,
+                    basis: rule.basis,
                     objects,
                     detail,
-                    action: diff.action.into(),
-                    sources: diff.sources.iter().map(|s| s.path.to_string()).collect(),
+                    action: rule.action.into(),
+                    sources: rule.sources.iter().map(|s| s.path.to_string()).collect(),
                 });
             }
         }

@@ -15,6 +15,7 @@
 
 pub mod action;
 pub mod assignment;
+pub mod check;
 pub mod checklist;
 pub mod condition;
 pub mod config;
@@ -31,6 +32,7 @@ pub mod report;
 pub mod role;
 pub mod sample;
 pub mod scope;
+pub mod score;
 pub mod task;
 pub mod tenant;
 

@@ -16,13 +16,15 @@ use crate::finding::{self, Finding, Severity};
 use crate::input::{InputSummary, Loaded};
 use crate::prerequisite::{self, PrerequisiteResult, Status};
 use crate::scope::Scope;
+use crate::score::{self, Scores};
 use crate::task::TASKS;
 
 /// Bumped whenever a field changes meaning or shape.
 /// 2: adds `summary`, `prerequisites`, `findings`, `checklist`; CSV gains a `record` column.
 /// 3: reasons are listed once in `reasons` and verdicts refer to them by index; verdicts
 ///    no longer repeat the principal they sit under.
-pub const SCHEMA_VERSION: u32 = 3;
+/// 4: adds `scores` (per workspace and section); findings gain `section` and `basis`.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Largest report (in verdicts) written as indented JSON.
 pub const PRETTY_JSON_UP_TO: usize = 10_000;
@@ -54,6 +56,7 @@ pub struct Report {
     pub prerequisites: Vec<PrerequisiteResult>,
     pub findings: Vec<Finding>,
     pub checklist: Vec<ChecklistItem>,
+    pub scores: Scores,
     pub caveats: Vec<String>,
 }
 
@@ -436,7 +439,17 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         opts.as_of,
     );
     let summary = summarize(&prerequisites, &findings, &eval.outcomes, &checklist);
+    let scores = score::compute(&score::Inputs {
+        config: &loaded.tenant.config,
+        workspaces: &workspaces,
+        primary: primary.as_ref(),
+        prerequisites: &prerequisites,
+        findings: &findings,
+        outcomes: &eval.outcomes,
+        as_of: opts.as_of,
+    });
     Ok(Report {
+        scores,
         schema_version: SCHEMA_VERSION,
         summary,
         prerequisites,

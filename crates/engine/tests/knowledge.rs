@@ -146,16 +146,35 @@ mod catalogue {
     }
 
     #[test]
-    fn every_detector_evidences_a_catalogue_entry_with_export_evidence() {
+    fn every_detector_evidences_a_catalogue_entry_with_export_evidence_or_a_parity_check() {
         for det in DETECTORS {
+            if sentinel_readiness_engine::check::parity_checks()
+                .iter()
+                .any(|c| c.id == det.id)
+            {
+                continue;
+            }
             let d = catalogue()
                 .iter()
                 .find(|d| d.id == det.id)
-                .unwrap_or_else(|| panic!("{} not in catalogue", det.id));
+                .unwrap_or_else(|| panic!("{} is neither in the catalogue nor a parity check", det.id));
             assert!(
                 d.export_evidence,
                 "{}: a detector for an entry without export evidence",
                 d.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_parity_check_has_a_detector() {
+        for c in sentinel_readiness_engine::check::parity_checks() {
+            assert!(DETECTORS.iter().any(|d| d.id == c.id), "{}: no detector", c.id);
+            assert_eq!(
+                DETECTORS.iter().find(|d| d.id == c.id).map(|d| d.section),
+                Some(c.section),
+                "{}: the detector's section differs from checks.toml",
+                c.id
             );
         }
     }

@@ -1,0 +1,343 @@
+//! Readiness scores: per workspace and per section, the share of items that passed.
+//!
+//! An item is one thing the report examined:
+//! - prerequisites: each prerequisite result for the workspace, and each tenant-wide one;
+//! - access: each task in force, passed when at least one principal may do it;
+//! - data, analytics, automation: each exported object (table, connector, workspace, rule …)
+//!   of a kind that some detector in force examined, passed when no finding above `info`
+//!   names it.
+//!
+//! `percent = floor(100 × passed / total)`, informational items counting as passed; rounding
+//! down means 100 % is only ever shown when every item passed. A section with no items has no
+//! score ("n/a"), not 100 %. The overall score counts every item once (a tenant-wide
+//! prerequisite is in every workspace's score but only once overall). Blockers are listed
+//! beside every score and are never folded into it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::Section;
+use crate::config::{ObjectKind, SentinelConfig};
+use crate::date::Date;
+use crate::evaluate::TaskOutcome;
+use crate::finding::{self, Finding, Severity};
+use crate::prerequisite::{PrerequisiteResult, Status};
+use crate::scope::Scope;
+use crate::Text;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Score {
+    pub passed: usize,
+    pub total: usize,
+}
+
+impl Score {
+    /// Rounded down; `None` when nothing was examined.
+    pub fn percent(self) -> Option<u32> {
+        (self.total > 0).then(|| u32::try_from(self.passed * 100 / self.total).unwrap_or(100))
+    }
+
+    pub fn label(self) -> String {
+        match self.percent() {
+            Some(p) => format!("{p}% ({} of {})", self.passed, self.total),
+            None => "n/a".into(),
+        }
+    }
+
+    fn add(&mut self, passed: bool) {
+        self.total += 1;
+        if passed {
+            self.passed += 1;
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemStatus {
+    /// A blocker or a finding above `info`.
+    NeedsWork,
+    /// The exports cannot tell (an unknown prerequisite): not counted as passed.
+    ToConfirm,
+    /// Only informational findings: counted as passed.
+    Info,
+    Passed,
+}
+
+impl ItemStatus {
+    pub fn passed(self) -> bool {
+        matches!(self, Self::Passed | Self::Info)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NeedsWork => "needs work",
+            Self::ToConfirm => "to confirm",
+            Self::Info => "info",
+            Self::Passed => "passed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    pub section: Section,
+    /// What kind of thing it is: `analytics rule`, `task`, `prerequisite` …
+    pub kind: Text,
+    pub name: String,
+    pub status: ItemStatus,
+    /// Finding or prerequisite ids that decided the status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub because: Vec<Text>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceScore {
+    /// `None` for objects whose export did not say which workspace they belong to.
+    pub workspace: Option<Scope>,
+    pub name: String,
+    /// `Some(true)` primary, `Some(false)` secondary, `None` not decided.
+    pub primary: Option<bool>,
+    pub score: Score,
+    pub sections: BTreeMap<Section, Score>,
+    /// Failed prerequisites for this workspace or the whole tenant: they stop onboarding.
+    pub blockers: Vec<String>,
+    pub findings_high: usize,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scores {
+    pub overall: Score,
+    pub sections: BTreeMap<Section, Score>,
+    pub workspaces: Vec<WorkspaceScore>,
+}
+
+fn section_of(kind: ObjectKind) -> Section {
+    match kind {
+        ObjectKind::AnalyticsRule | ObjectKind::RuleAction => Section::Analytics,
+        ObjectKind::AutomationRule => Section::Automation,
+        _ => Section::Data,
+    }
+}
+
+pub struct Inputs<'a> {
+    pub config: &'a SentinelConfig,
+    pub workspaces: &'a [Scope],
+    pub primary: Option<&'a Scope>,
+    pub prerequisites: &'a [PrerequisiteResult],
+    pub findings: &'a [Finding],
+    pub outcomes: &'a [TaskOutcome],
+    pub as_of: Option<Date>,
+}
+
+/// Object kinds that at least one detector in force examined.
+fn examined_kinds(config: &SentinelConfig, as_of: Option<Date>) -> BTreeSet<ObjectKind> {
+    finding::DETECTORS
+        .iter()
+        .filter(|d| finding::can_run(d, config))
+        .filter(|d| crate::check::rule(d.id, as_of).is_some_and(|r| r.in_force()))
+        .flat_map(|d| d.needs.iter().copied())
+        .collect()
+}
+
+fn prerequisite_item(p: &PrerequisiteResult) -> Item {
+    Item {
+        section: Section::Prerequisites,
+        kind: "prerequisite".into(),
+        name: p.title.to_string(),
+        status: match p.status {
+            Status::Pass => ItemStatus::Passed,
+            Status::Unknown => ItemStatus::ToConfirm,
+            Status::Fail | Status::Warn => ItemStatus::NeedsWork,
+        },
+        because: vec![p.id.clone()],
+        note: p.evidence.clone(),
+    }
+}
+
+fn workspace_items(inp: &Inputs<'_>, ws: Option<&Scope>, kinds: &BTreeSet<ObjectKind>) -> Vec<Item> {
+    let mut items: Vec<Item> = inp
+        .prerequisites
+        .iter()
+        .filter(|p| ws.is_some() && p.workspace.as_ref() == ws)
+        .map(prerequisite_item)
+        .collect();
+    if let Some(w) = ws {
+        items.extend(inp.outcomes.iter().filter(|o| &o.workspace == w).map(|o| {
+            let (status, note) = if !o.qualified.is_empty() {
+                (ItemStatus::Passed, format!("{} principal(s) can", o.qualified.len()))
+            } else if !o.potential.is_empty() {
+                (
+                    ItemStatus::NeedsWork,
+                    format!(
+                        "nobody now; {} could after PIM activation or a condition",
+                        o.potential.len()
+                    ),
+                )
+            } else {
+                (ItemStatus::NeedsWork, "nobody in the exports".to_string())
+            };
+            Item {
+                section: Section::Access,
+                kind: "task".into(),
+                name: o.title.to_string(),
+                status,
+                because: vec![o.task.clone()],
+                note,
+            }
+        }));
+    }
+    let here: Vec<&Finding> = inp.findings.iter().filter(|f| f.workspace.as_ref() == ws).collect();
+    for kind in kinds {
+        for o in inp.config.in_workspace(*kind, ws) {
+            let label = kind.label();
+            let hits: Vec<&Finding> = here
+                .iter()
+                .copied()
+                .filter(|f| {
+                    f.objects.iter().any(|a| {
+                        a.kind == label
+                            && if a.id.is_empty() || o.id.is_empty() {
+                                a.name == o.display_name()
+                            } else {
+                                a.id == o.id
+                            }
+                    })
+                })
+                .collect();
+            let status = if hits.iter().any(|f| f.severity != Severity::Info) {
+                ItemStatus::NeedsWork
+            } else if hits.is_empty() {
+                ItemStatus::Passed
+            } else {
+                ItemStatus::Info
+            };
+            items.push(Item {
+                section: section_of(*kind),
+                kind: label.into(),
+                name: o.display_name().to_string(),
+                status,
+                because: hits.iter().map(|f| f.id.clone()).collect(),
+                note: String::new(),
+            });
+        }
+    }
+    items
+}
+
+fn sort_items(items: &mut [Item]) {
+    items.sort_by(|a, b| {
+        a.section
+            .cmp(&b.section)
+            .then(a.status.cmp(&b.status))
+            .then(a.kind.cmp(&b.kind))
+            .then(a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
+}
+
+fn tally(items: &[Item]) -> (Score, BTreeMap<Section, Score>) {
+    let mut overall = Score::default();
+    let mut sections: BTreeMap<Section, Score> = Section::ALL.iter().map(|s| (*s, Score::default())).collect();
+    for i in items {
+        overall.add(i.status.passed());
+        if let Some(s) = sections.get_mut(&i.section) {
+            s.add(i.status.passed());
+        }
+    }
+    (overall, sections)
+}
+
+pub fn compute(inp: &Inputs<'_>) -> Scores {
+    let kinds = examined_kinds(inp.config, inp.as_of);
+    let mut buckets: Vec<Option<&Scope>> = inp.workspaces.iter().map(Some).collect();
+    if inp.config.objects.iter().any(|o| o.workspace.is_none()) {
+        buckets.push(None);
+    }
+    let tenant_wide: Vec<Item> = inp
+        .prerequisites
+        .iter()
+        .filter(|p| p.workspace.is_none())
+        .map(prerequisite_item)
+        .collect();
+    let mut all_items = tenant_wide.clone();
+    let mut workspaces = Vec::new();
+    for ws in buckets {
+        let own = workspace_items(inp, ws, &kinds);
+        if ws.is_none() && own.is_empty() {
+            continue;
+        }
+        all_items.extend(own.iter().cloned());
+        // Tenant-wide prerequisites bear on every real workspace, not on unplaced objects.
+        let mut items = if ws.is_some() { tenant_wide.clone() } else { Vec::new() };
+        items.extend(own);
+        sort_items(&mut items);
+        let (score, sections) = tally(&items);
+        let blockers = inp
+            .prerequisites
+            .iter()
+            .filter(|p| {
+                p.status == Status::Fail && ws.is_some() && (p.workspace.is_none() || p.workspace.as_ref() == ws)
+            })
+            .map(|p| format!("{}: {}", p.title, p.evidence))
+            .collect();
+        workspaces.push(WorkspaceScore {
+            name: ws
+                .map(|w| w.name().to_string())
+                .unwrap_or_else(|| "workspace not stated".into()),
+            primary: match (inp.primary, ws) {
+                (Some(p), Some(w)) => Some(p == w),
+                (None, Some(_)) if inp.workspaces.len() == 1 => Some(true),
+                _ => None,
+            },
+            score,
+            sections,
+            blockers,
+            findings_high: inp
+                .findings
+                .iter()
+                .filter(|f| f.workspace.as_ref() == ws && f.severity == Severity::High)
+                .count(),
+            items,
+            workspace: ws.cloned(),
+        });
+    }
+    let (overall, sections) = tally(&all_items);
+    Scores {
+        overall,
+        sections,
+        workspaces,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_rounds_down_so_100_means_everything_passed() {
+        assert_eq!(
+            Score {
+                passed: 199,
+                total: 200
+            }
+            .percent(),
+            Some(99)
+        );
+        assert_eq!(Score { passed: 2, total: 2 }.percent(), Some(100));
+        assert_eq!(Score { passed: 0, total: 3 }.percent(), Some(0));
+        assert_eq!(Score { passed: 0, total: 0 }.percent(), None);
+        assert_eq!(Score { passed: 0, total: 0 }.label(), "n/a");
+    }
+
+    #[test]
+    fn informational_items_count_as_passed_and_unknowns_do_not() {
+        assert!(ItemStatus::Info.passed());
+        assert!(ItemStatus::Passed.passed());
+        assert!(!ItemStatus::ToConfirm.passed());
+        assert!(!ItemStatus::NeedsWork.passed());
+    }
+}
