@@ -34,3 +34,5 @@ step "Wasm size budget"
 bash scripts/size-budget.sh
 step "browser test (headless Chromium)"
 node tests/e2e/app.test.mjs
+step "standalone HTML report in headless Chromium (charts, print to PDF)"
+node tests/e2e/report.test.mjs

@@ -59,6 +59,15 @@ enum OutputFormat {
     Csv,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Json,
+    Md,
+    Csv,
+    /// One standalone HTML file: charts and styles inline, no scripts, prints to PDF.
+    Html,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FailOn {
     /// Exit 1 when some task has nobody who can do it today.
@@ -78,7 +87,7 @@ struct ReportArgs {
     #[arg(long, value_name = "ID")]
     primary: Option<String>,
     #[arg(long, value_enum, default_value = "json")]
-    format: OutputFormat,
+    format: ReportFormat,
     /// Add the bundled fictional sample tenant to the inputs.
     #[arg(long)]
     sample: bool,
@@ -233,9 +242,10 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
     let report = build(&loaded, &opts).map_err(|e| e.to_string())?;
     let text = match args.format {
         // Streamed: a large tenant's JSON report runs to hundreds of megabytes.
-        OutputFormat::Json => None,
-        OutputFormat::Md => Some(report.to_markdown()),
-        OutputFormat::Csv => Some(report.to_csv()),
+        ReportFormat::Json => None,
+        ReportFormat::Md => Some(report.to_markdown()),
+        ReportFormat::Csv => Some(report.to_csv()),
+        ReportFormat::Html => Some(report.to_html()),
     };
     let emit = |out: &mut dyn Write| -> std::io::Result<()> {
         match &text {

@@ -33,6 +33,17 @@ impl Date {
         Ok(Self { year, month, day })
     }
 
+    /// Days from 1970-01-01 (H. Hinnant's days-from-civil, the inverse of the function below).
+    pub fn days_since_epoch(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// The civil date of a count of days since 1970-01-01 (H. Hinnant's algorithm).
     pub fn from_days_since_epoch(days: i64) -> Self {
         let z = days + 719_468;

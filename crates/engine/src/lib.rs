@@ -25,6 +25,8 @@ pub mod error;
 pub mod evaluate;
 pub mod ffi;
 pub mod finding;
+pub mod guidance;
+pub mod html;
 pub mod input;
 pub mod prerequisite;
 pub mod principal;
@@ -33,6 +35,7 @@ pub mod role;
 pub mod sample;
 pub mod scope;
 pub mod score;
+pub mod svg;
 pub mod task;
 pub mod tenant;
 

@@ -307,8 +307,11 @@ fn primary_chosen(c: &Context<'_>) -> (Status, String) {
     }
 }
 
+/// The day the Sentinel experience in the Azure portal retires.
+pub const AZURE_PORTAL_RETIREMENT: Date = Date::new(2027, 3, 31);
+
 fn retirement(c: &Context<'_>) -> (Status, String) {
-    let end = Date::new(2027, 3, 31);
+    let end = AZURE_PORTAL_RETIREMENT;
     let days = days_between(c.today, end);
     if days < 0 {
         (Status::Fail, format!("the Azure-portal experience retired on {end}"))
@@ -323,17 +326,7 @@ fn retirement(c: &Context<'_>) -> (Status, String) {
 }
 
 fn days_between(a: Date, b: Date) -> i64 {
-    fn days(d: Date) -> i64 {
-        // Days from civil (H. Hinnant), the inverse of Date::from_days_since_epoch.
-        let y = i64::from(d.year) - i64::from(d.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y.rem_euclid(400);
-        let m = i64::from(d.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    }
-    days(b) - days(a)
+    b.days_since_epoch() - a.days_since_epoch()
 }
 
 /// Every prerequisite check, in the order the guide meets them.

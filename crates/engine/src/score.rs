@@ -222,7 +222,8 @@ fn workspace_items(inp: &Inputs<'_>, ws: Option<&Scope>, kinds: &BTreeSet<Object
                 name: o.display_name().to_string(),
                 status,
                 because: hits.iter().map(|f| f.id.clone()).collect(),
-                note: String::new(),
+                // The kind tells connectors and rules apart where their names are GUIDs.
+                note: o.subkind.clone().unwrap_or_default(),
             });
         }
     }

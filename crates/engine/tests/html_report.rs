@@ -1,0 +1,103 @@
+//! The standalone HTML report of the sample tenant: reviewed as a snapshot, parsed as XML
+//! (well-formed), and checked for what a reader relies on: text alternatives on every chart,
+//! blockers above the scores, working in-page links, links out to documentation, no script.
+
+// Test helpers may unwrap and index: a failure should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::collections::BTreeSet;
+
+use sentinel_readiness_engine::{analyze, sample, Report, ReportOptions};
+
+fn sample_report() -> Report {
+    let files = sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes()));
+    let opts = ReportOptions {
+        workspaces: vec![],
+        as_of: None,
+        today: sample::SAMPLE_DATE,
+        all_verdicts: false,
+        primary: Some(sample::SAMPLE_PRIMARY.into()),
+    };
+    analyze(files, &opts).unwrap()
+}
+
+fn html() -> String {
+    sample_report().to_html()
+}
+
+#[test]
+fn sample_html() {
+    insta::assert_snapshot!(html());
+}
+
+#[test]
+fn html_is_well_formed_xml_without_scripts() {
+    let text = html();
+    let body = text.strip_prefix("<!DOCTYPE html>\n").expect("doctype first");
+    let doc = roxmltree::Document::parse(body).unwrap_or_else(|e| panic!("not well-formed: {e}"));
+    let names: BTreeSet<&str> = doc
+        .descendants()
+        .filter(|n| n.is_element())
+        .map(|n| n.tag_name().name())
+        .collect();
+    assert!(!names.contains("script"), "the report must not need scripts");
+    assert!(names.contains("svg") && names.contains("table"));
+    // Every in-page link lands somewhere.
+    let ids: BTreeSet<&str> = doc.descendants().filter_map(|n| n.attribute("id")).collect();
+    for n in doc.descendants().filter(|n| n.has_tag_name("a")) {
+        let href = n.attribute("href").unwrap_or_default();
+        if let Some(target) = href.strip_prefix('#') {
+            assert!(ids.contains(target), "broken link {href}");
+        } else {
+            assert!(href.starts_with("https://"), "unexpected link {href}");
+        }
+    }
+}
+
+#[test]
+fn every_chart_has_a_title_and_a_description() {
+    let text = html();
+    let doc = roxmltree::Document::parse(text.strip_prefix("<!DOCTYPE html>\n").unwrap()).unwrap();
+    let charts: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("svg")).collect();
+    assert!(charts.len() >= 8, "{} charts", charts.len());
+    for svg in charts {
+        assert_eq!(svg.attribute("role"), Some("img"));
+        let labels: Vec<&str> = svg.attribute("aria-labelledby").unwrap().split(' ').collect();
+        assert_eq!(labels.len(), 2);
+        for id in labels {
+            let node = doc.descendants().find(|n| n.attribute("id") == Some(id)).unwrap();
+            assert!(matches!(node.tag_name().name(), "title" | "desc"));
+            assert!(node.text().unwrap_or_default().len() > 5, "{id} is empty");
+        }
+    }
+}
+
+#[test]
+fn blockers_come_before_every_score_they_belong_to() {
+    let text = html();
+    let overview = text.find("id=\"overview\"").unwrap();
+    let blockers = text[overview..].find("class=\"blockers\"").unwrap();
+    let donut = text[overview..].find("id=\"chart-overall\"").unwrap();
+    assert!(blockers < donut, "overall blockers below the overall score");
+    let report = sample_report();
+    for (i, ws) in report.scores.workspaces.iter().enumerate() {
+        if ws.blockers.is_empty() {
+            continue;
+        }
+        let section = text
+            .find(&format!("<section class=\"workspace\" id=\"ws-{i}\""))
+            .unwrap();
+        let b = text[section..].find("class=\"blockers\"").unwrap();
+        let d = text[section..].find(&format!("id=\"chart-ws{i}\"")).unwrap();
+        assert!(b < d, "{}: blockers below its score", ws.name);
+    }
+}
+
+#[test]
+fn findings_link_to_documentation_and_to_the_portal() {
+    let text = html();
+    assert!(text.contains("href=\"https://learn.microsoft.com/azure/sentinel/move-to-defender\""));
+    assert!(text.contains("href=\"https://security.microsoft.com/\""));
+    // Helper-only rules are labelled as such.
+    assert!(text.contains("helper-only</span>"));
+}
