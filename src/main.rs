@@ -18,6 +18,7 @@ fn today() -> Date {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     Inputs,
+    Dashboard,
     Report,
     Access,
     Differences,
@@ -25,8 +26,9 @@ pub enum Route {
 }
 
 impl Route {
-    const ALL: [Route; 5] = [
+    const ALL: [Route; 6] = [
         Route::Inputs,
+        Route::Dashboard,
         Route::Report,
         Route::Access,
         Route::Differences,
@@ -45,6 +47,7 @@ impl Route {
     fn slug(self) -> &'static str {
         match self {
             Route::Inputs => "inputs",
+            Route::Dashboard => "dashboard",
             Route::Report => "report",
             Route::Access => "access",
             Route::Differences => "differences",
@@ -55,6 +58,7 @@ impl Route {
     fn title(self) -> &'static str {
         match self {
             Route::Inputs => "Inputs",
+            Route::Dashboard => "Dashboard",
             Route::Report => "Report",
             Route::Access => "Access",
             Route::Differences => "Differences",
@@ -285,6 +289,7 @@ fn app() -> Html {
     };
     let body = match *route {
         Route::Inputs => views::inputs(&std::rc::Rc::new((*state).clone()), &evaluated, dispatch.clone()),
+        Route::Dashboard => views::dashboard(&evaluated),
         Route::Report => views::report(&state, &evaluated, dispatch.clone()),
         Route::Access => {
             html! { <views::AccessView report={ evaluated.report.as_ref().ok().cloned().map(views::SharedReport) } /> }

@@ -239,6 +239,46 @@ pub fn inputs(state: &Rc<State>, e: &Evaluated, dispatch: Dispatch) -> Html {
 
 // ---------------------------------------------------------------- Report
 
+/// The engine's HTML report body: the same charts and tables as the standalone file.
+pub fn dashboard(e: &Evaluated) -> Html {
+    let r = match report_or_message(e) {
+        Ok(r) => r,
+        Err(h) => return h,
+    };
+    let body = r.html_body();
+    let save = {
+        let r = r.clone();
+        Callback::from(move |_: MouseEvent| download("sentinel-readiness.html", "text/html", &r.to_html()))
+    };
+    // The report's own links are in-page anchors; the app's router owns the URL hash, so
+    // they scroll instead of navigating.
+    let follow = Callback::from(|ev: MouseEvent| {
+        let Some(target) = ev.target_dyn_into::<web_sys::Element>() else {
+            return;
+        };
+        let Ok(Some(link)) = target.closest("a[href^='#']") else {
+            return;
+        };
+        let id = link.get_attribute("href").unwrap_or_default();
+        let doc = web_sys::window().and_then(|w| w.document());
+        if let Some(el) = doc.and_then(|d| d.get_element_by_id(id.trim_start_matches('#'))) {
+            ev.prevent_default();
+            el.scroll_into_view();
+        }
+    });
+    html! {
+        <section class="dashboard">
+            <div class="row exports">
+                <button type="button" id="download-html" onclick={ save }>{ "Download HTML report" }</button>
+                <button type="button" onclick={ Callback::from(|_: MouseEvent| { if let Some(w) = web_sys::window() { let _ = w.print(); } }) }>{ "Print / PDF" }</button>
+            </div>
+            // Safe to inject: every piece of input text in it went through the engine's escaping
+            // (svg::esc), which the XSS browser test checks with hostile names.
+            <div id="dashboard-body" onclick={ follow }>{ Html::from_html_unchecked(AttrValue::from(body)) }</div>
+        </section>
+    }
+}
+
 pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
     let r = match report_or_message(e) {
         Ok(r) => r,

@@ -133,9 +133,23 @@ try {
     const text = await readFile(await md.path(), 'utf8');
     assert(md.suggestedFilename() === 'sentinel-readiness.md' && text.includes('## Summary'), 'markdown');
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
-    assert(JSON.parse(await readFile(await json.path(), 'utf8')).schema_version === 3, 'json');
+    assert(JSON.parse(await readFile(await json.path(), 'utf8')).schema_version === 4, 'json');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
     assert((await readFile(await csv.path(), 'utf8')).startsWith('record,workspace'), 'csv');
+  });
+
+  await check('dashboard: charts, in-page drill-down and the standalone HTML download', async () => {
+    await page.goto(`${origin}/#/dashboard`);
+    await page.waitForSelector('#dashboard-body svg.chart');
+    const charts = await page.locator('#dashboard-body svg.chart').count();
+    assert(charts >= 8, `${charts} charts`);
+    await page.click('#dashboard-body #workspaces tbody a >> nth=0');
+    assert(new URL(page.url()).hash === '#/dashboard', `navigated to ${page.url()}`);
+    await page.screenshot({ path: join(artifacts, 'dashboard.png') });
+    const [html] = await Promise.all([page.waitForEvent('download'), page.click('#download-html')]);
+    const text = await readFile(await html.path(), 'utf8');
+    assert(html.suggestedFilename() === 'sentinel-readiness.html', html.suggestedFilename());
+    assert(text.startsWith('<!DOCTYPE html>') && text.includes('id="chart-overall"') && !text.includes('<script'), 'html file');
   });
 
   const formats = ['az-role-assignment-list.json', 'get-azroleassignment.json', 'get-azroleassignment.csv',
@@ -175,6 +189,11 @@ try {
     assert(await page.locator(`#matrix-${WS} th`, { hasText: '<img src=x' }).count() === 1, 'literal text shown');
     assert(await page.evaluate(() => window.__xss) === undefined, 'script ran');
     assert(await page.locator(`#matrix-${WS} img`).count() === 0, 'an img element was created');
+    await page.goto(`${origin}/#/dashboard`);
+    await page.waitForSelector('#dashboard-body svg.chart');
+    assert((await page.locator('#dashboard-body').textContent()).includes('<img src=x'), 'dashboard shows the literal name');
+    assert(await page.locator('#dashboard-body img').count() === 0, 'an img element was created in the dashboard');
+    assert(await page.evaluate(() => window.__xss) === undefined, 'script ran in the dashboard');
   });
 
   await check('the keep-data switch clears storage', async () => {

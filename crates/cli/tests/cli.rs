@@ -44,7 +44,7 @@ fn json_contract_fields() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["schema_version"], 3);
+    assert_eq!(v["schema_version"], 4);
     assert_eq!(v["inputs"][0]["format"], "az-role-assignment-list");
     assert_eq!(v["inputs"][0]["records"], 13);
     assert_eq!(v["workspaces"].as_array().unwrap().len(), 1);

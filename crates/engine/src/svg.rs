@@ -47,8 +47,13 @@ fn open(out: &mut String, id: &str, w: u32, h: u32, title: &str, desc: &str) {
     );
 }
 
-fn text(out: &mut String, x: f64, y: f64, attrs: &str, body: &str) {
-    let _ = write!(out, r#"<text x="{x:.1}" y="{y:.1}" {attrs}>{}</text>"#, esc(body));
+// Geometry is in whole pixels: formatting floats would pull float-printing code into the Wasm.
+fn text(out: &mut String, x: i64, y: i64, attrs: &str, body: &str) {
+    let _ = write!(out, r#"<text x="{x}" y="{y}" {attrs}>{}</text>"#, esc(body));
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX / 4)
 }
 
 /// A ring whose green arc is the share of items passed. A blocked workspace says so in the
@@ -70,18 +75,18 @@ pub fn donut(id: &str, caption: &str, score: Score, blocked: bool) -> String {
         None => "No items were examined.".to_string(),
     };
     open(&mut s, id, 160, 160, &format!("Readiness of {caption}"), &desc);
-    let r = 60.0_f64;
-    let c = 2.0 * std::f64::consts::PI * r;
+    // r = 60, so the circumference is 2π·60 ≈ 377.
+    let (r, c) = (60, 377);
     let _ = write!(
         s,
         r#"<circle cx="80" cy="80" r="{r}" fill="none" stroke="{}" stroke-width="18"/>"#,
         if pct.is_some() { FAILED } else { NEUTRAL }
     );
     if let Some(p) = pct {
-        let arc = c * f64::from(p) / 100.0;
+        let arc = c * i64::from(p) / 100;
         let _ = write!(
             s,
-            r#"<circle cx="80" cy="80" r="{r}" fill="none" stroke="{PASSED}" stroke-width="18" stroke-dasharray="{arc:.2} {c:.2}" transform="rotate(-90 80 80)"/>"#
+            r#"<circle cx="80" cy="80" r="{r}" fill="none" stroke="{PASSED}" stroke-width="18" stroke-dasharray="{arc} {c}" transform="rotate(-90 80 80)"/>"#
         );
     }
     if blocked {
@@ -93,8 +98,8 @@ pub fn donut(id: &str, caption: &str, score: Score, blocked: bool) -> String {
     let big = pct.map(|p| format!("{p}%")).unwrap_or_else(|| "n/a".into());
     text(
         &mut s,
-        80.0,
-        84.0,
+        80,
+        84,
         r#"text-anchor="middle" font-size="28" font-weight="700""#,
         &big,
     );
@@ -105,8 +110,8 @@ pub fn donut(id: &str, caption: &str, score: Score, blocked: bool) -> String {
     };
     text(
         &mut s,
-        80.0,
-        106.0,
+        80,
+        106,
         &format!(
             r#"text-anchor="middle" font-size="13" fill="{}""#,
             if blocked { FAILED } else { "#444" }
@@ -124,17 +129,14 @@ pub fn score_bars(id: &str, title: &str, rows: &[(&str, Score)]) -> String {
     let desc: Vec<String> = rows.iter().map(|(l, sc)| format!("{l}: {}", sc.label())).collect();
     open(&mut s, id, 520, h, title, &(desc.join("; ") + "."));
     for (i, (label, sc)) in rows.iter().enumerate() {
-        let y = 8.0 + 28.0 * i as f64;
-        text(&mut s, 0.0, y + 15.0, r#"font-size="13""#, label);
-        let _ = write!(
-            s,
-            r#"<rect x="170" y="{y:.1}" width="250" height="18" fill="{NEUTRAL}"/>"#
-        );
+        let y = 8 + 28 * count(i);
+        text(&mut s, 0, y + 15, r#"font-size="13""#, label);
+        let _ = write!(s, r#"<rect x="170" y="{y}" width="250" height="18" fill="{NEUTRAL}"/>"#);
         if let Some(p) = sc.percent() {
             let _ = write!(
                 s,
-                r#"<rect x="170" y="{y:.1}" width="{:.1}" height="18" fill="{}"/>"#,
-                2.5 * f64::from(p),
+                r#"<rect x="170" y="{y}" width="{}" height="18" fill="{}"/>"#,
+                5 * i64::from(p) / 2,
                 if p == 100 {
                     PASSED
                 } else if p >= 50 {
@@ -144,7 +146,7 @@ pub fn score_bars(id: &str, title: &str, rows: &[(&str, Score)]) -> String {
                 }
             );
         }
-        text(&mut s, 428.0, y + 14.0, r#"font-size="12""#, &sc.label());
+        text(&mut s, 428, y + 14, r#"font-size="12""#, &sc.label());
     }
     s.push_str("</svg>");
     s
@@ -185,19 +187,18 @@ pub fn severity_bars(id: &str, rows: &[(String, [usize; 4])]) -> String {
             desc.join("; ") + "."
         },
     );
-    let unit = 280.0 / max as f64;
     for (i, (area, counts)) in rows.iter().enumerate() {
-        let y = 6.0 + 26.0 * i as f64;
-        text(&mut s, 0.0, y + 14.0, r#"font-size="13""#, area);
-        let mut x = 170.0;
+        let y = 6 + 26 * count(i);
+        text(&mut s, 0, y + 14, r#"font-size="13""#, area);
+        let mut x = 170;
         for (sev, n) in SEVERITIES.iter().zip(counts.iter()) {
             if *n == 0 {
                 continue;
             }
-            let w = unit * *n as f64;
+            let w = (280 * count(*n) / count(max)).max(2);
             let _ = write!(
                 s,
-                r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="18" fill="{}"><title>{n} {}</title></rect>"#,
+                r#"<rect x="{x}" y="{y}" width="{w}" height="18" fill="{}"><title>{n} {}</title></rect>"#,
                 severity_colour(*sev),
                 sev.as_str()
             );
@@ -205,22 +206,22 @@ pub fn severity_bars(id: &str, rows: &[(String, [usize; 4])]) -> String {
         }
         text(
             &mut s,
-            x + 6.0,
-            y + 14.0,
+            x + 6,
+            y + 14,
             r#"font-size="12""#,
             &counts.iter().sum::<usize>().to_string(),
         );
     }
-    let ly = 26.0 * rows.len() as f64 + 22.0;
+    let ly = 26 * count(rows.len()) + 22;
     for (i, sev) in SEVERITIES.iter().enumerate() {
-        let x = 170.0 + 80.0 * i as f64;
+        let x = 170 + 80 * count(i);
         let _ = write!(
             s,
-            r#"<rect x="{x:.1}" y="{:.1}" width="12" height="12" fill="{}"/>"#,
-            ly - 10.0,
+            r#"<rect x="{x}" y="{}" width="12" height="12" fill="{}"/>"#,
+            ly - 10,
             severity_colour(*sev)
         );
-        text(&mut s, x + 16.0, ly, r#"font-size="12""#, sev.as_str());
+        text(&mut s, x + 16, ly, r#"font-size="12""#, sev.as_str());
     }
     s.push_str("</svg>");
     s
@@ -237,16 +238,14 @@ pub struct Cell {
 /// Principals (rows) by tasks (columns), each cell coloured and marked by its verdict.
 pub fn heat_map(id: &str, caption: &str, columns: &[&str], rows: &[(String, Vec<Cell>)]) -> String {
     let mut s = String::new();
-    let col_w = 96.0;
-    let left = 230.0;
-    let top = 58.0;
-    let w = left + col_w * columns.len() as f64 + 10.0;
-    let h = top + 22.0 * rows.len() as f64 + 10.0;
+    let (col_w, left, top) = (96, 230, 58);
+    let w = left + col_w * count(columns.len()) + 10;
+    let h = top + 22 * count(rows.len()) + 10;
     open(
         &mut s,
         id,
-        w.ceil() as u32,
-        h.ceil() as u32,
+        u32::try_from(w).unwrap_or(u32::MAX),
+        u32::try_from(h).unwrap_or(u32::MAX),
         &format!("Who can do what: {caption}"),
         &format!(
             "{} principals by {} tasks; each cell gives the verdict as a mark and a colour, and as a tooltip.",
@@ -255,27 +254,27 @@ pub fn heat_map(id: &str, caption: &str, columns: &[&str], rows: &[(String, Vec<
         ),
     );
     for (j, c) in columns.iter().enumerate() {
-        let x = left + col_w * j as f64 + col_w / 2.0;
+        let x = left + col_w * count(j) + col_w / 2;
         // Two lines of at most ~14 characters keep long task names inside their column.
         let (a, b) = split_label(c);
-        text(&mut s, x, 20.0, r#"text-anchor="middle" font-size="11""#, &a);
-        text(&mut s, x, 34.0, r#"text-anchor="middle" font-size="11""#, &b);
+        text(&mut s, x, 20, r#"text-anchor="middle" font-size="11""#, &a);
+        text(&mut s, x, 34, r#"text-anchor="middle" font-size="11""#, &b);
     }
     for (i, (name, cells)) in rows.iter().enumerate() {
-        let y = top + 22.0 * i as f64;
+        let y = top + 22 * count(i);
         let short: String = if name.chars().count() > 32 {
             name.chars().take(31).collect::<String>() + "…"
         } else {
             name.clone()
         };
-        text(&mut s, 0.0, y + 14.0, r#"font-size="12""#, &short);
+        text(&mut s, 0, y + 14, r#"font-size="12""#, &short);
         for (j, cell) in cells.iter().enumerate() {
-            let x = left + col_w * j as f64;
+            let x = left + col_w * count(j);
             let _ = write!(
                 s,
-                r#"<rect x="{:.1}" y="{y:.1}" width="{:.1}" height="19" fill="{}"><title>{} — {}: {}</title></rect>"#,
-                x + 2.0,
-                col_w - 4.0,
+                r#"<rect x="{}" y="{y}" width="{}" height="19" fill="{}"><title>{} — {}: {}</title></rect>"#,
+                x + 2,
+                col_w - 4,
                 cell.colour,
                 esc(name),
                 esc(columns.get(j).copied().unwrap_or("")),
@@ -283,8 +282,8 @@ pub fn heat_map(id: &str, caption: &str, columns: &[&str], rows: &[(String, Vec<
             );
             text(
                 &mut s,
-                x + col_w / 2.0,
-                y + 14.0,
+                x + col_w / 2,
+                y + 14,
                 r##"text-anchor="middle" font-size="11" fill="#fff" font-weight="700""##,
                 cell.mark,
             );
@@ -335,8 +334,8 @@ pub fn timeline(id: &str, events: &[Event]) -> String {
     let last_year = Date::from_days_since_epoch(*max).year + 1;
     let start = Date::new(first_year, 1, 1).days_since_epoch();
     let end = Date::new(last_year, 1, 1).days_since_epoch();
-    let (left, width) = (20.0, 760.0);
-    let x_of = |d: i64| left + width * (d - start) as f64 / (end - start).max(1) as f64;
+    let (left, width) = (20, 760);
+    let x_of = |d: i64| left + width * (d - start) / (end - start).max(1);
     let docs = events.iter().filter(|e| !e.milestone).count();
     let milestones: Vec<String> = events
         .iter()
@@ -357,26 +356,20 @@ pub fn timeline(id: &str, events: &[Event]) -> String {
     );
     let _ = write!(
         s,
-        r##"<line x1="{left}" y1="70" x2="{:.1}" y2="70" stroke="#555" stroke-width="2"/>"##,
+        r##"<line x1="{left}" y1="70" x2="{}" y2="70" stroke="#555" stroke-width="2"/>"##,
         left + width
     );
     for y in first_year..=last_year {
         let x = x_of(Date::new(y, 1, 1).days_since_epoch());
-        let _ = write!(s, r##"<line x1="{x:.1}" y1="64" x2="{x:.1}" y2="76" stroke="#555"/>"##);
-        text(
-            &mut s,
-            x,
-            92.0,
-            r#"text-anchor="middle" font-size="11""#,
-            &y.to_string(),
-        );
+        let _ = write!(s, r##"<line x1="{x}" y1="64" x2="{x}" y2="76" stroke="#555"/>"##);
+        text(&mut s, x, 92, r#"text-anchor="middle" font-size="11""#, &y.to_string());
     }
     let milestones: Vec<&Event> = events.iter().filter(|e| e.milestone).collect();
     if let (Some(a), Some(b)) = (milestones.first(), milestones.last()) {
         let (xa, xb) = (x_of(a.date.days_since_epoch()), x_of(b.date.days_since_epoch()));
         let _ = write!(
             s,
-            r##"<rect x="{:.1}" y="62" width="{:.1}" height="16" fill="#ffcdd2"/>"##,
+            r##"<rect x="{}" y="62" width="{}" height="16" fill="#ffcdd2"/>"##,
             xa.min(xb),
             (xb - xa).abs()
         );
@@ -385,7 +378,7 @@ pub fn timeline(id: &str, events: &[Event]) -> String {
         let x = x_of(e.date.days_since_epoch());
         let _ = write!(
             s,
-            r##"<circle cx="{x:.1}" cy="70" r="4" fill="#1565c0" fill-opacity="0.6"><title>{}</title></circle>"##,
+            r##"<circle cx="{x}" cy="70" r="4" fill="#1565c0" fill-opacity="0.6"><title>{}</title></circle>"##,
             esc(&format!("{}: {}", e.date, e.label))
         );
     }
@@ -393,17 +386,17 @@ pub fn timeline(id: &str, events: &[Event]) -> String {
     let rows = milestones.len();
     for (i, e) in milestones.iter().enumerate() {
         let x = x_of(e.date.days_since_epoch());
-        let y = 22.0 + 18.0 * (rows - 1 - i) as f64;
+        let y = 22 + 18 * count(rows - 1 - i);
         let _ = write!(
             s,
-            r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="70" stroke="#b71c1c" stroke-width="2"/><circle cx="{x:.1}" cy="70" r="6" fill="#b71c1c"/>"##,
-            y + 4.0
+            r##"<line x1="{x}" y1="{}" x2="{x}" y2="70" stroke="#b71c1c" stroke-width="2"/><circle cx="{x}" cy="70" r="6" fill="#b71c1c"/>"##,
+            y + 4
         );
-        let (anchor, dx) = if x > 400.0 { ("end", -6.0) } else { ("start", 6.0) };
+        let (anchor, dx) = if x > 400 { ("end", -6) } else { ("start", 6) };
         text(
             &mut s,
             x + dx,
-            y + 4.0,
+            y + 4,
             &format!(r#"text-anchor="{anchor}" font-size="12" font-weight="700""#),
             &format!("{} {}", e.label, e.date),
         );
@@ -411,7 +404,7 @@ pub fn timeline(id: &str, events: &[Event]) -> String {
     text(
         &mut s,
         left,
-        118.0,
+        118,
         r##"font-size="11" fill="#555""##,
         "Blue dots: dates of the documentation the applied rules cite (hover for the page).",
     );

@@ -166,6 +166,28 @@ mod catalogue {
         }
     }
 
+    /// docs/parity.md names a rule (or prerequisite) for every helper check: each must exist.
+    #[test]
+    fn the_parity_page_names_only_rules_that_exist() {
+        let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/parity.md")).unwrap();
+        let mut named = 0;
+        for line in page.lines().filter(|l| l.starts_with('|')) {
+            for id in line.split('`').skip(1).step_by(2) {
+                let known = DETECTORS.iter().any(|d| d.id == id)
+                    || catalogue().iter().any(|d| d.id == id)
+                    || sentinel_readiness_engine::prerequisite::CHECKS
+                        .iter()
+                        .any(|p| p.id == id);
+                let looks_like_id = id.chars().all(|c| c.is_ascii_lowercase() || c == '-') && id.contains('-');
+                if looks_like_id {
+                    assert!(known, "docs/parity.md names `{id}`, which is no rule");
+                    named += 1;
+                }
+            }
+        }
+        assert!(named >= 17, "only {named} rule ids in docs/parity.md");
+    }
+
     #[test]
     fn every_parity_check_has_a_detector() {
         for c in sentinel_readiness_engine::check::parity_checks() {

@@ -25,7 +25,7 @@ export interface EvaluateRequest {
 export type Answer<T> =
   | { type: "success"; result: T; warnings: string[] }
   | { type: "failure"; errors: string[] };
-/** The report: see the README ("The report (JSON contract)"); schema_version 3. */
+/** The report: see the README ("The report (JSON contract)"); schema_version 4. */
 export interface Report {
   schema_version: number;
   summary: { overall: "ready" | "ready-with-warnings" | "blocked"; blockers: string[]; warnings: string[]; counts: Record<string, number> };
