@@ -536,6 +536,7 @@ impl Report {
             self.schema_version
         );
         self.summary_md(&mut s);
+        self.scores_md(&mut s);
         let _ = writeln!(s, "## Inputs\n\n| File | Detected format | Records |\n|---|---|---|");
         for i in &self.inputs {
             let _ = writeln!(s, "| {} | {} | {} |", md(&i.path), i.format_label, i.records);
@@ -722,6 +723,51 @@ impl Report {
             }
             s.push('\n');
         }
+    }
+
+    fn scores_md(&self, s: &mut String) {
+        if self.scores.workspaces.is_empty() {
+            return;
+        }
+        let _ = write!(s, "## Scores\n\n| Workspace | Role | Score | Blockers |");
+        for sec in crate::check::Section::ALL {
+            let _ = write!(s, " {} |", sec.title());
+        }
+        let _ = write!(
+            s,
+            "\n|---|---|---|---|{}\n",
+            "---|".repeat(crate::check::Section::ALL.len())
+        );
+        let all = std::iter::once((
+            "**all**".to_string(),
+            "",
+            self.scores.overall,
+            self.summary.blockers.len(),
+            &self.scores.sections,
+        ));
+        let rows = self.scores.workspaces.iter().map(|w| {
+            let role = match (w.workspace.is_some(), w.primary) {
+                (true, Some(true)) => "primary",
+                (true, Some(false)) => "secondary",
+                (true, None) => "not decided",
+                (false, _) => "",
+            };
+            (
+                format!("`{}`", md(&w.name)),
+                role,
+                w.score,
+                w.blockers.len(),
+                &w.sections,
+            )
+        });
+        for (name, role, score, blockers, sections) in rows.chain(all) {
+            let _ = write!(s, "| {name} | {role} | {} | {blockers} |", score.label());
+            for sec in crate::check::Section::ALL {
+                let _ = write!(s, " {} |", sections.get(&sec).copied().unwrap_or_default().label());
+            }
+            s.push('\n');
+        }
+        s.push_str("\nScore = floor(100 × passed ÷ total) over the items each check examined; informational items count as passed; blockers are listed above and never averaged away.\n\n");
     }
 
     fn prerequisites_md(&self, s: &mut String) {
