@@ -23,16 +23,18 @@ pub enum Route {
     Access,
     Differences,
     Checklist,
+    Mssp,
 }
 
 impl Route {
-    const ALL: [Route; 6] = [
+    const ALL: [Route; 7] = [
         Route::Inputs,
         Route::Dashboard,
         Route::Report,
         Route::Access,
         Route::Differences,
         Route::Checklist,
+        Route::Mssp,
     ];
 
     fn from_hash(hash: &str) -> Self {
@@ -52,6 +54,7 @@ impl Route {
             Route::Access => "access",
             Route::Differences => "differences",
             Route::Checklist => "checklist",
+            Route::Mssp => "mssp",
         }
     }
 
@@ -63,6 +66,7 @@ impl Route {
             Route::Access => "Access",
             Route::Differences => "Differences",
             Route::Checklist => "Checklist",
+            Route::Mssp => "Multi-tenant",
         }
     }
 }
@@ -301,6 +305,7 @@ fn app() -> Html {
                 dispatch={ dispatch.clone() } />
         },
         Route::Checklist => views::checklist(&state, &evaluated, dispatch.clone()),
+        Route::Mssp => views::guidance(state.as_of.as_deref()),
     };
     html! {
         <div class={ classes!("app", embed.then_some("embed")) }>

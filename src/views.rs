@@ -279,6 +279,14 @@ pub fn dashboard(e: &Evaluated) -> Html {
     }
 }
 
+/// Multi-tenant and MSSP guidance from the catalogue; needs no exports.
+pub fn guidance(as_of: Option<&str>) -> Html {
+    let as_of = as_of.and_then(|d| sentinel_readiness_engine::Date::parse(d).ok());
+    let page = sentinel_readiness_engine::html::guidance_page(as_of, false);
+    // Static catalogue text, escaped by the engine.
+    html! { <section id="guidance">{ Html::from_html_unchecked(AttrValue::from(page)) }</section> }
+}
+
 pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
     let r = match report_or_message(e) {
         Ok(r) => r,

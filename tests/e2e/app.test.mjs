@@ -152,6 +152,14 @@ try {
     assert(text.startsWith('<!DOCTYPE html>') && text.includes('id="chart-overall"') && !text.includes('<script'), 'html file');
   });
 
+  await check('multi-tenant guidance screen lists the access models with sources', async () => {
+    await page.goto(`${origin}/#/mssp`);
+    await page.waitForSelector('#guidance #mssp table');
+    const text = await page.locator('#guidance').textContent();
+    for (const w of ['Azure Lighthouse', 'Microsoft Entra B2B', 'GDAP', 'multitenant']) assert(text.includes(w), `${w} missing`);
+    assert(await page.locator('#guidance a[href^="https://learn.microsoft.com/"]').count() > 0, 'no documentation links');
+  });
+
   const formats = ['az-role-assignment-list.json', 'get-azroleassignment.json', 'get-azroleassignment.csv',
     'portal-download.csv', 'portal-download.json', 'rest-roleassignments.json', 'arg-authorizationresources.json'];
   for (const f of formats) {

@@ -33,6 +33,13 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// Write the multi-tenant and MSSP guidance (Lighthouse, Entra B2B, GDAP, multitenant
+    /// portal) as a standalone HTML page.
+    Mssp {
+        /// Guidance as documented at this date (YYYY-MM-DD); default: the latest.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -131,6 +138,16 @@ fn main() -> ExitCode {
         },
         Command::Features(args) => match features(args) {
             Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("sentinel-readiness: {message}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Mssp { as_of } => match parse_date(as_of.as_deref()) {
+            Ok(as_of) => {
+                print!("{}", sentinel_readiness_engine::html::guidance_page(as_of, true));
+                ExitCode::SUCCESS
+            }
             Err(message) => {
                 eprintln!("sentinel-readiness: {message}");
                 ExitCode::from(2)

@@ -588,6 +588,25 @@ fn html_finding(s: &mut String, ws_anchor: &str, f: &Finding) {
     s.push_str("</article>");
 }
 
+/// The multi-tenant and MSSP guidance on its own, as a standalone HTML document (`full`) or
+/// as a `<div class="sr-report">` for the web app. Needs no exports.
+pub fn guidance_page(as_of: Option<Date>, full: bool) -> String {
+    let mut s = String::new();
+    if full {
+        let _ = write!(
+            s,
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Sentinel in the Defender portal: multi-tenant and MSSP set-ups</title><style>{STYLE}</style></head><body>"
+        );
+    }
+    let _ = write!(s, "<div class=\"sr-report\"><style>{STYLE}</style>");
+    html_guidance(&mut s, as_of);
+    s.push_str("</div>");
+    if full {
+        s.push_str("</body></html>\n");
+    }
+    s
+}
+
 fn html_guidance(s: &mut String, as_of: Option<Date>) {
     s.push_str("<section id=\"mssp\"><h2>Multi-tenant and MSSP set-ups</h2><p>Providers and organisations with several tenants choose how their people reach each customer's Sentinel once it lives in the Defender portal. The choices, each resting on a catalogue entry below:</p><table><thead><tr><th>Access model</th><th>What changes</th><th>Rests on</th></tr></thead><tbody>");
     for m in guidance::MODELS {

@@ -101,3 +101,16 @@ fn findings_link_to_documentation_and_to_the_portal() {
     // Helper-only rules are labelled as such.
     assert!(text.contains("helper-only</span>"));
 }
+
+#[test]
+fn the_mssp_guidance_page_stands_alone_and_cites_its_sources() {
+    let page = sentinel_readiness_engine::html::guidance_page(None, true);
+    let doc = roxmltree::Document::parse(page.strip_prefix("<!DOCTYPE html>\n").unwrap()).unwrap();
+    let text: String = doc.descendants().filter_map(|n| n.text()).collect();
+    for word in ["Azure Lighthouse", "Microsoft Entra B2B", "GDAP", "multitenant"] {
+        assert!(text.contains(word), "{word} missing");
+    }
+    // Every access model points at a catalogue entry shown on the same page.
+    assert!(page.contains("href=\"#g-gdap-lighthouse-limits\"") && page.contains("id=\"g-gdap-lighthouse-limits\""));
+    assert!(page.contains("https://learn.microsoft.com/"));
+}
