@@ -56,6 +56,26 @@ const STYLE: &str = r#"
 }
 "#;
 
+/// Sorts digit runs by value, so `law-2` comes before `law-10`.
+fn natural_key(name: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut text = String::new();
+    let mut digits = String::new();
+    for c in name.to_lowercase().chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            if !digits.is_empty() {
+                key.push((std::mem::take(&mut text), digits.parse().unwrap_or(u64::MAX)));
+                digits.clear();
+            }
+            text.push(c);
+        }
+    }
+    key.push((text, digits.parse().unwrap_or(0)));
+    key
+}
+
 fn status_class(s: ItemStatus) -> &'static str {
     match s {
         ItemStatus::Passed => "st-passed",
@@ -195,7 +215,7 @@ impl Report {
         self.html_header(&mut s);
         self.html_overview(&mut s);
         self.html_workspace_table(&mut s);
-        for (i, ws) in self.scores.workspaces.iter().enumerate() {
+        for (i, ws) in self.ordered() {
             self.html_workspace(&mut s, i, ws);
         }
         self.html_timeline(&mut s);
@@ -203,6 +223,13 @@ impl Report {
         self.html_method(&mut s);
         s.push_str("</div>");
         s
+    }
+
+    /// Workspaces in natural name order (law-2 before law-10); unplaced objects last.
+    fn ordered(&self) -> Vec<(usize, &WorkspaceScore)> {
+        let mut list: Vec<(usize, &WorkspaceScore)> = self.scores.workspaces.iter().enumerate().collect();
+        list.sort_by_cached_key(|(_, w)| (w.workspace.is_none(), natural_key(&w.name)));
+        list
     }
 
     fn ws_index(&self, ws: &WorkspaceScore) -> Option<usize> {
@@ -224,7 +251,7 @@ impl Report {
             self.inputs.len(),
             self.schema_version
         );
-        for ws in &self.scores.workspaces {
+        for (_, ws) in self.ordered() {
             let _ = write!(
                 s,
                 "<li><a href=\"#{}\">{}</a></li>",
@@ -292,7 +319,7 @@ impl Report {
             let _ = write!(s, "<th>{}</th>", sec.as_str());
         }
         s.push_str("</tr></thead><tbody>");
-        for ws in &self.scores.workspaces {
+        for (_, ws) in self.ordered() {
             let _ = write!(
                 s,
                 "<tr><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
@@ -647,5 +674,17 @@ impl ParseDate for String {
     /// `latest` means the rules in force today: no date.
     fn parse_date(&self) -> Option<Date> {
         Date::parse(self).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_key;
+
+    #[test]
+    fn workspace_names_sort_naturally() {
+        let mut names = vec!["law-10", "law-2", "abc-9", "LAW-1", "law-soc"];
+        names.sort_by_key(|n| natural_key(n));
+        assert_eq!(names, ["abc-9", "LAW-1", "law-2", "law-10", "law-soc"]);
     }
 }

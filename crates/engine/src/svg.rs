@@ -127,7 +127,7 @@ pub fn score_bars(id: &str, title: &str, rows: &[(&str, Score)]) -> String {
     let mut s = String::new();
     let h = 28 * u32::try_from(rows.len()).unwrap_or(0) + 10;
     let desc: Vec<String> = rows.iter().map(|(l, sc)| format!("{l}: {}", sc.label())).collect();
-    open(&mut s, id, 520, h, title, &(desc.join("; ") + "."));
+    open(&mut s, id, 600, h, title, &(desc.join("; ") + "."));
     for (i, (label, sc)) in rows.iter().enumerate() {
         let y = 8 + 28 * count(i);
         text(&mut s, 0, y + 15, r#"font-size="13""#, label);
