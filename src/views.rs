@@ -47,6 +47,15 @@ fn copy(text: &str) {
     }
 }
 
+fn print_button() -> Html {
+    let print = Callback::from(|_: MouseEvent| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    });
+    html! { <button type="button" onclick={ print }>{ "Print / PDF" }</button> }
+}
+
 fn copy_button(label: &'static str, text: String) -> Html {
     let onclick = Callback::from(move |_: MouseEvent| copy(&text));
     html! { <button type="button" class="copy" {onclick}>{ label }</button> }
@@ -270,7 +279,7 @@ pub fn dashboard(e: &Evaluated) -> Html {
         <section class="dashboard">
             <div class="row exports">
                 <button type="button" id="download-html" onclick={ save }>{ "Download HTML report" }</button>
-                <button type="button" onclick={ Callback::from(|_: MouseEvent| { if let Some(w) = web_sys::window() { let _ = w.print(); } }) }>{ "Print / PDF" }</button>
+                { print_button() }
             </div>
             // Safe to inject: every piece of input text in it went through the engine's escaping
             // (svg::esc), which the XSS browser test checks with hostile names.
@@ -301,7 +310,7 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                 <button type="button" id="download-csv" onclick={ Callback::from(move |_: MouseEvent| download("sentinel-readiness.csv", "text/csv", &c)) }>{ "Download CSV" }</button>
                 <button type="button" id="download-json" onclick={ Callback::from(move |_: MouseEvent| download("sentinel-readiness.json", "application/json", &j)) }>{ "Download JSON" }</button>
                 { copy_button("Copy Markdown", md) }
-                <button type="button" onclick={ Callback::from(|_: MouseEvent| { if let Some(w) = web_sys::window() { let _ = w.print(); } }) }>{ "Print / PDF" }</button>
+                { print_button() }
             </div>
         }
     };

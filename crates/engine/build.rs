@@ -138,23 +138,9 @@ fn differences() -> Result<String, Box<dyn std::error::Error>> {
     }
     out.push_str("];\npub(crate) static DIFFERENCES: &[Difference] = &[\n");
     for d in &all {
-        let sources: Vec<String> = d
-            .sources
-            .iter()
-            .map(|s| {
-                Ok(format!(
-                    "SourceRef{{path:{:?},date:{}}}",
-                    s.path,
-                    match &s.date {
-                        Some(t) => format!("Some({})", date_expr(t, &d.id)?),
-                        None => "None".into(),
-                    }
-                ))
-            })
-            .collect::<Result<_, Box<dyn std::error::Error>>>()?;
         writeln!(
             out,
-            "Difference{{id:{:?},title:{:?},area:{:?},impact:{:?},impact_secondary:{:?},azure:{:?},defender:{:?},action:{:?},evidence:{:?},export_evidence:{},question:{:?},phase:Phase::{},persona:Persona::{},since:{},until:{},unverified:{},keywords:{},sources:&[{}]}},",
+            "Difference{{id:{:?},title:{:?},area:{:?},impact:{:?},impact_secondary:{:?},azure:{:?},defender:{:?},action:{:?},evidence:{:?},export_evidence:{},question:{:?},phase:Phase::{},persona:Persona::{},since:{},until:{},unverified:{},keywords:{},sources:{}}},",
             d.id,
             d.title,
             d.area,
@@ -175,7 +161,7 @@ fn differences() -> Result<String, Box<dyn std::error::Error>> {
             },
             d.unverified.unwrap_or(false),
             list(&d.keywords),
-            sources.join(",")
+            source_list(&d.sources, &d.id)?
         )?;
     }
     out.push_str("];\n");

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import { launch } from './browser.mjs';
+import { assert, harness, launch } from './browser.mjs';
 
 const dist = new URL('../../dist/', import.meta.url).pathname;
 const fixtures = new URL('../../crates/engine/tests/fixtures/formats/', import.meta.url).pathname;
@@ -28,21 +28,7 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
 const browser = await launch();
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`not ok - ${name}\n  ${e.message.split('\n').slice(0, 6).join('\n  ')}`);
-  }
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
+const { check, results } = harness();
 const fixture = (name) => readFile(join(fixtures, name), 'utf8');
 const row = (page, ws, who) => page.locator(`#matrix-${ws} tbody tr`, { has: page.locator('th', { hasText: who }) });
 const WS = 'law-soc-prod';
@@ -271,5 +257,6 @@ try {
   await browser.close();
   server.close();
 }
+const { passed, failed } = results();
 console.log(`\nbrowser: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

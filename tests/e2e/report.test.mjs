@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch } from './browser.mjs';
+import { assert, harness, launch } from './browser.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const artifacts = join(root, 'tests/artifacts/');
@@ -21,19 +21,7 @@ if (!file) {
 }
 
 const browser = await launch();
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`not ok - ${name}\n  ${e.message.split('\n').slice(0, 6).join('\n  ')}`);
-  }
-}
-const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
+const { check, results } = harness();
 
 const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
 const requests = [];
@@ -112,5 +100,6 @@ await check('prints to a PDF with several pages', async () => {
 });
 
 await browser.close();
+const { passed, failed } = results();
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -143,26 +143,24 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Mssp { as_of } => match parse_date(as_of.as_deref()) {
-            Ok(as_of) => {
-                print!("{}", sentinel_readiness_engine::html::guidance_page(as_of, true));
-                ExitCode::SUCCESS
-            }
-            Err(message) => {
-                eprintln!("sentinel-readiness: {message}");
-                ExitCode::from(2)
-            }
-        },
-        Command::Tasks { as_of } => match parse_date(as_of.as_deref()) {
-            Ok(as_of) => {
-                print_tasks(as_of);
-                ExitCode::SUCCESS
-            }
-            Err(message) => {
-                eprintln!("sentinel-readiness: {message}");
-                ExitCode::from(2)
-            }
-        },
+        Command::Mssp { as_of } => with_date(as_of, |d| {
+            print!("{}", sentinel_readiness_engine::html::guidance_page(d, true));
+        }),
+        Command::Tasks { as_of } => with_date(as_of, print_tasks),
+    }
+}
+
+/// Runs a command that only needs its `--as-of` date, exiting 2 on a bad date.
+fn with_date(as_of: Option<String>, run: impl FnOnce(Option<Date>)) -> ExitCode {
+    match parse_date(as_of.as_deref()) {
+        Ok(d) => {
+            run(d);
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("sentinel-readiness: {message}");
+            ExitCode::from(2)
+        }
     }
 }
 

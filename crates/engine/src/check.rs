@@ -148,7 +148,6 @@ pub struct RuleText {
     pub action: &'static str,
     pub sources: &'static [SourceRef],
     pub basis: Basis,
-    pub since: Option<Date>,
     in_force: bool,
 }
 
@@ -166,7 +165,6 @@ pub fn rule(id: &str, as_of: Option<Date>) -> Option<RuleText> {
             action: d.action,
             sources: d.sources,
             basis: Basis::Documented,
-            since: Some(d.since),
             in_force: d.in_force(as_of),
         });
     }
@@ -177,7 +175,6 @@ pub fn rule(id: &str, as_of: Option<Date>) -> Option<RuleText> {
             action: c.action,
             sources: c.sources,
             basis: c.basis,
-            since,
             in_force: match (as_of, since) {
                 (Some(a), Some(s)) => s <= a,
                 _ => true,

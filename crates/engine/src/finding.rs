@@ -1049,6 +1049,21 @@ pub fn can_run(det: &Detector, config: &SentinelConfig) -> bool {
     det.needs.iter().all(|k| config.has_kind(*k))
 }
 
+/// The rule a detector evidences, when it is in force at `as_of` and its exports were given.
+pub fn active_rule(det: &Detector, config: &SentinelConfig, as_of: Option<Date>) -> Option<check::RuleText> {
+    check::rule(det.id, as_of).filter(|r| r.in_force() && can_run(det, config))
+}
+
+/// `Some(true)` primary, `Some(false)` secondary, `None` not decided (or no workspace). With a
+/// single workspace and no choice made, that workspace is the primary.
+pub fn role_of(ws: Option<&Scope>, primary: Option<&Scope>, workspaces: &[Scope]) -> Option<bool> {
+    match (primary, ws) {
+        (Some(p), Some(w)) => Some(p == w),
+        (None, Some(_)) if workspaces.len() == 1 => Some(true),
+        _ => None,
+    }
+}
+
 /// Runs every detector in force on every workspace (and on objects of unknown workspace).
 pub fn analyze(
     config: &SentinelConfig,
@@ -1065,21 +1080,14 @@ pub fn analyze(
         let ctx = Context {
             config,
             workspace: ws,
-            primary: match (primary, ws) {
-                (Some(p), Some(w)) => Some(p == w),
-                (None, Some(_)) if workspaces.len() == 1 => Some(true),
-                _ => None,
-            },
+            primary: role_of(ws, primary, workspaces),
             primary_workspace: primary.or_else(|| (workspaces.len() == 1).then(|| workspaces.first()).flatten()),
             as_of,
         };
         for det in DETECTORS {
-            let Some(rule) = check::rule(det.id, as_of) else {
+            let Some(rule) = active_rule(det, config, as_of) else {
                 continue;
             };
-            if !rule.in_force() || !can_run(det, config) {
-                continue;
-            }
             if let Some((objects, detail)) = (det.detect)(&ctx) {
                 out.push(Finding {
                     id: det.id.into(),

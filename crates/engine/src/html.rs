@@ -148,12 +148,7 @@ fn anchor(ws: Option<usize>) -> String {
 }
 
 fn role_label(ws: &WorkspaceScore) -> &'static str {
-    match (ws.workspace.is_some(), ws.primary) {
-        (false, _) => "—",
-        (true, Some(true)) => "primary",
-        (true, Some(false)) => "secondary",
-        (true, None) => "not decided",
-    }
+    ws.role().unwrap_or("—")
 }
 
 /// Links each source to its public page, with the doc date where the rule records one.
@@ -219,7 +214,8 @@ impl Report {
             self.html_workspace(&mut s, i, ws);
         }
         self.html_timeline(&mut s);
-        html_guidance(&mut s, self.rules.as_of.parse_date());
+        // `latest` is no date: the rules in force today.
+        html_guidance(&mut s, Date::parse(&self.rules.as_of).ok());
         self.html_method(&mut s);
         s.push_str("</div>");
         s
@@ -664,17 +660,6 @@ fn html_guidance(s: &mut String, as_of: Option<Date>) {
         s.push_str("</article>");
     }
     s.push_str("</section>");
-}
-
-trait ParseDate {
-    fn parse_date(&self) -> Option<Date>;
-}
-
-impl ParseDate for String {
-    /// `latest` means the rules in force today: no date.
-    fn parse_date(&self) -> Option<Date> {
-        Date::parse(self).ok()
-    }
 }
 
 #[cfg(test)]

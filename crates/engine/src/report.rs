@@ -746,15 +746,9 @@ impl Report {
             &self.scores.sections,
         ));
         let rows = self.scores.workspaces.iter().map(|w| {
-            let role = match (w.workspace.is_some(), w.primary) {
-                (true, Some(true)) => "primary",
-                (true, Some(false)) => "secondary",
-                (true, None) => "not decided",
-                (false, _) => "",
-            };
             (
                 format!("`{}`", md(&w.name)),
-                role,
+                w.role().unwrap_or(""),
                 w.score,
                 w.blockers.len(),
                 &w.sections,
