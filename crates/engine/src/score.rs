@@ -13,7 +13,7 @@
 //! prerequisite is in every workspace's score but only once overall). Blockers are listed
 //! beside every score and are never folded into it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -202,34 +202,23 @@ fn workspace_items(inp: &Inputs<'_>, ws: Option<&Scope>, kinds: &BTreeSet<Object
         }));
     }
     let here: Vec<&Finding> = inp.findings.iter().filter(|f| f.workspace.as_ref() == ws).collect();
-    // Which findings name which object, indexed once: a finding names an object by resource id,
-    // or by name when either side has no id. Scanning every finding per object was quadratic.
-    let mut by_id: HashMap<(&str, &str), BTreeSet<usize>> = HashMap::new();
-    let mut by_name_without_id: HashMap<(&str, &str), BTreeSet<usize>> = HashMap::new();
-    let mut by_name: HashMap<(&str, &str), BTreeSet<usize>> = HashMap::new();
-    for (n, f) in here.iter().enumerate() {
-        for a in &f.objects {
-            let named = (a.kind.as_ref(), a.name.as_str());
-            by_name.entry(named).or_default().insert(n);
-            if a.id.is_empty() {
-                by_name_without_id.entry(named).or_default().insert(n);
-            } else {
-                by_id.entry((a.kind.as_ref(), a.id.as_str())).or_default().insert(n);
-            }
-        }
-    }
     for kind in kinds {
         for o in inp.config.in_workspace(*kind, ws) {
             let label = kind.label();
-            let named = (label, o.display_name());
-            let mut found: BTreeSet<usize> = BTreeSet::new();
-            if o.id.is_empty() {
-                found.extend(by_name.get(&named).into_iter().flatten());
-            } else {
-                found.extend(by_id.get(&(label, o.id.as_str())).into_iter().flatten());
-                found.extend(by_name_without_id.get(&named).into_iter().flatten());
-            }
-            let hits: Vec<&Finding> = found.iter().filter_map(|n| here.get(*n).copied()).collect();
+            let hits: Vec<&Finding> = here
+                .iter()
+                .copied()
+                .filter(|f| {
+                    f.objects.iter().any(|a| {
+                        a.kind == label
+                            && if a.id.is_empty() || o.id.is_empty() {
+                                a.name == o.display_name()
+                            } else {
+                                a.id == o.id
+                            }
+                    })
+                })
+                .collect();
             let status = if hits.iter().any(|f| f.severity != Severity::Info) {
                 ItemStatus::NeedsWork
             } else if hits.is_empty() {
