@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # --mode no-install: use the wasm-bindgen-cli already on PATH (no download).
-wasm-pack build crates/wasm --release --target web --out-dir ../../pkg --mode no-install
+# wasm-pack 0.13 has no --profile: the release profile is optimised for size here, as the
+# web app's `wasm-release` profile is (Cargo.toml). OPT=s or OPT=3 builds other trade-offs
+# for measurement (docs/performance.md).
+CARGO_PROFILE_RELEASE_OPT_LEVEL=${OPT:-z} wasm-pack build crates/wasm --release --target web --out-dir ../../pkg --mode no-install
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/sentinel_readiness_wasm_bg.wasm -o pkg/sentinel_readiness_wasm_bg.wasm

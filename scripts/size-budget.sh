@@ -6,8 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Raised once, deliberately, for issue 6 (dashboard): the HTML/SVG renderer and the MSSP screen
 # cost the app 21 KB, scores and parity rules 18 KB (12 KB in the JS API). Measured 445.9 / 292 KB.
-APP_CEILING=$((446 * 1024)); APP_TARGET=$((300 * 1024))
-API_CEILING=$((293 * 1024)); API_TARGET=$((200 * 1024))
+# Issue 5, this round: the web worker now writes its reply straight from the report instead of
+# through a serde_json::Value tree (app -8 KB); records parse one at a time from borrowed raw
+# JSON (serde_json raw_value, +5 KB), so a 256 MB file never becomes one parsed tree inside the
+# 4 GB Wasm memory; the talc allocator (-2.5 KB). Measured 447.3 / 300.6 KB.
+APP_CEILING=$((448 * 1024)); APP_TARGET=$((300 * 1024))
+API_CEILING=$((301 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0

@@ -9,6 +9,10 @@ use state::{Action, State};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn today() -> Date {
     let ms = js_sys::Date::now();
     Date::from_days_since_epoch((ms / 86_400_000.0).floor() as i64)
@@ -170,14 +174,31 @@ fn evaluate_request(req: &EvalRequest, today: Date) -> Result<Report, String> {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn evaluate_in_worker(request_json: &str, today: &str) -> String {
     let today = Date::parse(today).unwrap_or_else(|_| self::today());
-    let answer = match serde_json::from_str::<EvalRequest>(request_json) {
-        Ok(req) => match evaluate_request(&req, today) {
-            Ok(report) => serde_json::json!({ "report": report }),
-            Err(e) => serde_json::json!({ "error": e }),
+    sentinel_readiness_engine::ffi::reserve_heap(request_json.len());
+    let result = serde_json::from_str::<EvalRequest>(request_json)
+        .map_err(|e| format!("request: {e}"))
+        .and_then(|req| evaluate_request(&req, today));
+    // Written straight from the report: no intermediate JSON tree of a large tenant.
+    let reply = match &result {
+        Ok(report) => WorkerReply {
+            report: Some(report),
+            error: None,
         },
-        Err(e) => serde_json::json!({ "error": format!("request: {e}") }),
+        Err(e) => WorkerReply {
+            report: None,
+            error: Some(e),
+        },
     };
-    answer.to_string()
+    serde_json::to_string(&reply)
+        .unwrap_or_else(|_| r#"{"error":"the report could not be written as JSON"}"#.to_string())
+}
+
+#[derive(serde::Serialize)]
+struct WorkerReply<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a Report>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a String>,
 }
 
 #[derive(serde::Deserialize)]

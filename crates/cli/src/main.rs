@@ -234,6 +234,8 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
         contents.push((if name == "-" { "<stdin>".into() } else { name }, bytes));
     }
     let loaded = load(contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+    // The records are read: the exports' bytes (up to gigabytes) are no longer needed.
+    drop(contents);
     for e in &loaded.errors {
         eprintln!("sentinel-readiness: {e}");
         if let Some(snippet) = &e.snippet {

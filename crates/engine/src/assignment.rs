@@ -12,7 +12,7 @@ use crate::scope::Scope;
 /// Where a record came from, for explanations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Origin {
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     /// 1-based record number within the file.
     pub record: usize,
 }

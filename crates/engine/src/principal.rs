@@ -72,8 +72,9 @@ impl Principal {
     }
 }
 
-/// One group membership route: the groups from the principal outwards.
-pub type GroupPath = Vec<String>;
+/// One group membership route: the groups from the principal outwards (ids borrowed from
+/// the directory: a dense tenant has millions of paths).
+pub type GroupPath<'d> = Vec<&'d str>;
 
 /// Everything known about principals: names, kinds and group membership.
 #[derive(Debug, Clone, Default)]
@@ -146,20 +147,23 @@ impl Directory {
 
     /// Every group the principal belongs to, directly or through nesting, each with the
     /// shortest path of groups that leads there (breadth-first, so cycles end).
-    pub fn groups_of(&self, principal: &str) -> Vec<GroupPath> {
+    pub fn groups_of(&self, principal: &str) -> Vec<GroupPath<'_>> {
         let start = principal.to_ascii_lowercase();
-        let mut seen = BTreeSet::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut out = Vec::new();
-        let mut queue: VecDeque<(String, GroupPath)> = VecDeque::new();
-        queue.push_back((start.clone(), Vec::new()));
-        seen.insert(start);
+        let mut queue: VecDeque<(&str, GroupPath<'_>)> = VecDeque::new();
+        let Some((own, _)) = self.parents.get_key_value(start.as_str()) else {
+            return out;
+        };
+        queue.push_back((own.as_str(), Vec::new()));
+        seen.insert(own.as_str());
         while let Some((id, path)) = queue.pop_front() {
-            for parent in self.parents.get(id.as_str()).into_iter().flatten() {
-                if seen.insert(parent.to_string()) {
+            for parent in self.parents.get(id).into_iter().flatten() {
+                if seen.insert(parent.as_str()) {
                     let mut p = path.clone();
-                    p.push(parent.to_string());
+                    p.push(parent.as_str());
                     out.push(p.clone());
-                    queue.push_back((parent.to_string(), p));
+                    queue.push_back((parent.as_str(), p));
                 }
             }
         }
@@ -182,9 +186,9 @@ mod tests {
         assert_eq!(
             paths,
             vec![
-                vec!["leads".to_string()],
-                vec!["leads".to_string(), "tier2".to_string()],
-                vec!["leads".to_string(), "tier2".to_string(), "platform".to_string()],
+                vec!["leads"],
+                vec!["leads", "tier2"],
+                vec!["leads", "tier2", "platform"],
             ]
         );
         assert!(d.groups_of("nobody").is_empty());

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -49,8 +50,9 @@ pub struct Report {
     pub errors: Vec<InputError>,
     pub workspaces: Vec<WorkspaceInfo>,
     pub principals: Vec<PrincipalReport>,
-    /// Every distinct reason once; verdicts refer to them by position.
-    pub reasons: Vec<Reason>,
+    /// Every distinct reason once; verdicts refer to them by position. Shared with the
+    /// evaluation rather than copied: a dense tenant has hundreds of thousands.
+    pub reasons: Vec<Arc<Reason>>,
     pub tasks: Vec<TaskOutcome>,
     pub summary: Summary,
     pub prerequisites: Vec<PrerequisiteResult>,
@@ -130,7 +132,7 @@ pub struct VerdictEntry {
     pub verdict: VerdictKind,
     /// Which documented way of meeting the task decided it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub route: Option<String>,
+    pub route: Option<Arc<str>>,
     pub reasons: Vec<usize>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
@@ -138,13 +140,13 @@ pub struct VerdictEntry {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nearest: Vec<usize>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
+    pub notes: Vec<Arc<str>>,
 }
 
 impl Report {
     /// The reasons a list of positions refers to (positions out of range are skipped).
     pub fn reasons_at<'r>(&'r self, at: &'r [usize]) -> impl Iterator<Item = &'r Reason> + 'r {
-        at.iter().filter_map(|&i| self.reasons.get(i))
+        at.iter().filter_map(|&i| self.reasons.get(i)).map(|r| &**r)
     }
 
     /// Verdicts listed under the principals.
@@ -351,43 +353,10 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             orphans.join(", ")
         ));
     }
-    // Reasons are shared between verdicts: list each once, in first-use order.
-    let mut reasons: Vec<Reason> = Vec::new();
-    let mut seen: rustc_hash::FxHashMap<*const Reason, usize> = rustc_hash::FxHashMap::default();
-    let mut intern = |list: &[std::rc::Rc<Reason>]| -> Vec<usize> {
-        list.iter()
-            .map(|r| {
-                *seen.entry(std::rc::Rc::as_ptr(r)).or_insert_with(|| {
-                    reasons.push(Reason::clone(r));
-                    reasons.len() - 1
-                })
-            })
-            .collect()
-    };
-    let mut by_principal: rustc_hash::FxHashMap<String, Vec<VerdictEntry>> = rustc_hash::FxHashMap::default();
-    for v in std::mem::take(&mut eval.verdicts) {
-        if opts.all_verdicts || v.verdict != VerdictKind::NotAllowed {
-            let entry = VerdictEntry {
-                task: v.task,
-                workspace: v.workspace,
-                verdict: v.verdict,
-                route: v.route,
-                reasons: intern(&v.reasons),
-                missing: v.missing,
-                nearest: intern(&v.nearest),
-                notes: v.notes,
-            };
-            match by_principal.get_mut(&v.principal) {
-                Some(list) => list.push(entry),
-                None => {
-                    by_principal.insert(v.principal, vec![entry]);
-                }
-            }
-        }
-    }
-    let mut principals: Vec<PrincipalReport> = std::mem::take(&mut eval.principals)
+    let mut principals: Vec<(PrincipalReport, Vec<crate::evaluate::Verdict>)> = std::mem::take(&mut eval.principals)
         .into_iter()
-        .map(|id| {
+        .zip(std::mem::take(&mut eval.verdicts))
+        .map(|(id, verdicts)| {
             let p = dir.get(&id);
             let groups = dir
                 .groups_of(&id)
@@ -395,22 +364,56 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
                 .filter_map(|path| path.last())
                 .map(|g| dir.label(g))
                 .collect();
-            PrincipalReport {
+            let report = PrincipalReport {
                 display_name: p.map(|p| p.label()).unwrap_or_else(|| id.clone()),
                 kind: p.map(|p| p.kind.as_str()).unwrap_or("Unknown").into(),
                 sign_in_name: p.and_then(|p| p.sign_in_name.clone()),
                 groups,
-                tasks: by_principal.remove(id.as_str()).unwrap_or_default(),
+                tasks: Vec::new(),
                 id,
-            }
+            };
+            (report, verdicts)
         })
         .collect();
-    principals.sort_by(|a, b| {
+    principals.sort_by(|(a, _), (b, _)| {
         a.display_name
             .to_lowercase()
             .cmp(&b.display_name.to_lowercase())
             .then(a.id.cmp(&b.id))
     });
+    // Reasons are shared between verdicts: list each once, in the order a reader meets them.
+    let mut reasons: Vec<Arc<Reason>> = Vec::new();
+    let mut seen: rustc_hash::FxHashMap<*const Reason, usize> = rustc_hash::FxHashMap::default();
+    let mut intern = |list: &[Arc<Reason>]| -> Vec<usize> {
+        list.iter()
+            .map(|r| {
+                *seen.entry(Arc::as_ptr(r)).or_insert_with(|| {
+                    reasons.push(Arc::clone(r));
+                    reasons.len() - 1
+                })
+            })
+            .collect()
+    };
+    let principals: Vec<PrincipalReport> = principals
+        .into_iter()
+        .map(|(mut report, verdicts)| {
+            report.tasks = verdicts
+                .into_iter()
+                .filter(|v| opts.all_verdicts || v.verdict != VerdictKind::NotAllowed)
+                .map(|v| VerdictEntry {
+                    task: v.task,
+                    workspace: v.workspace,
+                    verdict: v.verdict,
+                    route: v.route,
+                    reasons: intern(&v.reasons),
+                    missing: v.missing,
+                    nearest: intern(&v.nearest),
+                    notes: v.notes,
+                })
+                .collect();
+            report
+        })
+        .collect();
     let mut findings = finding::analyze(&loaded.tenant.config, &workspaces, primary.as_ref(), opts.as_of);
     let position = |id: &str| {
         crate::difference::catalogue()

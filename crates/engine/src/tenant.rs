@@ -20,9 +20,22 @@ pub struct Tenant {
     pub hierarchy: ManagementGroupTree,
     /// Sentinel configuration (analytics rules, connectors, …) from configuration exports.
     pub config: crate::config::SentinelConfig,
+    /// Every distinct scope read so far: assignments at one scope share its strings.
+    scopes: rustc_hash::FxHashMap<Box<str>, Scope>,
 }
 
 impl Tenant {
+    /// The scope written `text`, parsed once: a million assignments sit at far fewer distinct
+    /// scopes, and share their strings. Keyed by the exact text, so each keeps its casing.
+    pub fn scope(&mut self, text: &str) -> Result<Scope, crate::error::ScopeError> {
+        if let Some(held) = self.scopes.get(text) {
+            return Ok(held.clone());
+        }
+        let scope = Scope::parse(text)?;
+        self.scopes.insert(text.into(), scope.clone());
+        Ok(scope)
+    }
+
     /// Workspaces seen in any scope: assignments, eligibilities, deny assignments.
     pub fn workspaces_in_scopes(&self) -> BTreeSet<Scope> {
         self.assignments

@@ -5,6 +5,10 @@ use sentinel_readiness_engine::{ffi, Date};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** One export file, as text. The format is detected from the content. */
@@ -76,6 +80,7 @@ pub fn evaluate(#[wasm_bindgen(unchecked_param_type = "EvaluateRequest")] reques
 /// workers, which post strings cheaply).
 #[wasm_bindgen(js_name = evaluateJson)]
 pub fn evaluate_json(request: &str) -> String {
+    ffi::reserve_heap(request.len());
     let answer = match serde_json::from_str::<ffi::EvaluateRequest>(request) {
         Ok(req) => serde_json::to_string(&ffi::evaluate(&req, today())),
         Err(e) => serde_json::to_string(&ffi::Answer::<()>::Failure {

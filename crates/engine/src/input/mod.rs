@@ -5,6 +5,7 @@ mod decode;
 mod tabular;
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::assignment::{
@@ -250,7 +251,10 @@ fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSumma
     let (format, rows) = if trimmed.starts_with('[') || trimmed.starts_with('{') {
         json_rows(path, &text)?
     } else if tabular::looks_like_console_list(&text) {
-        (Format::PowerShellRoleAssignmentText, tabular::console_rows(&text))
+        (
+            Format::PowerShellRoleAssignmentText,
+            Records::Parsed(tabular::console_rows(&text)),
+        )
     } else if text
         .lines()
         .next()
@@ -268,7 +272,7 @@ fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSumma
         if first.is_some_and(|o| field(o, &["RoleAssignmentId", "Scope", "ObjectId"]).is_none()) {
             return Err(err(path, None, Some(Location { line: 1, column: 1 }), "a CSV file without the columns of a role-assignment export (RoleAssignmentId, Scope, ObjectId, RoleDefinitionId)", Some(&text)));
         }
-        (format, rows)
+        (format, Records::Parsed(rows))
     } else {
         return Err(err(
             path,
@@ -286,24 +290,42 @@ fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSumma
         warnings: vec![],
     };
     let mut first_error = None;
-    for (i, row) in rows.into_iter().enumerate() {
+    // One file name for every record's origin.
+    let file: std::sync::Arc<str> = path.into();
+    // `locate` is asked only for a record that is reported.
+    let mut read = |i: usize, object: Result<Map<String, Value>, String>, locate: &mut dyn FnMut() -> Location| {
         let origin = Origin {
-            file: path.to_string(),
+            file: std::sync::Arc::clone(&file),
             record: i + 1,
         };
-        match read_record(format, row.object, origin, tenant) {
+        match object.and_then(|o| read_record(format, o, origin, tenant)) {
             Ok(n) => summary.records += n,
             Err(message) => {
+                let location = locate();
                 let w = format!(
                     "record {} (line {}, column {}): {message}",
                     i + 1,
-                    row.location.line,
-                    row.location.column
+                    location.line,
+                    location.column
                 );
                 if first_error.is_none() {
-                    first_error = Some((message, row.location));
+                    first_error = Some((message, location));
                 }
                 summary.warnings.push(w);
+            }
+        }
+    };
+    match rows {
+        Records::Parsed(rows) => {
+            for (i, row) in rows.into_iter().enumerate() {
+                let location = row.location;
+                read(i, Ok(row.object), &mut || location);
+            }
+        }
+        Records::Json(items) => {
+            let mut lines = tabular::Lines::new(&text);
+            for (i, raw) in items.into_iter().enumerate() {
+                read(i, record_object(raw), &mut || lines.of(raw.get()));
             }
         }
     }
@@ -315,9 +337,27 @@ fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSumma
     Ok(summary)
 }
 
+/// The records of a file: JSON records stay unparsed text until their turn, so a large
+/// export never exists as one parsed tree (several times the size of its text).
+enum Records<'t> {
+    Parsed(Vec<Row>),
+    Json(Vec<&'t RawValue>),
+}
+
+/// One JSON record as an object.
+fn record_object(raw: &RawValue) -> Result<Map<String, Value>, String> {
+    // The document parsed as a whole, so only the nesting limit can refuse a record here.
+    match serde_json::from_str(raw.get()) {
+        Ok(Value::Object(o)) => Ok(o),
+        Ok(_) => Err("expected an object".into()),
+        Err(e) => Err(format!("invalid JSON: {e}")),
+    }
+}
+
 /// Parses JSON and decides the format from the first record's shape.
-fn json_rows(path: &str, text: &str) -> Result<(Format, Vec<Row>), InputError> {
-    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+fn json_rows<'t>(path: &str, text: &'t str) -> Result<(Format, Records<'t>), InputError> {
+    let body = text.trim_start_matches('\u{feff}');
+    let invalid = |e: serde_json::Error| {
         err(
             path,
             guess(text),
@@ -328,36 +368,73 @@ fn json_rows(path: &str, text: &str) -> Result<(Format, Vec<Row>), InputError> {
             format!("invalid JSON: {e}"),
             Some(text),
         )
-    })?;
-    let locations = tabular::record_locations(text);
-    // The records are moved out of the parsed document, not copied: exports run to
-    // hundreds of megabytes.
-    let (envelope, items): (Option<Map<String, Value>>, Vec<Value>) = match value {
-        Value::Array(a) => (None, a),
-        Value::Object(mut o) => {
+    };
+    let not_a_document = || {
+        err(
+            path,
+            None,
+            Some(Location { line: 1, column: 1 }),
+            "expected a JSON array or object",
+            Some(text),
+        )
+    };
+    // The document's structure is checked in full here; each record's fields are read
+    // when the record is.
+    let (envelope, items): (Option<Map<String, Value>>, Vec<&RawValue>) = match body.trim_start().as_bytes().first() {
+        Some(b'[') => (None, serde_json::from_str(body).map_err(invalid)?),
+        Some(b'{') => {
+            let mut o: std::collections::BTreeMap<String, &RawValue> = serde_json::from_str(body).map_err(invalid)?;
             let key = ["value", "data", "resources"].iter().find_map(|name| {
                 o.iter()
-                    .find(|(k, v)| k.eq_ignore_ascii_case(name) && v.is_array())
+                    .find(|(k, v)| k.eq_ignore_ascii_case(name) && v.get().trim_start().starts_with('['))
                     .map(|(k, _)| k.clone())
             });
             match key.and_then(|k| o.remove(&k)) {
-                Some(Value::Array(a)) => (Some(o), a),
+                Some(array) => {
+                    let items: Vec<&RawValue> = serde_json::from_str(array.get()).map_err(invalid)?;
+                    let envelope = o
+                        .into_iter()
+                        .filter_map(|(k, v)| serde_json::from_str(v.get()).ok().map(|v| (k, v)))
+                        .collect();
+                    (Some(envelope), items)
+                }
                 // A single record (ConvertTo-Json of one object yields an object).
-                _ => (None, vec![Value::Object(o)]),
+                None => {
+                    let Value::Object(object) = serde_json::from_str(body).map_err(invalid)? else {
+                        return Err(not_a_document());
+                    };
+                    let rows = vec![Row {
+                        object,
+                        location: Location { line: 1, column: 1 },
+                    }];
+                    return finish_rows(path, text, None, Records::Parsed(rows));
+                }
             }
         }
         _ => {
-            return Err(err(
-                path,
-                None,
-                Some(Location { line: 1, column: 1 }),
-                "expected a JSON array or object",
-                Some(text),
-            ))
+            // Not a document we read: report the parser's complaint if it has one.
+            serde_json::from_str::<Value>(body).map_err(invalid)?;
+            return Err(not_a_document());
         }
     };
+    finish_rows(path, text, envelope, Records::Json(items))
+}
+
+/// Decides the format from the envelope and the first record that is an object.
+fn finish_rows<'t>(
+    path: &str,
+    text: &str,
+    envelope: Option<Map<String, Value>>,
+    records: Records<'t>,
+) -> Result<(Format, Records<'t>), InputError> {
     let envelope = envelope.as_ref();
-    let first = items.iter().find_map(Value::as_object);
+    let first: Option<std::borrow::Cow<'_, Map<String, Value>>> = match &records {
+        Records::Parsed(rows) => rows.first().map(|r| std::borrow::Cow::Borrowed(&r.object)),
+        Records::Json(items) => items
+            .iter()
+            .find_map(|raw| record_object(raw).ok())
+            .map(std::borrow::Cow::Owned),
+    };
     let Some(first) = first else {
         let format = envelope.and_then(odata_format);
         return Err(err(
@@ -368,32 +445,21 @@ fn json_rows(path: &str, text: &str) -> Result<(Format, Vec<Row>), InputError> {
             Some(text),
         ));
     };
-    let format = detect(envelope, first).ok_or_else(|| {
+    let format = detect(envelope, &first).ok_or_else(|| {
         let keys: Vec<&String> = first.keys().take(8).collect();
+        let at = match &records {
+            Records::Json(items) => items.first().map(|raw| tabular::Lines::new(text).of(raw.get())),
+            Records::Parsed(_) => None,
+        };
         err(
             path,
             guess(text),
-            locations.first().copied().or(Some(Location { line: 1, column: 1 })),
+            at.or(Some(Location { line: 1, column: 1 })),
             format!("records of an unknown shape (keys: {keys:?})"),
             Some(text),
         )
     })?;
-    let rows = items
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| Row {
-            object: match v {
-                Value::Object(o) => o,
-                other => {
-                    let mut m = Map::new();
-                    m.insert("__not_an_object".into(), other);
-                    m
-                }
-            },
-            location: locations.get(i).copied().unwrap_or(Location { line: 1, column: 1 }),
-        })
-        .collect();
-    Ok((format, rows))
+    Ok((format, records))
 }
 
 fn odata_format(envelope: &Map<String, Value>) -> Option<Format> {
@@ -566,9 +632,6 @@ fn flatten_owned(mut raw: Map<String, Value>) -> Map<String, Value> {
 }
 
 fn read_record(format: Format, raw: Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
-    if raw.contains_key("__not_an_object") {
-        return Err("expected an object".into());
-    }
     let uses_raw = format == Format::ArmTemplate
         || format.object_kind().is_some()
         || format == Format::SentinelWorkspaceManager
@@ -669,7 +732,7 @@ fn role_assignment(
                 .to_string()
         }
     };
-    let scope = Scope::parse(&scope_text).map_err(|e| e.to_string())?;
+    let scope = tenant.scope(&scope_text).map_err(|e| e.to_string())?;
     let principal_id = str_field(obj, &["principalId", "ObjectId"])
         .ok_or("no principal id (principalId / ObjectId)")?
         .to_ascii_lowercase();

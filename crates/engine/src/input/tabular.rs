@@ -113,52 +113,48 @@ pub fn console_rows(text: &str) -> Vec<Row> {
     rows
 }
 
-/// Start positions of the objects in a JSON document's record array: the top-level
-/// array, or the array under `value` / `data`. Used to locate a bad record.
-pub fn record_locations(text: &str) -> Vec<Location> {
-    let mut out_depth1 = Vec::new();
-    let mut out_depth2 = Vec::new();
-    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
-    let (mut line, mut col) = (1usize, 0usize);
-    let mut top_is_array = None;
-    for c in text.chars() {
-        col += 1;
-        if c == '\n' {
-            line += 1;
-            col = 0;
-            continue;
-        }
-        if in_str {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_str = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_str = true,
-            '[' | '{' => {
-                if depth == 0 && top_is_array.is_none() {
-                    top_is_array = Some(c == '[');
-                }
-                if c == '{' && depth == 1 {
-                    out_depth1.push(Location { line, column: col });
-                }
-                if c == '{' && depth == 2 {
-                    out_depth2.push(Location { line, column: col });
-                }
-                depth += 1;
-            }
-            ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
+/// Line and column of positions in a text, asked in increasing order: records are located
+/// only when one needs reporting, without a pass over the whole export up front.
+pub struct Lines<'t> {
+    text: &'t str,
+    /// Byte offset reached, its line, and where that line starts.
+    at: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'t> Lines<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            at: 0,
+            line: 1,
+            line_start: 0,
         }
     }
-    if top_is_array == Some(true) {
-        out_depth1
-    } else {
-        out_depth2
+
+    /// The location of a slice of the text (its first character).
+    pub fn of(&mut self, part: &str) -> Location {
+        let offset = (part.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        if offset > self.text.len() {
+            return Location { line: 1, column: 1 };
+        }
+        if offset < self.at {
+            (self.at, self.line, self.line_start) = (0, 1, 0);
+        }
+        let skipped = self.text.get(self.at..offset).unwrap_or_default();
+        for (i, b) in skipped.bytes().enumerate() {
+            if b == b'\n' {
+                self.line += 1;
+                self.line_start = self.at + i + 1;
+            }
+        }
+        self.at = offset;
+        let column = self.text.get(self.line_start..offset).map_or(0, |l| l.chars().count()) + 1;
+        Location {
+            line: self.line,
+            column,
+        }
     }
 }
 
@@ -196,12 +192,14 @@ mod tests {
     }
 
     #[test]
-    fn locates_records_in_arrays_and_envelopes() {
-        assert_eq!(record_locations("[\n {\"a\":1},\n {\"b\":\"}{\"}\n]").len(), 2);
-        let env = "{\"value\": [\n  {\"a\": {\"b\": 1}},\n  {\"c\": 2}\n]}";
-        assert_eq!(
-            record_locations(env),
-            vec![Location { line: 2, column: 3 }, Location { line: 3, column: 3 }]
-        );
+    fn locates_slices_in_order_and_out_of_order() {
+        let text = "{\"value\": [\n  {\"a\": {\"b\": 1}},\n  {\"c\": 2}\n]}";
+        let mut lines = Lines::new(text);
+        let second = text.get(text.find("{\"c").unwrap_or(0)..).unwrap_or_default();
+        let first = text.get(text.find("{\"a").unwrap_or(0)..).unwrap_or_default();
+        assert_eq!(lines.of(first), Location { line: 2, column: 3 });
+        assert_eq!(lines.of(second), Location { line: 3, column: 3 });
+        assert_eq!(lines.of(first), Location { line: 2, column: 3 });
+        assert_eq!(lines.of("elsewhere"), Location { line: 1, column: 1 });
     }
 }
