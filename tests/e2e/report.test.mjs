@@ -16,8 +16,11 @@ await mkdir(artifacts, { recursive: true });
 let file = process.argv[2];
 if (!file) {
   file = join(tmpdir(), 'sentinel-readiness-sample-report.html');
-  execFileSync('cargo', ['run', '-q', '--locked', '-p', 'sentinel-readiness-cli', '--', 'report', '--sample',
-    '--today', '2026-11-23', '--format', 'html', '-o', file], { cwd: root, stdio: 'inherit' });
+  const args = ['report', '--sample', '--today', '2026-11-23', '--format', 'html', '-o', file];
+  // SENTINEL_READINESS_CLI: an already built CLI (scripts/test.sh passes the one `cargo test` built).
+  const cli = process.env.SENTINEL_READINESS_CLI;
+  if (cli) execFileSync(cli, args, { cwd: root, stdio: 'inherit' });
+  else execFileSync('cargo', ['run', '-q', '--locked', '-p', 'sentinel-readiness-cli', '--', ...args], { cwd: root, stdio: 'inherit' });
 }
 
 const browser = await launch();
