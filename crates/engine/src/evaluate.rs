@@ -389,7 +389,7 @@ pub struct Evaluator<'t> {
     resolved: Vec<Resolved<'t>>,
     /// The distinct roles the assignments use.
     roles: Vec<Rc<RoleDefinition>>,
-    named: HashMap<&'static str, Option<RoleDefinition>>,
+    named: &'static HashMap<&'static str, Option<RoleDefinition>>,
     covers_cache: std::cell::RefCell<FxHashMap<RoleAndStatic, bool>>,
     /// Every operation a task lists, and its position in `grants`.
     op_index: FxHashMap<(usize, usize), usize>,
@@ -444,18 +444,6 @@ impl<'t> Evaluator<'t> {
                 "{n} assignment(s) use role {role}, which is neither built in nor among the custom role definitions supplied; they are ignored. Add a role-definition export (az role definition list --custom-role-only true -o json)."
             ));
         }
-        let named = TASKS
-            .iter()
-            .flat_map(|t| t.variants.iter())
-            .flat_map(|v| v.routes.iter())
-            .flat_map(|r| r.requirements.iter())
-            .filter_map(|req| match req {
-                Requirement::Role { roles, .. } => Some(*roles),
-                Requirement::Actions { .. } => None,
-            })
-            .flatten()
-            .map(|n| (n.id, RoleCatalog::builtin(n.id)))
-            .collect();
         let mut op_index: FxHashMap<(usize, usize), usize> = FxHashMap::default();
         let mut ops: Vec<&'static str> = Vec::new();
         for op in TASKS
@@ -476,13 +464,17 @@ impl<'t> Evaluator<'t> {
         let patterns: Vec<ActionPattern> = ops.iter().map(|op| ActionPattern::new(op)).collect();
         let grants = roles
             .iter()
-            .flat_map(|role| patterns.iter().map(|p| role.grant_pattern(p).map(|c| c.cloned())))
+            .flat_map(|role| {
+                ops.iter()
+                    .zip(&patterns)
+                    .map(|(op, p)| bundled_grant(role, op, || role.grant_pattern(p).map(|c| c.cloned())))
+            })
             .collect();
         Self {
             tenant,
             resolved,
             roles,
-            named,
+            named: named_roles(),
             covers_cache: std::cell::RefCell::new(FxHashMap::default()),
             op_index,
             grants,
@@ -816,7 +808,7 @@ impl<'t> Evaluator<'t> {
             .named
             .get(named.id)
             .and_then(Option::as_ref)
-            .is_some_and(|n| role.covers(n));
+            .is_some_and(|n| role.covers_cached(n));
         self.covers_cache.borrow_mut().insert(key, v);
         v
     }
@@ -1564,6 +1556,48 @@ impl<'t> Evaluator<'t> {
 }
 
 /// Someone a remediation step would be granted to, with what they already hold here.
+/// The built-in roles the tasks name, compiled once per process: they are the same for every
+/// evaluation.
+fn named_roles() -> &'static HashMap<&'static str, Option<RoleDefinition>> {
+    static NAMED: std::sync::OnceLock<HashMap<&'static str, Option<RoleDefinition>>> = std::sync::OnceLock::new();
+    NAMED.get_or_init(|| {
+        TASKS
+            .iter()
+            .flat_map(|t| t.variants.iter())
+            .flat_map(|v| v.routes.iter())
+            .flat_map(|r| r.requirements.iter())
+            .filter_map(|req| match req {
+                Requirement::Role { roles, .. } => Some(*roles),
+                Requirement::Actions { .. } => None,
+            })
+            .flatten()
+            .map(|n| (n.id, RoleCatalog::builtin(n.id)))
+            .collect()
+    })
+}
+
+/// A grant of a task's operation by a bundled built-in role, remembered for the process as
+/// [`RoleDefinition::covers_cached`] is; other roles are worked out each time.
+fn bundled_grant(role: &RoleDefinition, op: &'static str, work: impl FnOnce() -> GrantResult) -> GrantResult {
+    type Memo = FxHashMap<(usize, (usize, usize)), GrantResult>;
+    static MEMO: std::sync::Mutex<Option<Memo>> = std::sync::Mutex::new(None);
+    let Some(key) = crate::role::bundled_index(role).map(|i| (i, static_key(op))) else {
+        return work();
+    };
+    if let Some(hit) = MEMO
+        .lock()
+        .ok()
+        .and_then(|m| m.as_ref().and_then(|m| m.get(&key).cloned()))
+    {
+        return hit;
+    }
+    let v = work();
+    if let Ok(mut m) = MEMO.lock() {
+        m.get_or_insert_with(Memo::default).insert(key, v.clone());
+    }
+    v
+}
+
 struct Assignee<'a> {
     id: &'a str,
     kind: PrincipalKind,
