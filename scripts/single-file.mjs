@@ -33,10 +33,10 @@ const csp = [
 const WORKER_TAIL = `
 let ready = null;
 self.onmessage = async (e) => {
-  const { id, module, request, today } = e.data;
+  const { id, module, meta, bytes, today } = e.data;
   ready = ready || __wbg_init({ module_or_path: module });
   await ready;
-  self.postMessage({ id, answer: evaluate_in_worker(request, today) });
+  self.postMessage({ id, answer: evaluate_in_worker(meta, bytes, today) });
 };
 `;
 
@@ -68,7 +68,8 @@ const __sr_workerSource = ${inline(JSON.stringify(js))} + ${JSON.stringify(WORKE
 let __sr_worker = null;
 let __sr_seq = 0;
 const __sr_pending = new Map();
-window.__srEvaluate = (request, today) => new Promise((resolve, reject) => {
+// meta: JSON naming the inputs; bytes: their text, one after another (handed over, not copied).
+window.__srEvaluate = (meta, bytes, today) => new Promise((resolve, reject) => {
   try {
     // A newer request supersedes unfinished ones (several files dropped at once): stop the
     // worker rather than let it finish work nobody will read.
@@ -85,7 +86,7 @@ window.__srEvaluate = (request, today) => new Promise((resolve, reject) => {
     }
     const id = ++__sr_seq;
     __sr_pending.set(id, { resolve, reject });
-    __sr_worker.postMessage({ id, module: __sr_wasmModule, request, today });
+    __sr_worker.postMessage({ id, module: __sr_wasmModule, meta, bytes, today }, [bytes.buffer]);
   } catch (err) {
     reject(String(err));
   }

@@ -99,9 +99,20 @@ pub struct Evaluated {
 }
 
 /// What an evaluation depends on (ticks do not re-run it).
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 struct EvalRequest {
     inputs: Vec<state::Input>,
+    primary: Option<String>,
+    as_of: Option<String>,
+}
+
+/// What the worker is sent besides the exports, which travel as one byte buffer handed
+/// over (transferred, not copied) in the same message: no JSON escaping or string
+/// conversion of tens of MB on the page's thread.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WorkerMeta {
+    /// Each input's name and its length in that buffer, in order.
+    files: Vec<(String, usize)>,
     primary: Option<String>,
     as_of: Option<String>,
 }
@@ -145,15 +156,29 @@ fn trim_for_page(mut report: Report, limit: usize) -> Report {
 }
 
 fn evaluate_request(req: &EvalRequest, today: Date) -> Result<Report, String> {
-    let loaded = load(req.inputs.iter().map(|i| (i.name.as_str(), i.text.as_bytes())));
-    let as_of = req.as_of.as_deref().and_then(|d| Date::parse(d).ok());
-    let bytes = state::input_bytes(&req.inputs);
+    let files: Vec<(&str, &[u8])> = req
+        .inputs
+        .iter()
+        .map(|i| (i.name.as_str(), i.text.as_bytes()))
+        .collect();
+    evaluate_files(&files, req.primary.as_deref(), req.as_of.as_deref(), today)
+}
+
+fn evaluate_files(
+    files: &[(&str, &[u8])],
+    primary: Option<&str>,
+    as_of: Option<&str>,
+    today: Date,
+) -> Result<Report, String> {
+    let loaded = load(files.iter().copied());
+    let as_of = as_of.and_then(|d| Date::parse(d).ok());
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
     let opts = ReportOptions {
         workspaces: vec![],
         as_of,
         today,
         all_verdicts: bytes <= EXPLAIN_ALL_UP_TO_BYTES,
-        primary: req.primary.clone(),
+        primary: primary.map(str::to_string),
     };
     // A primary that is no longer among the inputs' workspaces falls back to none.
     build(&loaded, &opts)
@@ -170,14 +195,26 @@ fn evaluate_request(req: &EvalRequest, today: Date) -> Result<Report, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Entry point for the evaluation worker: request JSON in, `{"report": …}` or `{"error": …}` out.
+/// Entry point for the evaluation worker: [`WorkerMeta`] JSON and the exports' bytes in,
+/// `{"report": …}` or `{"error": …}` out.
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn evaluate_in_worker(request_json: &str, today: &str) -> String {
+pub fn evaluate_in_worker(meta_json: &str, texts: &[u8], today: &str) -> String {
     let today = Date::parse(today).unwrap_or_else(|_| self::today());
-    sentinel_readiness_engine::ffi::reserve_heap(request_json.len());
-    let result = serde_json::from_str::<EvalRequest>(request_json)
+    sentinel_readiness_engine::ffi::reserve_heap(texts.len());
+    let result = serde_json::from_str::<WorkerMeta>(meta_json)
         .map_err(|e| format!("request: {e}"))
-        .and_then(|req| evaluate_request(&req, today));
+        .and_then(|meta| {
+            let mut files = Vec::with_capacity(meta.files.len());
+            let mut rest = texts;
+            for (name, len) in &meta.files {
+                let (text, tail) = rest
+                    .split_at_checked(*len)
+                    .ok_or_else(|| "request: the exports are shorter than announced".to_string())?;
+                files.push((name.as_str(), text));
+                rest = tail;
+            }
+            evaluate_files(&files, meta.primary.as_deref(), meta.as_of.as_deref(), today)
+        });
     // Written straight from the report: no intermediate JSON tree of a large tenant.
     let reply = match &result {
         Ok(report) => WorkerReply {
@@ -191,6 +228,25 @@ pub fn evaluate_in_worker(request_json: &str, today: &str) -> String {
     };
     serde_json::to_string(&reply)
         .unwrap_or_else(|_| r#"{"error":"the report could not be written as JSON"}"#.to_string())
+}
+
+/// The exports' text, one after another, in a buffer of the page's own (the worker takes it
+/// over), with the metadata that splits it again.
+fn worker_message(req: &EvalRequest) -> Option<(String, js_sys::Uint8Array)> {
+    let total = u32::try_from(state::input_bytes(&req.inputs)).ok()?;
+    let bytes = js_sys::Uint8Array::new_with_length(total);
+    let mut at = 0u32;
+    for i in &req.inputs {
+        let end = at.checked_add(u32::try_from(i.text.len()).ok()?)?;
+        bytes.subarray(at, end).copy_from(i.text.as_bytes());
+        at = end;
+    }
+    let meta = WorkerMeta {
+        files: req.inputs.iter().map(|i| (i.name.clone(), i.text.len())).collect(),
+        primary: req.primary.clone(),
+        as_of: req.as_of.clone(),
+    };
+    Some((serde_json::to_string(&meta).ok()?, bytes))
 }
 
 #[derive(serde::Serialize)]
@@ -214,8 +270,13 @@ async fn evaluate(req: EvalRequest) -> Evaluated {
     let worker = web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w, &"__srEvaluate".into()).ok())
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    if let (Some(f), Ok(json)) = (worker, serde_json::to_string(&req)) {
-        let call = f.call2(&wasm_bindgen::JsValue::NULL, &json.into(), &today.to_string().into());
+    if let (Some(f), Some((meta, bytes))) = (worker, worker_message(&req)) {
+        let call = f.call3(
+            &wasm_bindgen::JsValue::NULL,
+            &meta.into(),
+            &bytes.into(),
+            &today.to_string().into(),
+        );
         if let Ok(promise) = call.and_then(|p| p.dyn_into::<js_sys::Promise>()) {
             let bytes = state::input_bytes(&req.inputs);
             let report = match wasm_bindgen_futures::JsFuture::from(promise).await {
@@ -256,6 +317,18 @@ async fn evaluate(req: EvalRequest) -> Evaluated {
     }
 }
 
+/// Resumes in a later task of the page's event loop (a zero-delay timer), letting the
+/// browser paint and handle input in between.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let scheduled = web_sys::window().is_some_and(|w| w.set_timeout_with_callback(&resolve).is_ok());
+        if !scheduled {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 #[function_component(App)]
 fn app() -> Html {
     let state = use_reducer(State::load);
@@ -290,6 +363,9 @@ fn app() -> Html {
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = evaluate(req).await;
+                // Reading the answer and showing it are two pieces of work for the page's
+                // thread; a task apart, neither stalls it for long on a large tenant.
+                next_task().await;
                 // A newer request may have started meanwhile: its answer wins.
                 if *generation.borrow() == mine {
                     evaluated.set(std::rc::Rc::new(result));
@@ -408,5 +484,38 @@ mod tests {
         assert_eq!(trimmed.tasks, full.tasks);
         assert_eq!(trimmed.summary.overall, full.summary.overall);
         assert_eq!(trimmed.checklist.len(), full.checklist.len());
+    }
+
+    #[test]
+    fn the_worker_splits_the_byte_buffer_by_the_announced_lengths() {
+        let files = sample::SAMPLE_FILES;
+        let meta = WorkerMeta {
+            files: files.iter().map(|(n, t)| (n.to_string(), t.len())).collect(),
+            primary: Some(sample::SAMPLE_PRIMARY.to_string()),
+            as_of: None,
+        };
+        let meta = serde_json::to_string(&meta).unwrap();
+        let bytes: Vec<u8> = files.iter().flat_map(|(_, t)| t.bytes()).collect();
+        let answer: serde_json::Value = serde_json::from_str(&evaluate_in_worker(&meta, &bytes, "2026-11-23")).unwrap();
+        let direct = evaluate_request(
+            &EvalRequest {
+                inputs: files
+                    .iter()
+                    .map(|(n, t)| state::Input {
+                        name: n.to_string(),
+                        text: std::rc::Rc::new(t.to_string()),
+                        sample: false,
+                    })
+                    .collect(),
+                primary: Some(sample::SAMPLE_PRIMARY.to_string()),
+                as_of: None,
+            },
+            Date::new(2026, 11, 23),
+        )
+        .unwrap();
+        assert_eq!(answer["report"], serde_json::to_value(&direct).unwrap());
+
+        let short = evaluate_in_worker(&meta, bytes.get(..bytes.len() - 1).unwrap(), "2026-11-23");
+        assert!(short.contains("shorter than announced"), "{short}");
     }
 }

@@ -24,7 +24,9 @@ const KEEP_KEY: &str = "sentinel-readiness/keep";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Input {
     pub name: String,
-    pub text: String,
+    /// Shared, never copied (an `Rc<str>` would copy it once more): the state is cloned on every change and the request compared on
+    /// every render, and a large export is tens of MB.
+    pub text: Rc<String>,
     /// Part of the bundled fictional sample.
     pub sample: bool,
 }
@@ -52,7 +54,7 @@ impl State {
                 .iter()
                 .map(|(n, t)| Input {
                     name: format!("sample/{n}"),
-                    text: (*t).to_string(),
+                    text: Rc::new((*t).to_string()),
                     sample: true,
                 })
                 .collect(),
@@ -109,7 +111,7 @@ impl State {
         let name = self.unique_name(&name);
         self.inputs.push(Input {
             name,
-            text,
+            text: Rc::new(text),
             sample: false,
         });
     }

@@ -116,6 +116,10 @@ fn read_files(files: Option<web_sys::FileList>, dispatch: Dispatch) {
                 continue;
             }
             let file = gloo_file::File::from(file);
+            if let Some(text) = read_utf8_in_slices(&file).await {
+                added.push((name, text));
+                continue;
+            }
             let text = match gloo_file::futures::read_as_bytes(&file).await {
                 // Decoded here (UTF-16 included) so the text can be kept and shown.
                 Ok(bytes) => decode(&bytes).unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned()),
@@ -125,6 +129,53 @@ fn read_files(files: Option<web_sys::FileList>, dispatch: Dispatch) {
         }
         dispatch.dispatch(Action::AddAll(added));
     });
+}
+
+/// Bytes read and checked per step by [`read_utf8_in_slices`]: a few milliseconds of work.
+const READ_SLICE: u64 = 4 << 20;
+
+/// Reads a UTF-8 file a slice at a time, each slice copied and checked in a task of its own,
+/// so a 100 MB export never stalls the page in one piece. `None` when the file is not plain
+/// UTF-8 (UTF-16, or an invalid byte): the caller then decodes it whole, which also says
+/// where it is invalid.
+async fn read_utf8_in_slices(file: &gloo_file::File) -> Option<String> {
+    let size = file.size();
+    let mut text = String::with_capacity(usize::try_from(size).ok()?);
+    // The start of a character split by a slice boundary, kept for the next slice.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut at = 0;
+    while at < size {
+        let end = at.saturating_add(READ_SLICE).min(size);
+        let mut bytes = gloo_file::futures::read_as_bytes(&file.slice(at, end)).await.ok()?;
+        if at == 0 {
+            // A NUL byte near the start means UTF-16 (JSON and CSV text hold none).
+            if bytes.iter().take(512).any(|b| *b == 0)
+                || bytes.starts_with(&[0xFF, 0xFE])
+                || bytes.starts_with(&[0xFE, 0xFF])
+            {
+                return None;
+            }
+            if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                bytes.drain(..3);
+            }
+        }
+        if !carry.is_empty() {
+            carry.extend_from_slice(&bytes);
+            bytes = std::mem::take(&mut carry);
+        }
+        match std::str::from_utf8(&bytes) {
+            Ok(s) => text.push_str(s),
+            // Cut inside a character: keep its first bytes for the next slice.
+            Err(e) if e.error_len().is_none() => {
+                let (whole, rest) = bytes.split_at(e.valid_up_to());
+                text.push_str(std::str::from_utf8(whole).ok()?);
+                carry = rest.to_vec();
+            }
+            Err(_) => return None,
+        }
+        at = end;
+    }
+    carry.is_empty().then_some(text)
 }
 
 #[derive(Properties, PartialEq)]
