@@ -22,7 +22,7 @@ use crate::assignment::{AssignmentState, DenyAssignment, Origin, RoleAssignment}
 use crate::condition::Condition;
 use crate::date::Date;
 use crate::principal::{GroupPath, PrincipalKind};
-use crate::role::{Plane, RoleCatalog, RoleDefinition, RoleMatch};
+use crate::role::{bundled_index, BundledMemo, Plane, RoleCatalog, RoleDefinition, RoleMatch};
 use crate::scope::{Reach, Scope};
 use crate::task::{NamedRole, RemediationScope, Requirement, ScopeRule, Target, Task, TaskVariant, TASKS};
 use crate::tenant::Tenant;
@@ -1555,7 +1555,6 @@ impl<'t> Evaluator<'t> {
     }
 }
 
-/// Someone a remediation step would be granted to, with what they already hold here.
 /// The built-in roles the tasks name, compiled once per process: they are the same for every
 /// evaluation.
 fn named_roles() -> &'static HashMap<&'static str, Option<RoleDefinition>> {
@@ -1579,25 +1578,14 @@ fn named_roles() -> &'static HashMap<&'static str, Option<RoleDefinition>> {
 /// A grant of a task's operation by a bundled built-in role, remembered for the process as
 /// [`RoleDefinition::covers_cached`] is; other roles are worked out each time.
 fn bundled_grant(role: &RoleDefinition, op: &'static str, work: impl FnOnce() -> GrantResult) -> GrantResult {
-    type Memo = FxHashMap<(usize, (usize, usize)), GrantResult>;
-    static MEMO: std::sync::Mutex<Option<Memo>> = std::sync::Mutex::new(None);
-    let Some(key) = crate::role::bundled_index(role).map(|i| (i, static_key(op))) else {
-        return work();
-    };
-    if let Some(hit) = MEMO
-        .lock()
-        .ok()
-        .and_then(|m| m.as_ref().and_then(|m| m.get(&key).cloned()))
-    {
-        return hit;
+    static MEMO: BundledMemo<(usize, (usize, usize)), GrantResult> = BundledMemo::new();
+    match bundled_index(role) {
+        Some(i) => MEMO.get_or((i, static_key(op)), work),
+        None => work(),
     }
-    let v = work();
-    if let Ok(mut m) = MEMO.lock() {
-        m.get_or_insert_with(Memo::default).insert(key, v.clone());
-    }
-    v
 }
 
+/// Someone a remediation step would be granted to, with what they already hold here.
 struct Assignee<'a> {
     id: &'a str,
     kind: PrincipalKind,

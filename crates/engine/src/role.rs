@@ -236,19 +236,11 @@ impl RoleDefinition {
     /// neither definition can change, and every evaluation asks the same few pairs (most of
     /// a small report's time went here).
     pub fn covers_cached(&self, other: &RoleDefinition) -> bool {
-        static MEMO: std::sync::Mutex<BTreeMap<(usize, usize), bool>> = std::sync::Mutex::new(BTreeMap::new());
-        let key = match (bundled_index(self), bundled_index(other)) {
-            (Some(a), Some(b)) => (a, b),
-            _ => return self.covers(other),
-        };
-        if let Some(v) = MEMO.lock().ok().and_then(|m| m.get(&key).copied()) {
-            return v;
+        static MEMO: BundledMemo<(usize, usize), bool> = BundledMemo::new();
+        match (bundled_index(self), bundled_index(other)) {
+            (Some(a), Some(b)) => MEMO.get_or((a, b), || self.covers(other)),
+            _ => self.covers(other),
         }
-        let v = self.covers(other);
-        if let Ok(mut m) = MEMO.lock() {
-            m.insert(key, v);
-        }
-        v
     }
 
     fn covers_pattern(&self, wanted: &ActionPattern, excused: &[ActionPattern], plane: Plane) -> bool {
@@ -271,6 +263,28 @@ pub(crate) fn bundled_index(role: &RoleDefinition) -> Option<usize> {
         return None;
     }
     builtin_roles().binary_search_by(|r| r.id.cmp(role.id.as_str())).ok()
+}
+
+/// Answers about bundled built-in roles, remembered for the process: the definitions are
+/// compiled into the engine, so an answer never changes. Key only by [`bundled_index`].
+/// A lock that cannot be taken means working the answer out again, never a panic.
+pub(crate) struct BundledMemo<K, V>(std::sync::Mutex<Option<rustc_hash::FxHashMap<K, V>>>);
+
+impl<K: std::hash::Hash + Eq, V: Clone> BundledMemo<K, V> {
+    pub(crate) const fn new() -> Self {
+        Self(std::sync::Mutex::new(None))
+    }
+
+    pub(crate) fn get_or(&self, key: K, work: impl FnOnce() -> V) -> V {
+        if let Some(v) = self.0.lock().ok().and_then(|m| m.as_ref()?.get(&key).cloned()) {
+            return v;
+        }
+        let v = work();
+        if let Ok(mut m) = self.0.lock() {
+            m.get_or_insert_with(Default::default).insert(key, v.clone());
+        }
+        v
+    }
 }
 
 /// Every role definition the run knows: the bundled built-ins plus custom roles.
