@@ -25,6 +25,17 @@ seed() {
       printf "((!(ActionMatches{'Microsoft.Storage/*/read'})))\n2026-11-23" >"$dir/condition" ;;
     ffi)
       printf '{"files":[{"name":"a.json","text":"[]"}],"today":"2026-11-23"}' >"$dir/request" ;;
+    report)
+      # The first byte picks the options (see fuzz/fuzz_targets/report.rs): "0" JSON,
+      # "1" the same with every verdict, "7" every verdict and every rendering.
+      find crates/engine/tests/fixtures -type f \( -name '*.json' -o -name '*.csv' -o -name '*.txt' \) -size -64k \
+        | while read -r f; do
+            for opt in 0 1 7; do { printf '%s' "$opt"; cat "$f"; } >"$dir/$opt-$(echo "$f" | tr '/' '_')"; done
+          done
+      # And three files of the sample tenant together, so evaluation starts with workspaces.
+      f=crates/engine/tests/fixtures/formats
+      { printf 7; cat "$f/az-role-assignment-list.json"; printf '\0'; cat "$f/graph-groups-members.json"
+        printf '\0'; cat "$f/arg-resourcecontainers.json"; } >"$dir/sample-tenant" ;;
     *)
       find crates/engine/tests/fixtures -type f \( -name '*.json' -o -name '*.csv' -o -name '*.txt' \) -size -64k \
         | while read -r f; do cp "$f" "$dir/$(echo "$f" | tr '/' '_')"; done ;;

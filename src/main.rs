@@ -4,6 +4,7 @@
 mod state;
 mod views;
 
+use sentinel_readiness_engine::evaluate::ListSizes;
 use sentinel_readiness_engine::{build, load, Date, Report, ReportOptions};
 use state::{Action, State};
 use wasm_bindgen::JsCast;
@@ -128,8 +129,9 @@ const PAGE_FALLBACK_UP_TO_BYTES: usize = 8 * 1024 * 1024;
 /// which would not fit in a browser tab (a dense 100k-assignment tenant has a million).
 const PAGE_VERDICT_LIMIT: usize = 100_000;
 
-/// Names kept per task and workspace in a report trimmed for the page.
-const PAGE_NAMES_PER_TASK: usize = 100;
+/// Names kept per task and workspace in a report trimmed for the page: the overview shows
+/// them with the full count. (100 made the answer 4 MB, which the page parses in one task.)
+const PAGE_NAMES_PER_TASK: usize = 20;
 
 /// Starts the caveat that marks a report trimmed for the page (the Access screen looks for it).
 pub const DETAIL_OMITTED: &str = "Per-principal verdicts are not shown in the browser";
@@ -137,13 +139,22 @@ pub const DETAIL_OMITTED: &str = "Per-principal verdicts are not shown in the br
 fn trim_for_page(mut report: Report, limit: usize) -> Report {
     let verdicts = report.verdict_count();
     if verdicts > limit {
-        for p in &mut report.principals {
-            p.tasks = Vec::new();
-        }
+        // The Access screen shows only the note below for such a report, so the principals
+        // (with their group lists, half of a dense 100k tenant's answer) are not sent at all:
+        // the page parses the answer in one task, and every MB is ~10 ms of it.
+        report.principals = Vec::new();
         report.reasons = Vec::new();
         // Thousands of names per task and workspace are no use on a screen either; the
         // checklist and prerequisites were computed from the full lists.
         for t in &mut report.tasks {
+            let full = ListSizes {
+                qualified: t.qualified.len(),
+                potential: t.potential.len(),
+                denied: t.denied.len(),
+            };
+            if full.qualified.max(full.potential).max(full.denied) > PAGE_NAMES_PER_TASK {
+                t.shortened = Some(full);
+            }
             for list in [&mut t.qualified, &mut t.potential, &mut t.denied] {
                 list.truncate(PAGE_NAMES_PER_TASK);
             }
@@ -230,16 +241,28 @@ pub fn evaluate_in_worker(meta_json: &str, texts: &[u8], today: &str) -> String 
         .unwrap_or_else(|_| r#"{"error":"the report could not be written as JSON"}"#.to_string())
 }
 
+/// Bytes copied into the worker's buffer per task of the page: copying a 90 MB export in one
+/// go held the page's thread for tens of milliseconds.
+const COPY_SLICE: usize = 8 * 1024 * 1024;
+
 /// The exports' text, one after another, in a buffer of the page's own (the worker takes it
-/// over), with the metadata that splits it again.
-fn worker_message(req: &EvalRequest) -> Option<(String, js_sys::Uint8Array)> {
+/// over), with the metadata that splits it again. Copied a slice per task.
+async fn worker_message(req: &EvalRequest) -> Option<(String, js_sys::Uint8Array)> {
     let total = u32::try_from(state::input_bytes(&req.inputs)).ok()?;
     let bytes = js_sys::Uint8Array::new_with_length(total);
     let mut at = 0u32;
+    let mut since_yield = 0usize;
     for i in &req.inputs {
-        let end = at.checked_add(u32::try_from(i.text.len()).ok()?)?;
-        bytes.subarray(at, end).copy_from(i.text.as_bytes());
-        at = end;
+        for slice in i.text.as_bytes().chunks(COPY_SLICE) {
+            if since_yield + slice.len() > COPY_SLICE {
+                next_task().await;
+                since_yield = 0;
+            }
+            let end = at.checked_add(u32::try_from(slice.len()).ok()?)?;
+            bytes.subarray(at, end).copy_from(slice);
+            at = end;
+            since_yield += slice.len();
+        }
     }
     let meta = WorkerMeta {
         files: req.inputs.iter().map(|i| (i.name.clone(), i.text.len())).collect(),
@@ -270,7 +293,11 @@ async fn evaluate(req: EvalRequest) -> Evaluated {
     let worker = web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w, &"__srEvaluate".into()).ok())
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    if let (Some(f), Some((meta, bytes))) = (worker, worker_message(&req)) {
+    let message = match worker {
+        Some(_) => worker_message(&req).await,
+        None => None,
+    };
+    if let (Some(f), Some((meta, bytes))) = (worker, message) {
         let call = f.call3(
             &wasm_bindgen::JsValue::NULL,
             &meta.into(),
@@ -477,11 +504,23 @@ mod tests {
         assert!(!kept.caveats.iter().any(|c| c.starts_with(DETAIL_OMITTED)));
 
         let trimmed = trim_for_page(full.clone(), verdicts - 1);
-        assert!(trimmed.principals.iter().all(|p| p.tasks.is_empty()) && trimmed.reasons.is_empty());
+        assert!(trimmed.principals.is_empty() && trimmed.reasons.is_empty());
         assert!(trimmed.caveats.iter().any(|c| c.starts_with(DETAIL_OMITTED)));
         // The readiness verdict is untouched; who can do each task is kept (the sample has
         // fewer names than the page keeps).
         assert_eq!(trimmed.tasks, full.tasks);
+        assert!(trimmed.tasks.iter().all(|t| t.shortened.is_none()));
+
+        // A long list is cut to the page's share, and says how long it was.
+        let mut long = full.clone();
+        let first = long.tasks.iter_mut().find(|t| !t.qualified.is_empty()).unwrap();
+        let one = first.qualified[0].clone();
+        first.qualified = vec![one; PAGE_NAMES_PER_TASK + 5];
+        let cut = trim_for_page(long, verdicts - 1);
+        let t = cut.tasks.iter().find(|t| t.shortened.is_some()).unwrap();
+        assert_eq!(t.qualified.len(), PAGE_NAMES_PER_TASK);
+        assert_eq!(t.shortened.unwrap().qualified, PAGE_NAMES_PER_TASK + 5);
+        assert_eq!(cut.tasks.iter().filter(|t| t.shortened.is_some()).count(), 1);
         assert_eq!(trimmed.summary.overall, full.summary.overall);
         assert_eq!(trimmed.checklist.len(), full.checklist.len());
     }

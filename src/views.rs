@@ -347,20 +347,48 @@ pub fn guidance(as_of: Option<&str>) -> Html {
     html! { <section id="guidance">{ Html::from_html_unchecked(AttrValue::from(page)) }</section> }
 }
 
+/// Who can do a task now, as the overview lists them; a list shortened for the page says how
+/// many names it held.
+fn qualified_names(t: &sentinel_readiness_engine::evaluate::TaskOutcome) -> String {
+    if t.qualified.is_empty() {
+        return "nobody".to_string();
+    }
+    let names: Vec<&str> = t.qualified.iter().map(|p| &*p.display_name).collect();
+    match t.shortened {
+        Some(full) if full.qualified > names.len() => {
+            format!(
+                "{} and {} more ({} in all)",
+                names.join(", "),
+                full.qualified - names.len(),
+                full.qualified
+            )
+        }
+        _ => names.join(", "),
+    }
+}
+
 pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
     let r = match report_or_message(e) {
         Ok(r) => r,
         Err(h) => return h,
     };
-    let (md, csv, json) = (r.to_markdown(), r.to_csv(), r.to_json());
+    // Rendered when a button is pressed, not on every render of this screen: for a large
+    // tenant each rendering is MBs of text.
     let exports = {
-        let (m, c, j) = (md.clone(), csv.clone(), json.clone());
+        let on = |render: fn(&Report) -> String, name: &'static str, mime: &'static str| {
+            let r = Rc::clone(&r);
+            Callback::from(move |_: MouseEvent| download(name, mime, &render(&r)))
+        };
+        let copy_md = {
+            let r = Rc::clone(&r);
+            Callback::from(move |_: MouseEvent| copy(&r.to_markdown()))
+        };
         html! {
             <div class="row exports">
-                <button type="button" id="download-md" onclick={ Callback::from(move |_: MouseEvent| download("sentinel-readiness.md", "text/markdown", &m)) }>{ "Download Markdown" }</button>
-                <button type="button" id="download-csv" onclick={ Callback::from(move |_: MouseEvent| download("sentinel-readiness.csv", "text/csv", &c)) }>{ "Download CSV" }</button>
-                <button type="button" id="download-json" onclick={ Callback::from(move |_: MouseEvent| download("sentinel-readiness.json", "application/json", &j)) }>{ "Download JSON" }</button>
-                { copy_button("Copy Markdown", md) }
+                <button type="button" id="download-md" onclick={ on(Report::to_markdown, "sentinel-readiness.md", "text/markdown") }>{ "Download Markdown" }</button>
+                <button type="button" id="download-csv" onclick={ on(Report::to_csv, "sentinel-readiness.csv", "text/csv") }>{ "Download CSV" }</button>
+                <button type="button" id="download-json" onclick={ on(Report::to_json, "sentinel-readiness.json", "application/json") }>{ "Download JSON" }</button>
+                <button type="button" class="copy" onclick={ copy_md }>{ "Copy Markdown" }</button>
                 { print_button() }
             </div>
         }
@@ -400,6 +428,7 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                 <ul class="warnings">{ for r.summary.warnings.iter().map(|w| html! { <li>{ w }</li> }) }</ul>
             }
             <h3>{ "Who can do each step" }</h3>
+            <div class="table-wrap lazy">
             <table class="tasks">
                 <thead><tr><th scope="col">{ "Task" }</th><th scope="col">{ "Workspace" }</th><th scope="col">{ "Can do it now" }</th><th scope="col">{ "Fix" }</th></tr></thead>
                 <tbody>
@@ -407,7 +436,7 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                     <tr>
                         <th scope="row">{ t.task.to_string() }</th>
                         <td>{ t.workspace.name() }</td>
-                        <td>{ if t.qualified.is_empty() { "nobody".to_string() } else { t.qualified.iter().map(|p| p.display_name.clone()).collect::<Vec<_>>().join(", ") } }</td>
+                        <td>{ qualified_names(t) }</td>
                         <td>{ for t.remediation.iter().map(|m| html! {
                             <div class="remedy"><p>{ &m.text }</p><code>{ &m.command }</code>{ copy_button("Copy", m.command.clone()) }</div>
                         }) }</td>
@@ -415,7 +444,9 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                 }) }
                 </tbody>
             </table>
+            </div>
             <h3>{ "Prerequisites" }</h3>
+            <div class="table-wrap lazy">
             <table class="prereqs">
                 <thead><tr><th scope="col">{ "Check" }</th><th scope="col">{ "Workspace" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Evidence" }</th><th scope="col">{ "What to do" }</th></tr></thead>
                 <tbody>
@@ -430,6 +461,7 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                 }) }
                 </tbody>
             </table>
+            </div>
             <h3>{ "Findings" }</h3>
             if r.findings.is_empty() { <p>{ "No configuration export showed an affected object." }</p> }
             { for areas.iter().map(|area| html! {

@@ -47,6 +47,10 @@ const start = await page.evaluate(() => {
   window.__frameGap = 0;
   return performance.now();
 });
+// TRACE=1 records a DevTools timeline trace (as the Performance panel does) to break each long
+// task down into script, HTML parsing, style, layout and paint.
+const tracing = !!process.env.TRACE;
+if (tracing) await browser.startTracing(page, { path: '/tmp/sentinel-readiness-trace.json', categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
 const t0 = Date.now();
 await page.setInputFiles('#file-picker', names);
 await page.waitForSelector('main[aria-busy="true"]', { timeout: 60_000 }).catch(() => {});
@@ -66,5 +70,32 @@ console.log(JSON.stringify({
   longest_frame_gap_ms: Math.round(result.frameGap), note: result.caveat ?? result.alert,
   tasks: result.long.map((l) => `${Math.round((l.start - start) / 100) / 10}s:${Math.round(l.ms)}ms`).join(" "),
 }));
+// Then each screen that shows the report, opened as a user would: long tasks while it renders.
+const screens = {};
+for (const route of ['dashboard', 'report', 'access', 'checklist']) {
+  const from = await page.evaluate((r) => {
+    window.__long = [];
+    const t = performance.now();
+    location.hash = `#/${r}`;
+    return t;
+  }, route);
+  await page.waitForSelector(`nav [aria-current="page"][href="#/${route}"]`, { timeout: 60_000 }).catch(() => {});
+  await page.waitForTimeout(1000);
+  screens[route] = await page.evaluate((f) => window.__long.filter((l) => l.start >= f).map((l) => Math.round(l.ms)), from);
+}
+console.log(JSON.stringify({ screens_long_task_ms: screens }));
+if (tracing) {
+  const trace = JSON.parse(new TextDecoder().decode(await browser.stopTracing()));
+  const events = trace.traceEvents ?? trace;
+  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
+  for (const task of onMain.filter((e) => e.name === 'RunTask' && e.dur > 50_000)) {
+    const parts = onMain
+      .filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur && e.dur > 3000)
+      .sort((a, b) => a.ts - b.ts)
+      .map((e) => `+${Math.round((e.ts - task.ts) / 1000)} ms ${e.name} ${e.args?.data?.functionName ?? ''} ${Math.round(e.dur / 1000)} ms`);
+    console.log(`long task ${Math.round(task.dur / 1000)} ms:\n  ${parts.join('\n  ')}`);
+  }
+}
 await browser.close();
 server.close();

@@ -177,6 +177,18 @@ pub struct TaskOutcome {
     pub denied: Vec<PrincipalVerdict>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remediation: Vec<Remediation>,
+    /// Present only when the lists above were cut short (the web page keeps the first names
+    /// of a large tenant): how many names each list held in full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shortened: Option<ListSizes>,
+}
+
+/// Full lengths of a [`TaskOutcome`]'s lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListSizes {
+    pub qualified: usize,
+    pub potential: usize,
+    pub denied: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -1419,6 +1431,7 @@ impl<'t> Evaluator<'t> {
             potential,
             denied,
             remediation,
+            shortened: None,
         }
     }
 

@@ -39,7 +39,7 @@ export interface Report {
   principals: { id: string; display_name: string; type: string; sign_in_name?: string; groups?: string[]; tasks: Verdict[] }[];
   /** Every distinct reason once; `Verdict.reasons` and `Verdict.nearest` are positions in it. */
   reasons: Reason[];
-  tasks: { task: string; title: string; workspace: string; qualified: PrincipalVerdict[]; potential: PrincipalVerdict[]; denied: PrincipalVerdict[]; remediation?: { text: string; command: string }[] }[];
+  tasks: { task: string; title: string; workspace: string; qualified: PrincipalVerdict[]; potential: PrincipalVerdict[]; denied: PrincipalVerdict[]; remediation?: { text: string; command: string }[]; /** Only on a report whose lists were cut short: their full lengths. */ shortened?: { qualified: number; potential: number; denied: number } }[];
   prerequisites: { id: string; title: string; workspace: string | null; status: "pass" | "fail" | "warn" | "unknown"; evidence: string; remedy?: string; sources: string[] }[];
   findings: { id: string; title: string; workspace: string | null; severity: "high" | "medium" | "low" | "info"; objects: { kind: string; name: string; id?: string; detail?: string }[]; detail: string; action: string; sources: string[] }[];
   checklist: { phase: string; persona: string; text: string; refs: string[]; done: boolean; evidence: string; who?: string[] }[];
