@@ -3,6 +3,12 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+// The engine's own pattern matching, so the pruning below asks exactly the evaluator's question.
+#[allow(dead_code)]
+#[path = "src/action.rs"]
+mod action;
+use action::ActionPattern;
+
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Role {
@@ -284,16 +290,76 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Ok(items.join("\u{1f}"))
     };
-    // Only permissions that can touch a task's operations or a task's named roles are kept:
-    // Actions and DataActions in the providers below, or whose provider part has a wildcard.
-    // NotActions and NotDataActions are kept whole (a NotAction anywhere can stop a role from
-    // covering a wildcard role such as Reader). tests/knowledge.rs checks that every task
-    // operation and every named role gives the same answer as the full definitions.
+    // What a built-in role is asked: does it grant a task's operations, and does it cover a
+    // task's named role? Named roles keep every permission in the providers below (a custom
+    // role must hold all of them to cover one). Every other role keeps only the patterns that
+    // can answer for one of those operations or one of the named roles' permissions; the
+    // others cannot change either answer. Both lists are read from
+    // src/task.rs: its operation-shaped strings and its role GUIDs (extra strings only keep
+    // more). tests/knowledge.rs checks every task operation and every named role against
+    // the full definitions.
+    let task_src_path = PathBuf::from("src/task.rs");
+    println!("cargo:rerun-if-changed={}", task_src_path.display());
+    let task_src = std::fs::read_to_string(&task_src_path)?;
+    let literals: Vec<&str> = task_src.split('"').skip(1).step_by(2).collect();
+    let named_ids: Vec<String> = literals
+        .iter()
+        .filter(|l| l.len() == 36 && l.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+        .map(|l| l.to_ascii_lowercase())
+        .collect();
     let kept = |a: &String| {
         let provider = a.split('/').next().unwrap_or_default().to_ascii_lowercase();
         provider.contains('*') || KEPT_PROVIDERS.contains(&provider.as_str())
     };
     let prune = |v: &[String]| -> Vec<String> { v.iter().filter(|a| kept(a)).cloned().collect() };
+    let mut relevant: Vec<ActionPattern> = literals
+        .iter()
+        .filter(|l| {
+            let provider = l.split('/').next().unwrap_or_default();
+            l.contains('/') && !l.contains(' ') && (provider == "*" || provider.starts_with("Microsoft."))
+        })
+        .map(|l| ActionPattern::new(l))
+        .collect();
+    let is_named = |r: &Role| named_ids.contains(&r.id);
+    for r in roles.iter().filter(|r| is_named(r)) {
+        for b in &r.permissions {
+            relevant.extend(prune(&b.actions).iter().map(|a| ActionPattern::new(a)));
+            relevant.extend(prune(&b.data_actions).iter().map(|a| ActionPattern::new(a)));
+        }
+    }
+    if relevant.is_empty() || !roles.iter().any(is_named) {
+        return Err("src/task.rs names no operation or no bundled role: nothing to prune against".into());
+    }
+    // A granting pattern answers only for what it covers; a NotAction only matters for what
+    // a granting pattern of its own block covers and it overlaps (the tests that
+    // `RoleDefinition::grant_pattern` and `covers` make).
+    let compiled = |v: &[String]| -> Vec<ActionPattern> { v.iter().map(|a| ActionPattern::new(a)).collect() };
+    let keep_block = |r: &Role, allow: &[String], not: &[String]| -> (Vec<String>, Vec<String>) {
+        if is_named(r) {
+            return (prune(allow), not.to_vec());
+        }
+        let allow: Vec<String> = allow
+            .iter()
+            .filter(|a| {
+                let p = ActionPattern::new(a);
+                relevant.iter().any(|r| p.covers(r))
+            })
+            .cloned()
+            .collect();
+        let granted: Vec<&ActionPattern> = relevant
+            .iter()
+            .filter(|r| compiled(&allow).iter().any(|a| a.covers(r)))
+            .collect();
+        let not = not
+            .iter()
+            .filter(|n| {
+                let p = ActionPattern::new(n);
+                granted.iter().any(|r| p.intersects(r))
+            })
+            .cloned()
+            .collect();
+        (allow, not)
+    };
     let mut table = String::new();
     for r in &roles {
         if !table.is_empty() {
@@ -304,13 +370,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         table.push_str(&join(&r.assignable_scopes)?);
         for b in &r.permissions {
             let condition = b.condition.clone().filter(|c| !c.trim().is_empty()).unwrap_or_default();
+            let (actions, not_actions) = keep_block(r, &b.actions, &b.not_actions);
+            let (data_actions, not_data_actions) = keep_block(r, &b.data_actions, &b.not_data_actions);
             write!(
                 table,
                 "\u{1d}{}\u{1e}{}\u{1e}{}\u{1e}{}\u{1e}{}",
-                join(&prune(&b.actions))?,
-                join(&b.not_actions)?,
-                join(&prune(&b.data_actions))?,
-                join(&b.not_data_actions)?,
+                join(&actions)?,
+                join(&not_actions)?,
+                join(&data_actions)?,
+                join(&not_data_actions)?,
                 join(&[condition])?
             )?;
         }
