@@ -333,31 +333,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A granting pattern answers only for what it covers; a NotAction only matters for what
     // a granting pattern of its own block covers and it overlaps (the tests that
     // `RoleDefinition::grant_pattern` and `covers` make).
-    let compiled = |v: &[String]| -> Vec<ActionPattern> { v.iter().map(|a| ActionPattern::new(a)).collect() };
+    let all: Vec<&ActionPattern> = relevant.iter().collect();
+    // The patterns of `v` that pass `test` against at least one of `against`.
+    let keep_where = |v: &[String], against: &[&ActionPattern], test: fn(&ActionPattern, &ActionPattern) -> bool| {
+        v.iter()
+            .filter(|a| {
+                let p = ActionPattern::new(a);
+                against.iter().any(|r| test(&p, r))
+            })
+            .cloned()
+            .collect::<Vec<String>>()
+    };
     let keep_block = |r: &Role, allow: &[String], not: &[String]| -> (Vec<String>, Vec<String>) {
         if is_named(r) {
             return (prune(allow), not.to_vec());
         }
-        let allow: Vec<String> = allow
-            .iter()
-            .filter(|a| {
-                let p = ActionPattern::new(a);
-                relevant.iter().any(|r| p.covers(r))
-            })
-            .cloned()
-            .collect();
+        let allow = keep_where(allow, &all, ActionPattern::covers);
+        let compiled: Vec<ActionPattern> = allow.iter().map(|a| ActionPattern::new(a)).collect();
         let granted: Vec<&ActionPattern> = relevant
             .iter()
-            .filter(|r| compiled(&allow).iter().any(|a| a.covers(r)))
+            .filter(|r| compiled.iter().any(|a| a.covers(r)))
             .collect();
-        let not = not
-            .iter()
-            .filter(|n| {
-                let p = ActionPattern::new(n);
-                granted.iter().any(|r| p.intersects(r))
-            })
-            .cloned()
-            .collect();
+        let not = keep_where(not, &granted, ActionPattern::intersects);
         (allow, not)
     };
     let mut table = String::new();
