@@ -116,7 +116,7 @@ pub struct Reason {
     pub scope: Option<Scope>,
     /// Group display names from the principal outwards, when the grant is via groups.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub via_groups: Vec<String>,
+    pub via_groups: Vec<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pim: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -327,27 +327,44 @@ struct Candidate<'a> {
     reach: &'a ScopeReach,
 }
 
-/// Best support found for one requirement.
+/// Best support found for one requirement; its reasons are spelled out only if its route
+/// decides a reported verdict.
 #[derive(Clone)]
-struct Support {
+struct Support<'a> {
     strength: Strength,
-    reasons: Vec<Arc<Reason>>,
+    reasons: Vec<Held<'a>>,
     label: String,
 }
 
 struct RequirementResult<'a> {
-    support: Option<Support>,
+    support: Option<Support<'a>>,
     missing: String,
     /// Partial evidence when unmet (a role at too low a scope, some of the operations).
     partial: Vec<Held<'a>>,
 }
 
-/// Evidence kept for the "nearest grants" of an unmet verdict; a named role held at too low
-/// a scope is spelled out only if the verdict is reported.
+/// Evidence for a verdict, spelled out as a [`Reason`] only when the verdict that cites it
+/// is reported: routes that lose, and the nearest grants of verdicts left out, never are.
 #[derive(Clone)]
 enum Held<'a> {
     Reason(Arc<Reason>),
+    /// A named role held at too low a scope.
     TooLow(Candidate<'a>, ScopeRule),
+    /// A named role (`named`) or a role covering it, and whether an ABAC condition limits it.
+    Role {
+        c: Candidate<'a>,
+        at: ScopeRule,
+        which: &'static NamedRole,
+        named: bool,
+        conditional: bool,
+    },
+    /// The listed operations one assignment grants.
+    Actions {
+        c: Candidate<'a>,
+        at: ScopeRule,
+        conditional: bool,
+        ops: Vec<&'static str>,
+    },
 }
 
 /// Which sentence a cached reason is.
@@ -413,6 +430,9 @@ pub struct Evaluator<'t> {
     /// Route labels, notes and the ids and names reasons quote, one copy each: the same
     /// few recur on millions of verdicts.
     texts: std::cell::RefCell<FxHashSet<Arc<str>>>,
+    /// Display labels of the groups reasons name, by group id, one copy each: hundreds of
+    /// thousands of reasons name the same few hundred groups.
+    labels: std::cell::RefCell<FxHashMap<Box<str>, Arc<str>>>,
     caveats: Vec<String>,
     opts: EvalOptions,
 }
@@ -492,6 +512,7 @@ impl<'t> Evaluator<'t> {
             grants,
             reason_cache: std::cell::RefCell::new(FxHashMap::default()),
             texts: std::cell::RefCell::new(FxHashSet::default()),
+            labels: std::cell::RefCell::new(FxHashMap::default()),
             caveats,
             opts,
         }
@@ -840,9 +861,18 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn group_names(&self, via: Option<&GroupPath>) -> Vec<String> {
-        via.map(|p| p.iter().map(|g| self.tenant.directory.label(g)).collect())
+    fn group_names(&self, via: Option<&GroupPath>) -> Vec<Arc<str>> {
+        via.map(|p| p.iter().map(|g| self.group_label(g)).collect())
             .unwrap_or_default()
+    }
+
+    fn group_label(&self, id: &str) -> Arc<str> {
+        if let Some(hit) = self.labels.borrow().get(id) {
+            return Arc::clone(hit);
+        }
+        let made: Arc<str> = Arc::from(self.tenant.directory.label(id));
+        self.labels.borrow_mut().insert(Box::from(id), Arc::clone(&made));
+        made
     }
 
     fn held_reason(&self, held: &Held<'_>) -> Arc<Reason> {
@@ -854,6 +884,46 @@ impl<'t> Evaluator<'t> {
                 self.cached(key, || {
                     let mut r = self.reason(c, RouteKind::NamedRole, reach, None, vec![], "");
                     r.text = format!("{}, but this task needs it {}", r.text, at.describe());
+                    r
+                })
+            }
+            Held::Role {
+                c,
+                at,
+                which,
+                named,
+                conditional,
+            } => {
+                let reach = c.reach.at(*at);
+                let cond = if *conditional { c.r.a.condition.as_ref() } else { None };
+                let (route, kind) = if *named {
+                    (RouteKind::NamedRole, ReasonKind::Named)
+                } else {
+                    (RouteKind::CoveringRole, ReasonKind::Covering)
+                };
+                let key = ReasonKey::new(c, reach, kind, vec![static_key(which.id), cond_key(cond)]);
+                self.cached(key, || {
+                    let what = match route {
+                        RouteKind::CoveringRole => format!(", which holds every permission of {}", which.name),
+                        _ => String::new(),
+                    };
+                    self.reason(c, route, reach, cond, vec![], &what)
+                })
+            }
+            Held::Actions {
+                c,
+                at,
+                conditional,
+                ops,
+            } => {
+                let reach = c.reach.at(*at);
+                let cond = if *conditional { c.r.a.condition.as_ref() } else { None };
+                let mut detail = vec![cond_key(cond)];
+                detail.extend(ops.iter().map(|op| static_key(op)));
+                self.cached(ReasonKey::new(c, reach, ReasonKind::Actions, detail), || {
+                    let ops: Vec<Text> = ops.iter().map(|op| Text::Borrowed(*op)).collect();
+                    let mut r = self.reason(c, RouteKind::ActionSet, reach, cond, ops, "");
+                    r.text = format!("{} grants {}", r.text, r.operations.join(", "));
                     r
                 })
             }
@@ -973,7 +1043,7 @@ impl<'t> Evaluator<'t> {
     /// `table`: [`Self::role_match`] for every role in use, when worked out in advance.
     fn eval_role<'a>(
         &self,
-        roles: &[NamedRole],
+        roles: &'static [NamedRole],
         table: Option<&[RoleHit]>,
         at: ScopeRule,
         cands: &[Candidate<'a>],
@@ -981,7 +1051,7 @@ impl<'t> Evaluator<'t> {
     ) -> RequirementResult<'a> {
         // The strongest candidate wins (the first of equals); its reason is built once it is
         // known, not for every candidate on the way.
-        let mut best: Option<(Strength, &Candidate<'a>, &NamedRole, bool, Option<&Condition>)> = None;
+        let mut best: Option<(Strength, &Candidate<'a>, &'static NamedRole, bool, Option<&Condition>)> = None;
         let mut partial = Vec::new();
         for c in cands {
             let hit = match table {
@@ -1005,31 +1075,16 @@ impl<'t> Evaluator<'t> {
                 best = Some((strength, c, which, named.is_some(), cond));
             }
         }
-        let support = best.map(|(strength, c, which, named, cond)| {
-            let reach = c.reach.at(at);
-            let route = if named {
-                RouteKind::NamedRole
-            } else {
-                RouteKind::CoveringRole
-            };
-            let key = ReasonKey::new(
-                c,
-                reach,
-                if named { ReasonKind::Named } else { ReasonKind::Covering },
-                vec![static_key(which.id), cond_key(cond)],
-            );
-            let reason = self.cached(key, || {
-                let what = match route {
-                    RouteKind::CoveringRole => format!(", which holds every permission of {}", which.name),
-                    _ => String::new(),
-                };
-                self.reason(c, route, reach, cond, vec![], &what)
-            });
-            Support {
-                strength,
-                reasons: vec![reason],
-                label: which.name.to_string(),
-            }
+        let support = best.map(|(strength, c, which, named, cond)| Support {
+            strength,
+            reasons: vec![Held::Role {
+                c: *c,
+                at,
+                which,
+                named,
+                conditional: cond.is_some(),
+            }],
+            label: which.name.to_string(),
         });
         let missing = if support.is_none() {
             let names: Vec<&str> = roles.iter().map(|r| r.name).collect();
@@ -1094,20 +1149,15 @@ impl<'t> Evaluator<'t> {
             }
             per_op.push((op, best));
         }
-        let reasons: Vec<Arc<Reason>> = deciding
+        let reasons: Vec<Held<'a>> = deciding
             .into_iter()
-            .filter_map(|(ci, conditional, list)| {
-                let c = cands.get(ci)?;
-                let reach = c.reach.at(at);
-                let cond = if conditional { c.r.a.condition.as_ref() } else { None };
-                let mut detail = vec![cond_key(cond)];
-                detail.extend(list.iter().map(|op| static_key(op)));
-                Some(self.cached(ReasonKey::new(c, reach, ReasonKind::Actions, detail), || {
-                    let ops: Vec<Text> = list.iter().map(|op| Text::Borrowed(*op)).collect();
-                    let mut r = self.reason(c, RouteKind::ActionSet, reach, cond, ops, "");
-                    r.text = format!("{} grants {}", r.text, r.operations.join(", "));
-                    r
-                }))
+            .filter_map(|(ci, conditional, ops)| {
+                Some(Held::Actions {
+                    c: *cands.get(ci)?,
+                    at,
+                    conditional,
+                    ops,
+                })
             })
             .collect();
         let missing_ops: Vec<&str> = per_op.iter().filter(|(_, b)| b.is_none()).map(|(op, _)| *op).collect();
@@ -1142,7 +1192,7 @@ impl<'t> Evaluator<'t> {
                     if ops.len() == 1 { "is missing" } else { "are missing" },
                     missing_list.join(", ")
                 ),
-                partial: reasons.into_iter().map(Held::Reason).collect(),
+                partial: reasons,
             }
         }
     }
@@ -1154,7 +1204,7 @@ impl<'t> Evaluator<'t> {
         let all_ops: Vec<&str> = ops.iter().map(|(o, _, _)| *o).collect();
 
         // Evaluate each route: weakest requirement decides the route, best route decides.
-        let mut best: Option<(Strength, String, Vec<Arc<Reason>>)> = None;
+        let mut best: Option<(Strength, String, Vec<Held<'_>>)> = None;
         let mut nearest: Option<(usize, Vec<String>, Vec<Held<'_>>)> = None;
         let mut req_index = 0;
         for route in variant.routes {
@@ -1171,7 +1221,7 @@ impl<'t> Evaluator<'t> {
             if met.len() == results.len() {
                 let strength = met.iter().map(|s| s.strength).min().unwrap_or(Strength::Unknown);
                 let label = met.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(" + ");
-                let reasons: Vec<Arc<Reason>> = met.iter().flat_map(|s| s.reasons.clone()).collect();
+                let reasons: Vec<Held<'_>> = met.iter().flat_map(|s| s.reasons.iter().cloned()).collect();
                 if best.as_ref().is_none_or(|(s, _, _)| strength > *s) {
                     best = Some((strength, label, reasons));
                 }
@@ -1186,7 +1236,7 @@ impl<'t> Evaluator<'t> {
                     .flat_map(|r| {
                         r.support
                             .iter()
-                            .flat_map(|s| s.reasons.iter().cloned().map(Held::Reason))
+                            .flat_map(|s| s.reasons.iter().cloned())
                             .chain(r.partial.iter().cloned())
                     })
                     .collect();
@@ -1205,7 +1255,10 @@ impl<'t> Evaluator<'t> {
         let mut missing = Vec::new();
         let mut nearest_reasons = Vec::new();
         let mut strength = best.as_ref().map(|(s, _, _)| *s);
-        let mut reasons = best.as_ref().map(|(_, _, r)| r.clone()).unwrap_or_default();
+        let mut reasons: Vec<Arc<Reason>> = best
+            .as_ref()
+            .map(|(_, _, r)| r.iter().map(|h| self.held_reason(h)).collect())
+            .unwrap_or_default();
         let route = best.as_ref().map(|(_, l, _)| self.share(l));
 
         // Entra directory role (onboarding), when the variant asks for one.
@@ -1236,7 +1289,7 @@ impl<'t> Evaluator<'t> {
                 nearest_reasons = held;
             } else if let Some((_, _, r)) = &best {
                 // Azure side met, Entra side missing.
-                nearest_reasons = r.iter().cloned().map(Held::Reason).collect();
+                nearest_reasons = r.clone();
             }
         }
 
@@ -1527,7 +1580,7 @@ impl<'t> Evaluator<'t> {
                 RemediationScope::ResourceGroup => (ws.resource_group_scope(), ScopeRule::CoversWorkspace),
             };
             let Some(scope) = scope else { continue };
-            let held = self.eval_role(&[*role], None, rule, who.cands, &[]);
+            let held = self.eval_role(std::slice::from_ref(role), None, rule, who.cands, &[]);
             if held
                 .support
                 .as_ref()
