@@ -577,15 +577,16 @@ impl<'t> Evaluator<'t> {
             .map(|(i, p)| (p.as_str(), i as u32))
             .collect();
         let group_paths: Vec<Vec<GroupPath>> = principals.iter().map(|p| self.tenant.directory.groups_of(p)).collect();
-        // Who holds each group's assignments: every transitive member, with the path.
-        let mut members: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
-        for (pi, paths) in group_paths.iter().enumerate() {
-            for (rank, path) in paths.iter().enumerate() {
-                if let Some(g) = path.last() {
-                    members.entry(*g).or_default().push((pi as u32, rank as u32 + 1));
-                }
-            }
-        }
+        // Per principal, per group path: the principal that group is, if it holds anything.
+        let path_holders: Vec<Vec<Option<u32>>> = group_paths
+            .iter()
+            .map(|paths| {
+                paths
+                    .iter()
+                    .map(|path| path.last().and_then(|g| index.get(g).copied()))
+                    .collect()
+            })
+            .collect();
         // Each variant's operations are listed once, not once per verdict.
         let in_force: Vec<Rules> = TASKS
             .iter()
@@ -704,13 +705,15 @@ impl<'t> Evaluator<'t> {
         // dense tenant's million verdicts never sit in, or get copied through, one vector.
         let mut verdicts: Vec<Vec<(u32, u32, Verdict)>> = (0..principals.len()).map(|_| Vec::new()).collect();
         // Reused for every workspace: in large tenants each holds millions of entries.
-        let mut pairs: Vec<Pair> = Vec::new();
-        let mut sorted: Vec<Pair> = Vec::new();
+        // Per holder (principal index): its assignments that reach the workspace, in
+        // assignment order, and which holders have any.
+        let mut by_holder: Vec<Vec<(usize, usize)>> = vec![Vec::new(); principals.len()];
+        let mut holders: Vec<u32> = Vec::new();
         let mut cands: Vec<Candidate<'_>> = Vec::new();
         // Each principal's run of `cands`, in principal order.
         let mut spans: Vec<(u32, Range<usize>)> = Vec::new();
         let mut seen: FxHashSet<DedupeKey> = FxHashSet::default();
-        let mut held: FxHashSet<(&str, DedupeKey)> = FxHashSet::default();
+        let mut held: FxHashSet<(u32, DedupeKey)> = FxHashSet::default();
         let mut useful: Vec<Candidate<'_>> = Vec::new();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
         for ((wi, ws), sub) in workspaces.iter().enumerate().zip(&subs) {
@@ -720,52 +723,63 @@ impl<'t> Evaluator<'t> {
                 .iter()
                 .filter(|d| d.applies_at(ws) || d.applies_at(sub))
                 .collect();
-            // (principal, path rank, assignment, reach): sorting gives each principal its
-            // direct assignments first, then those of its groups in path order.
-            pairs.clear();
+            for h in holders.drain(..) {
+                if let Some(list) = by_holder.get_mut(h as usize) {
+                    list.clear();
+                }
+            }
             held.clear();
             for &(ri, reach) in per_ws.get(wi).into_iter().flatten() {
-                let (Some(r), Some(how)) = (self.resolved.get(ri), reaches.get(reach)) else {
+                let (Some(r), Some(how), Some(&Some(h))) = (self.resolved.get(ri), reaches.get(reach), holder.get(ri))
+                else {
                     continue;
                 };
                 // A holder's repeats of one role reaching the same way are dropped before its
                 // members are expanded: every member would drop them below anyway (the first
                 // in assignment order is the one kept, here as there).
-                if !held.insert((r.a.principal_id.as_str(), dedupe_key(r, how))) {
+                if !held.insert((h, dedupe_key(r, how))) {
                     continue;
                 }
-                if let Some(Some(pi)) = holder.get(ri) {
-                    pairs.push((*pi, 0, ri, reach));
-                }
-                for &(m, rank) in members.get(r.a.principal_id.as_str()).into_iter().flatten() {
-                    pairs.push((m, rank, ri, reach));
+                if let Some(list) = by_holder.get_mut(h as usize) {
+                    if list.is_empty() {
+                        holders.push(h);
+                    }
+                    list.push((ri, reach));
                 }
             }
-            sort_by_principal(&mut pairs, &mut sorted, principals.len());
             cands.clear();
             spans.clear();
-            // Two assignments of the same role that reach the same way, in the same state and
-            // without a condition decide identically; only the first one (direct before via
-            // groups) is ever quoted, so the rest are dropped. Principals in large tenants hold
-            // hundreds of such repeats through their groups.
-            for &(pi, rank, ri, reach) in &pairs {
-                let (Some(r), Some(reach)) = (self.resolved.get(ri), reaches.get(reach)) else {
-                    continue;
-                };
-                if spans.last().is_none_or(|(last, _)| *last != pi) {
-                    seen.clear();
-                    spans.push((pi, cands.len()..cands.len()));
+            // Each principal's candidates: its own assignments first, then those of its
+            // groups in path order, each in assignment order. Two assignments of the same role
+            // that reach the same way, in the same state and without a condition decide
+            // identically; only the first one is ever quoted, so the rest are dropped.
+            // Principals in large tenants hold hundreds of such repeats through their groups.
+            for (pi, paths) in (0..principals.len() as u32).zip(&path_holders) {
+                let start = cands.len();
+                seen.clear();
+                let own = std::iter::once((0, Some(pi)));
+                let via_groups = paths.iter().copied().enumerate().map(|(k, h)| (k + 1, h));
+                for (rank, h) in own.chain(via_groups) {
+                    let list = h
+                        .and_then(|h| by_holder.get(h as usize))
+                        .map(Vec::as_slice)
+                        .unwrap_or_default();
+                    for &(ri, reach) in list {
+                        let (Some(r), Some(reach)) = (self.resolved.get(ri), reaches.get(reach)) else {
+                            continue;
+                        };
+                        if !seen.insert(dedupe_key(r, reach)) {
+                            continue;
+                        }
+                        let via = match rank {
+                            0 => None,
+                            k => group_paths.get(pi as usize).and_then(|p| p.get(k - 1)),
+                        };
+                        cands.push(Candidate { r, via, reach });
+                    }
                 }
-                if !seen.insert(dedupe_key(r, reach)) {
-                    continue;
-                }
-                let via = match rank {
-                    0 => None,
-                    k => group_paths.get(pi as usize).and_then(|p| p.get(k as usize - 1)),
-                };
-                cands.push(Candidate { r, via, reach });
-                if let Some((_, span)) = spans.last_mut() {
-                    span.end = cands.len();
+                if cands.len() > start {
+                    spans.push((pi, start..cands.len()));
                 }
             }
             let ctx = Here {
@@ -1709,66 +1723,11 @@ fn dedupe_key(r: &Resolved<'_>, reach: &ScopeReach) -> DedupeKey {
     )
 }
 
-fn sort_by_principal(pairs: &mut Vec<Pair>, scratch: &mut Vec<Pair>, principals: usize) {
-    let mut starts = vec![0usize; principals + 1];
-    for &(pi, ..) in pairs.iter() {
-        if let Some(n) = starts.get_mut(pi as usize + 1) {
-            *n += 1;
-        }
-    }
-    for i in 1..starts.len() {
-        let before = starts.get(i - 1).copied().unwrap_or(0);
-        if let Some(n) = starts.get_mut(i) {
-            *n += before;
-        }
-    }
-    let mut next = starts.clone();
-    scratch.clear();
-    scratch.resize(pairs.len(), (0, 0, 0, 0));
-    for &pair in pairs.iter() {
-        if let Some(slot) = next.get_mut(pair.0 as usize) {
-            if let Some(place) = scratch.get_mut(*slot) {
-                *place = pair;
-            }
-            *slot += 1;
-        }
-    }
-    for w in starts.windows(2) {
-        if let (Some(&a), Some(&b)) = (w.first(), w.get(1)) {
-            if let Some(bucket) = scratch.get_mut(a..b) {
-                bucket.sort_unstable();
-            }
-        }
-    }
-    std::mem::swap(pairs, scratch);
-}
-
-/// (principal, path rank, assignment, reach) for one workspace.
-type Pair = (u32, u32, usize, usize);
-
 fn role_ref_label(a: &RoleAssignment) -> String {
     match (&a.role.id, &a.role.name) {
         (Some(id), Some(n)) => format!("{id} (\"{n}\")"),
         (Some(id), None) => id.clone(),
         (None, Some(n)) => format!("\"{n}\""),
         (None, None) => "(none given)".to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bucketed_sort_orders_like_a_full_sort() {
-        // A small deterministic shuffle with repeated principals and ranks.
-        let mut pairs: Vec<Pair> = (0..500u32)
-            .map(|i| ((i * 7919) % 13, (i * 31) % 4, ((i * 104_729) % 97) as usize, i as usize))
-            .collect();
-        let mut expected = pairs.clone();
-        expected.sort_unstable();
-        let mut scratch = Vec::new();
-        sort_by_principal(&mut pairs, &mut scratch, 13);
-        assert_eq!(pairs, expected);
     }
 }

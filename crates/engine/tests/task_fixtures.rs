@@ -1,5 +1,7 @@
 //! One folder per case under `fixtures/tasks/<task-id>/<case>/`: export files plus an
-//! `expect.json` naming the principal, the workspace and the verdict the engine must give.
+//! `expect.json` naming the principal, the workspace and the verdict the engine must give,
+//! and optionally text the verdict and its reasons must mention (`contains`) or must not
+//! (`lacks`).
 //! Case names start with `allow-`, `equivalent-`, `eligible-`, `conditional-`, `unknown-`,
 //! `denied-` or `deny-` (the negative cases) so the intent reads from the listing.
 
@@ -82,6 +84,11 @@ fn run_case(task: &str, dir: &Path) -> Result<(), String> {
     if let Some(needle) = expect["contains"].as_str() {
         if !json.contains(needle) {
             return Err(format!("verdict does not mention `{needle}`: {json}"));
+        }
+    }
+    if let Some(needle) = expect["lacks"].as_str() {
+        if json.contains(needle) {
+            return Err(format!("verdict mentions `{needle}`: {json}"));
         }
     }
     // Every verdict explains itself.
