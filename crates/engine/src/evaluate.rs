@@ -707,12 +707,14 @@ impl<'t> Evaluator<'t> {
         // Reused for every workspace: in large tenants each holds millions of entries.
         // Per holder (principal index): its assignments that reach the workspace, in
         // assignment order, and which holders have any.
-        let mut by_holder: Vec<Vec<(usize, usize)>> = vec![Vec::new(); principals.len()];
+        // The dedupe key travels with the entry: members check it without reaching back into
+        // the assignment (a cache miss each, tens of millions of times at 1M assignments).
+        let mut by_holder: Vec<Vec<(usize, usize, DedupeKey)>> = vec![Vec::new(); principals.len()];
         let mut holders: Vec<u32> = Vec::new();
         let mut cands: Vec<Candidate<'_>> = Vec::new();
         // Each principal's run of `cands`, in principal order.
         let mut spans: Vec<(u32, Range<usize>)> = Vec::new();
-        let mut seen: FxHashSet<DedupeKey> = FxHashSet::default();
+        let mut seen = Seen::new(self.roles.len());
         let mut held: FxHashSet<(u32, DedupeKey)> = FxHashSet::default();
         let mut useful: Vec<Candidate<'_>> = Vec::new();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
@@ -737,14 +739,15 @@ impl<'t> Evaluator<'t> {
                 // A holder's repeats of one role reaching the same way are dropped before its
                 // members are expanded: every member would drop them below anyway (the first
                 // in assignment order is the one kept, here as there).
-                if !held.insert((h, dedupe_key(r, how))) {
+                let key = dedupe_key(r, how);
+                if !held.insert((h, key)) {
                     continue;
                 }
                 if let Some(list) = by_holder.get_mut(h as usize) {
                     if list.is_empty() {
                         holders.push(h);
                     }
-                    list.push((ri, reach));
+                    list.push((ri, reach, key));
                 }
             }
             cands.clear();
@@ -756,7 +759,7 @@ impl<'t> Evaluator<'t> {
             // Principals in large tenants hold hundreds of such repeats through their groups.
             for (pi, paths) in (0..principals.len() as u32).zip(&path_holders) {
                 let start = cands.len();
-                seen.clear();
+                seen.next();
                 let own = std::iter::once((0, Some(pi)));
                 let via_groups = paths.iter().copied().enumerate().map(|(k, h)| (k + 1, h));
                 for (rank, h) in own.chain(via_groups) {
@@ -764,13 +767,13 @@ impl<'t> Evaluator<'t> {
                         .and_then(|h| by_holder.get(h as usize))
                         .map(Vec::as_slice)
                         .unwrap_or_default();
-                    for &(ri, reach) in list {
+                    for &(ri, reach, key) in list {
+                        if !seen.insert(key) {
+                            continue;
+                        }
                         let (Some(r), Some(reach)) = (self.resolved.get(ri), reaches.get(reach)) else {
                             continue;
                         };
-                        if !seen.insert(dedupe_key(r, reach)) {
-                            continue;
-                        }
                         let via = match rank {
                             0 => None,
                             k => group_paths.get(pi as usize).and_then(|p| p.get(k - 1)),
@@ -1701,9 +1704,6 @@ fn task_ops(variant: &TaskVariant) -> Vec<TaskOp> {
     ops
 }
 
-/// A workspace's (principal, path rank, assignment, reach) pairs in order: bucketed by
-/// principal (counting sort), then each small bucket sorted, which is cheaper than sorting
-/// millions of pairs at once. `scratch` is reused between workspaces.
 /// Role, how it reaches, state, how the role was matched, condition: two assignments of
 /// one principal alike in all of these decide identically, so only the first is kept.
 type DedupeKey = (usize, u8, u8, u8, usize);
@@ -1723,11 +1723,88 @@ fn dedupe_key(r: &Resolved<'_>, reach: &ScopeReach) -> DedupeKey {
     )
 }
 
+/// The dedupe keys one principal has met. Keys without a condition (nearly all) are marked
+/// in a table indexed by role and the key's small parts, with a stamp per principal, so
+/// the tens of millions of checks in a large tenant do no hashing; keys with a condition
+/// go to a set.
+struct Seen {
+    stamps: Vec<u32>,
+    now: u32,
+    conditional: FxHashSet<DedupeKey>,
+}
+
+impl Seen {
+    /// Reach kinds (3 × 3) × states (2) × match kinds (2) per role.
+    const PER_ROLE: usize = 36;
+
+    fn new(roles: usize) -> Self {
+        Self {
+            stamps: vec![0; roles * Self::PER_ROLE],
+            // Above the table's zeros: a key is new even before the first `next`.
+            now: 1,
+            conditional: FxHashSet::default(),
+        }
+    }
+
+    /// Forget every key: the next principal starts.
+    fn next(&mut self) {
+        self.now = self.now.wrapping_add(1);
+        if self.now == 0 {
+            self.stamps.fill(0);
+            self.now = 1;
+        }
+        self.conditional.clear();
+    }
+
+    /// `true` the first time a key is met since [`Self::next`].
+    fn insert(&mut self, key: DedupeKey) -> bool {
+        let (role, reach, state, matched, cond) = key;
+        let slot = role * Self::PER_ROLE + (usize::from(reach) * 2 + usize::from(state)) * 2 + usize::from(matched);
+        match self.stamps.get_mut(slot) {
+            Some(stamp) if cond == 0 && reach < 9 && state < 2 && matched < 2 => {
+                let first = *stamp != self.now;
+                *stamp = self.now;
+                first
+            }
+            _ => self.conditional.insert(key),
+        }
+    }
+}
+
 fn role_ref_label(a: &RoleAssignment) -> String {
     match (&a.role.id, &a.role.name) {
         (Some(id), Some(n)) => format!("{id} (\"{n}\")"),
         (Some(id), None) => id.clone(),
         (None, Some(n)) => format!("\"{n}\""),
         (None, None) => "(none given)".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seen_keys_are_forgotten_per_principal_and_conditions_kept_apart() {
+        let mut seen = Seen::new(3);
+        let plain: DedupeKey = (2, 8, 1, 1, 0);
+        let conditional: DedupeKey = (2, 8, 1, 1, 0x1000);
+        assert!(seen.insert(plain));
+        assert!(!seen.insert(plain));
+        // Same role and reach, but a condition: a different key.
+        assert!(seen.insert(conditional));
+        assert!(!seen.insert(conditional));
+        // A role past the table (never built so) still dedupes, through the set.
+        assert!(seen.insert((7, 0, 0, 0, 0)));
+        assert!(!seen.insert((7, 0, 0, 0, 0)));
+        seen.next();
+        assert!(seen.insert(plain));
+        assert!(seen.insert(conditional));
+        // The stamp wraps without reviving old marks.
+        seen.now = u32::MAX;
+        assert!(seen.insert(plain));
+        seen.next();
+        assert!(seen.insert(plain));
+        assert!(!seen.insert(plain));
     }
 }
