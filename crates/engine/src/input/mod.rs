@@ -620,7 +620,12 @@ fn flatten_owned(mut raw: Map<String, Value>) -> Map<String, Value> {
         Some(_) => Map::new(),
         None => match field(&raw, &["properties"]) {
             Some(Value::Object(p)) => p.clone(),
-            _ => Map::new(),
+            _ => {
+                // Nothing to merge (the CLI's and PowerShell's flat records): the record
+                // itself, without rebuilding it key by key.
+                raw.retain(|_, v| !v.is_null());
+                return raw;
+            }
         },
     };
     for (k, v) in raw {
