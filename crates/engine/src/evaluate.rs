@@ -327,6 +327,14 @@ struct Candidate<'a> {
     reach: &'a ScopeReach,
 }
 
+impl<'a> Candidate<'a> {
+    /// How the assignment reaches for a scope rule, and its condition if that limits the grant.
+    fn evidence_at(&self, at: ScopeRule, conditional: bool) -> (&'a Reach, Option<&'a Condition>) {
+        let cond = if conditional { self.r.a.condition.as_ref() } else { None };
+        (self.reach.at(at), cond)
+    }
+}
+
 /// Best support found for one requirement; its reasons are spelled out only if its route
 /// decides a reported verdict.
 #[derive(Clone)]
@@ -911,8 +919,7 @@ impl<'t> Evaluator<'t> {
                 named,
                 conditional,
             } => {
-                let reach = c.reach.at(*at);
-                let cond = if *conditional { c.r.a.condition.as_ref() } else { None };
+                let (reach, cond) = c.evidence_at(*at, *conditional);
                 let (route, kind) = if *named {
                     (RouteKind::NamedRole, ReasonKind::Named)
                 } else {
@@ -933,8 +940,7 @@ impl<'t> Evaluator<'t> {
                 conditional,
                 ops,
             } => {
-                let reach = c.reach.at(*at);
-                let cond = if *conditional { c.r.a.condition.as_ref() } else { None };
+                let (reach, cond) = c.evidence_at(*at, *conditional);
                 let mut detail = vec![cond_key(cond)];
                 detail.extend(ops.iter().map(|op| static_key(op)));
                 self.cached(ReasonKey::new(c, reach, ReasonKind::Actions, detail), || {
