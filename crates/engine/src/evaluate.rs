@@ -327,14 +327,6 @@ struct Candidate<'a> {
     reach: &'a ScopeReach,
 }
 
-impl<'a> Candidate<'a> {
-    /// How the assignment reaches for a scope rule, and its condition if that limits the grant.
-    fn evidence_at(&self, at: ScopeRule, conditional: bool) -> (&'a Reach, Option<&'a Condition>) {
-        let cond = if conditional { self.r.a.condition.as_ref() } else { None };
-        (self.reach.at(at), cond)
-    }
-}
-
 /// Best support found for one requirement; its reasons are spelled out only if its route
 /// decides a reported verdict.
 #[derive(Clone)]
@@ -358,19 +350,20 @@ enum Held<'a> {
     Reason(Arc<Reason>),
     /// A named role held at too low a scope.
     TooLow(Candidate<'a>, ScopeRule),
-    /// A named role (`named`) or a role covering it, and whether an ABAC condition limits it.
+    /// A named role (`named`) or a role covering it, and the assignment's ABAC condition
+    /// when it limits the grant.
     Role {
         c: Candidate<'a>,
         at: ScopeRule,
         which: &'static NamedRole,
         named: bool,
-        conditional: bool,
+        cond: Option<&'a Condition>,
     },
     /// The listed operations one assignment grants.
     Actions {
         c: Candidate<'a>,
         at: ScopeRule,
-        conditional: bool,
+        cond: Option<&'a Condition>,
         ops: Vec<&'static str>,
     },
 }
@@ -714,9 +707,9 @@ impl<'t> Evaluator<'t> {
         let mut verdicts: Vec<Vec<(u32, u32, Verdict)>> = (0..principals.len()).map(|_| Vec::new()).collect();
         // Reused for every workspace: in large tenants each holds millions of entries.
         // Per holder (principal index): its assignments that reach the workspace, in
-        // assignment order, and which holders have any.
-        // The dedupe key travels with the entry: members check it without reaching back into
-        // the assignment (a cache miss each, tens of millions of times at 1M assignments).
+        // assignment order, each with its dedupe key so members check it without reaching
+        // back into the assignment (a cache miss each, tens of millions of times at 1M);
+        // and which holders have any.
         let mut by_holder: Vec<Vec<(usize, usize, DedupeKey)>> = vec![Vec::new(); principals.len()];
         let mut holders: Vec<u32> = Vec::new();
         let mut cands: Vec<Candidate<'_>> = Vec::new();
@@ -765,12 +758,12 @@ impl<'t> Evaluator<'t> {
             // that reach the same way, in the same state and without a condition decide
             // identically; only the first one is ever quoted, so the rest are dropped.
             // Principals in large tenants hold hundreds of such repeats through their groups.
-            for (pi, paths) in (0..principals.len() as u32).zip(&path_holders) {
+            for ((pi, paths), holders_of) in (0..principals.len() as u32).zip(&group_paths).zip(&path_holders) {
                 let start = cands.len();
                 seen.next();
-                let own = std::iter::once((0, Some(pi)));
-                let via_groups = paths.iter().copied().enumerate().map(|(k, h)| (k + 1, h));
-                for (rank, h) in own.chain(via_groups) {
+                let own = std::iter::once((None, Some(pi)));
+                let via_groups = paths.iter().map(Some).zip(holders_of.iter().copied());
+                for (via, h) in own.chain(via_groups) {
                     let list = h
                         .and_then(|h| by_holder.get(h as usize))
                         .map(Vec::as_slice)
@@ -781,10 +774,6 @@ impl<'t> Evaluator<'t> {
                         }
                         let (Some(r), Some(reach)) = (self.resolved.get(ri), reaches.get(reach)) else {
                             continue;
-                        };
-                        let via = match rank {
-                            0 => None,
-                            k => group_paths.get(pi as usize).and_then(|p| p.get(k - 1)),
                         };
                         cands.push(Candidate { r, via, reach });
                     }
@@ -895,7 +884,7 @@ impl<'t> Evaluator<'t> {
         if let Some(hit) = self.labels.borrow().get(id) {
             return Arc::clone(hit);
         }
-        let made: Arc<str> = Arc::from(self.tenant.directory.label(id));
+        let made = self.share(&self.tenant.directory.label(id));
         self.labels.borrow_mut().insert(Box::from(id), Arc::clone(&made));
         made
     }
@@ -917,9 +906,9 @@ impl<'t> Evaluator<'t> {
                 at,
                 which,
                 named,
-                conditional,
+                cond,
             } => {
-                let (reach, cond) = c.evidence_at(*at, *conditional);
+                let (reach, cond) = (c.reach.at(*at), *cond);
                 let (route, kind) = if *named {
                     (RouteKind::NamedRole, ReasonKind::Named)
                 } else {
@@ -934,13 +923,8 @@ impl<'t> Evaluator<'t> {
                     self.reason(c, route, reach, cond, vec![], &what)
                 })
             }
-            Held::Actions {
-                c,
-                at,
-                conditional,
-                ops,
-            } => {
-                let (reach, cond) = c.evidence_at(*at, *conditional);
+            Held::Actions { c, at, cond, ops } => {
+                let (reach, cond) = (c.reach.at(*at), *cond);
                 let mut detail = vec![cond_key(cond)];
                 detail.extend(ops.iter().map(|op| static_key(op)));
                 self.cached(ReasonKey::new(c, reach, ReasonKind::Actions, detail), || {
@@ -1028,7 +1012,7 @@ impl<'t> Evaluator<'t> {
     }
 
     /// The operations whose conditions and denies matter for this variant and requirement.
-    fn condition_for<'c>(&self, c: &'c Candidate<'_>, ops: &[&str]) -> Option<&'c Condition> {
+    fn condition_for<'a>(&self, c: &Candidate<'a>, ops: &[&str]) -> Option<&'a Condition> {
         c.r.a
             .condition
             .as_ref()
@@ -1105,7 +1089,7 @@ impl<'t> Evaluator<'t> {
                 at,
                 which,
                 named,
-                conditional: cond.is_some(),
+                cond,
             }],
             label: which.name.to_string(),
         });
@@ -1175,12 +1159,11 @@ impl<'t> Evaluator<'t> {
         let reasons: Vec<Held<'a>> = deciding
             .into_iter()
             .filter_map(|(ci, conditional, ops)| {
-                Some(Held::Actions {
-                    c: *cands.get(ci)?,
-                    at,
-                    conditional,
-                    ops,
-                })
+                let c = *cands.get(ci)?;
+                // The reason quotes the assignment's own condition (a role block's condition
+                // is part of the role, not of this assignment).
+                let cond = if conditional { c.r.a.condition.as_ref() } else { None };
+                Some(Held::Actions { c, at, cond, ops })
             })
             .collect();
         let missing_ops: Vec<&str> = per_op.iter().filter(|(_, b)| b.is_none()).map(|(op, _)| *op).collect();
