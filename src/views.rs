@@ -122,7 +122,9 @@ fn read_files(files: Option<web_sys::FileList>, dispatch: Dispatch) {
             }
             let text = match gloo_file::futures::read_as_bytes(&file).await {
                 // Decoded here (UTF-16 included) so the text can be kept and shown.
-                Ok(bytes) => decode(&bytes).unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned()),
+                Ok(bytes) => decode(&bytes)
+                    .map(std::borrow::Cow::into_owned)
+                    .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned()),
                 Err(e) => format!("(could not read the file: {e})"),
             };
             added.push((name, text));

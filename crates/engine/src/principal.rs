@@ -21,14 +21,21 @@ pub enum PrincipalKind {
 
 impl PrincipalKind {
     pub fn parse(text: &str) -> Self {
-        let t = text.trim().trim_start_matches("#microsoft.graph.").to_ascii_lowercase();
-        match t.as_str() {
-            "user" => Self::User,
-            "group" => Self::Group,
-            "serviceprincipal" | "application" | "managedidentity" => Self::ServicePrincipal,
-            "foreigngroup" => Self::ForeignGroup,
-            "device" => Self::Device,
-            _ => Self::Unknown,
+        // Compared in place, not lower-cased into a copy: read once per assignment.
+        let t = text.trim().trim_start_matches("#microsoft.graph.");
+        let is = |name: &str| t.eq_ignore_ascii_case(name);
+        if is("user") {
+            Self::User
+        } else if is("group") {
+            Self::Group
+        } else if is("serviceprincipal") || is("application") || is("managedidentity") {
+            Self::ServicePrincipal
+        } else if is("foreigngroup") {
+            Self::ForeignGroup
+        } else if is("device") {
+            Self::Device
+        } else {
+            Self::Unknown
         }
     }
 
@@ -89,17 +96,34 @@ pub struct Directory {
 impl Directory {
     /// Adds or enriches a principal; names already known are kept unless missing.
     pub fn observe(&mut self, id: &str, kind: PrincipalKind, display_name: Option<&str>, sign_in_name: Option<&str>) {
-        let id = id.trim().to_ascii_lowercase();
+        let id = id.trim();
         if id.is_empty() {
             return;
         }
+        // Called once per assignment, nearly always with a lower-case id already known:
+        // look it up before making any copy.
+        let lower;
+        let id = if id.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = id.to_ascii_lowercase();
+            lower.as_str()
+        } else {
+            id
+        };
         let clean = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-        let entry = self.principals.entry(id.clone()).or_insert_with(|| Principal {
-            id,
-            display_name: None,
-            sign_in_name: None,
-            kind,
-        });
+        if !self.principals.contains_key(id) {
+            self.principals.insert(
+                id.to_string(),
+                Principal {
+                    id: id.to_string(),
+                    display_name: None,
+                    sign_in_name: None,
+                    kind,
+                },
+            );
+        }
+        let Some(entry) = self.principals.get_mut(id) else {
+            return;
+        };
         if entry.kind == PrincipalKind::Unknown {
             entry.kind = kind;
         }

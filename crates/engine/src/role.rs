@@ -323,12 +323,13 @@ impl RoleRef {
 
 /// True for the 8-4-4-4-12 hex form, any case.
 pub fn is_guid(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 5
-        && parts
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+    // Read once per assignment: no allocation. Hex digits never include '-', so fixed
+    // dash positions are the 8-4-4-4-12 groups.
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 /// How a role reference was resolved.
@@ -409,6 +410,25 @@ impl RoleCatalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The allocation-free check says what the group-by-group definition says.
+        #[test]
+        fn is_guid_matches_its_definition(s in "[0-9a-fA-FgG-]{0,40}") {
+            let parts: Vec<&str> = s.split('-').collect();
+            let by_groups = parts.len() == 5
+                && parts
+                    .iter()
+                    .zip([8, 4, 4, 4, 12])
+                    .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()));
+            proptest::prop_assert_eq!(is_guid(&s), by_groups);
+        }
+
+        #[test]
+        fn is_guid_accepts_every_guid(g in "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}") {
+            proptest::prop_assert!(is_guid(&g));
+        }
+    }
 
     const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
     const CONTRIBUTOR: &str = "b24988ac-6180-42a0-ab88-20f7382dd24c";

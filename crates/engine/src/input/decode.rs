@@ -1,16 +1,19 @@
 //! Bytes to text: UTF-8 with or without BOM, and UTF-16 (Windows PowerShell's default
 //! for `>` redirection) with or without BOM.
 
-/// Decodes a file's bytes, or says why it cannot.
-pub fn decode(bytes: &[u8]) -> Result<String, String> {
+use std::borrow::Cow;
+
+/// Decodes a file's bytes, or says why it cannot. UTF-8 is borrowed, not copied: a large
+/// export is read in place.
+pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return utf8(rest);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, true);
+        return utf16(rest, true).map(Cow::Owned);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, false);
+        return utf16(rest, false).map(Cow::Owned);
     }
     // UTF-16 without BOM: ASCII text leaves every other byte zero.
     if bytes.len() >= 4 {
@@ -19,18 +22,18 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
         let zeros_even = sample.iter().step_by(2).filter(|b| **b == 0).count();
         let half = sample.len() / 2;
         if zeros_odd * 10 >= half * 9 && zeros_even == 0 {
-            return utf16(bytes, true);
+            return utf16(bytes, true).map(Cow::Owned);
         }
         if zeros_even * 10 >= half * 9 && zeros_odd == 0 {
-            return utf16(bytes, false);
+            return utf16(bytes, false).map(Cow::Owned);
         }
     }
     utf8(bytes)
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, String> {
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
+fn utf8(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
+    std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
+        let at = e.valid_up_to();
         let prefix = bytes.get(..at).unwrap_or_default();
         let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
         let column = prefix.iter().rev().take_while(|b| **b != b'\n').count() + 1;

@@ -2,6 +2,7 @@
 //! file name. Shapes: `shared/data/export-formats/README.md`.
 
 mod decode;
+mod flat;
 mod tabular;
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,7 @@ use crate::principal::PrincipalKind;
 use crate::role::{is_guid, PermissionBlock, RoleDefinition, RoleKind, RoleRef};
 use crate::scope::{ManagementGroupTree, Scope};
 use crate::tenant::Tenant;
+use flat::{Fields, Scalar};
 use tabular::Row;
 
 pub use decode::decode;
@@ -100,6 +102,22 @@ impl Format {
     }
 
     /// A Sentinel or Log Analytics configuration export (not a role export).
+    /// Exports whose records are role assignments (active or PIM).
+    fn is_role_assignments(self) -> bool {
+        matches!(
+            self,
+            Self::AzRoleAssignmentList
+                | Self::PowerShellRoleAssignmentJson
+                | Self::PowerShellRoleAssignmentCsv
+                | Self::PowerShellRoleAssignmentText
+                | Self::PortalRoleAssignmentJson
+                | Self::PortalRoleAssignmentCsv
+                | Self::RestRoleAssignments
+                | Self::PimEligibility
+                | Self::PimAssignmentInstances
+        )
+    }
+
     pub fn is_configuration(self) -> bool {
         self.object_kind().is_some() || matches!(self, Self::SentinelWorkspaceManager | Self::ArmTemplate)
     }
@@ -290,15 +308,27 @@ fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSumma
         warnings: vec![],
     };
     let mut first_error = None;
+    // Role-assignment exports are the large ones: room for all their records at once
+    // instead of growing (and copying) the list as they come.
+    if format.is_role_assignments() {
+        tenant.assignments.reserve(match &rows {
+            Records::Parsed(rows) => rows.len(),
+            Records::Json(items) => items.len(),
+        });
+    }
     // One file name for every record's origin.
     let file: std::sync::Arc<str> = path.into();
     // `locate` is asked only for a record that is reported.
-    let mut read = |i: usize, object: Result<Map<String, Value>, String>, locate: &mut dyn FnMut() -> Location| {
+    let mut read = |i: usize, record: Record<'_>, locate: &mut dyn FnMut() -> Location| {
         let origin = Origin {
             file: std::sync::Arc::clone(&file),
             record: i + 1,
         };
-        match object.and_then(|o| read_record(format, o, origin, tenant)) {
+        let read = match record {
+            Record::Flat(flat) => role_assignment(&flat, AssignmentState::Active, origin, tenant),
+            Record::General(object) => object.and_then(|o| read_record(format, o, origin, tenant)),
+        };
+        match read {
             Ok(n) => summary.records += n,
             Err(message) => {
                 let location = locate();
@@ -319,13 +349,21 @@ fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSumma
         Records::Parsed(rows) => {
             for (i, row) in rows.into_iter().enumerate() {
                 let location = row.location;
-                read(i, Ok(row.object), &mut || location);
+                read(i, Record::General(Ok(row.object)), &mut || location);
             }
         }
         Records::Json(items) => {
             let mut lines = tabular::Lines::new(&text);
+            let flat_records = matches!(
+                format,
+                Format::AzRoleAssignmentList | Format::PowerShellRoleAssignmentJson | Format::PortalRoleAssignmentJson
+            );
             for (i, raw) in items.into_iter().enumerate() {
-                read(i, record_object(raw), &mut || lines.of(raw.get()));
+                let record = match flat_records.then(|| flat::read(raw.get())).flatten() {
+                    Some(flat) => Record::Flat(flat),
+                    None => Record::General(record_object(raw)),
+                };
+                read(i, record, &mut || lines.of(raw.get()));
             }
         }
     }
@@ -342,6 +380,15 @@ fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSumma
 enum Records<'t> {
     Parsed(Vec<Row>),
     Json(Vec<&'t RawValue>),
+}
+
+/// One record on its way to be read: a flat role assignment read in one pass, or any
+/// record as a map of its fields.
+// One at a time, on the stack: boxing the large variant would allocate once per record.
+#[allow(clippy::large_enum_variant)]
+enum Record<'t> {
+    Flat(flat::FlatRecord<'t>),
+    General(Result<Map<String, Value>, String>),
 }
 
 /// One JSON record as an object.
@@ -569,10 +616,13 @@ fn field<'v>(obj: &'v Map<String, Value>, names: &[&str]) -> Option<&'v Value> {
 }
 
 /// A non-empty string field.
-fn str_field<'v>(obj: &'v Map<String, Value>, names: &[&str]) -> Option<&'v str> {
+fn str_field<'v>(obj: &'v dyn Fields, names: &[&str]) -> Option<&'v str> {
     names
         .iter()
-        .filter_map(|n| field(obj, &[n]).and_then(Value::as_str))
+        .filter_map(|n| match obj.scalar(n) {
+            Some(Scalar::Str(s)) => Some(s),
+            _ => None,
+        })
         .map(str::trim)
         .find(|s| !s.is_empty())
 }
@@ -712,7 +762,7 @@ fn date_field(obj: &Map<String, Value>, names: &[&str]) -> Option<Date> {
 const ASSIGNMENT_SUFFIX: &str = "/providers/microsoft.authorization/roleassignments/";
 
 fn role_assignment(
-    obj: &Map<String, Value>,
+    obj: &dyn Fields,
     state: AssignmentState,
     origin: Origin,
     tenant: &mut Tenant,
@@ -741,7 +791,7 @@ fn role_assignment(
     let principal_id = str_field(obj, &["principalId", "ObjectId"])
         .ok_or("no principal id (principalId / ObjectId)")?
         .to_ascii_lowercase();
-    let expanded = field(obj, &["expandedProperties"]).and_then(Value::as_object);
+    let expanded = obj.object("expandedProperties");
     let exp_principal = expanded
         .and_then(|e| field(e, &["principal"]))
         .and_then(Value::as_object);
@@ -753,7 +803,7 @@ fn role_assignment(
     let mut kind = kind_text.map(PrincipalKind::parse).unwrap_or(PrincipalKind::Unknown);
     // The CLI fills `principalName` from Microsoft Graph and leaves it empty when the
     // object no longer exists: an orphaned assignment, as PowerShell's `Unknown` type says.
-    if matches!(field(obj, &["principalName"]), Some(Value::String(s)) if s.trim().is_empty()) {
+    if matches!(obj.scalar("principalName"), Some(Scalar::Str(s)) if s.trim().is_empty()) {
         kind = PrincipalKind::Unknown;
     }
     let role = RoleRef::new(

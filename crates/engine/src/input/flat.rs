@@ -1,0 +1,268 @@
+//! One-pass reading of flat role-assignment records (`az role assignment list`,
+//! `Get-AzRoleAssignment | ConvertTo-Json`, the portal's JSON download).
+//!
+//! These are the records a large tenant has a million of. Parsing each into a map of
+//! `Value`s, then looking its fields up, allocated every key and value of every record; here
+//! each record is read once, the fields the engine uses are kept (borrowed from the export's
+//! text where they hold no escapes) and the rest skipped. A record this reader cannot take
+//! exactly as the map would (a nested `properties` or `expandedProperties`, one field spelled
+//! in two casings, not an object) is handed back, and the caller reads it the general way.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// Every field the role-assignment reader asks for, in the spelling it asks with.
+const NAMES: [&str; 16] = [
+    "RoleAssignmentId",
+    "id",
+    "roleEligibilityScheduleId",
+    "roleDefinitionId",
+    "scope",
+    "principalId",
+    "ObjectId",
+    "principalType",
+    "ObjectType",
+    "principalName",
+    "roleDefinitionName",
+    "DisplayName",
+    "PrincipalDisplayName",
+    "SignInName",
+    "condition",
+    "conditionVersion",
+];
+
+/// Fields that hold objects to merge or descend into: a record with either is read the
+/// general way.
+const NESTED: [&str; 2] = ["properties", "expandedProperties"];
+
+/// A field's value, as far as the reader looks at it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Scalar<'a> {
+    Str(&'a str),
+    Bool(bool),
+    /// A number, list or object: present, but not text.
+    Other,
+}
+
+/// Field lookup shared by the general map and the flat record: the first of `names`
+/// present and not null, each name matched exactly first and then in any casing.
+pub(super) trait Fields {
+    fn scalar(&self, name: &str) -> Option<Scalar<'_>>;
+    /// An object-valued field; the flat record never has one.
+    fn object(&self, name: &str) -> Option<&Map<String, Value>>;
+}
+
+impl Fields for Map<String, Value> {
+    fn scalar(&self, name: &str) -> Option<Scalar<'_>> {
+        super::field(self, &[name]).map(|v| match v {
+            Value::String(s) => Scalar::Str(s),
+            Value::Bool(b) => Scalar::Bool(*b),
+            _ => Scalar::Other,
+        })
+    }
+
+    fn object(&self, name: &str) -> Option<&Map<String, Value>> {
+        super::field(self, &[name]).and_then(Value::as_object)
+    }
+}
+
+/// A value read from the record: text borrowed when it holds no escapes.
+#[derive(Debug)]
+enum Held<'a> {
+    Null,
+    Str(Cow<'a, str>),
+    Bool(bool),
+    Other,
+}
+
+/// One flat record: the fields of [`NAMES`] it carries, with the key each came under.
+#[derive(Debug)]
+pub(super) struct FlatRecord<'a> {
+    slots: [Option<(Cow<'a, str>, Held<'a>)>; NAMES.len()],
+}
+
+impl Fields for FlatRecord<'_> {
+    fn scalar(&self, name: &str) -> Option<Scalar<'_>> {
+        let slot = NAMES.iter().position(|n| *n == name)?;
+        match self.slots.get(slot)?.as_ref()? {
+            (_, Held::Null) => None,
+            (_, Held::Str(s)) => Some(Scalar::Str(s)),
+            (_, Held::Bool(b)) => Some(Scalar::Bool(*b)),
+            (_, Held::Other) => Some(Scalar::Other),
+        }
+    }
+
+    fn object(&self, _: &str) -> Option<&Map<String, Value>> {
+        None
+    }
+}
+
+/// Reads one record, or `None` when it must be read the general way.
+pub(super) fn read(text: &str) -> Option<FlatRecord<'_>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let record = de.deserialize_map(RecordVisitor).ok()??;
+    de.end().ok()?;
+    Some(record)
+}
+
+/// Text that borrows from the export when it can.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Held<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Held<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+                Ok(Held::Str(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(Held::Str(Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+                Ok(Held::Str(Cow::Owned(s)))
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+                Ok(Held::Bool(b))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Held::Null)
+            }
+            fn visit_none<E>(self) -> Result<Self::Value, E> {
+                Ok(Held::Null)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Held::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Held::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Held::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Held::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Held::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+struct RecordVisitor;
+
+impl<'de> Visitor<'de> for RecordVisitor {
+    /// `None`: the record needs the general reader.
+    type Value = Option<FlatRecord<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut record = FlatRecord {
+            slots: Default::default(),
+        };
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+            if NESTED.iter().any(|n| key.eq_ignore_ascii_case(n)) {
+                return Ok(None);
+            }
+            let Some(slot) = NAMES.iter().position(|n| key.eq_ignore_ascii_case(n)) else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let value = map.next_value::<Held<'de>>()?;
+            let Some(held) = record.slots.get_mut(slot) else {
+                return Ok(None);
+            };
+            match held {
+                // A repeated key: the last one counts, as in the map.
+                Some((seen, _)) if *seen != key => return Ok(None),
+                _ => *held = Some((key, value)),
+            }
+        }
+        Ok(Some(record))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(text: &str) -> Map<String, Value> {
+        match serde_json::from_str(text) {
+            Ok(Value::Object(o)) => o,
+            _ => Map::new(),
+        }
+    }
+
+    /// Every field the reader knows answers as the map does.
+    fn same_as_map(text: &str) {
+        let flat = read(text);
+        assert!(flat.is_some(), "not read flat: {text}");
+        let general = map(text);
+        for name in NAMES {
+            assert_eq!(
+                flat.as_ref().and_then(|f| f.scalar(name)),
+                general.scalar(name),
+                "{name} in {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn reads_fields_as_the_map_does() {
+        same_as_map(r#"{"id":"/x","principalId":"ABC","principalName":"","condition":null,"canDelegate":false}"#);
+        same_as_map(r#"{"ObjectId":"a","objecttype":"User","DisplayName":"D\u00e9","RoleDefinitionId":7}"#);
+        same_as_map(r#"{"scope":"/s","scope":null,"principalType":["x"],"other":{"a":[1,{"b":2}]}}"#);
+        same_as_map(r#"{"scope":null,"scope":"/s","SignInName":true}"#);
+        same_as_map("{}");
+    }
+
+    #[test]
+    fn hands_back_what_only_the_map_reads_exactly() {
+        for text in [
+            r#"{"properties":{"scope":"/"},"id":"x"}"#,
+            r#"{"id":"x","ExpandedProperties":null}"#,
+            r#"{"principalId":"a","PrincipalId":"b"}"#,
+            r#"["not an object"]"#,
+            r#""text""#,
+            r#"{"id":"x""#,
+        ] {
+            assert!(read(text).is_none(), "{text}");
+        }
+    }
+}
