@@ -252,6 +252,63 @@ mod tests {
         same_as_map("{}");
     }
 
+    /// A key from a few of the reader's names (or another), as spelled or in another
+    /// casing: few enough that records repeat keys.
+    fn key() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let names = vec![
+            "scope",
+            "principalId",
+            "principalName",
+            "ObjectType",
+            "other",
+            "Properties",
+        ];
+        (proptest::sample::select(names), any::<bool>(), 0..4usize).prop_map(|(n, recase, at)| {
+            n.char_indices()
+                .map(|(i, c)| if recase && i == at { c.to_ascii_uppercase() } else { c })
+                .collect()
+        })
+    }
+
+    fn value() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just("null".to_string()),
+            Just("true".to_string()),
+            Just("12.5".to_string()),
+            Just("[1,{\"a\":null}]".to_string()),
+            Just("{\"scope\":\"/in\"}".to_string()),
+            "[ a-zA-Z/é\"\\\\]{0,12}".prop_map(|s| serde_json::to_string(&s).unwrap_or_default()),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Whatever the keys' casing, repeats and values, a record read flat answers every
+        /// field as the map does; and it is read flat unless it must not be.
+        #[test]
+        fn flat_answers_as_the_map(fields in proptest::collection::vec((key(), value()), 0..10)) {
+            let body: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).unwrap_or_default()))
+                .collect();
+            let text = format!("{{{}}}", body.join(","));
+            let general = map(&text);
+            let nested = fields.iter().any(|(k, _)| NESTED.iter().any(|n| k.eq_ignore_ascii_case(n)));
+            let known = |k: &str| NAMES.iter().any(|n| k.eq_ignore_ascii_case(n));
+            let two_spellings = fields.iter().any(|(a, _)| {
+                known(a) && fields.iter().any(|(b, _)| a != b && a.eq_ignore_ascii_case(b))
+            });
+            let flat = read(&text);
+            proptest::prop_assert_eq!(flat.is_some(), !nested && !two_spellings, "{}", text);
+            if let Some(flat) = flat {
+                for name in NAMES {
+                    proptest::prop_assert_eq!(flat.scalar(name), general.scalar(name), "{} in {}", name, text);
+                }
+            }
+        }
+    }
+
     #[test]
     fn hands_back_what_only_the_map_reads_exactly() {
         for text in [
