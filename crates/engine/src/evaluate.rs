@@ -242,7 +242,7 @@ type RoleHit = Option<(usize, bool)>;
 
 impl Rules {
     fn uses(&self, c: &Candidate<'_>) -> bool {
-        self.relevant.get(c.r.role_idx).copied().unwrap_or(false)
+        self.relevant.get(c.role as usize).copied().unwrap_or(false)
     }
 }
 
@@ -320,11 +320,24 @@ impl ScopeReach {
 }
 
 /// One assignment as it applies to one principal at one workspace: possibly through groups.
+/// It carries what every requirement asks of it (role, PIM state, condition), so checking
+/// a task reads this list alone, not each assignment scattered in memory.
 #[derive(Clone, Copy)]
 struct Candidate<'a> {
     r: &'a Resolved<'a>,
     via: Option<&'a GroupPath<'a>>,
     reach: &'a ScopeReach,
+    role: u32,
+    eligible: bool,
+    cond: Option<&'a Condition>,
+}
+
+/// An assignment that reaches a workspace, listed under its holder, with its dedupe key:
+/// the candidate each member gets (with the member's group path).
+#[derive(Clone, Copy)]
+struct HolderEntry<'a> {
+    key: DedupeKey,
+    cand: Candidate<'a>,
 }
 
 /// Best support found for one requirement; its reasons are spelled out only if its route
@@ -426,7 +439,11 @@ pub struct Evaluator<'t> {
     /// [`RoleDefinition::grant_pattern`] for every role in use (rows) and listed operation
     /// (columns), worked out once: the same few operations are asked of the same roles for
     /// every principal and workspace.
-    grants: Vec<GrantResult>,
+    /// Role × operation: 0 no grant, 1 unconditional, `k + 2` through the block condition
+    /// `grant_conds[k]`. Small cells, so the table stays in cache while every candidate of
+    /// every principal is checked against it.
+    grants: Vec<u32>,
+    grant_conds: Vec<Condition>,
     reason_cache: std::cell::RefCell<FxHashMap<ReasonKey, Arc<Reason>>>,
     /// Route labels, notes and the ids and names reasons quote, one copy each: the same
     /// few recur on millions of verdicts.
@@ -495,12 +512,21 @@ impl<'t> Evaluator<'t> {
             });
         }
         let patterns: Vec<ActionPattern> = ops.iter().map(|op| ActionPattern::new(op)).collect();
+        let mut grant_conds = Vec::new();
         let grants = roles
             .iter()
             .flat_map(|role| {
                 ops.iter()
                     .zip(&patterns)
                     .map(|(op, p)| bundled_grant(role, op, || role.grant_pattern(p).map(|c| c.cloned())))
+            })
+            .map(|grant| match grant {
+                None => 0,
+                Some(None) => 1,
+                Some(Some(cond)) => {
+                    grant_conds.push(cond);
+                    u32::try_from(grant_conds.len() + 1).unwrap_or(u32::MAX)
+                }
             })
             .collect();
         Self {
@@ -511,6 +537,7 @@ impl<'t> Evaluator<'t> {
             covers_cache: std::cell::RefCell::new(FxHashMap::default()),
             op_index,
             grants,
+            grant_conds,
             reason_cache: std::cell::RefCell::new(FxHashMap::default()),
             texts: std::cell::RefCell::new(FxHashSet::default()),
             labels: std::cell::RefCell::new(FxHashMap::default()),
@@ -710,7 +737,7 @@ impl<'t> Evaluator<'t> {
         // assignment order, each with its dedupe key so members check it without reaching
         // back into the assignment (a cache miss each, tens of millions of times at 1M);
         // and which holders have any.
-        let mut by_holder: Vec<Vec<(usize, usize, DedupeKey)>> = vec![Vec::new(); principals.len()];
+        let mut by_holder: Vec<Vec<HolderEntry<'_>>> = vec![Vec::new(); principals.len()];
         let mut holders: Vec<u32> = Vec::new();
         let mut cands: Vec<Candidate<'_>> = Vec::new();
         // Each principal's run of `cands`, in principal order.
@@ -748,7 +775,17 @@ impl<'t> Evaluator<'t> {
                     if list.is_empty() {
                         holders.push(h);
                     }
-                    list.push((ri, reach, key));
+                    list.push(HolderEntry {
+                        key,
+                        cand: Candidate {
+                            r,
+                            via: None,
+                            reach: how,
+                            role: r.role_idx as u32,
+                            eligible: matches!(r.a.state, AssignmentState::Eligible { .. }),
+                            cond: r.a.condition.as_ref(),
+                        },
+                    });
                 }
             }
             cands.clear();
@@ -768,14 +805,10 @@ impl<'t> Evaluator<'t> {
                         .and_then(|h| by_holder.get(h as usize))
                         .map(Vec::as_slice)
                         .unwrap_or_default();
-                    for &(ri, reach, key) in list {
-                        if !seen.insert(key) {
-                            continue;
+                    for &HolderEntry { key, cand } in list {
+                        if seen.insert(key) {
+                            cands.push(Candidate { via, ..cand });
                         }
-                        let (Some(r), Some(reach)) = (self.resolved.get(ri), reaches.get(reach)) else {
-                            continue;
-                        };
-                        cands.push(Candidate { r, via, reach });
                     }
                 }
                 if cands.len() > start {
@@ -864,7 +897,7 @@ impl<'t> Evaluator<'t> {
     fn gate(&self, c: &Candidate<'_>, reach: &Reach, cond: Option<&Condition>, named: bool) -> Strength {
         if matches!(reach, Reach::Unknown { .. }) {
             Strength::Unknown
-        } else if matches!(c.r.a.state, AssignmentState::Eligible { .. }) {
+        } else if c.eligible {
             Strength::Eligible
         } else if cond.is_some() {
             Strength::Conditional
@@ -1013,10 +1046,7 @@ impl<'t> Evaluator<'t> {
 
     /// The operations whose conditions and denies matter for this variant and requirement.
     fn condition_for<'a>(&self, c: &Candidate<'a>, ops: &[&str]) -> Option<&'a Condition> {
-        c.r.a
-            .condition
-            .as_ref()
-            .filter(|cond| ops.iter().any(|op| cond.restricts(op)))
+        c.cond.filter(|cond| ops.iter().any(|op| cond.restricts(op)))
     }
 
     fn eval_requirement<'a>(
@@ -1062,8 +1092,8 @@ impl<'t> Evaluator<'t> {
         let mut partial = Vec::new();
         for c in cands {
             let hit = match table {
-                Some(t) => t.get(c.r.role_idx).copied().flatten(),
-                None => self.role_match(roles, c.r.role_idx),
+                Some(t) => t.get(c.role as usize).copied().flatten(),
+                None => self.role_match(roles, c.role as usize),
             };
             let Some((which, named)) = hit.and_then(|(i, named)| roles.get(i).map(|n| (n, named))) else {
                 continue;
@@ -1113,11 +1143,11 @@ impl<'t> Evaluator<'t> {
 
     /// Whether a role in use grants a listed operation (see [`GrantResult`]).
     fn grant(&self, role_idx: usize, column: Option<usize>) -> Option<Option<&Condition>> {
-        let column = column?;
-        self.grants
-            .get(role_idx * self.op_index.len() + column)?
-            .as_ref()
-            .map(Option::as_ref)
+        match *self.grants.get(role_idx * self.op_index.len() + column?)? {
+            0 => None,
+            1 => Some(None),
+            k => Some(Some(self.grant_conds.get(k as usize - 2)?)),
+        }
     }
 
     fn eval_actions<'a>(&self, ops: &[&'static str], at: ScopeRule, cands: &[Candidate<'a>]) -> RequirementResult<'a> {
@@ -1130,7 +1160,7 @@ impl<'t> Evaluator<'t> {
             let column = self.op_column(op);
             let mut best: Option<(Strength, usize)> = None;
             for (ci, c) in cands.iter().enumerate() {
-                let Some(block_cond) = self.grant(c.r.role_idx, column) else {
+                let Some(block_cond) = self.grant(c.role as usize, column) else {
                     continue;
                 };
                 let reach = c.reach.at(at);
@@ -1138,9 +1168,7 @@ impl<'t> Evaluator<'t> {
                     continue;
                 }
                 let cond = block_cond.or_else(|| {
-                    c.r.a
-                        .condition
-                        .as_ref()
+                    c.cond
                         .filter(|k| k.restricts_pattern(pattern.get_or_init(|| ActionPattern::new(op))))
                 });
                 let strength = self.gate(c, reach, cond, false);
@@ -1162,7 +1190,7 @@ impl<'t> Evaluator<'t> {
                 let c = *cands.get(ci)?;
                 // The reason quotes the assignment's own condition (a role block's condition
                 // is part of the role, not of this assignment).
-                let cond = if conditional { c.r.a.condition.as_ref() } else { None };
+                let cond = if conditional { c.cond } else { None };
                 Some(Held::Actions { c, at, cond, ops })
             })
             .collect();
