@@ -11,8 +11,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// Every field the role-assignment reader asks for, in the spelling it asks with.
@@ -82,7 +82,7 @@ enum Held<'a> {
 /// One flat record: the fields of [`NAMES`] it carries, with the key each came under.
 #[derive(Debug)]
 pub(super) struct FlatRecord<'a> {
-    slots: [Option<(Cow<'a, str>, Held<'a>)>; NAMES.len()],
+    slots: [Option<(&'a str, Held<'a>)>; NAMES.len()],
 }
 
 impl Fields for FlatRecord<'_> {
@@ -109,76 +109,20 @@ pub(super) fn read(text: &str) -> Option<FlatRecord<'_>> {
     Some(record)
 }
 
-/// Text that borrows from the export when it can.
-struct Text<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(s)))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(s.to_string())))
-            }
-            fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(s)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for Held<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Held<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
-                Ok(Held::Str(Cow::Borrowed(s)))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
-                Ok(Held::Str(Cow::Owned(s.to_string())))
-            }
-            fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
-                Ok(Held::Str(Cow::Owned(s)))
-            }
-            fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
-                Ok(Held::Bool(b))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Held::Null)
-            }
-            fn visit_none<E>(self) -> Result<Self::Value, E> {
-                Ok(Held::Null)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Held::Other)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Held::Other)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Held::Other)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Held::Other)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Held::Other)
-            }
-        }
-        d.deserialize_any(V)
+impl<'a> Held<'a> {
+    /// A value from its raw JSON text: strings without escapes are borrowed as they stand.
+    /// (Values are taken raw, not through a visitor of their own, so the Wasm builds reuse
+    /// the raw-value parser the document check already needs.)
+    fn of(raw: &'a RawValue) -> Option<Self> {
+        let text = raw.get();
+        Some(match text.as_bytes().first()? {
+            b'"' if !text.contains('\\') => Held::Str(Cow::Borrowed(text.get(1..text.len() - 1)?)),
+            b'"' => Held::Str(Cow::Owned(serde_json::from_str(text).ok()?)),
+            b'n' => Held::Null,
+            b't' => Held::Bool(true),
+            b'f' => Held::Bool(false),
+            _ => Held::Other,
+        })
     }
 }
 
@@ -196,16 +140,16 @@ impl<'de> Visitor<'de> for RecordVisitor {
         let mut record = FlatRecord {
             slots: Default::default(),
         };
-        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+        // A key with escapes cannot be borrowed: an error here, and the general reader's turn.
+        while let Some(key) = map.next_key::<&'de str>()? {
             if NESTED.iter().any(|n| key.eq_ignore_ascii_case(n)) {
                 return Ok(None);
             }
+            let raw = map.next_value::<&'de RawValue>()?;
             let Some(slot) = NAMES.iter().position(|n| key.eq_ignore_ascii_case(n)) else {
-                map.next_value::<IgnoredAny>()?;
                 continue;
             };
-            let value = map.next_value::<Held<'de>>()?;
-            let Some(held) = record.slots.get_mut(slot) else {
+            let (Some(held), Some(value)) = (record.slots.get_mut(slot), Held::of(raw)) else {
                 return Ok(None);
             };
             match held {
@@ -315,6 +259,7 @@ mod tests {
             r#"{"properties":{"scope":"/"},"id":"x"}"#,
             r#"{"id":"x","ExpandedProperties":null}"#,
             r#"{"principalId":"a","PrincipalId":"b"}"#,
+            r#"{"princ\u0069palId":"a"}"#,
             r#"["not an object"]"#,
             r#""text""#,
             r#"{"id":"x""#,
