@@ -6,7 +6,8 @@
 //! each record is read once, the fields the engine uses are kept (borrowed from the export's
 //! text where they hold no escapes) and the rest skipped. A record this reader cannot take
 //! exactly as the map would (a nested `properties` or `expandedProperties`, one field spelled
-//! in two casings, not an object) is handed back, and the caller reads it the general way.
+//! in two casings, a key with escapes, not an object) is handed back, and the caller reads it
+//! the general way.
 
 use std::borrow::Cow;
 use std::fmt;
