@@ -332,6 +332,32 @@ struct Candidate<'a> {
     cond: Option<&'a Condition>,
 }
 
+impl<'a> Candidate<'a> {
+    /// The assignment as its holder has it; a member's copy adds the group path.
+    fn new(r: &'a Resolved<'a>, reach: &'a ScopeReach) -> Self {
+        Self {
+            r,
+            via: None,
+            reach,
+            role: u32::try_from(r.role_idx).unwrap_or(u32::MAX),
+            eligible: matches!(r.a.state, AssignmentState::Eligible { .. }),
+            cond: r.a.condition.as_ref(),
+        }
+    }
+
+    /// See [`DedupeKey`]: an activated PIM assignment counts as active.
+    fn dedupe_key(&self) -> DedupeKey {
+        let cond = self.cond.map_or(0, |c| c as *const Condition as usize);
+        (
+            self.r.role_idx,
+            self.reach.kind(),
+            u8::from(self.eligible),
+            u8::from(self.r.matched == RoleMatch::ById),
+            cond,
+        )
+    }
+}
+
 /// An assignment that reaches a workspace, listed under its holder, with its dedupe key:
 /// the candidate each member gets (with the member's group path).
 #[derive(Clone, Copy)]
@@ -524,8 +550,9 @@ impl<'t> Evaluator<'t> {
                 None => 0,
                 Some(None) => 1,
                 Some(Some(cond)) => {
+                    let k = grant_conds.len();
                     grant_conds.push(cond);
-                    u32::try_from(grant_conds.len() + 1).unwrap_or(u32::MAX)
+                    u32::try_from(k + 2).unwrap_or(u32::MAX)
                 }
             })
             .collect();
@@ -767,7 +794,8 @@ impl<'t> Evaluator<'t> {
                 // A holder's repeats of one role reaching the same way are dropped before its
                 // members are expanded: every member would drop them below anyway (the first
                 // in assignment order is the one kept, here as there).
-                let key = dedupe_key(r, how);
+                let cand = Candidate::new(r, how);
+                let key = cand.dedupe_key();
                 if !held.insert((h, key)) {
                     continue;
                 }
@@ -775,17 +803,7 @@ impl<'t> Evaluator<'t> {
                     if list.is_empty() {
                         holders.push(h);
                     }
-                    list.push(HolderEntry {
-                        key,
-                        cand: Candidate {
-                            r,
-                            via: None,
-                            reach: how,
-                            role: r.role_idx as u32,
-                            eligible: matches!(r.a.state, AssignmentState::Eligible { .. }),
-                            cond: r.a.condition.as_ref(),
-                        },
-                    });
+                    list.push(HolderEntry { key, cand });
                 }
             }
             cands.clear();
@@ -1724,21 +1742,6 @@ fn task_ops(variant: &TaskVariant) -> Vec<TaskOp> {
 /// Role, how it reaches, state, how the role was matched, condition: two assignments of
 /// one principal alike in all of these decide identically, so only the first is kept.
 type DedupeKey = (usize, u8, u8, u8, usize);
-
-fn dedupe_key(r: &Resolved<'_>, reach: &ScopeReach) -> DedupeKey {
-    let state = match r.a.state {
-        AssignmentState::Active | AssignmentState::Activated { .. } => 0,
-        AssignmentState::Eligible { .. } => 1,
-    };
-    let cond = r.a.condition.as_ref().map_or(0, |c| c as *const Condition as usize);
-    (
-        r.role_idx,
-        reach.kind(),
-        state,
-        u8::from(r.matched == RoleMatch::ById),
-        cond,
-    )
-}
 
 /// The dedupe keys one principal has met. Keys without a condition (nearly all) are marked
 /// in a table indexed by role and the key's small parts, with a stamp per principal, so

@@ -93,6 +93,16 @@ pub struct Directory {
     parents: BTreeMap<String, BTreeSet<String>>,
 }
 
+/// An id as principals are keyed (lower case). Ids nearly always arrive that way already:
+/// only the rare mixed-case one is copied.
+fn lower_key(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.bytes().any(|b| b.is_ascii_uppercase()) {
+        id.to_ascii_lowercase().into()
+    } else {
+        id.into()
+    }
+}
+
 impl Directory {
     /// Adds or enriches a principal; names already known are kept unless missing.
     pub fn observe(&mut self, id: &str, kind: PrincipalKind, display_name: Option<&str>, sign_in_name: Option<&str>) {
@@ -102,13 +112,8 @@ impl Directory {
         }
         // Called once per assignment, nearly always with a lower-case id already known:
         // look it up before making any copy.
-        let lower;
-        let id = if id.bytes().any(|b| b.is_ascii_uppercase()) {
-            lower = id.to_ascii_lowercase();
-            lower.as_str()
-        } else {
-            id
-        };
+        let id = lower_key(id);
+        let id = id.as_ref();
         let clean = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         if !self.principals.contains_key(id) {
             self.principals.insert(
@@ -152,13 +157,7 @@ impl Directory {
     }
 
     pub fn get(&self, id: &str) -> Option<&Principal> {
-        // Ids are stored lower case and nearly always asked for that way: only allocate
-        // for the rare mixed-case lookup.
-        if id.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.principals.get(&id.to_ascii_lowercase())
-        } else {
-            self.principals.get(id)
-        }
+        self.principals.get(lower_key(id).as_ref())
     }
 
     pub fn principals(&self) -> impl Iterator<Item = &Principal> {

@@ -118,6 +118,15 @@ impl Format {
         )
     }
 
+    /// JSON role-assignment exports whose records are flat (no `properties`): read in one
+    /// pass by [`flat::read`], then as any active assignment.
+    fn has_flat_assignments(self) -> bool {
+        matches!(
+            self,
+            Self::AzRoleAssignmentList | Self::PowerShellRoleAssignmentJson | Self::PortalRoleAssignmentJson
+        )
+    }
+
     pub fn is_configuration(self) -> bool {
         self.object_kind().is_some() || matches!(self, Self::SentinelWorkspaceManager | Self::ArmTemplate)
     }
@@ -354,10 +363,7 @@ fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSumma
         }
         Records::Json(items) => {
             let mut lines = tabular::Lines::new(&text);
-            let flat_records = matches!(
-                format,
-                Format::AzRoleAssignmentList | Format::PowerShellRoleAssignmentJson | Format::PortalRoleAssignmentJson
-            );
+            let flat_records = format.has_flat_assignments();
             for (i, raw) in items.into_iter().enumerate() {
                 let record = match flat_records.then(|| flat::read(raw.get())).flatten() {
                     Some(flat) => Record::Flat(flat),
