@@ -75,6 +75,19 @@ pub fn evaluate(req: &EvaluateRequest, fallback_today: Date) -> Answer<Report> {
     }
 }
 
+/// Reads a request sent as JSON text. Kept here, out of generic code, so the JS API's crate
+/// (built for speed, see `crates/wasm`) does not carry its own copy of the request parser.
+pub fn parse_request(text: &str) -> Result<EvaluateRequest, String> {
+    serde_json::from_str(text).map_err(|e| format!("request: {e}"))
+}
+
+/// Frees an answer here rather than in the caller: the drop code of a whole report is large,
+/// and the JS API's crate, built for speed, would otherwise carry a second, bigger copy.
+#[inline(never)]
+pub fn release(answer: Answer<Report>) {
+    drop(answer);
+}
+
 /// A catalogue entry as the API returns it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -179,5 +192,16 @@ mod tests {
             search_differences("fusion", None, None, None).first().map(|d| d.id),
             Some("fusion-rule-disabled")
         );
+    }
+
+    #[test]
+    fn requests_are_read_with_their_defaults_or_refused_with_the_place() {
+        let req = parse_request(r#"{"files":[{"name":"a.json","text":"[]"}],"allVerdicts":true}"#);
+        assert!(matches!(&req, Ok(r) if r.files.len() == 1 && r.all_verdicts && r.workspaces.is_empty()));
+        let err = parse_request(r#"{"files":[{"name":"a.json"}]}"#)
+            .err()
+            .unwrap_or_default();
+        assert!(err.starts_with("request: missing field `text`"), "{err}");
+        assert!(err.contains("column"), "{err}");
     }
 }

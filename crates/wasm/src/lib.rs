@@ -53,9 +53,11 @@ export interface DifferenceEntry { id: string; title: string; area: string; impa
 "#;
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
-    // Plain objects rather than JS Maps, so the result is ordinary JSON-shaped data.
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    // Through JSON text and the host's parser: plain objects, and the same serializer as the
+    // report instead of a second one (serde-wasm-bindgen) in the package.
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL)
 }
 
@@ -81,11 +83,14 @@ pub fn evaluate(#[wasm_bindgen(unchecked_param_type = "EvaluateRequest")] reques
 #[wasm_bindgen(js_name = evaluateJson)]
 pub fn evaluate_json(request: &str) -> String {
     ffi::reserve_heap(request.len());
-    let answer = match serde_json::from_str::<ffi::EvaluateRequest>(request) {
-        Ok(req) => serde_json::to_string(&ffi::evaluate(&req, today())),
-        Err(e) => serde_json::to_string(&ffi::Answer::<()>::Failure {
-            errors: vec![format!("request: {e}")],
-        }),
+    let answer = match ffi::parse_request(request) {
+        Ok(req) => {
+            let answer = ffi::evaluate(&req, today());
+            let text = serde_json::to_string(&answer);
+            ffi::release(answer);
+            text
+        }
+        Err(e) => serde_json::to_string(&ffi::Answer::<()>::Failure { errors: vec![e] }),
     };
     answer.unwrap_or_else(|e| format!("{{\"type\":\"failure\",\"errors\":[\"{e}\"]}}"))
 }
