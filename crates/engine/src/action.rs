@@ -35,8 +35,9 @@ impl ActionPattern {
 
     /// Does this pattern grant the concrete operation `op`?
     pub fn matches(&self, op: &str) -> bool {
-        let op = op.to_ascii_lowercase();
-        glob_match(&self.parts, &op)
+        // Compared without lower-casing a copy of `op`: this runs for every deny assignment,
+        // NotAction and condition checked against every task operation.
+        glob_match_ignore_case(&self.parts, op.as_bytes())
     }
 
     /// Is every operation that `other` matches also matched by `self`?
@@ -101,6 +102,39 @@ fn glob_match(parts: &[String], text: &str) -> bool {
         }
     }
     remaining.len() >= last.len() && remaining.ends_with(last.as_str())
+}
+
+/// [`glob_match`] for a `text` in any case (the `parts` are lower case). Bytes compare as the
+/// lower-cased strings would: ASCII case folding leaves every other byte as it is, and a
+/// match of valid UTF-8 in valid UTF-8 starts on a character boundary.
+fn glob_match_ignore_case(parts: &[String], text: &[u8]) -> bool {
+    let same = |a: &[u8], b: &str| a.eq_ignore_ascii_case(b.as_bytes());
+    let Some((first, rest)) = parts.split_first() else {
+        return text.is_empty();
+    };
+    let Some((head, mut remaining)) = text.split_at_checked(first.len()) else {
+        return false;
+    };
+    if !same(head, first) {
+        return false;
+    }
+    let Some((last, middle)) = rest.split_last() else {
+        return remaining.is_empty();
+    };
+    for part in middle {
+        if part.is_empty() {
+            continue;
+        }
+        match remaining.windows(part.len()).position(|w| same(w, part)) {
+            Some(pos) => remaining = remaining.get(pos + part.len()..).unwrap_or_default(),
+            None => return false,
+        }
+    }
+    remaining
+        .len()
+        .checked_sub(last.len())
+        .and_then(|at| remaining.get(at..))
+        .is_some_and(|tail| same(tail, last))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
