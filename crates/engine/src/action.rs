@@ -37,7 +37,7 @@ impl ActionPattern {
     pub fn matches(&self, op: &str) -> bool {
         // Compared without lower-casing a copy of `op`: this runs for every deny assignment,
         // NotAction and condition checked against every task operation.
-        glob_match_ignore_case(&self.parts, op.as_bytes())
+        glob_match(&self.parts, op.as_bytes())
     }
 
     /// Is every operation that `other` matches also matched by `self`?
@@ -48,7 +48,7 @@ impl ActionPattern {
     pub fn covers(&self, other: &ActionPattern) -> bool {
         match other.literal() {
             // A concrete operation: plain matching, no allocation.
-            Some(op) => glob_match(&self.parts, op),
+            Some(op) => glob_match(&self.parts, op.as_bytes()),
             None => covers_tokens(&self.tokens, &other.tokens),
         }
     }
@@ -56,8 +56,8 @@ impl ActionPattern {
     /// Could some operation match both patterns?
     pub fn intersects(&self, other: &ActionPattern) -> bool {
         match (self.literal(), other.literal()) {
-            (_, Some(op)) => glob_match(&self.parts, op),
-            (Some(op), None) => glob_match(&other.parts, op),
+            (_, Some(op)) => glob_match(&self.parts, op.as_bytes()),
+            (Some(op), None) => glob_match(&other.parts, op.as_bytes()),
             (None, None) => intersect_tokens(&self.tokens, &other.tokens),
         }
     }
@@ -83,31 +83,12 @@ impl Serialize for ActionPattern {
     }
 }
 
-/// Greedy glob match; correct for patterns whose only metacharacter is `*`.
-fn glob_match(parts: &[String], text: &str) -> bool {
-    let Some((first, rest)) = parts.split_first() else {
-        return text.is_empty();
-    };
-    let Some(mut remaining) = text.strip_prefix(first.as_str()) else {
-        return false;
-    };
-    let Some((last, middle)) = rest.split_last() else {
-        // No `*` at all: the whole text must be the literal.
-        return remaining.is_empty();
-    };
-    for part in middle {
-        match remaining.find(part.as_str()) {
-            Some(pos) => remaining = remaining.get(pos + part.len()..).unwrap_or(""),
-            None => return false,
-        }
-    }
-    remaining.len() >= last.len() && remaining.ends_with(last.as_str())
-}
-
-/// [`glob_match`] for a `text` in any case (the `parts` are lower case). Bytes compare as the
-/// lower-cased strings would: ASCII case folding leaves every other byte as it is, and a
-/// match of valid UTF-8 in valid UTF-8 starts on a character boundary.
-fn glob_match_ignore_case(parts: &[String], text: &[u8]) -> bool {
+/// Does `text`, in any case, match the lower-case literal `parts` with a `*` between each two?
+/// Bytes compare as the lower-cased strings would: ASCII case folding leaves every other byte
+/// as it is, and a match of valid UTF-8 in valid UTF-8 starts on a character boundary.
+/// Greedy (each literal at its first place), which is correct when `*` is the only
+/// metacharacter.
+fn glob_match(parts: &[String], text: &[u8]) -> bool {
     let same = |a: &[u8], b: &str| a.eq_ignore_ascii_case(b.as_bytes());
     let Some((first, rest)) = parts.split_first() else {
         return text.is_empty();

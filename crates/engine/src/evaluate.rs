@@ -773,6 +773,9 @@ impl<'t> Evaluator<'t> {
         let mut held: FxHashSet<(u32, DedupeKey)> = FxHashSet::default();
         let mut useful: Vec<Candidate<'_>> = Vec::new();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
+        // One task's verdicts on one workspace (thousands, each a few hundred bytes), reused:
+        // a new vector per task and workspace grew through fresh memory every time.
+        let mut task_verdicts: Vec<(u32, Verdict)> = Vec::new();
         for ((wi, ws), sub) in workspaces.iter().enumerate().zip(&subs) {
             let denies: Vec<&DenyAssignment> = self
                 .tenant
@@ -846,7 +849,7 @@ impl<'t> Evaluator<'t> {
             for rules in &in_force {
                 // Only principals holding a role that matters to the task can get anything
                 // but `not-allowed`; the rest are explained only on request.
-                let mut task_verdicts: Vec<(u32, Verdict)> = Vec::new();
+                task_verdicts.clear();
                 for (pi, span) in &spans {
                     let pi = *pi;
                     useful.clear();
@@ -873,7 +876,7 @@ impl<'t> Evaluator<'t> {
                     // them out, so they are dropped now rather than carried along.
                     task_verdicts.retain(|(_, v)| v.verdict != VerdictKind::NotAllowed);
                 }
-                for (pi, v) in task_verdicts {
+                for (pi, v) in task_verdicts.drain(..) {
                     if let Some(list) = verdicts.get_mut(pi as usize) {
                         list.push((rules.order as u32, wi as u32, v));
                     }
