@@ -115,30 +115,31 @@ impl Directory {
         let id = lower_key(id);
         let id = id.as_ref();
         let clean = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-        if !self.principals.contains_key(id) {
-            self.principals.insert(
-                id.to_string(),
-                Principal {
+        let fill = |entry: &mut Principal| {
+            if entry.kind == PrincipalKind::Unknown {
+                entry.kind = kind;
+            }
+            // An unreadable principal can be reported with a type but no name; a name from
+            // any other export wins.
+            if entry.display_name.is_none() {
+                entry.display_name = clean(display_name);
+            }
+            if entry.sign_in_name.is_none() {
+                entry.sign_in_name = clean(sign_in_name);
+            }
+        };
+        match self.principals.get_mut(id) {
+            Some(entry) => fill(entry),
+            None => {
+                let mut entry = Principal {
                     id: id.to_string(),
                     display_name: None,
                     sign_in_name: None,
                     kind,
-                },
-            );
-        }
-        let Some(entry) = self.principals.get_mut(id) else {
-            return;
-        };
-        if entry.kind == PrincipalKind::Unknown {
-            entry.kind = kind;
-        }
-        // An unreadable principal can be reported with a type but no name; a name from
-        // any other export wins.
-        if entry.display_name.is_none() {
-            entry.display_name = clean(display_name);
-        }
-        if entry.sign_in_name.is_none() {
-            entry.sign_in_name = clean(sign_in_name);
+                };
+                fill(&mut entry);
+                self.principals.insert(id.to_string(), entry);
+            }
         }
     }
 
