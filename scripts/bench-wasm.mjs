@@ -1,11 +1,12 @@
 // Wasm against native on the same exports: node scripts/bench-wasm.mjs DIR
-// DIR holds export files (e.g. from `scalegen 100k DIR`). Times the JS API's evaluateJson
-// (the whole pipeline compiled to Wasm, in Node) and the native CLI on the same files.
+// DIR holds export files (e.g. from `scalegen 100k DIR`). Times the JS API (the whole pipeline
+// compiled to Wasm, in Node) through evaluateJson and evaluateBytes, and the native CLI on the
+// same files. `node scripts/bench-wasm.mjs DIR bytes` (or `json`) times one entry point only.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { initSync, evaluateJson } from '../pkg/sentinel_readiness_wasm.js';
+import { initSync, evaluateBytes, evaluateJson } from '../pkg/sentinel_readiness_wasm.js';
 
 const dir = process.argv[2];
 if (!dir) {
@@ -13,23 +14,45 @@ if (!dir) {
   process.exit(2);
 }
 const names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
-const files = names.map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
-const request = JSON.stringify({ files, today: '2026-11-23' });
+const only = process.argv[3]; // 'bytes' or 'json': time one entry point only
 initSync({ module: readFileSync(new URL('../pkg/sentinel_readiness_wasm_bg.wasm', import.meta.url)) });
+const result = { dir };
 
-let t = performance.now();
-let answer = '';
-let type;
-try {
-  answer = evaluateJson(request);
-  type = answer.slice(0, 40).match(/"type":"(\w+)"/)?.[1];
-} catch (e) {
-  // The evaluation finished inside the Wasm; only the answer did not fit in a JS string.
-  type = `not returned: ${e.code ?? e.message}`;
+if (only !== 'bytes') {
+  // evaluateJson: the request and the answer as JSON text (files escaped inside the request).
+  const files = names.map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
+  const request = JSON.stringify({ files, today: '2026-11-23' });
+  result.mb = request.length / 1e6;
+  const t = performance.now();
+  let answer = '';
+  try {
+    answer = evaluateJson(request);
+    result.json_answer = answer.slice(0, 40).match(/"type":"(\w+)"/)?.[1];
+    if (result.json_answer === 'failure') result.json_error = JSON.parse(answer).errors[0];
+  } catch (e) {
+    result.json_answer = `not returned: ${e.code ?? e.message}`;
+  }
+  result.json_s = (performance.now() - t) / 1000;
+  result.json_answer_mb = answer.length / 1e6;
 }
-const wasm = (performance.now() - t) / 1000;
 
-t = performance.now();
+if (only !== 'json') {
+  // evaluateBytes: the files as they are on disk in one buffer, the answer as UTF-8 bytes
+  // (whole, even beyond a JS string's limit).
+  const parts = names.map((name) => readFileSync(join(dir, name)));
+  const data = Buffer.concat(parts);
+  const spans = names.map((name, i) => ({ name, length: parts[i].length }));
+  result.mb = data.length / 1e6;
+  const t = performance.now();
+  const answer = evaluateBytes({ files: spans, today: '2026-11-23' }, data);
+  result.bytes_s = (performance.now() - t) / 1000;
+  result.bytes_answer = new TextDecoder().decode(answer.subarray(0, 40)).match(/"type":"(\w+)"/)?.[1];
+  result.bytes_answer_mb = answer.length / 1e6;
+}
+
+const t = performance.now();
 execFileSync('target/release/sentinel-readiness', ['report', ...names.map((n) => join(dir, n)), '--today', '2026-11-23', '-o', '/dev/null']);
-const native = (performance.now() - t) / 1000;
-console.log(JSON.stringify({ dir, mb: request.length / 1e6, answer: type, answer_mb: answer.length / 1e6, wasm_s: wasm, native_s: native, ratio: wasm / native }));
+result.native_s = (performance.now() - t) / 1000;
+if (result.json_s) result.json_ratio = result.json_s / result.native_s;
+if (result.bytes_s) result.bytes_ratio = result.bytes_s / result.native_s;
+console.log(JSON.stringify(result));

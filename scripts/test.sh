@@ -32,6 +32,8 @@ bash scripts/build-js-api.sh
 mkdir -p dist/api
 cp -r pkg dist/api/pkg
 cp www/api-example.html dist/api/
+step "JS API package in Node (evaluate, evaluateJson, evaluateBytes, searchDifferences)"
+node tests/e2e/api.test.mjs
 step "Wasm size budget"
 bash scripts/size-budget.sh
 step "browser test (headless Chromium)"

@@ -15,10 +15,19 @@ pub struct FileInput {
     pub text: String,
 }
 
+/// One export file inside a shared byte buffer: its name and its length, files in order.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FileSpan {
+    pub name: String,
+    pub length: usize,
+}
+
+/// An evaluation request. `F` is how the files come: as text ([`FileInput`], the default) or
+/// as spans of one byte buffer ([`FileSpan`]), with the same options beside them.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct EvaluateRequest {
-    pub files: Vec<FileInput>,
+pub struct EvaluateRequest<F = FileInput> {
+    pub files: Vec<F>,
     #[serde(default)]
     pub workspaces: Vec<String>,
     #[serde(default)]
@@ -40,8 +49,80 @@ pub enum Answer<T> {
     Failure { errors: Vec<String> },
 }
 
+impl<F> EvaluateRequest<F> {
+    /// The files, and the options without them (so the evaluation is compiled once for both
+    /// kinds of request).
+    fn take_files(self) -> (Vec<F>, EvaluateRequest<()>) {
+        let options = EvaluateRequest {
+            files: Vec::new(),
+            workspaces: self.workspaces,
+            primary: self.primary,
+            as_of: self.as_of,
+            today: self.today,
+            all_verdicts: self.all_verdicts,
+        };
+        (self.files, options)
+    }
+}
+
 /// Evaluates exports into a report. `fallback_today` is used when the request has none.
-pub fn evaluate(req: &EvaluateRequest, fallback_today: Date) -> Answer<Report> {
+pub fn evaluate(req: EvaluateRequest, fallback_today: Date) -> Answer<Report> {
+    let (files, options) = req.take_files();
+    let files = files.iter().map(|f| (f.name.as_str(), f.text.as_bytes()));
+    run(&options, files.collect(), fallback_today)
+}
+
+/// Evaluates exports sent as one byte buffer, `data`, which the request's files divide in
+/// order. Each file's bytes are read as they would be from disk (UTF-8, or UTF-16 with its
+/// byte order mark), so nothing has to become a string first.
+pub fn evaluate_bytes(req: EvaluateRequest<FileSpan>, data: &[u8], fallback_today: Date) -> Answer<Report> {
+    let (files, options) = req.take_files();
+    match split(&files, data) {
+        Ok(files) => run(&options, files, fallback_today),
+        Err(e) => Answer::Failure { errors: vec![e] },
+    }
+}
+
+/// Evaluates a request given as JSON text: with `data`, a [`FileSpan`] request whose files
+/// divide that buffer (see [`evaluate_bytes`]); without, a request whose files carry their text.
+/// A request that cannot be read is a failure answer that says where.
+pub fn evaluate_request(request: &str, data: Option<&[u8]>, fallback_today: Date) -> Answer<Report> {
+    let answer = match data {
+        None => parse_request(request).map(|req| evaluate(req, fallback_today)),
+        Some(data) => parse_bytes_request(request).map(|req| evaluate_bytes(req, data, fallback_today)),
+    };
+    answer.unwrap_or_else(|e| Answer::Failure { errors: vec![e] })
+}
+
+/// The files' bytes, or why the lengths do not divide the buffer.
+fn split<'a>(files: &'a [FileSpan], data: &'a [u8]) -> Result<Vec<(&'a str, &'a [u8])>, String> {
+    let mut rest = data;
+    let mut out = Vec::with_capacity(files.len());
+    for f in files {
+        let Some((head, tail)) = rest.split_at_checked(f.length) else {
+            return Err(format!(
+                "request: the file {:?} is said to be {} bytes, but only {} of the {} bytes sent remain",
+                f.name,
+                f.length,
+                rest.len(),
+                data.len()
+            ));
+        };
+        out.push((f.name.as_str(), head));
+        rest = tail;
+    }
+    if rest.is_empty() {
+        Ok(out)
+    } else {
+        Err(format!(
+            "request: the files' lengths add up to {} bytes, but {} bytes were sent",
+            data.len() - rest.len(),
+            data.len()
+        ))
+    }
+}
+
+fn run(req: &EvaluateRequest<()>, files: Vec<(&str, &[u8])>, fallback_today: Date) -> Answer<Report> {
     let mut errors = Vec::new();
     let mut date = |label: &str, text: Option<&str>| -> Option<Date> {
         text.and_then(|t| Date::parse(t).map_err(|e| errors.push(format!("{label}: {e}"))).ok())
@@ -51,7 +132,7 @@ pub fn evaluate(req: &EvaluateRequest, fallback_today: Date) -> Answer<Report> {
     if !errors.is_empty() {
         return Answer::Failure { errors };
     }
-    let loaded = crate::load(req.files.iter().map(|f| (f.name.as_str(), f.text.as_bytes())));
+    let loaded = crate::load(files);
     if loaded.inputs.is_empty() {
         let mut errors: Vec<String> = loaded.errors.iter().map(ToString::to_string).collect();
         errors.push("none of the inputs could be used".into());
@@ -79,6 +160,42 @@ pub fn evaluate(req: &EvaluateRequest, fallback_today: Date) -> Answer<Report> {
 /// (built for speed, see `crates/wasm`) does not carry its own copy of the request parser.
 pub fn parse_request(text: &str) -> Result<EvaluateRequest, String> {
     serde_json::from_str(text).map_err(|e| format!("request: {e}"))
+}
+
+/// Reads the request that comes beside a byte buffer (files as names and lengths).
+pub fn parse_bytes_request(text: &str) -> Result<EvaluateRequest<FileSpan>, String> {
+    serde_json::from_str(text).map_err(|e| format!("request: {e}"))
+}
+
+/// The longest string V8 (Chrome, Node) can make, in UTF-16 code units (2^29 - 24 on 64-bit
+/// hosts); Firefox and Safari allow more. An answer longer than this cannot be returned as text.
+pub const JS_STRING_LIMIT: usize = (1 << 29) - 24;
+
+/// An answer's JSON text when a JS host can hold it as one string (`limit` code units), or
+/// else a failure answer that says so and names the way out, instead of the host throwing
+/// while it converts the text.
+pub fn fit_js_string(text: String, limit: usize) -> String {
+    // A UTF-8 text has at most one UTF-16 code unit per byte, so counting is needed only for a
+    // text whose bytes exceed the limit: one unit per character, two for those beyond U+FFFF
+    // (counted by their lead bytes; `encode_utf16` took 6 s over 640 MB in Wasm).
+    if text.len() <= limit
+        || text
+            .bytes()
+            .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+            .sum::<usize>()
+            <= limit
+    {
+        return text;
+    }
+    let mb = text.len().div_ceil(1_000_000);
+    drop(text);
+    let answer = Answer::<()>::Failure {
+        errors: vec![format!(
+            "the answer is {mb} MB of JSON, more than a JavaScript string can hold ({limit} characters); \
+             use evaluateBytes, which returns it as bytes, or the command line"
+        )],
+    };
+    serde_json::to_string(&answer).unwrap_or_default()
 }
 
 /// Frees an answer here rather than in the caller: the drop code of a whole report is large,
@@ -178,14 +295,14 @@ mod tests {
             today: None,
             all_verdicts: false,
         };
-        let json = serde_json::to_value(evaluate(&req, Date::new(2026, 1, 1))).unwrap_or_default();
+        let json = serde_json::to_value(evaluate(req.clone(), Date::new(2026, 1, 1))).unwrap_or_default();
         assert_eq!(json["type"], "failure");
         let bad_date = EvaluateRequest {
             as_of: Some("soon".into()),
             ..req
         };
         assert_eq!(
-            serde_json::to_value(evaluate(&bad_date, Date::new(2026, 1, 1))).unwrap_or_default()["type"],
+            serde_json::to_value(evaluate(bad_date, Date::new(2026, 1, 1))).unwrap_or_default()["type"],
             "failure"
         );
         assert_eq!(
@@ -203,5 +320,114 @@ mod tests {
             .unwrap_or_default();
         assert!(err.starts_with("request: missing field `text`"), "{err}");
         assert!(err.contains("column"), "{err}");
+    }
+
+    #[test]
+    fn bytes_give_the_same_answer_as_text() {
+        let files: Vec<FileInput> = crate::sample::SAMPLE_FILES
+            .iter()
+            .map(|(name, text)| FileInput {
+                name: (*name).into(),
+                text: (*text).into(),
+            })
+            .collect();
+        let data: Vec<u8> = files.iter().flat_map(|f| f.text.bytes()).collect();
+        let spans = files
+            .iter()
+            .map(|f| FileSpan {
+                name: f.name.clone(),
+                length: f.text.len(),
+            })
+            .collect();
+        let today = Date::new(2026, 11, 23);
+        let text_req = EvaluateRequest {
+            files,
+            workspaces: vec![],
+            primary: Some("law-soc-prod".into()),
+            as_of: None,
+            today: None,
+            all_verdicts: true,
+        };
+        let bytes_req = EvaluateRequest {
+            files: spans,
+            workspaces: vec![],
+            primary: Some("law-soc-prod".into()),
+            as_of: None,
+            today: None,
+            all_verdicts: true,
+        };
+        let by_text = serde_json::to_string(&evaluate(text_req, today)).unwrap_or_default();
+        let by_bytes = serde_json::to_string(&evaluate_bytes(bytes_req, &data, today)).unwrap_or_default();
+        assert!(by_text.starts_with(r#"{"type":"success""#), "{by_text:.200}");
+        assert_eq!(by_text, by_bytes);
+    }
+
+    #[test]
+    fn byte_lengths_must_divide_the_buffer() {
+        let req = |lengths: &[usize]| EvaluateRequest {
+            files: lengths
+                .iter()
+                .enumerate()
+                .map(|(i, &length)| FileSpan {
+                    name: format!("f{i}.json"),
+                    length,
+                })
+                .collect(),
+            workspaces: vec![],
+            primary: None,
+            as_of: None,
+            today: None,
+            all_verdicts: false,
+        };
+        let errors = |answer: Answer<Report>| match answer {
+            Answer::Failure { errors } => errors.join("\n"),
+            Answer::Success { .. } => String::new(),
+        };
+        let today = Date::new(2026, 11, 23);
+        let data = b"[][]";
+        let short = errors(evaluate_bytes(req(&[2, 3]), data, today));
+        assert!(
+            short.contains(r#"the file "f1.json" is said to be 3 bytes, but only 2 of the 4"#),
+            "{short}"
+        );
+        let long = errors(evaluate_bytes(req(&[2]), data, today));
+        assert!(long.contains("add up to 2 bytes, but 4 bytes were sent"), "{long}");
+        // UTF-16 with its byte order mark is read as from disk.
+        let text = crate::sample::SAMPLE_FILES
+            .first()
+            .map(|(_, text)| *text)
+            .unwrap_or_default();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let read = evaluate_bytes(req(&[utf16.len()]), &utf16, today);
+        let json = serde_json::to_value(read).unwrap_or_default();
+        assert_eq!(json["type"], "success", "{json:.300}");
+        assert_eq!(json["result"]["inputs"][0]["path"], "f0.json");
+        assert!(json["result"]["inputs"][0]["records"].as_u64() > Some(10));
+        assert!(parse_bytes_request(r#"{"files":[{"name":"a","length":-1}]}"#).is_err());
+    }
+
+    #[test]
+    fn answers_too_long_for_a_js_string_are_refused_in_words() {
+        let fits = fit_js_string("{\"type\":\"success\"}".into(), 20);
+        assert_eq!(fits, "{\"type\":\"success\"}");
+        // Counted in UTF-16 code units, not bytes: "é" is two bytes but one unit.
+        let accented = format!("\"{}\"", "é".repeat(9));
+        assert_eq!(fit_js_string(accented.clone(), 11), accented);
+        // ... and a character beyond U+FFFF is two units (four bytes).
+        let astral = "😀".repeat(3);
+        assert_eq!(fit_js_string(astral.clone(), 6), astral);
+        assert!(fit_js_string(astral, 5).contains("failure"));
+        let refused = fit_js_string("x".repeat(2_000_001), 1_000);
+        let json: serde_json::Value = serde_json::from_str(&refused).unwrap_or_default();
+        assert_eq!(json["type"], "failure");
+        let error = json["errors"][0].as_str().unwrap_or_default();
+        assert!(error.starts_with("the answer is 3 MB of JSON"), "{error}");
+        assert!(
+            error.contains("(1000 characters)") && error.contains("evaluateBytes"),
+            "{error}"
+        );
     }
 }

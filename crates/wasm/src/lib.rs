@@ -26,6 +26,10 @@ export interface EvaluateRequest {
   /** Also list not-allowed verdicts. */
   allVerdicts?: boolean;
 }
+/** A file inside the byte buffer given to `evaluateBytes`: its name and length in bytes. */
+export interface FileSpan { name: string; length: number; }
+/** `evaluateBytes`' request: the same options as `EvaluateRequest`, files as spans, in order. */
+export interface BytesRequest extends Omit<EvaluateRequest, "files"> { files: FileSpan[]; }
 export type Answer<T> =
   | { type: "success"; result: T; warnings: string[] }
   | { type: "failure"; errors: string[] };
@@ -79,20 +83,36 @@ pub fn evaluate(#[wasm_bindgen(unchecked_param_type = "EvaluateRequest")] reques
 
 /// The same as `evaluate`, with the request and the answer as JSON text: one crossing of
 /// the JS/Wasm boundary per document instead of one per value, for large tenants (and for
-/// workers, which post strings cheaply).
+/// workers, which post strings cheaply). An answer too long for a JS string comes back as a
+/// failure that says so (use `evaluateBytes`).
 #[wasm_bindgen(js_name = evaluateJson)]
 pub fn evaluate_json(request: &str) -> String {
     ffi::reserve_heap(request.len());
-    let answer = match ffi::parse_request(request) {
-        Ok(req) => {
-            let answer = ffi::evaluate(&req, today());
-            let text = serde_json::to_string(&answer);
-            ffi::release(answer);
-            text
-        }
-        Err(e) => serde_json::to_string(&ffi::Answer::<()>::Failure { errors: vec![e] }),
-    };
-    answer.unwrap_or_else(|e| format!("{{\"type\":\"failure\",\"errors\":[\"{e}\"]}}"))
+    ffi::fit_js_string(answer(request, None), ffi::JS_STRING_LIMIT)
+}
+
+/// For the largest tenants: the exports as one byte buffer, divided by the request's file
+/// lengths and read as from disk (UTF-8, or UTF-16 with its byte order mark), and the answer
+/// as UTF-8 JSON bytes. No text is converted on either side, and an answer beyond a JS
+/// string's limit (about 512 MB in V8) still comes back whole, e.g. to write to a file.
+#[wasm_bindgen(js_name = evaluateBytes)]
+pub fn evaluate_bytes(#[wasm_bindgen(unchecked_param_type = "BytesRequest")] request: JsValue, data: &[u8]) -> Vec<u8> {
+    ffi::reserve_heap(data.len());
+    let text = js_sys::JSON::stringify(&request)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    answer(&text, Some(data)).into_bytes()
+}
+
+/// Evaluates and writes the answer as JSON. The one place the report's JSON writer, built for
+/// speed in this crate, is called: not inlined, so both entry points share one copy.
+#[inline(never)]
+fn answer(request: &str, data: Option<&[u8]>) -> String {
+    let answer = ffi::evaluate_request(request, data, today());
+    let text = serde_json::to_string(&answer);
+    ffi::release(answer);
+    text.unwrap_or_else(|e| format!("{{\"type\":\"failure\",\"errors\":[\"{e}\"]}}"))
 }
 
 /// Ranked search over the catalogue of documented portal differences.

@@ -1,0 +1,77 @@
+// The JS API package (pkg/, from scripts/build-js-api.sh) in Node, as a script or a bundler
+// would use it: the three ways to evaluate give the same report, bytes are read as from disk,
+// and bad requests come back as failures in words rather than exceptions.
+//   node tests/e2e/api.test.mjs
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { assert, harness } from './browser.mjs';
+
+const root = new URL('../../', import.meta.url).pathname;
+const api = await import(join(root, 'pkg/sentinel_readiness_wasm.js'));
+api.initSync({ module: readFileSync(join(root, 'pkg/sentinel_readiness_wasm_bg.wasm')) });
+const { check, results } = harness();
+
+// The sample tenant: every export format the engine reads.
+const dir = join(root, 'crates/engine/tests/fixtures/formats');
+const files = readdirSync(dir).sort().map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
+const options = { primary: 'law-soc-prod', today: '2026-11-23', allVerdicts: true };
+const encoder = new TextEncoder();
+
+function bytesOf(list) {
+  const parts = list.map((f) => f.bytes ?? encoder.encode(f.text));
+  const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { data.set(p, at); at += p.length; }
+  return { spans: list.map((f, i) => ({ name: f.name, length: parts[i].length })), data };
+}
+const decode = (bytes) => JSON.parse(new TextDecoder().decode(bytes));
+
+await check('evaluate, evaluateJson and evaluateBytes give the same report', async () => {
+  const text = api.evaluateJson(JSON.stringify({ files, ...options }));
+  const { spans, data } = bytesOf(files);
+  const bytes = api.evaluateBytes({ files: spans, ...options }, data);
+  assert(bytes instanceof Uint8Array, `evaluateBytes returns ${Object.prototype.toString.call(bytes)}`);
+  assert(new TextDecoder().decode(bytes) === text, 'the bytes are the JSON text, byte for byte');
+  const answer = api.evaluate({ files, ...options });
+  assert(answer.type === 'success', `evaluate: ${JSON.stringify(answer).slice(0, 300)}`);
+  assert(JSON.stringify(answer) === text, 'evaluate returns the same answer as objects');
+  assert(answer.result.inputs.length === files.length, `inputs: ${answer.result.inputs.length} of ${files.length}`);
+  assert(answer.result.principals.some((p) => p.tasks.length > 0), 'verdicts per principal');
+});
+
+await check('evaluateBytes reads UTF-16 with its byte order mark, as from disk', async () => {
+  const utf8 = files.find((f) => f.name === 'az-role-assignment-list.json');
+  const units = new Uint16Array([0xfeff, ...Array.from(utf8.text, (c) => c.charCodeAt(0))]);
+  const utf16 = new Uint8Array(units.buffer);
+  assert(utf16[0] === 0xff && utf16[1] === 0xfe, 'little-endian mark (this host)');
+  const { spans, data } = bytesOf([{ name: utf8.name, bytes: utf16 }]);
+  const answer = decode(api.evaluateBytes({ files: spans, today: '2026-11-23' }, data));
+  const plain = api.evaluate({ files: [utf8], today: '2026-11-23' });
+  assert(answer.type === 'success', JSON.stringify(answer).slice(0, 300));
+  assert(answer.result.inputs[0].records === plain.result.inputs[0].records && answer.result.inputs[0].records > 10,
+    `records: ${answer.result.inputs[0].records} vs ${plain.result.inputs[0].records}`);
+});
+
+await check('bad requests are failures in words, not exceptions', async () => {
+  const { spans, data } = bytesOf(files.slice(0, 2));
+  const short = decode(api.evaluateBytes({ files: spans.slice(0, 1) }, data));
+  assert(short.type === 'failure' && /lengths add up to \d+ bytes, but \d+ bytes were sent/.test(short.errors[0]), JSON.stringify(short));
+  const over = decode(api.evaluateBytes({ files: [{ name: 'a.json', length: data.length + 1 }] }, data));
+  assert(over.type === 'failure' && /"a\.json" is said to be \d+ bytes/.test(over.errors[0]), JSON.stringify(over));
+  const missing = decode(api.evaluateBytes({ files: [{ name: 'a.json' }] }, data));
+  assert(missing.type === 'failure' && /missing field `length`/.test(missing.errors[0]), JSON.stringify(missing));
+  const notJson = JSON.parse(api.evaluateJson('{"files": ['));
+  assert(notJson.type === 'failure' && /^request: /.test(notJson.errors[0]), JSON.stringify(notJson));
+  const unusable = api.evaluate({ files: [{ name: 'x.json', text: 'not json' }] });
+  assert(unusable.type === 'failure' && unusable.errors.some((e) => /none of the inputs/.test(e)), JSON.stringify(unusable));
+});
+
+await check('searchDifferences ranks the catalogue', async () => {
+  const hits = api.searchDifferences('fusion');
+  assert(hits[0]?.id === 'fusion-rule-disabled', `first hit: ${hits[0]?.id}`);
+  assert(hits[0].sources.length === hits[0].sourceDates.length, 'a date beside each source');
+});
+
+const { passed, failed } = results();
+console.log(`\nJS API: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
