@@ -674,7 +674,8 @@ pub fn differences_view(p: &DifferencesProps) -> Html {
         .as_of
         .as_deref()
         .and_then(|d| sentinel_readiness_engine::Date::parse(d).ok());
-    let affected: BTreeSet<&str> = p.affected.iter().map(String::as_str).collect();
+    let mut affected: BTreeSet<&str> = BTreeSet::new();
+    affected.extend(p.affected.iter().map(String::as_str));
     let hits: Vec<_> = difference::search(
         &query,
         (!area.is_empty()).then_some(area.as_str()),

@@ -64,11 +64,13 @@ pub fn build(
         by_task
             .entry(task_for(phase))
             .or_insert_with(|| {
-                let names: BTreeSet<&str> = outcomes
-                    .iter()
-                    .filter(|o| o.task == task_for(phase))
-                    .flat_map(|o| o.qualified.iter().map(|p| &*p.display_name))
-                    .collect();
+                let mut names: BTreeSet<&str> = BTreeSet::new();
+                names.extend(
+                    outcomes
+                        .iter()
+                        .filter(|o| o.task == task_for(phase))
+                        .flat_map(|o| o.qualified.iter().map(|p| &*p.display_name)),
+                );
                 let mut list: Vec<String> = names.iter().take(WHO_LIMIT).map(|n| n.to_string()).collect();
                 if names.len() > WHO_LIMIT {
                     list.push(format!("and {} more", names.len() - WHO_LIMIT));
@@ -183,6 +185,6 @@ pub fn build(
         });
     }
     // Stable order: by phase, persona, then as listed.
-    items.sort_by_key(|i| (i.phase, i.persona));
+    crate::order::sort_by_key(&mut items, |i| (i.phase, i.persona));
     items
 }

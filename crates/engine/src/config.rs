@@ -251,6 +251,8 @@ impl SentinelConfig {
 
     /// Workspaces the configuration exports name.
     pub fn workspaces(&self) -> std::collections::BTreeSet<Scope> {
-        self.objects.iter().filter_map(|o| o.workspace.clone()).collect()
+        let mut found = std::collections::BTreeSet::new();
+        found.extend(self.objects.iter().filter_map(|o| o.workspace.clone()));
+        found
     }
 }

@@ -249,7 +249,7 @@ pub fn search(query: &str, area: Option<&str>, impact: Option<&str>, as_of: Opti
             Some(Hit { score, difference: d })
         })
         .collect();
-    hits.sort_by_key(|h| std::cmp::Reverse(h.score));
+    crate::order::sort_by_key(&mut hits, |h| std::cmp::Reverse(h.score));
     hits
 }
 

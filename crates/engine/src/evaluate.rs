@@ -593,7 +593,7 @@ impl<'t> Evaluator<'t> {
             }
         }
         let mut out: Vec<String> = ids.into_iter().map(str::to_string).collect();
-        out.sort_unstable();
+        crate::order::sort(&mut out);
         out
     }
 
@@ -892,7 +892,7 @@ impl<'t> Evaluator<'t> {
             })
             .collect();
         eval.principals = principals;
-        outcomes.sort_by_key(|(t, w, _)| (*t, *w));
+        crate::order::sort_by_key(&mut outcomes, |(t, w, _)| (*t, *w));
         eval.outcomes = outcomes.into_iter().map(|(_, _, o)| o).collect();
         if !self.tenant.directory.has_memberships() {
             eval.caveats.push("No group-membership export was given: roles held through groups are shown on the group's own row, not on its members. Add a Microsoft Graph groups export with members or transitiveMembers.".into());
@@ -1570,7 +1570,7 @@ impl<'t> Evaluator<'t> {
             .iter()
             .filter(|(_, v)| v.verdict != VerdictKind::Denied)
             .collect();
-        shortlist.sort_by_key(|(_, v)| std::cmp::Reverse(v.held));
+        crate::order::sort_by_key(&mut shortlist, |(_, v)| std::cmp::Reverse(v.held));
         shortlist.truncate(25);
         for &(pi, _) in shortlist {
             // Onboarding and the portal tasks are done by people: suggest users and groups.

@@ -224,7 +224,7 @@ impl Report {
     /// Workspaces in natural name order (law-2 before law-10); unplaced objects last.
     fn ordered(&self) -> Vec<(usize, &WorkspaceScore)> {
         let mut list: Vec<(usize, &WorkspaceScore)> = self.scores.workspaces.iter().enumerate().collect();
-        list.sort_by_cached_key(|(_, w)| (w.workspace.is_none(), natural_key(&w.name)));
+        crate::order::sort_by_key(&mut list, |(_, w)| (w.workspace.is_none(), natural_key(&w.name)));
         list
     }
 
@@ -512,7 +512,7 @@ impl Report {
         let mut events: Vec<Event> = dates
             .into_iter()
             .map(|(date, mut paths)| {
-                paths.sort_unstable();
+                crate::order::sort(&mut paths);
                 paths.dedup();
                 Event {
                     date,

@@ -28,6 +28,7 @@ pub mod finding;
 pub mod guidance;
 pub mod html;
 pub mod input;
+pub mod order;
 pub mod prerequisite;
 pub mod principal;
 pub mod report;

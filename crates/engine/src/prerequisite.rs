@@ -163,7 +163,7 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
                 .map(str::to_ascii_lowercase)
         })
         .collect();
-    tenants.sort();
+    crate::order::sort(&mut tenants);
     tenants.dedup();
     match tenants.len() {
         0 => (Status::Unknown, "no tenant id in the configuration exports".into()),

@@ -375,7 +375,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             (report, verdicts)
         })
         .collect();
-    principals.sort_by(|(a, _), (b, _)| {
+    crate::order::sort_by(&mut principals, |(a, _), (b, _)| {
         a.display_name
             .to_lowercase()
             .cmp(&b.display_name.to_lowercase())
@@ -421,7 +421,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             .position(|d| d.id == id)
             .unwrap_or(usize::MAX)
     };
-    findings.sort_by(|a, b| {
+    crate::order::sort_by(&mut findings, |a, b| {
         position(&a.id)
             .cmp(&position(&b.id))
             .then(a.workspace.cmp(&b.workspace))

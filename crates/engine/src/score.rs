@@ -147,11 +147,15 @@ pub struct Inputs<'a> {
 
 /// Object kinds that at least one detector in force examined.
 fn examined_kinds(config: &SentinelConfig, as_of: Option<Date>) -> BTreeSet<ObjectKind> {
-    finding::DETECTORS
-        .iter()
-        .filter(|d| finding::active_rule(d, config, as_of).is_some())
-        .flat_map(|d| d.needs.iter().copied())
-        .collect()
+    // Inserted, not collected: `collect` sorts first, one more sort instance in the Wasm.
+    let mut kinds = BTreeSet::new();
+    kinds.extend(
+        finding::DETECTORS
+            .iter()
+            .filter(|d| finding::active_rule(d, config, as_of).is_some())
+            .flat_map(|d| d.needs.iter().copied()),
+    );
+    kinds
 }
 
 fn prerequisite_item(p: &PrerequisiteResult) -> Item {
@@ -241,7 +245,7 @@ fn workspace_items(inp: &Inputs<'_>, ws: Option<&Scope>, kinds: &BTreeSet<Object
 }
 
 fn sort_items(items: &mut [Item]) {
-    items.sort_by(|a, b| {
+    crate::order::sort_by(items, |a, b| {
         a.section
             .cmp(&b.section)
             .then(a.status.cmp(&b.status))
@@ -252,7 +256,8 @@ fn sort_items(items: &mut [Item]) {
 
 fn tally(items: &[Item]) -> (Score, BTreeMap<Section, Score>) {
     let mut overall = Score::default();
-    let mut sections: BTreeMap<Section, Score> = Section::ALL.iter().map(|s| (*s, Score::default())).collect();
+    let mut sections = BTreeMap::new();
+    sections.extend(Section::ALL.iter().map(|s| (*s, Score::default())));
     for i in items {
         overall.add(i.status.passed());
         if let Some(s) = sections.get_mut(&i.section) {

@@ -38,12 +38,16 @@ impl Tenant {
 
     /// Workspaces seen in any scope: assignments, eligibilities, deny assignments.
     pub fn workspaces_in_scopes(&self) -> BTreeSet<Scope> {
-        self.assignments
-            .iter()
-            .map(|a| &a.scope)
-            .chain(self.denies.iter().map(|d| &d.scope))
-            .filter_map(Scope::workspace_scope)
-            .collect()
+        // Inserted, not collected: `collect` sorts first, one more sort instance in the Wasm.
+        let mut found = BTreeSet::new();
+        found.extend(
+            self.assignments
+                .iter()
+                .map(|a| &a.scope)
+                .chain(self.denies.iter().map(|d| &d.scope))
+                .filter_map(Scope::workspace_scope),
+        );
+        found
     }
 
     /// The same assignment can arrive from several files (an activated PIM assignment is

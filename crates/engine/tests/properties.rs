@@ -1,11 +1,12 @@
-//! Property tests for the two primitives every verdict rests on: action-pattern matching
-//! and scope ancestry.
+//! Property tests for the two primitives every verdict rests on, action-pattern matching
+//! and scope ancestry, and for the shared sort that orders the report's lists.
 
 // Test helpers may unwrap and index: a failure should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use proptest::prelude::*;
 use sentinel_readiness_engine::action::ActionPattern;
+use sentinel_readiness_engine::order;
 use sentinel_readiness_engine::scope::Scope;
 
 /// Reference matcher: plain recursion over characters, `*` matching any run.
@@ -59,6 +60,20 @@ fn instantiate(pattern: &str, fill: &str) -> String {
 }
 
 proptest! {
+    #[test]
+    fn the_shared_sort_orders_exactly_like_the_standard_stable_sort(
+        items in prop::collection::vec((0u8..6, any::<u16>()), 0..200)
+    ) {
+        let mut ours = items.clone();
+        let mut std = items;
+        order::sort_by_key(&mut ours, |p| p.0);
+        std.sort_by_key(|p| p.0);
+        prop_assert_eq!(&ours, &std);
+        order::sort_by(&mut ours, |a, b| b.1.cmp(&a.1));
+        std.sort_by_key(|b| std::cmp::Reverse(b.1));
+        prop_assert_eq!(ours, std);
+    }
+
     #[test]
     fn matching_agrees_with_the_reference(p in pattern(), op in operation()) {
         prop_assert_eq!(ActionPattern::new(&p).matches(&op), reference(p.as_bytes(), op.as_bytes()));
