@@ -1,7 +1,8 @@
 // Wasm against native on the same exports: node scripts/bench-wasm.mjs DIR
 // DIR holds export files (e.g. from `scalegen 100k DIR`). Times the JS API (the whole pipeline
 // compiled to Wasm, in Node) through evaluateJson and evaluateBytes, and the native CLI on the
-// same files. `node scripts/bench-wasm.mjs DIR bytes` (or `json`) times one entry point only.
+// same files. A second argument, `json`, `bytes` or `chunks` (evaluateBytes with onChunk),
+// times that one only.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -36,18 +37,28 @@ if (only !== 'bytes') {
   result.json_answer_mb = answer.length / 1e6;
 }
 
-if (only !== 'json') {
+if (only === undefined || only === 'bytes' || only === 'chunks') {
   // evaluateBytes: the files as they are on disk in one buffer, the answer as UTF-8 bytes
   // (whole, even beyond a JS string's limit).
   const parts = names.map((name) => readFileSync(join(dir, name)));
   const data = Buffer.concat(parts);
   const spans = names.map((name, i) => ({ name, length: parts[i].length }));
   result.mb = data.length / 1e6;
-  const t = performance.now();
-  const answer = evaluateBytes({ files: spans, today: '2026-11-23' }, data);
-  result.bytes_s = (performance.now() - t) / 1000;
-  result.bytes_answer = new TextDecoder().decode(answer.subarray(0, 40)).match(/"type":"(\w+)"/)?.[1];
-  result.bytes_answer_mb = answer.length / 1e6;
+  if (only !== 'chunks') {
+    const t = performance.now();
+    const answer = evaluateBytes({ files: spans, today: '2026-11-23' }, data);
+    result.bytes_s = (performance.now() - t) / 1000;
+    result.bytes_answer = new TextDecoder().decode(answer.subarray(0, 40)).match(/"type":"(\w+)"/)?.[1];
+    result.bytes_answer_mb = answer.length / 1e6;
+  }
+  if (only !== 'bytes') {
+    // With onChunk: the answer handed over 1 MB at a time (as a script writing it to a file).
+    let size = 0;
+    const t = performance.now();
+    evaluateBytes({ files: spans, today: '2026-11-23' }, data, (chunk) => { size += chunk.length; });
+    result.chunks_s = (performance.now() - t) / 1000;
+    result.chunks_answer_mb = size / 1e6;
+  }
 }
 
 const t = performance.now();
@@ -55,4 +66,5 @@ execFileSync('target/release/sentinel-readiness', ['report', ...names.map((n) =>
 result.native_s = (performance.now() - t) / 1000;
 if (result.json_s) result.json_ratio = result.json_s / result.native_s;
 if (result.bytes_s) result.bytes_ratio = result.bytes_s / result.native_s;
+if (result.chunks_s) result.chunks_ratio = result.chunks_s / result.native_s;
 console.log(JSON.stringify(result));

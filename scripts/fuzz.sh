@@ -24,7 +24,8 @@ seed() {
       printf '/subscriptions/x/resourceGroups/y\nMicrosoft.SecurityInsights/*/read' >"$dir/scope-action"
       printf "((!(ActionMatches{'Microsoft.Storage/*/read'})))\n2026-11-23" >"$dir/condition" ;;
     ffi)
-      printf '{"files":[{"name":"a.json","text":"[]"}],"today":"2026-11-23"}' >"$dir/request" ;;
+      printf '{"files":[{"name":"a.json","text":"[]"}],"today":"2026-11-23"}' >"$dir/request"
+      printf '{"files":[{"name":"a.json","length":2},{"name":"b.json","length":3}]}\0[]{ }' >"$dir/bytes-request" ;;
     report)
       # The first byte picks the options (see fuzz/fuzz_targets/report.rs): "0" JSON,
       # "1" the same with every verdict, "7" every verdict and every rendering.

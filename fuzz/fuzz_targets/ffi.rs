@@ -1,13 +1,21 @@
-//! The JS API's entry points: a request document as a page would send it, and the search.
+//! The JS API's entry points: a request document as a page would send it, the same request
+//! with its files as spans of a byte buffer (`evaluateBytes`: the request, a zero byte, then
+//! the buffer), and the search.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use sentinel_readiness_engine::{ffi, Date};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Ok(req) = serde_json::from_str::<ffi::EvaluateRequest>(text) {
-        let _ = serde_json::to_string(&ffi::evaluate(req, Date::new(2026, 11, 23)));
+    let today = Date::new(2026, 11, 23);
+    if let Some((head, buffer)) = data.iter().position(|&b| b == 0).map(|i| data.split_at(i)) {
+        if let Ok(request) = std::str::from_utf8(head) {
+            let buffer = buffer.get(1..).unwrap_or_default();
+            let _ = serde_json::to_string(&ffi::evaluate_request(request, Some(buffer), today));
+        }
+        return;
     }
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = serde_json::to_string(&ffi::evaluate_request(text, None, today));
     let _ = ffi::search_differences(text, None, None, None);
 });

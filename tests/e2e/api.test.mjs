@@ -1,6 +1,6 @@
 // The JS API package (pkg/, from scripts/build-js-api.sh) in Node, as a script or a bundler
-// would use it: the three ways to evaluate give the same report, bytes are read as from disk,
-// and bad requests come back as failures in words rather than exceptions.
+// would use it: the three ways to evaluate give the same report, an answer can come in chunks,
+// bytes are read as from disk, and bad requests come back as failures in words, not exceptions.
 //   node tests/e2e/api.test.mjs
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,6 +37,25 @@ await check('evaluate, evaluateJson and evaluateBytes give the same report', asy
   assert(JSON.stringify(answer) === text, 'evaluate returns the same answer as objects');
   assert(answer.result.inputs.length === files.length, `inputs: ${answer.result.inputs.length} of ${files.length}`);
   assert(answer.result.principals.some((p) => p.tasks.length > 0), 'verdicts per principal');
+});
+
+await check('evaluateBytes hands the answer to onChunk in order, and a throwing callback stops it', async () => {
+  const { spans, data } = bytesOf(files);
+  const whole = api.evaluateBytes({ files: spans, ...options }, data);
+  const chunks = [];
+  const rest = api.evaluateBytes({ files: spans, ...options }, data, (c) => chunks.push(c));
+  assert(rest.length === 0, `return value with onChunk: ${rest.length} bytes`);
+  assert(chunks.length >= 1 && chunks.every((c) => c instanceof Uint8Array), `chunks: ${chunks.length}`);
+  assert(Buffer.concat(chunks).equals(Buffer.from(whole)), 'the chunks are the whole answer, byte for byte');
+  let thrown;
+  try {
+    api.evaluateBytes({ files: spans, ...options }, data, () => { throw new Error('disk full'); });
+  } catch (e) {
+    thrown = e;
+  }
+  assert(thrown?.message === 'disk full', `the callback's own error comes back: ${thrown}`);
+  const after = decode(api.evaluateBytes({ files: spans, ...options }, data));
+  assert(after.type === 'success', 'the package still works after a callback threw');
 });
 
 await check('evaluateBytes reads UTF-16 with its byte order mark, as from disk', async () => {
