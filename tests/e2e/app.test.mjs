@@ -235,13 +235,18 @@ try {
     await filePage.close();
   });
 
-  await check('the JS API package evaluates exports and searches differences (example page)', async () => {
+  await check('the JS API package evaluates exports, downloads the full report in chunks and searches differences (example page)', async () => {
     const api = await context.newPage();
     await api.goto(`${origin}/api/api-example.html`);
     await api.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
     await api.click('#run');
     const out = await api.locator('#out').textContent();
     assert(/overall: /.test(out) && /create-support-request on law-soc-prod: priya\.shah@contoso\.example/.test(out), `evaluate: ${out}`);
+    const [download] = await Promise.all([api.waitForEvent('download'), api.click('#download')]);
+    const saved = JSON.parse(await readFile(await download.path(), 'utf8'));
+    assert(download.suggestedFilename() === 'sentinel-readiness-report.json', download.suggestedFilename());
+    assert(saved.type === 'success' && saved.result.tasks.length > 0, `download: ${JSON.stringify(saved).slice(0, 200)}`);
+    assert(/Report downloaded: \d+ bytes in 1 chunk/.test(await api.locator('#out').textContent()), 'download message');
     await api.click('#search');
     assert(/xdr-/.test(await api.locator('#out').textContent()), 'search');
     await api.close();
