@@ -264,27 +264,18 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
         ReportFormat::Csv => Some(report.to_csv()),
         ReportFormat::Html => Some(report.to_html()),
     };
-    let emit = |out: &mut dyn Write| -> std::io::Result<()> {
-        match &text {
-            Some(t) => out.write_all(t.as_bytes()),
-            None => {
-                report.write_json(&mut *out).map_err(std::io::Error::other)?;
-                out.write_all(b"\n")
-            }
-        }
-    };
     match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
             let mut w = std::io::BufWriter::new(file);
-            emit(&mut w)
+            emit(&report, text.as_deref(), &mut w)
                 .and_then(|()| w.flush())
                 .map_err(|e| format!("{}: {e}", path.display()))?;
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             // A closed pipe (e.g. `| head`) is not an error worth a message.
-            let _ = emit(&mut out).and_then(|()| out.flush());
+            let _ = emit(&report, text.as_deref(), &mut out).and_then(|()| out.flush());
         }
     }
     let failed = (args.fail_on.contains(&FailOn::NotReady) && report.not_ready())
@@ -295,4 +286,18 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
         }
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Writes a rendered report, or streams the JSON one. Generic over the writer, not `dyn
+/// Write`: the JSON writer writes each fragment through it, and a virtual call per fragment
+/// kept the buffered writer's fast path from being inlined (at 10k, 43 % of all instructions
+/// were spent writing).
+fn emit<W: Write>(report: &sentinel_readiness_engine::Report, text: Option<&str>, out: &mut W) -> std::io::Result<()> {
+    match text {
+        Some(t) => out.write_all(t.as_bytes()),
+        None => {
+            report.write_json(&mut *out).map_err(std::io::Error::other)?;
+            out.write_all(b"\n")
+        }
+    }
 }
