@@ -60,7 +60,10 @@ await check('evaluateBytes hands the answer to onChunk in order, and a throwing 
 
 await check('evaluateBytes reads UTF-16 with its byte order mark, as from disk', async () => {
   const utf8 = files.find((f) => f.name === 'az-role-assignment-list.json');
-  const units = new Uint16Array([0xfeff, ...Array.from(utf8.text, (c) => c.charCodeAt(0))]);
+  // Code unit by code unit (not per character, which would drop a surrogate pair's second half).
+  const units = new Uint16Array(utf8.text.length + 1);
+  units[0] = 0xfeff;
+  for (let i = 0; i < utf8.text.length; i++) units[i + 1] = utf8.text.charCodeAt(i);
   const utf16 = new Uint8Array(units.buffer);
   assert(utf16[0] === 0xff && utf16[1] === 0xfe, 'little-endian mark (this host)');
   const { spans, data } = bytesOf([{ name: utf8.name, bytes: utf16 }]);

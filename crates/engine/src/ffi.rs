@@ -49,36 +49,18 @@ pub enum Answer<T> {
     Failure { errors: Vec<String> },
 }
 
-impl<F> EvaluateRequest<F> {
-    /// The files, and the options without them (so the evaluation is compiled once for both
-    /// kinds of request).
-    fn take_files(self) -> (Vec<F>, EvaluateRequest<()>) {
-        let options = EvaluateRequest {
-            files: Vec::new(),
-            workspaces: self.workspaces,
-            primary: self.primary,
-            as_of: self.as_of,
-            today: self.today,
-            all_verdicts: self.all_verdicts,
-        };
-        (self.files, options)
-    }
-}
-
 /// Evaluates exports into a report. `fallback_today` is used when the request has none.
-pub fn evaluate(req: EvaluateRequest, fallback_today: Date) -> Answer<Report> {
-    let (files, options) = req.take_files();
-    let files = files.iter().map(|f| (f.name.as_str(), f.text.as_bytes()));
-    run(&options, files.collect(), fallback_today)
+pub fn evaluate(req: &EvaluateRequest, fallback_today: Date) -> Answer<Report> {
+    let files = req.files.iter().map(|f| (f.name.as_str(), f.text.as_bytes()));
+    run(&req.options(), files.collect(), fallback_today)
 }
 
 /// Evaluates exports sent as one byte buffer, `data`, which the request's files divide in
 /// order. Each file's bytes are read as they would be from disk (UTF-8, or UTF-16 with its
 /// byte order mark), so nothing has to become a string first.
-pub fn evaluate_bytes(req: EvaluateRequest<FileSpan>, data: &[u8], fallback_today: Date) -> Answer<Report> {
-    let (files, options) = req.take_files();
-    match split(&files, data) {
-        Ok(files) => run(&options, files, fallback_today),
+pub fn evaluate_bytes(req: &EvaluateRequest<FileSpan>, data: &[u8], fallback_today: Date) -> Answer<Report> {
+    match split(&req.files, data) {
+        Ok(files) => run(&req.options(), files, fallback_today),
         Err(e) => Answer::Failure { errors: vec![e] },
     }
 }
@@ -88,8 +70,8 @@ pub fn evaluate_bytes(req: EvaluateRequest<FileSpan>, data: &[u8], fallback_toda
 /// A request that cannot be read is a failure answer that says where.
 pub fn evaluate_request(request: &str, data: Option<&[u8]>, fallback_today: Date) -> Answer<Report> {
     let answer = match data {
-        None => parse_request(request).map(|req| evaluate(req, fallback_today)),
-        Some(data) => parse_bytes_request(request).map(|req| evaluate_bytes(req, data, fallback_today)),
+        None => parse_request(request).map(|req| evaluate(&req, fallback_today)),
+        Some(data) => parse_bytes_request(request).map(|req| evaluate_bytes(&req, data, fallback_today)),
     };
     answer.unwrap_or_else(|e| Answer::Failure { errors: vec![e] })
 }
@@ -122,13 +104,35 @@ fn split<'a>(files: &'a [FileSpan], data: &'a [u8]) -> Result<Vec<(&'a str, &'a 
     }
 }
 
-fn run(req: &EvaluateRequest<()>, files: Vec<(&str, &[u8])>, fallback_today: Date) -> Answer<Report> {
+/// A request's options, whichever way its files came: the evaluation below is then compiled
+/// once, not once per kind of request.
+struct Options<'a> {
+    workspaces: &'a [String],
+    primary: Option<&'a str>,
+    as_of: Option<&'a str>,
+    today: Option<&'a str>,
+    all_verdicts: bool,
+}
+
+impl<F> EvaluateRequest<F> {
+    fn options(&self) -> Options<'_> {
+        Options {
+            workspaces: &self.workspaces,
+            primary: self.primary.as_deref(),
+            as_of: self.as_of.as_deref(),
+            today: self.today.as_deref(),
+            all_verdicts: self.all_verdicts,
+        }
+    }
+}
+
+fn run(req: &Options<'_>, files: Vec<(&str, &[u8])>, fallback_today: Date) -> Answer<Report> {
     let mut errors = Vec::new();
     let mut date = |label: &str, text: Option<&str>| -> Option<Date> {
         text.and_then(|t| Date::parse(t).map_err(|e| errors.push(format!("{label}: {e}"))).ok())
     };
-    let as_of = date("asOf", req.as_of.as_deref());
-    let today = date("today", req.today.as_deref()).unwrap_or(fallback_today);
+    let as_of = date("asOf", req.as_of);
+    let today = date("today", req.today).unwrap_or(fallback_today);
     if !errors.is_empty() {
         return Answer::Failure { errors };
     }
@@ -139,11 +143,11 @@ fn run(req: &EvaluateRequest<()>, files: Vec<(&str, &[u8])>, fallback_today: Dat
         return Answer::Failure { errors };
     }
     let opts = ReportOptions {
-        workspaces: req.workspaces.clone(),
+        workspaces: req.workspaces.to_vec(),
         as_of,
         today,
         all_verdicts: req.all_verdicts,
-        primary: req.primary.clone(),
+        primary: req.primary.map(str::to_string),
     };
     match build(&loaded, &opts) {
         Ok(report) => Answer::Success {
@@ -171,31 +175,32 @@ pub fn parse_bytes_request(text: &str) -> Result<EvaluateRequest<FileSpan>, Stri
 /// hosts); Firefox and Safari allow more. An answer longer than this cannot be returned as text.
 pub const JS_STRING_LIMIT: usize = (1 << 29) - 24;
 
-/// An answer's JSON text when a JS host can hold it as one string (`limit` code units), or
-/// else a failure answer that says so and names the way out, instead of the host throwing
-/// while it converts the text.
-pub fn fit_js_string(text: String, limit: usize) -> String {
-    // A UTF-8 text has at most one UTF-16 code unit per byte, so counting is needed only for a
-    // text whose bytes exceed the limit: one unit per character, two for those beyond U+FFFF
-    // (counted by their lead bytes; `encode_utf16` took 6 s over 640 MB in Wasm).
-    if text.len() <= limit
-        || text
-            .bytes()
-            .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+/// An answer's JSON, as text when a JS host can hold it as one string (`limit` code units),
+/// or else a failure answer that says so and names the way out, instead of the host throwing
+/// while it converts the text. The UTF-8 check is made only on an answer that is returned.
+pub fn fit_js_string(json: Vec<u8>, limit: usize) -> String {
+    // UTF-8 has at most one UTF-16 code unit per byte, so counting is needed only for an
+    // answer whose bytes exceed the limit: one unit per character, two for those beyond
+    // U+FFFF (counted by their lead bytes; `encode_utf16` took 6 s over 640 MB in Wasm).
+    let fits = json.len() <= limit
+        || json
+            .iter()
+            .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
             .sum::<usize>()
-            <= limit
-    {
-        return text;
-    }
-    let mb = text.len().div_ceil(1_000_000);
-    drop(text);
-    let answer = Answer::<()>::Failure {
-        errors: vec![format!(
-            "the answer is {mb} MB of JSON, more than a JavaScript string can hold ({limit} characters); \
-             use evaluateBytes, which returns it as bytes, or the command line"
-        )],
+            <= limit;
+    let error = if fits {
+        match String::from_utf8(json) {
+            Ok(text) => return text,
+            Err(_) => "the answer was not valid UTF-8".to_string(),
+        }
+    } else {
+        format!(
+            "the answer is {} MB of JSON, more than a JavaScript string can hold ({limit} characters); \
+             use evaluateBytes, which returns it as bytes, or the command line",
+            json.len().div_ceil(1_000_000)
+        )
     };
-    serde_json::to_string(&answer).unwrap_or_default()
+    serde_json::to_string(&Answer::<()>::Failure { errors: vec![error] }).unwrap_or_default()
 }
 
 /// Frees an answer here rather than in the caller: the drop code of a whole report is large,
@@ -295,14 +300,14 @@ mod tests {
             today: None,
             all_verdicts: false,
         };
-        let json = serde_json::to_value(evaluate(req.clone(), Date::new(2026, 1, 1))).unwrap_or_default();
+        let json = serde_json::to_value(evaluate(&req, Date::new(2026, 1, 1))).unwrap_or_default();
         assert_eq!(json["type"], "failure");
         let bad_date = EvaluateRequest {
             as_of: Some("soon".into()),
             ..req
         };
         assert_eq!(
-            serde_json::to_value(evaluate(bad_date, Date::new(2026, 1, 1))).unwrap_or_default()["type"],
+            serde_json::to_value(evaluate(&bad_date, Date::new(2026, 1, 1))).unwrap_or_default()["type"],
             "failure"
         );
         assert_eq!(
@@ -356,8 +361,8 @@ mod tests {
             today: None,
             all_verdicts: true,
         };
-        let by_text = serde_json::to_string(&evaluate(text_req, today)).unwrap_or_default();
-        let by_bytes = serde_json::to_string(&evaluate_bytes(bytes_req, &data, today)).unwrap_or_default();
+        let by_text = serde_json::to_string(&evaluate(&text_req, today)).unwrap_or_default();
+        let by_bytes = serde_json::to_string(&evaluate_bytes(&bytes_req, &data, today)).unwrap_or_default();
         assert!(by_text.starts_with(r#"{"type":"success""#), "{by_text:.200}");
         assert_eq!(by_text, by_bytes);
     }
@@ -385,12 +390,12 @@ mod tests {
         };
         let today = Date::new(2026, 11, 23);
         let data = b"[][]";
-        let short = errors(evaluate_bytes(req(&[2, 3]), data, today));
+        let short = errors(evaluate_bytes(&req(&[2, 3]), data, today));
         assert!(
             short.contains(r#"the file "f1.json" is said to be 3 bytes, but only 2 of the 4"#),
             "{short}"
         );
-        let long = errors(evaluate_bytes(req(&[2]), data, today));
+        let long = errors(evaluate_bytes(&req(&[2]), data, today));
         assert!(long.contains("add up to 2 bytes, but 4 bytes were sent"), "{long}");
         // UTF-16 with its byte order mark is read as from disk.
         let text = crate::sample::SAMPLE_FILES
@@ -401,7 +406,7 @@ mod tests {
             .into_iter()
             .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
-        let read = evaluate_bytes(req(&[utf16.len()]), &utf16, today);
+        let read = evaluate_bytes(&req(&[utf16.len()]), &utf16, today);
         let json = serde_json::to_value(read).unwrap_or_default();
         assert_eq!(json["type"], "success", "{json:.300}");
         assert_eq!(json["result"]["inputs"][0]["path"], "f0.json");
@@ -411,16 +416,17 @@ mod tests {
 
     #[test]
     fn answers_too_long_for_a_js_string_are_refused_in_words() {
-        let fits = fit_js_string("{\"type\":\"success\"}".into(), 20);
+        let fits = fit_js_string(b"{\"type\":\"success\"}".to_vec(), 20);
         assert_eq!(fits, "{\"type\":\"success\"}");
         // Counted in UTF-16 code units, not bytes: "é" is two bytes but one unit.
         let accented = format!("\"{}\"", "é".repeat(9));
-        assert_eq!(fit_js_string(accented.clone(), 11), accented);
+        assert_eq!(fit_js_string(accented.clone().into_bytes(), 11), accented);
         // ... and a character beyond U+FFFF is two units (four bytes).
         let astral = "😀".repeat(3);
-        assert_eq!(fit_js_string(astral.clone(), 6), astral);
-        assert!(fit_js_string(astral, 5).contains("failure"));
-        let refused = fit_js_string("x".repeat(2_000_001), 1_000);
+        assert_eq!(fit_js_string(astral.clone().into_bytes(), 6), astral);
+        assert!(fit_js_string(astral.into_bytes(), 5).contains("failure"));
+        assert!(fit_js_string(vec![b'"', 0xFF, b'"'], 10).contains("not valid UTF-8"));
+        let refused = fit_js_string(vec![b'x'; 2_000_001], 1_000);
         let json: serde_json::Value = serde_json::from_str(&refused).unwrap_or_default();
         assert_eq!(json["type"], "failure");
         let error = json["errors"][0].as_str().unwrap_or_default();
