@@ -139,10 +139,12 @@ pub struct Verdict {
     pub verdict: VerdictKind,
     /// Which documented way of meeting the task decided it.
     pub route: Option<Arc<str>>,
-    pub reasons: Vec<Arc<Reason>>,
+    /// Positions in [`Evaluation::reasons`].
+    pub reasons: Vec<usize>,
     pub missing: Vec<String>,
-    /// For a verdict short of `allowed`: the closest grants the principal does hold.
-    pub nearest: Vec<Arc<Reason>>,
+    /// For a verdict short of `allowed`: the closest grants the principal does hold
+    /// (positions in [`Evaluation::reasons`]).
+    pub nearest: Vec<usize>,
     /// How many related grants back this verdict (reasons and nearest, whether or not the
     /// nearest were spelled out): ranks who is closest for remediation.
     pub held: usize,
@@ -212,6 +214,9 @@ pub struct Evaluation {
     /// Each principal's verdicts (same order as `principals`), by task, then workspace.
     pub verdicts: Vec<Vec<Verdict>>,
     pub outcomes: Vec<TaskOutcome>,
+    /// Every reason a verdict cites, once: verdicts refer to them by position, so a reason
+    /// a million verdicts share is neither copied nor counted a million times.
+    pub reasons: Vec<Arc<Reason>>,
     /// Tasks not yet documented at the `as_of` date.
     pub tasks_not_in_force: Vec<&'static str>,
     pub caveats: Vec<String>,
@@ -227,6 +232,8 @@ struct Rules {
     task: &'static Task,
     variant: &'static TaskVariant,
     ops: Vec<TaskOp>,
+    /// The names of `ops`: whose conditions matter to a role requirement.
+    op_names: Vec<&'static str>,
     /// Per role in [`Evaluator::roles`]: can it contribute to this variant at all?
     relevant: Vec<bool>,
     /// Per requirement of the variant's routes, in order, and per role in use: the named
@@ -368,16 +375,78 @@ struct HolderEntry<'a> {
 
 /// Best support found for one requirement; its reasons are spelled out only if its route
 /// decides a reported verdict.
-#[derive(Clone)]
 struct Support<'a> {
     strength: Strength,
     reasons: Vec<Held<'a>>,
-    label: String,
+    label: Label,
+}
+
+/// What a met requirement is called in a route's label.
+#[derive(Clone, Copy)]
+enum Label {
+    /// A named role, or the one operation of a list.
+    Name(&'static str),
+    /// A list of this many operations.
+    Operations(usize),
+}
+
+impl Label {
+    fn write(self, out: &mut String) {
+        match self {
+            Self::Name(name) => out.push_str(name),
+            Self::Operations(n) => out.push_str(&format!("the {n} listed operations")),
+        }
+    }
+}
+
+/// Why a requirement is not met: written out only for a verdict that reports it.
+#[derive(Clone, Copy)]
+enum Missing {
+    /// None of these roles at the scope the rule asks for.
+    Roles(&'static [NamedRole], ScopeRule),
+    /// The operations of the list whose bits are set.
+    Operations(&'static [&'static str], u64),
+}
+
+impl Missing {
+    fn describe(self) -> String {
+        match self {
+            Self::Roles(roles, at) => {
+                let names: Vec<&str> = roles.iter().map(|r| r.name).collect();
+                format!("{} {}", names.join(" or "), at.describe())
+            }
+            Self::Operations(ops, mask) => {
+                let missing: Vec<&str> = picked(ops, mask).collect();
+                format!(
+                    "{} of {} operations {}: {}",
+                    missing.len(),
+                    ops.len(),
+                    if ops.len() == 1 { "is missing" } else { "are missing" },
+                    missing.join(", ")
+                )
+            }
+        }
+    }
+}
+
+/// The bit of position `i` in an operation list's mask. Lists are at most 64 long (a test
+/// checks every task's lists).
+fn bit(i: usize) -> u64 {
+    u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i)).unwrap_or(0)
+}
+
+/// The operations of `ops` whose bits are set in `mask`, in list order.
+fn picked(ops: &'static [&'static str], mask: u64) -> impl Iterator<Item = &'static str> {
+    ops.iter()
+        .enumerate()
+        .filter(move |(i, _)| bit(*i) & mask != 0)
+        .map(|(_, op)| *op)
 }
 
 struct RequirementResult<'a> {
     support: Option<Support<'a>>,
-    missing: String,
+    /// Set exactly when `support` is not.
+    missing: Option<Missing>,
     /// Partial evidence when unmet (a role at too low a scope, some of the operations).
     partial: Vec<Held<'a>>,
 }
@@ -386,7 +455,8 @@ struct RequirementResult<'a> {
 /// is reported: routes that lose, and the nearest grants of verdicts left out, never are.
 #[derive(Clone)]
 enum Held<'a> {
-    Reason(Arc<Reason>),
+    /// A reason already spelled out: its position in the evaluation's list.
+    Reason(usize),
     /// A named role held at too low a scope.
     TooLow(Candidate<'a>, ScopeRule),
     /// A named role (`named`) or a role covering it, and the assignment's ABAC condition
@@ -398,12 +468,16 @@ enum Held<'a> {
         named: bool,
         cond: Option<&'a Condition>,
     },
-    /// The listed operations one assignment grants.
+    /// The operations of a list (those whose bits are set) one assignment grants.
     Actions {
         c: Candidate<'a>,
         at: ScopeRule,
         cond: Option<&'a Condition>,
-        ops: Vec<&'static str>,
+        ops: &'static [&'static str],
+        mask: u64,
+        /// The same operations by their bit in the evaluator's operation columns: the key of
+        /// the sentence whichever list they came from (see [`Evaluator::column_keys`]).
+        columns: u64,
     },
 }
 
@@ -426,11 +500,14 @@ struct ReasonKey {
     via: usize,
     unknown: bool,
     kind: ReasonKind,
-    detail: Vec<(usize, usize)>,
+    /// What else the sentence depends on: a scope rule, a named role and a condition, or an
+    /// operation list, a condition and which of the list's operations (fixed size, so looking
+    /// a reason up allocates nothing).
+    detail: (usize, usize, u64),
 }
 
 impl ReasonKey {
-    fn new(c: &Candidate<'_>, reach: &Reach, kind: ReasonKind, detail: Vec<(usize, usize)>) -> Self {
+    fn new(c: &Candidate<'_>, reach: &Reach, kind: ReasonKind, detail: (usize, usize, u64)) -> Self {
         Self {
             assignment: c.r as *const Resolved<'_> as usize,
             via: c.via.map_or(0, |p| p as *const GroupPath as usize),
@@ -441,8 +518,8 @@ impl ReasonKey {
     }
 }
 
-fn cond_key(cond: Option<&Condition>) -> (usize, usize) {
-    (cond.map_or(0, |c| c as *const Condition as usize), 0)
+fn cond_key(cond: Option<&Condition>) -> usize {
+    cond.map_or(0, |c| c as *const Condition as usize)
 }
 
 /// A role (by index) and a static string (a named role id or an operation).
@@ -470,7 +547,14 @@ pub struct Evaluator<'t> {
     /// every principal is checked against it.
     grants: Vec<u32>,
     grant_conds: Vec<Condition>,
-    reason_cache: std::cell::RefCell<FxHashMap<ReasonKey, Arc<Reason>>>,
+    /// Every operation list names its operations in column order, and there are at most 64
+    /// columns: then a set of columns identifies a sentence's operations, in order, and
+    /// lists that share operations share their reasons.
+    column_keys: bool,
+    /// Each reason spelled out, by what it says: its position in `reasons`.
+    reason_cache: std::cell::RefCell<FxHashMap<ReasonKey, usize>>,
+    /// The reasons of the evaluation under way, handed to it when it ends.
+    reasons: std::cell::RefCell<Vec<Arc<Reason>>>,
     /// Route labels, notes and the ids and names reasons quote, one copy each: the same
     /// few recur on millions of verdicts.
     texts: std::cell::RefCell<FxHashSet<Arc<str>>>,
@@ -537,6 +621,18 @@ impl<'t> Evaluator<'t> {
                 ops.len() - 1
             });
         }
+        let column_keys = ops.len() <= 64
+            && TASKS
+                .iter()
+                .flat_map(|t| t.variants.iter())
+                .flat_map(|v| v.routes.iter())
+                .flat_map(|r| r.requirements.iter())
+                .all(|req| match req {
+                    Requirement::Actions { operations, .. } => operations
+                        .windows(2)
+                        .all(|w| matches!(w, [a, b] if op_index.get(&static_key(a)) < op_index.get(&static_key(b)))),
+                    Requirement::Role { .. } => true,
+                });
         let patterns: Vec<ActionPattern> = ops.iter().map(|op| ActionPattern::new(op)).collect();
         let mut grant_conds = Vec::new();
         let grants = roles
@@ -565,7 +661,9 @@ impl<'t> Evaluator<'t> {
             op_index,
             grants,
             grant_conds,
+            column_keys,
             reason_cache: std::cell::RefCell::new(FxHashMap::default()),
+            reasons: std::cell::RefCell::new(Vec::new()),
             texts: std::cell::RefCell::new(FxHashSet::default()),
             labels: std::cell::RefCell::new(FxHashMap::default()),
             caveats,
@@ -652,6 +750,7 @@ impl<'t> Evaluator<'t> {
                     task: t,
                     variant: v,
                     ops: task_ops(v),
+                    op_names: task_ops(v).into_iter().map(|(op, _, _)| op).collect(),
                     relevant: self
                         .roles
                         .iter()
@@ -894,6 +993,9 @@ impl<'t> Evaluator<'t> {
         eval.principals = principals;
         crate::order::sort_by_key(&mut outcomes, |(t, w, _)| (*t, *w));
         eval.outcomes = outcomes.into_iter().map(|(_, _, o)| o).collect();
+        // The positions verdicts hold are this run's: a later run starts a list of its own.
+        eval.reasons = std::mem::take(&mut *self.reasons.borrow_mut());
+        self.reason_cache.borrow_mut().clear();
         if !self.tenant.directory.has_memberships() {
             eval.caveats.push("No group-membership export was given: roles held through groups are shown on the group's own row, not on its members. Add a Microsoft Graph groups export with members or transitiveMembers.".into());
         }
@@ -943,12 +1045,12 @@ impl<'t> Evaluator<'t> {
         made
     }
 
-    fn held_reason(&self, held: &Held<'_>) -> Arc<Reason> {
+    fn held_reason(&self, held: &Held<'_>) -> usize {
         match held {
-            Held::Reason(r) => Arc::clone(r),
+            Held::Reason(r) => *r,
             Held::TooLow(c, at) => {
                 let reach = c.reach.at(*at);
-                let key = ReasonKey::new(c, reach, ReasonKind::TooLow, vec![(*at as usize, 0)]);
+                let key = ReasonKey::new(c, reach, ReasonKind::TooLow, (*at as usize, 0, 0));
                 self.cached(key, || {
                     let mut r = self.reason(c, RouteKind::NamedRole, reach, None, vec![], "");
                     r.text = format!("{}, but this task needs it {}", r.text, at.describe());
@@ -968,7 +1070,8 @@ impl<'t> Evaluator<'t> {
                 } else {
                     (RouteKind::CoveringRole, ReasonKind::Covering)
                 };
-                let key = ReasonKey::new(c, reach, kind, vec![static_key(which.id), cond_key(cond)]);
+                let (id, len) = static_key(which.id);
+                let key = ReasonKey::new(c, reach, kind, (id, len, cond_key(cond) as u64));
                 self.cached(key, || {
                     let what = match route {
                         RouteKind::CoveringRole => format!(", which holds every permission of {}", which.name),
@@ -977,12 +1080,23 @@ impl<'t> Evaluator<'t> {
                     self.reason(c, route, reach, cond, vec![], &what)
                 })
             }
-            Held::Actions { c, at, cond, ops } => {
+            Held::Actions {
+                c,
+                at,
+                cond,
+                ops,
+                mask,
+                columns,
+            } => {
                 let (reach, cond) = (c.reach.at(*at), *cond);
-                let mut detail = vec![cond_key(cond)];
-                detail.extend(ops.iter().map(|op| static_key(op)));
+                let detail = if self.column_keys {
+                    (0, cond_key(cond), *columns)
+                } else {
+                    // The list's address stands for its contents: lists are static.
+                    (ops.as_ptr() as usize, cond_key(cond), *mask)
+                };
                 self.cached(ReasonKey::new(c, reach, ReasonKind::Actions, detail), || {
-                    let ops: Vec<Text> = ops.iter().map(|op| Text::Borrowed(*op)).collect();
+                    let ops: Vec<Text> = picked(ops, *mask).map(Text::Borrowed).collect();
                     let mut r = self.reason(c, RouteKind::ActionSet, reach, cond, ops, "");
                     r.text = format!("{} grants {}", r.text, r.operations.join(", "));
                     r
@@ -1000,13 +1114,20 @@ impl<'t> Evaluator<'t> {
         made
     }
 
-    fn cached(&self, key: ReasonKey, build: impl FnOnce() -> Reason) -> Arc<Reason> {
-        if let Some(hit) = self.reason_cache.borrow().get(&key) {
-            return Arc::clone(hit);
+    fn cached(&self, key: ReasonKey, build: impl FnOnce() -> Reason) -> usize {
+        if let Some(&hit) = self.reason_cache.borrow().get(&key) {
+            return hit;
         }
-        let made = Arc::new(build());
-        self.reason_cache.borrow_mut().insert(key, Arc::clone(&made));
+        let made = self.add_reason(build());
+        self.reason_cache.borrow_mut().insert(key, made);
         made
+    }
+
+    /// A reason's position in this evaluation's list, as a new entry.
+    fn add_reason(&self, reason: Reason) -> usize {
+        let mut reasons = self.reasons.borrow_mut();
+        reasons.push(Arc::new(reason));
+        reasons.len() - 1
     }
 
     fn reason(
@@ -1142,14 +1263,9 @@ impl<'t> Evaluator<'t> {
                 named,
                 cond,
             }],
-            label: which.name.to_string(),
+            label: Label::Name(which.name),
         });
-        let missing = if support.is_none() {
-            let names: Vec<&str> = roles.iter().map(|r| r.name).collect();
-            format!("{} {}", names.join(" or "), at.describe())
-        } else {
-            String::new()
-        };
+        let missing = support.is_none().then_some(Missing::Roles(roles, at));
         RequirementResult {
             support,
             missing,
@@ -1171,11 +1287,18 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn eval_actions<'a>(&self, ops: &[&'static str], at: ScopeRule, cands: &[Candidate<'a>]) -> RequirementResult<'a> {
-        let mut per_op: Vec<(&'static str, Option<(Strength, usize)>)> = Vec::new();
-        // Per deciding candidate: whether its grant is conditional, and the operations.
-        let mut deciding: Vec<(usize, bool, Vec<&'static str>)> = Vec::new();
-        for op in ops {
+    fn eval_actions<'a>(
+        &self,
+        ops: &'static [&'static str],
+        at: ScopeRule,
+        cands: &[Candidate<'a>],
+    ) -> RequirementResult<'a> {
+        // Operations by their bit in the list: which are missing, and per deciding candidate
+        // whether its grant is conditional and which it decides.
+        let mut missing = 0u64;
+        let mut weakest: Option<Strength> = None;
+        let mut deciding: Vec<(usize, bool, u64, u64)> = Vec::new();
+        for (i, op) in ops.iter().enumerate() {
             // Built only when an assignment carries a condition to test it against.
             let pattern = std::cell::OnceCell::new();
             let column = self.op_column(op);
@@ -1197,56 +1320,56 @@ impl<'t> Evaluator<'t> {
                     best = Some((strength, ci));
                 }
             }
-            if let Some((s, ci)) = best {
-                match deciding.iter_mut().find(|(i, _, _)| *i == ci) {
-                    Some((_, _, list)) => list.push(op),
-                    None => deciding.push((ci, s == Strength::Conditional, vec![op])),
+            match best {
+                Some((s, ci)) => {
+                    weakest = Some(weakest.map_or(s, |w| w.min(s)));
+                    let col = column.map_or(0, bit);
+                    match deciding.iter_mut().find(|(j, _, _, _)| *j == ci) {
+                        Some((_, _, mask, columns)) => {
+                            *mask |= bit(i);
+                            *columns |= col;
+                        }
+                        None => deciding.push((ci, s == Strength::Conditional, bit(i), col)),
+                    }
                 }
+                None => missing |= bit(i),
             }
-            per_op.push((op, best));
         }
         let reasons: Vec<Held<'a>> = deciding
             .into_iter()
-            .filter_map(|(ci, conditional, ops)| {
+            .filter_map(|(ci, conditional, mask, columns)| {
                 let c = *cands.get(ci)?;
                 // The reason quotes the assignment's own condition (a role block's condition
                 // is part of the role, not of this assignment).
                 let cond = if conditional { c.cond } else { None };
-                Some(Held::Actions { c, at, cond, ops })
+                Some(Held::Actions {
+                    c,
+                    at,
+                    cond,
+                    ops,
+                    mask,
+                    columns,
+                })
             })
             .collect();
-        let missing_ops: Vec<&str> = per_op.iter().filter(|(_, b)| b.is_none()).map(|(op, _)| *op).collect();
-        if missing_ops.is_empty() {
-            let strength = per_op
-                .iter()
-                .filter_map(|(_, b)| b.map(|(s, _)| s))
-                .min()
-                .unwrap_or(Strength::Unknown);
-            let label = if ops.len() == 1 {
-                ops.join("")
-            } else {
-                format!("the {} listed operations", ops.len())
+        if missing == 0 {
+            let label = match ops {
+                [op] => Label::Name(op),
+                _ => Label::Operations(ops.len()),
             };
             RequirementResult {
                 support: Some(Support {
-                    strength,
+                    strength: weakest.unwrap_or(Strength::Unknown),
                     reasons,
                     label,
                 }),
-                missing: String::new(),
+                missing: None,
                 partial: vec![],
             }
         } else {
-            let missing_list = missing_ops;
             RequirementResult {
                 support: None,
-                missing: format!(
-                    "{} of {} operations {}: {}",
-                    missing_list.len(),
-                    ops.len(),
-                    if ops.len() == 1 { "is missing" } else { "are missing" },
-                    missing_list.join(", ")
-                ),
+                missing: Some(Missing::Operations(ops, missing)),
                 partial: reasons,
             }
         }
@@ -1254,13 +1377,19 @@ impl<'t> Evaluator<'t> {
 
     /// `cands`: the principal's candidates at this workspace that the task can use.
     fn verdict(&self, here: &Here<'_>, pi: u32, rules: &Rules, cands: &[Candidate<'_>]) -> Verdict {
-        let Rules { task, variant, ops, .. } = rules;
+        let Rules {
+            task,
+            variant,
+            ops,
+            op_names,
+            ..
+        } = rules;
         let (principal, paths) = (here.id(pi), here.paths_of(pi));
-        let all_ops: Vec<&str> = ops.iter().map(|(o, _, _)| *o).collect();
 
         // Evaluate each route: weakest requirement decides the route, best route decides.
-        let mut best: Option<(Strength, String, Vec<Held<'_>>)> = None;
-        let mut nearest: Option<(usize, Vec<String>, Vec<Held<'_>>)> = None;
+        // Labels, reasons and what is missing stay unwritten until a route is chosen.
+        let mut best: Option<(Strength, Vec<Label>, Vec<Held<'_>>)> = None;
+        let mut nearest: Option<(usize, Vec<Missing>, Vec<Held<'_>>)> = None;
         let mut req_index = 0;
         for route in variant.routes {
             let results: Vec<RequirementResult> = route
@@ -1269,39 +1398,43 @@ impl<'t> Evaluator<'t> {
                 .map(|r| {
                     let table = rules.role_hits.get(req_index).map(Vec::as_slice);
                     req_index += 1;
-                    self.eval_requirement(r, table, cands, &all_ops)
+                    self.eval_requirement(r, table, cands, op_names)
                 })
                 .collect();
-            let met: Vec<&Support> = results.iter().filter_map(|r| r.support.as_ref()).collect();
-            if met.len() == results.len() {
-                let strength = met.iter().map(|s| s.strength).min().unwrap_or(Strength::Unknown);
-                let label = met.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(" + ");
-                let reasons: Vec<Held<'_>> = met.iter().flat_map(|s| s.reasons.iter().cloned()).collect();
+            let unmet = results.iter().filter(|r| r.support.is_none()).count();
+            if unmet == 0 {
+                let strength = results
+                    .iter()
+                    .filter_map(|r| r.support.as_ref())
+                    .map(|s| s.strength)
+                    .min()
+                    .unwrap_or(Strength::Unknown);
                 if best.as_ref().is_none_or(|(s, _, _)| strength > *s) {
-                    best = Some((strength, label, reasons));
+                    let mut labels = Vec::new();
+                    let mut reasons = Vec::new();
+                    for s in results.into_iter().filter_map(|r| r.support) {
+                        labels.push(s.label);
+                        reasons.extend(s.reasons);
+                    }
+                    best = Some((strength, labels, reasons));
                 }
             } else {
-                let unmet: Vec<String> = results
+                let held = results
                     .iter()
-                    .filter(|r| r.support.is_none())
-                    .map(|r| r.missing.clone())
-                    .collect();
-                let held: Vec<Held<'_>> = results
-                    .iter()
-                    .flat_map(|r| {
-                        r.support
-                            .iter()
-                            .flat_map(|s| s.reasons.iter().cloned())
-                            .chain(r.partial.iter().cloned())
-                    })
-                    .collect();
-                let score = results.len() - unmet.len();
+                    .map(|r| r.support.as_ref().map_or(0, |s| s.reasons.len()) + r.partial.len())
+                    .sum::<usize>();
+                let score = results.len() - unmet;
                 let better = match &nearest {
                     None => true,
-                    Some((n, _, h)) => score > *n || (score == *n && held.len() > h.len()),
+                    Some((n, _, h)) => score > *n || (score == *n && held > h.len()),
                 };
                 if better {
-                    nearest = Some((score, unmet, held));
+                    let missing = results.iter().filter_map(|r| r.missing).collect();
+                    let held = results
+                        .into_iter()
+                        .flat_map(|r| r.support.into_iter().flat_map(|s| s.reasons).chain(r.partial))
+                        .collect();
+                    nearest = Some((score, missing, held));
                 }
             }
         }
@@ -1310,11 +1443,23 @@ impl<'t> Evaluator<'t> {
         let mut missing = Vec::new();
         let mut nearest_reasons = Vec::new();
         let mut strength = best.as_ref().map(|(s, _, _)| *s);
-        let mut reasons: Vec<Arc<Reason>> = best
+        let mut reasons: Vec<usize> = best
             .as_ref()
             .map(|(_, _, r)| r.iter().map(|h| self.held_reason(h)).collect())
             .unwrap_or_default();
-        let route = best.as_ref().map(|(_, l, _)| self.share(l));
+        let route = best.as_ref().map(|(_, labels, _)| match labels.as_slice() {
+            [Label::Name(name)] => self.share(name),
+            _ => {
+                let mut text = String::new();
+                for (i, label) in labels.iter().enumerate() {
+                    if i > 0 {
+                        text.push_str(" + ");
+                    }
+                    label.write(&mut text);
+                }
+                self.share(&text)
+            }
+        });
 
         // Entra directory role (onboarding), when the variant asks for one.
         if let Some(entra) = &variant.entra {
@@ -1339,8 +1484,8 @@ impl<'t> Evaluator<'t> {
 
         let mut verdict = strength.map(Strength::verdict).unwrap_or(VerdictKind::NotAllowed);
         if strength.is_none() {
-            if let Some((_, unmet, held)) = nearest.clone() {
-                missing.extend(unmet);
+            if let Some((_, unmet, held)) = nearest.take() {
+                missing.extend(unmet.into_iter().map(Missing::describe));
                 nearest_reasons = held;
             } else if let Some((_, _, r)) = &best {
                 // Azure side met, Entra side missing.
@@ -1353,7 +1498,7 @@ impl<'t> Evaluator<'t> {
             let ids = here.deny_ids.get(pi as usize).map(Vec::as_slice).unwrap_or_default();
             if let Some(deny_reason) = self.deny_for(here, ids, ops) {
                 nearest_reasons = std::mem::take(&mut reasons).into_iter().map(Held::Reason).collect();
-                reasons = vec![Arc::new(deny_reason)];
+                reasons = vec![self.add_reason(deny_reason)];
                 verdict = VerdictKind::Denied;
             }
         }
@@ -1393,16 +1538,11 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn entra_support(
-        &self,
-        principal: &str,
-        paths: &[GroupPath],
-        roles: &[NamedRole],
-    ) -> Option<(Strength, Arc<Reason>)> {
+    fn entra_support(&self, principal: &str, paths: &[GroupPath], roles: &[NamedRole]) -> Option<(Strength, usize)> {
         let ids: Vec<(&str, Option<&GroupPath>)> = std::iter::once((principal, None))
             .chain(paths.iter().filter_map(|p| p.last().map(|g| (*g, Some(p)))))
             .collect();
-        let mut best: Option<(Strength, Arc<Reason>)> = None;
+        let mut best: Option<(Strength, usize)> = None;
         for d in &self.tenant.directory_roles {
             let Some((_, via)) = ids.iter().find(|(id, _)| *id == d.principal_id) else {
                 continue;
@@ -1423,7 +1563,7 @@ impl<'t> Evaluator<'t> {
                 via: (*via).map_or(0, |p| p as *const GroupPath as usize),
                 unknown: false,
                 kind: ReasonKind::Entra,
-                detail: vec![static_key(role.id)],
+                detail: (static_key(role.id).0, static_key(role.id).1, 0),
             };
             let reason = self.cached(key, || {
                 let via_names = self.group_names(*via);
@@ -1806,6 +1946,39 @@ fn role_ref_label(a: &RoleAssignment) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_operation_list_fits_a_mask() {
+        // Held::Actions and Missing::Operations name a list's operations by bit.
+        let lists: Vec<&[&str]> = TASKS
+            .iter()
+            .flat_map(|t| t.variants.iter())
+            .flat_map(|v| v.routes.iter())
+            .flat_map(|r| r.requirements.iter())
+            .filter_map(|req| match req {
+                Requirement::Actions { operations, .. } => Some(*operations),
+                Requirement::Role { .. } => None,
+            })
+            .collect();
+        assert!(!lists.is_empty());
+        assert!(lists.iter().all(|ops| ops.len() <= 64));
+        // The shipped lists keep one order, so reasons are keyed by operation columns and
+        // lists sharing operations share reasons (the report lists each sentence once).
+        let tenant = Tenant::default();
+        let opts = EvalOptions {
+            as_of: None,
+            today: Date::new(2026, 1, 1),
+            explain_all: false,
+        };
+        assert!(Evaluator::new(&tenant, opts).column_keys);
+        let ops: &'static [&'static str] = &["a", "b", "c"];
+        assert_eq!(picked(ops, bit(0) | bit(2)).collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!(bit(64), 0);
+        assert_eq!(
+            Missing::Operations(ops, bit(1)).describe(),
+            "1 of 3 operations are missing: b"
+        );
+    }
 
     #[test]
     fn seen_keys_are_forgotten_per_principal_and_conditions_kept_apart() {

@@ -382,17 +382,22 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             .then(a.id.cmp(&b.id))
     });
     // Reasons are shared between verdicts: list each once, in the order a reader meets them.
+    // Verdicts hold positions in the evaluation's list; each is renumbered in place.
+    let table = std::mem::take(&mut eval.reasons);
     let mut reasons: Vec<Arc<Reason>> = Vec::new();
-    let mut seen: rustc_hash::FxHashMap<*const Reason, usize> = rustc_hash::FxHashMap::default();
-    let mut intern = |list: &[Arc<Reason>]| -> Vec<usize> {
-        list.iter()
-            .map(|r| {
-                *seen.entry(Arc::as_ptr(r)).or_insert_with(|| {
-                    reasons.push(Arc::clone(r));
-                    reasons.len() - 1
-                })
-            })
-            .collect()
+    let mut renumbered: Vec<Option<usize>> = vec![None; table.len()];
+    let mut intern = |mut list: Vec<usize>| -> Vec<usize> {
+        list.retain_mut(|at| {
+            let (Some(slot), Some(reason)) = (renumbered.get_mut(*at), table.get(*at)) else {
+                return false;
+            };
+            *at = *slot.get_or_insert_with(|| {
+                reasons.push(Arc::clone(reason));
+                reasons.len() - 1
+            });
+            true
+        });
+        list
     };
     let principals: Vec<PrincipalReport> = principals
         .into_iter()
@@ -405,9 +410,9 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
                     workspace: v.workspace,
                     verdict: v.verdict,
                     route: v.route,
-                    reasons: intern(&v.reasons),
+                    reasons: intern(v.reasons),
                     missing: v.missing,
-                    nearest: intern(&v.nearest),
+                    nearest: intern(v.nearest),
                     notes: v.notes,
                 })
                 .collect();
