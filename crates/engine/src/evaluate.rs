@@ -130,24 +130,29 @@ pub struct Reason {
     pub text: String,
 }
 
-/// A verdict as the engine computes it, listed under its principal; reasons are shared
-/// between the verdicts they explain (the report lists each once and refers to it by index).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A verdict as the engine computes it, listed under its principal, and as the report lists
+/// it ([`crate::VerdictEntry`]): one type, so a dense tenant's million verdicts move into the
+/// report rather than being copied. Reasons are shared between the verdicts they explain;
+/// a verdict names them by position (in [`Evaluation::reasons`], then in the report's list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     pub task: Text,
     pub workspace: Scope,
     pub verdict: VerdictKind,
     /// Which documented way of meeting the task decided it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route: Option<Arc<str>>,
-    /// Positions in [`Evaluation::reasons`].
     pub reasons: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
-    /// For a verdict short of `allowed`: the closest grants the principal does hold
-    /// (positions in [`Evaluation::reasons`]).
+    /// For a verdict short of `allowed`: the closest grants the principal does hold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nearest: Vec<usize>,
     /// How many related grants back this verdict (reasons and nearest, whether or not the
-    /// nearest were spelled out): ranks who is closest for remediation.
+    /// nearest were spelled out): ranks who is closest for remediation. Not reported.
+    #[serde(skip)]
     pub held: usize,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Arc<str>>,
 }
 

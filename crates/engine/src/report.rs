@@ -125,23 +125,7 @@ pub struct PrincipalReport {
 }
 
 /// One verdict of a principal; `reasons` and `nearest` are positions in [`Report::reasons`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VerdictEntry {
-    pub task: Text,
-    pub workspace: Scope,
-    pub verdict: VerdictKind,
-    /// Which documented way of meeting the task decided it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub route: Option<Arc<str>>,
-    pub reasons: Vec<usize>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<String>,
-    /// For a verdict short of `allowed`: the closest grants the principal does hold.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub nearest: Vec<usize>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<Arc<str>>,
-}
+pub type VerdictEntry = crate::evaluate::Verdict;
 
 impl Report {
     /// The reasons a list of positions refers to (positions out of range are skipped).
@@ -386,7 +370,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     let table = std::mem::take(&mut eval.reasons);
     let mut reasons: Vec<Arc<Reason>> = Vec::new();
     let mut renumbered: Vec<Option<usize>> = vec![None; table.len()];
-    let mut intern = |mut list: Vec<usize>| -> Vec<usize> {
+    let mut renumber = |list: &mut Vec<usize>| {
         list.retain_mut(|at| {
             let (Some(slot), Some(reason)) = (renumbered.get_mut(*at), table.get(*at)) else {
                 return false;
@@ -397,25 +381,16 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             });
             true
         });
-        list
     };
     let principals: Vec<PrincipalReport> = principals
         .into_iter()
-        .map(|(mut report, verdicts)| {
-            report.tasks = verdicts
-                .into_iter()
-                .filter(|v| opts.all_verdicts || v.verdict != VerdictKind::NotAllowed)
-                .map(|v| VerdictEntry {
-                    task: v.task,
-                    workspace: v.workspace,
-                    verdict: v.verdict,
-                    route: v.route,
-                    reasons: intern(v.reasons),
-                    missing: v.missing,
-                    nearest: intern(v.nearest),
-                    notes: v.notes,
-                })
-                .collect();
+        .map(|(mut report, mut verdicts)| {
+            verdicts.retain(|v| opts.all_verdicts || v.verdict != VerdictKind::NotAllowed);
+            for v in &mut verdicts {
+                renumber(&mut v.reasons);
+                renumber(&mut v.nearest);
+            }
+            report.tasks = verdicts;
             report
         })
         .collect();
