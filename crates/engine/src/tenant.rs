@@ -56,7 +56,10 @@ impl Tenant {
         // Keys borrow from the records (hashing, not ordering): a million assignments must
         // not mean a million key copies.
         let keep: Vec<bool> = {
-            let mut seen = rustc_hash::FxHashSet::default();
+            // Sized once: grown as it filled, the set of a million keys was rehashed into
+            // fresh memory twenty times.
+            let mut seen =
+                rustc_hash::FxHashSet::with_capacity_and_hasher(self.assignments.len(), rustc_hash::FxBuildHasher);
             self.assignments
                 .iter()
                 .map(|a| {

@@ -189,9 +189,13 @@ pub struct Loaded {
 
 /// Reads every file; a bad file becomes an error, the others still count.
 pub fn load<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Loaded {
+    let files: Vec<(&str, &[u8])> = files.into_iter().collect();
     let mut loaded = Loaded::default();
+    let mut unread: usize = files.iter().map(|(_, bytes)| bytes.len()).sum();
     for (path, bytes) in files {
-        match read_file(path, bytes, &mut loaded.tenant) {
+        let hint = ReadHint { unread };
+        unread = unread.saturating_sub(bytes.len());
+        match read_file(path, bytes, hint, &mut loaded.tenant) {
             Ok(summary) => loaded.inputs.push(summary),
             Err(e) => loaded.errors.push(e),
         }
@@ -256,7 +260,29 @@ fn guess(text: &str) -> Option<Format> {
 /// Largest single file accepted (a browser paste of this size is already impractical).
 pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
 
-fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSummary, InputError> {
+/// What the reader knows of the files still to come.
+#[derive(Clone, Copy)]
+struct ReadHint {
+    /// Bytes of this file and every later one.
+    unread: usize,
+}
+
+impl ReadHint {
+    /// Room to reserve for role assignments when a file of `len` bytes holds `rows`: as
+    /// many per byte in every file still to read. Large tenants export assignments in
+    /// parts of similar shape; reserving for one part at a time doubled and copied the list
+    /// (a quarter of a GB at a million assignments) as the parts came in. A guess too high
+    /// costs address space only: pages are not touched until written. No export writes an
+    /// assignment in fewer than 64 bytes, which bounds the guess for odd files.
+    fn assignments(self, rows: usize, len: usize) -> usize {
+        let per_byte = rows as f64 / len.max(1) as f64;
+        ((per_byte * self.unread as f64) as usize)
+            .min(self.unread / 64)
+            .max(rows)
+    }
+}
+
+fn read_file(path: &str, bytes: &[u8], hint: ReadHint, tenant: &mut Tenant) -> Result<InputSummary, InputError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(err(
             path,
@@ -320,10 +346,18 @@ fn read_file(path: &str, bytes: &[u8], tenant: &mut Tenant) -> Result<InputSumma
     // Role-assignment exports are the large ones: room for all their records at once
     // instead of growing (and copying) the list as they come.
     if format.is_role_assignments() {
-        tenant.assignments.reserve(match &rows {
+        let rows = match &rows {
             Records::Parsed(rows) => rows.len(),
             Records::Json(items) => items.len(),
-        });
+        };
+        // If the guess cannot be had, room for this file's records alone.
+        if tenant
+            .assignments
+            .try_reserve(hint.assignments(rows, bytes.len()))
+            .is_err()
+        {
+            tenant.assignments.reserve(rows);
+        }
     }
     // One file name for every record's origin.
     let file: std::sync::Arc<str> = path.into();
@@ -1143,4 +1177,25 @@ fn config_object(
         origin,
     });
     Ok(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_for_assignments_follows_the_parts_still_to_read_within_bounds() {
+        // Ten parts of 100,000 records in 90 MB each: room for all of them at the first.
+        let first = ReadHint { unread: 900_000_000 };
+        assert_eq!(first.assignments(100_000, 90_000_000), 1_000_000);
+        // The last part: its own records.
+        let last = ReadHint { unread: 90_000_000 };
+        assert_eq!(last.assignments(100_000, 90_000_000), 100_000);
+        // Records of a few bytes cannot ask for more than one per 64 unread bytes…
+        let odd = ReadHint { unread: 200_000_000 };
+        assert_eq!(odd.assignments(1_000, 3_000), 200_000_000 / 64);
+        // …nor for less than the file holds.
+        assert_eq!(ReadHint { unread: 10 }.assignments(5, 10), 5);
+        assert_eq!(ReadHint { unread: 0 }.assignments(3, 0), 3);
+    }
 }
