@@ -40,8 +40,12 @@ cd "$(dirname "$0")/.."
 # at a time (the JSON writer's sink checks for a full chunk at every fragment), which took a
 # 100k evaluation from 1.8-2.2x native to 1.5-1.9x and keeps no 640 MB answer in the Wasm
 # memory. Measured 291,648 B.
+# Then the JS API +1.4 KB, deliberately: verdicts cite reasons by position and move into the
+# report instead of being copied, reason keys are fixed-size, assignments are reserved once
+# (a 100k evaluation in Node 14.1-15.6 s -> 10.3-10.6 s, native 6.6-7.5 s -> 4.3-5.5 s).
+# Measured 438,500 / 293,142 B (was 438,502 / 291,724 B).
 APP_CEILING=$((429 * 1024)); APP_TARGET=$((300 * 1024))
-API_CEILING=$((285 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((287 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0
