@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -237,8 +238,6 @@ struct Rules {
     task: &'static Task,
     variant: &'static TaskVariant,
     ops: Vec<TaskOp>,
-    /// The names of `ops`: whose conditions matter to a role requirement.
-    op_names: Vec<&'static str>,
     /// Per role in [`Evaluator::roles`]: can it contribute to this variant at all?
     relevant: Vec<bool>,
     /// Per requirement of the variant's routes, in order, and per role in use: the named
@@ -399,7 +398,9 @@ impl Label {
     fn write(self, out: &mut String) {
         match self {
             Self::Name(name) => out.push_str(name),
-            Self::Operations(n) => out.push_str(&format!("the {n} listed operations")),
+            Self::Operations(n) => {
+                let _ = write!(out, "the {n} listed operations");
+            }
         }
     }
 }
@@ -611,33 +612,17 @@ impl<'t> Evaluator<'t> {
         }
         let mut op_index: FxHashMap<(usize, usize), usize> = FxHashMap::default();
         let mut ops: Vec<&'static str> = Vec::new();
-        for op in TASKS
-            .iter()
-            .flat_map(|t| t.variants.iter())
-            .flat_map(|v| v.routes.iter())
-            .flat_map(|r| r.requirements.iter())
-            .flat_map(|req| match req {
-                Requirement::Actions { operations, .. } => *operations,
-                Requirement::Role { .. } => &[],
-            })
-        {
+        for op in crate::task::operation_lists().flatten() {
             op_index.entry(static_key(op)).or_insert_with(|| {
                 ops.push(op);
                 ops.len() - 1
             });
         }
         let column_keys = ops.len() <= 64
-            && TASKS
-                .iter()
-                .flat_map(|t| t.variants.iter())
-                .flat_map(|v| v.routes.iter())
-                .flat_map(|r| r.requirements.iter())
-                .all(|req| match req {
-                    Requirement::Actions { operations, .. } => operations
-                        .windows(2)
-                        .all(|w| matches!(w, [a, b] if op_index.get(&static_key(a)) < op_index.get(&static_key(b)))),
-                    Requirement::Role { .. } => true,
-                });
+            && crate::task::operation_lists().all(|list| {
+                list.windows(2)
+                    .all(|w| matches!(w, [a, b] if op_index.get(&static_key(a)) < op_index.get(&static_key(b))))
+            });
         let patterns: Vec<ActionPattern> = ops.iter().map(|op| ActionPattern::new(op)).collect();
         let mut grant_conds = Vec::new();
         let grants = roles
@@ -755,7 +740,6 @@ impl<'t> Evaluator<'t> {
                     task: t,
                     variant: v,
                     ops: task_ops(v),
-                    op_names: task_ops(v).into_iter().map(|(op, _, _)| op).collect(),
                     relevant: self
                         .roles
                         .iter()
@@ -1192,8 +1176,8 @@ impl<'t> Evaluator<'t> {
     }
 
     /// The operations whose conditions and denies matter for this variant and requirement.
-    fn condition_for<'a>(&self, c: &Candidate<'a>, ops: &[&str]) -> Option<&'a Condition> {
-        c.cond.filter(|cond| ops.iter().any(|op| cond.restricts(op)))
+    fn condition_for<'a>(&self, c: &Candidate<'a>, ops: &[TaskOp]) -> Option<&'a Condition> {
+        c.cond.filter(|cond| ops.iter().any(|(op, _, _)| cond.restricts(op)))
     }
 
     fn eval_requirement<'a>(
@@ -1201,7 +1185,7 @@ impl<'t> Evaluator<'t> {
         req: &Requirement,
         table: Option<&[RoleHit]>,
         cands: &[Candidate<'a>],
-        key_ops: &[&str],
+        key_ops: &[TaskOp],
     ) -> RequirementResult<'a> {
         match req {
             Requirement::Role { roles, at } => self.eval_role(roles, table, *at, cands, key_ops),
@@ -1231,7 +1215,7 @@ impl<'t> Evaluator<'t> {
         table: Option<&[RoleHit]>,
         at: ScopeRule,
         cands: &[Candidate<'a>],
-        key_ops: &[&str],
+        key_ops: &[TaskOp],
     ) -> RequirementResult<'a> {
         // The strongest candidate wins (the first of equals); its reason is built once it is
         // known, not for every candidate on the way.
@@ -1382,13 +1366,7 @@ impl<'t> Evaluator<'t> {
 
     /// `cands`: the principal's candidates at this workspace that the task can use.
     fn verdict(&self, here: &Here<'_>, pi: u32, rules: &Rules, cands: &[Candidate<'_>]) -> Verdict {
-        let Rules {
-            task,
-            variant,
-            ops,
-            op_names,
-            ..
-        } = rules;
+        let Rules { task, variant, ops, .. } = rules;
         let (principal, paths) = (here.id(pi), here.paths_of(pi));
 
         // Evaluate each route: weakest requirement decides the route, best route decides.
@@ -1403,7 +1381,7 @@ impl<'t> Evaluator<'t> {
                 .map(|r| {
                     let table = rules.role_hits.get(req_index).map(Vec::as_slice);
                     req_index += 1;
-                    self.eval_requirement(r, table, cands, op_names)
+                    self.eval_requirement(r, table, cands, ops)
                 })
                 .collect();
             let unmet = results.iter().filter(|r| r.support.is_none()).count();
@@ -1568,7 +1546,10 @@ impl<'t> Evaluator<'t> {
                 via: (*via).map_or(0, |p| p as *const GroupPath as usize),
                 unknown: false,
                 kind: ReasonKind::Entra,
-                detail: (static_key(role.id).0, static_key(role.id).1, 0),
+                detail: {
+                    let (id, len) = static_key(role.id);
+                    (id, len, 0)
+                },
             };
             let reason = self.cached(key, || {
                 let via_names = self.group_names(*via);
@@ -1826,11 +1807,7 @@ impl<'t> Evaluator<'t> {
 fn named_roles() -> &'static HashMap<&'static str, Option<RoleDefinition>> {
     static NAMED: std::sync::OnceLock<HashMap<&'static str, Option<RoleDefinition>>> = std::sync::OnceLock::new();
     NAMED.get_or_init(|| {
-        TASKS
-            .iter()
-            .flat_map(|t| t.variants.iter())
-            .flat_map(|v| v.routes.iter())
-            .flat_map(|r| r.requirements.iter())
+        crate::task::requirements()
             .filter_map(|req| match req {
                 Requirement::Role { roles, .. } => Some(*roles),
                 Requirement::Actions { .. } => None,
@@ -1955,16 +1932,7 @@ mod tests {
     #[test]
     fn every_operation_list_fits_a_mask() {
         // Held::Actions and Missing::Operations name a list's operations by bit.
-        let lists: Vec<&[&str]> = TASKS
-            .iter()
-            .flat_map(|t| t.variants.iter())
-            .flat_map(|v| v.routes.iter())
-            .flat_map(|r| r.requirements.iter())
-            .filter_map(|req| match req {
-                Requirement::Actions { operations, .. } => Some(*operations),
-                Requirement::Role { .. } => None,
-            })
-            .collect();
+        let lists: Vec<&[&str]> = crate::task::operation_lists().collect();
         assert!(!lists.is_empty());
         assert!(lists.iter().all(|ops| ops.len() <= 64));
         // The shipped lists keep one order, so reasons are keyed by operation columns and

@@ -434,3 +434,20 @@ pub static TASKS: &[Task] = &[
 pub fn task(id: &str) -> Option<&'static Task> {
     TASKS.iter().find(|t| t.id == id)
 }
+
+/// Every requirement of every route of every variant of every task.
+pub fn requirements() -> impl Iterator<Item = &'static Requirement> {
+    TASKS
+        .iter()
+        .flat_map(|t| t.variants.iter())
+        .flat_map(|v| v.routes.iter())
+        .flat_map(|r| r.requirements.iter())
+}
+
+/// The operation list of every requirement that lists operations.
+pub fn operation_lists() -> impl Iterator<Item = &'static [&'static str]> {
+    requirements().filter_map(|req| match req {
+        Requirement::Actions { operations, .. } => Some(*operations),
+        Requirement::Role { .. } => None,
+    })
+}
