@@ -43,7 +43,7 @@ cd "$(dirname "$0")/.."
 # Then the JS API +1.4 KB, deliberately: verdicts cite reasons by position and move into the
 # report instead of being copied, reason keys are fixed-size, assignments are reserved once
 # (a 100k evaluation in Node 14.1-15.6 s -> 10.3-10.6 s, native 6.6-7.5 s -> 4.3-5.5 s).
-# Measured 438,500 / 293,142 B (was 438,502 / 291,724 B).
+# Measured 438,500 / 293,142 B (was 438,502 / 291,724 B); 438,620 / 293,479 B after the review.
 APP_CEILING=$((429 * 1024)); APP_TARGET=$((300 * 1024))
 API_CEILING=$((287 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
