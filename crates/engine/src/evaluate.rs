@@ -260,9 +260,11 @@ impl Rules {
 /// What one workspace's evaluation shares across tasks and principals.
 struct Here<'a> {
     ws: &'a Scope,
-    sub: &'a Scope,
-    /// Deny assignments that apply at the workspace or its subscription.
-    denies: &'a [&'a DenyAssignment],
+    /// Per deny assignment that applies at the workspace or its subscription, in export
+    /// order: what it blocks of the task at hand (operation, basis). Only those that block
+    /// something are listed. They do not depend on the principal, so they are worked out
+    /// once per task and workspace, not per verdict.
+    blocks: &'a [(&'a DenyAssignment, Vec<(&'static str, &'static str)>)],
     cands: &'a [Candidate<'a>],
     /// Each principal's range of `cands`, sorted by principal.
     spans: &'a [(u32, Range<usize>)],
@@ -377,12 +379,25 @@ struct HolderEntry<'a> {
     cand: Candidate<'a>,
 }
 
-/// Best support found for one requirement; its reasons are spelled out only if its route
-/// decides a reported verdict.
-struct Support<'a> {
-    strength: Strength,
-    reasons: Vec<Held<'a>>,
-    label: Label,
+/// Short lists a verdict's routes are worked out in, reused from one verdict to the next:
+/// fresh ones cost a dense tenant millions of allocations, which the Wasm allocator
+/// makes dear.
+#[derive(Default)]
+struct Scratch<'a> {
+    /// The route at hand: its evidence in requirement order, each marked `true` when partial
+    /// (a role at too low a scope, or the operations of an unmet list).
+    held: Vec<(bool, Held<'a>)>,
+    labels: Vec<Label>,
+    missing: Vec<Missing>,
+    /// Per operation list: (candidate, conditional, list bits, column bits) of the
+    /// candidates deciding its operations.
+    deciding: Vec<(usize, bool, u64, u64)>,
+    /// The strongest met route so far: its labels and its evidence (partial left out).
+    best_labels: Vec<Label>,
+    best_held: Vec<Held<'a>>,
+    /// The nearest unmet route so far: what it misses and all its evidence.
+    near_missing: Vec<Missing>,
+    near_held: Vec<Held<'a>>,
 }
 
 /// What a met requirement is called in a route's label.
@@ -449,17 +464,17 @@ fn picked(ops: &'static [&'static str], mask: u64) -> impl Iterator<Item = &'sta
         .map(|(_, op)| *op)
 }
 
-struct RequirementResult<'a> {
-    support: Option<Support<'a>>,
+/// A requirement's result; its evidence went to [`Scratch::held`].
+struct RequirementResult {
+    /// When met: the weakest strength of its best support, and its label.
+    support: Option<(Strength, Label)>,
     /// Set exactly when `support` is not.
     missing: Option<Missing>,
-    /// Partial evidence when unmet (a role at too low a scope, some of the operations).
-    partial: Vec<Held<'a>>,
 }
 
 /// Evidence for a verdict, spelled out as a [`Reason`] only when the verdict that cites it
 /// is reported: routes that lose, and the nearest grants of verdicts left out, never are.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 enum Held<'a> {
     /// A reason already spelled out: its position in the evaluation's list.
     Reason(usize),
@@ -860,6 +875,7 @@ impl<'t> Evaluator<'t> {
         let mut seen = Seen::new(self.roles.len());
         let mut held: FxHashSet<(u32, DedupeKey)> = FxHashSet::default();
         let mut useful: Vec<Candidate<'_>> = Vec::new();
+        let mut scratch = Scratch::default();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
         // One task's verdicts on one workspace (thousands, each a few hundred bytes), reused:
         // a new vector per task and workspace grew through fresh memory every time.
@@ -924,10 +940,9 @@ impl<'t> Evaluator<'t> {
                     spans.push((pi, start..cands.len()));
                 }
             }
-            let ctx = Here {
+            let base = Here {
                 ws,
-                sub,
-                denies: &denies,
+                blocks: &[],
                 cands: &cands,
                 spans: &spans,
                 group_paths: &group_paths,
@@ -935,6 +950,11 @@ impl<'t> Evaluator<'t> {
                 deny_ids: &deny_ids,
             };
             for rules in &in_force {
+                let blocks = deny_blocks(&denies, ws, sub, &rules.ops);
+                let ctx = Here {
+                    blocks: &blocks,
+                    ..base
+                };
                 // Only principals holding a role that matters to the task can get anything
                 // but `not-allowed`; the rest are explained only on request.
                 task_verdicts.clear();
@@ -949,7 +969,7 @@ impl<'t> Evaluator<'t> {
                             .filter(|c| rules.uses(c)),
                     );
                     if !useful.is_empty() {
-                        task_verdicts.push((pi, self.verdict(&ctx, pi, rules, &useful)));
+                        task_verdicts.push((pi, self.verdict(&ctx, pi, rules, &useful, &mut scratch)));
                     }
                 }
                 outcomes.push((rules.order, wi, self.outcome(&ctx, rules, &task_verdicts)));
@@ -957,7 +977,7 @@ impl<'t> Evaluator<'t> {
                     // Everyone else holds nothing this task can use.
                     let done: FxHashSet<u32> = task_verdicts.iter().map(|(pi, _)| *pi).collect();
                     for pi in (0..principals.len() as u32).filter(|pi| !done.contains(pi)) {
-                        task_verdicts.push((pi, self.verdict(&ctx, pi, rules, &[])));
+                        task_verdicts.push((pi, self.verdict(&ctx, pi, rules, &[], &mut scratch)));
                     }
                 } else {
                     // `not-allowed` verdicts served the remediation above; the report leaves
@@ -1186,10 +1206,11 @@ impl<'t> Evaluator<'t> {
         table: Option<&[RoleHit]>,
         cands: &[Candidate<'a>],
         key_ops: &[TaskOp],
-    ) -> RequirementResult<'a> {
+        scratch: &mut Scratch<'a>,
+    ) -> RequirementResult {
         match req {
-            Requirement::Role { roles, at } => self.eval_role(roles, table, *at, cands, key_ops),
-            Requirement::Actions { operations, at } => self.eval_actions(operations, *at, cands),
+            Requirement::Role { roles, at } => self.eval_role(roles, table, *at, cands, key_ops, &mut scratch.held),
+            Requirement::Actions { operations, at } => self.eval_actions(operations, *at, cands, scratch),
         }
     }
 
@@ -1216,11 +1237,12 @@ impl<'t> Evaluator<'t> {
         at: ScopeRule,
         cands: &[Candidate<'a>],
         key_ops: &[TaskOp],
-    ) -> RequirementResult<'a> {
+        held: &mut Vec<(bool, Held<'a>)>,
+    ) -> RequirementResult {
         // The strongest candidate wins (the first of equals); its reason is built once it is
         // known, not for every candidate on the way.
         let mut best: Option<(Strength, &Candidate<'a>, &'static NamedRole, bool, Option<&Condition>)> = None;
-        let mut partial = Vec::new();
+        let start = held.len();
         for c in cands {
             let hit = match table {
                 Some(t) => t.get(c.role as usize).copied().flatten(),
@@ -1233,7 +1255,7 @@ impl<'t> Evaluator<'t> {
             let reach = c.reach.at(at);
             if *reach == Reach::No {
                 if c.reach.ws != Reach::No {
-                    partial.push(Held::TooLow(*c, at));
+                    held.push((true, Held::TooLow(*c, at)));
                 }
                 continue;
             }
@@ -1243,22 +1265,26 @@ impl<'t> Evaluator<'t> {
                 best = Some((strength, c, which, named.is_some(), cond));
             }
         }
-        let support = best.map(|(strength, c, which, named, cond)| Support {
-            strength,
-            reasons: vec![Held::Role {
-                c: *c,
-                at,
-                which,
-                named,
-                cond,
-            }],
-            label: Label::Name(which.name),
-        });
-        let missing = support.is_none().then_some(Missing::Roles(roles, at));
-        RequirementResult {
-            support,
-            missing,
-            partial,
+        match best {
+            Some((strength, c, which, named, cond)) => {
+                // The support comes before the partial evidence found on the way.
+                let role = Held::Role {
+                    c: *c,
+                    at,
+                    which,
+                    named,
+                    cond,
+                };
+                held.insert(start, (false, role));
+                RequirementResult {
+                    support: Some((strength, Label::Name(which.name))),
+                    missing: None,
+                }
+            }
+            None => RequirementResult {
+                support: None,
+                missing: Some(Missing::Roles(roles, at)),
+            },
         }
     }
 
@@ -1268,6 +1294,9 @@ impl<'t> Evaluator<'t> {
     }
 
     /// Whether a role in use grants a listed operation (see [`GrantResult`]).
+    // Called for every candidate and operation: the Wasm builds, made for size, would
+    // otherwise call it rather than inline it (3 % of a 100k evaluation in Node).
+    #[inline(always)]
     fn grant(&self, role_idx: usize, column: Option<usize>) -> Option<Option<&Condition>> {
         match *self.grants.get(role_idx * self.op_index.len() + column?)? {
             0 => None,
@@ -1281,12 +1310,14 @@ impl<'t> Evaluator<'t> {
         ops: &'static [&'static str],
         at: ScopeRule,
         cands: &[Candidate<'a>],
-    ) -> RequirementResult<'a> {
+        scratch: &mut Scratch<'a>,
+    ) -> RequirementResult {
         // Operations by their bit in the list: which are missing, and per deciding candidate
         // whether its grant is conditional and which it decides.
         let mut missing = 0u64;
         let mut weakest: Option<Strength> = None;
-        let mut deciding: Vec<(usize, bool, u64, u64)> = Vec::new();
+        let deciding = &mut scratch.deciding;
+        deciding.clear();
         for (i, op) in ops.iter().enumerate() {
             // Built only when an assignment carries a condition to test it against.
             let pattern = std::cell::OnceCell::new();
@@ -1324,115 +1355,118 @@ impl<'t> Evaluator<'t> {
                 None => missing |= bit(i),
             }
         }
-        let reasons: Vec<Held<'a>> = deciding
-            .into_iter()
-            .filter_map(|(ci, conditional, mask, columns)| {
-                let c = *cands.get(ci)?;
-                // The reason quotes the assignment's own condition (a role block's condition
-                // is part of the role, not of this assignment).
-                let cond = if conditional { c.cond } else { None };
-                Some(Held::Actions {
-                    c,
-                    at,
-                    cond,
-                    ops,
-                    mask,
-                    columns,
-                })
-            })
-            .collect();
-        if missing == 0 {
+        // Deciding candidates' grants support the list when it is met, and are partial
+        // evidence when it is not.
+        let partial = missing != 0;
+        for &(ci, conditional, mask, columns) in deciding.iter() {
+            let Some(&c) = cands.get(ci) else {
+                continue;
+            };
+            // The reason quotes the assignment's own condition (a role block's condition
+            // is part of the role, not of this assignment).
+            let cond = if conditional { c.cond } else { None };
+            let actions = Held::Actions {
+                c,
+                at,
+                cond,
+                ops,
+                mask,
+                columns,
+            };
+            scratch.held.push((partial, actions));
+        }
+        if partial {
+            RequirementResult {
+                support: None,
+                missing: Some(Missing::Operations(ops, missing)),
+            }
+        } else {
             let label = match ops {
                 [op] => Label::Name(op),
                 _ => Label::Operations(ops.len()),
             };
             RequirementResult {
-                support: Some(Support {
-                    strength: weakest.unwrap_or(Strength::Unknown),
-                    reasons,
-                    label,
-                }),
+                support: Some((weakest.unwrap_or(Strength::Unknown), label)),
                 missing: None,
-                partial: vec![],
-            }
-        } else {
-            RequirementResult {
-                support: None,
-                missing: Some(Missing::Operations(ops, missing)),
-                partial: reasons,
             }
         }
     }
 
     /// `cands`: the principal's candidates at this workspace that the task can use.
-    fn verdict(&self, here: &Here<'_>, pi: u32, rules: &Rules, cands: &[Candidate<'_>]) -> Verdict {
+    fn verdict<'a>(
+        &self,
+        here: &Here<'_>,
+        pi: u32,
+        rules: &Rules,
+        cands: &[Candidate<'a>],
+        s: &mut Scratch<'a>,
+    ) -> Verdict {
         let Rules { task, variant, ops, .. } = rules;
         let (principal, paths) = (here.id(pi), here.paths_of(pi));
 
         // Evaluate each route: weakest requirement decides the route, best route decides.
         // Labels, reasons and what is missing stay unwritten until a route is chosen.
-        let mut best: Option<(Strength, Vec<Label>, Vec<Held<'_>>)> = None;
-        let mut nearest: Option<(usize, Vec<Missing>, Vec<Held<'_>>)> = None;
+        let mut best: Option<Strength> = None;
+        // The nearest unmet route's count of met requirements.
+        let mut nearest: Option<usize> = None;
+        for list in [&mut s.best_labels, &mut s.labels] {
+            list.clear();
+        }
+        s.best_held.clear();
+        s.near_missing.clear();
+        s.near_held.clear();
         let mut req_index = 0;
         for route in variant.routes {
-            let results: Vec<RequirementResult> = route
-                .requirements
-                .iter()
-                .map(|r| {
-                    let table = rules.role_hits.get(req_index).map(Vec::as_slice);
-                    req_index += 1;
-                    self.eval_requirement(r, table, cands, ops)
-                })
-                .collect();
-            let unmet = results.iter().filter(|r| r.support.is_none()).count();
-            if unmet == 0 {
-                let strength = results
-                    .iter()
-                    .filter_map(|r| r.support.as_ref())
-                    .map(|s| s.strength)
-                    .min()
-                    .unwrap_or(Strength::Unknown);
-                if best.as_ref().is_none_or(|(s, _, _)| strength > *s) {
-                    let mut labels = Vec::new();
-                    let mut reasons = Vec::new();
-                    for s in results.into_iter().filter_map(|r| r.support) {
-                        labels.push(s.label);
-                        reasons.extend(s.reasons);
-                    }
-                    best = Some((strength, labels, reasons));
+            s.held.clear();
+            s.labels.clear();
+            s.missing.clear();
+            let mut weakest: Option<Strength> = None;
+            for r in route.requirements {
+                let table = rules.role_hits.get(req_index).map(Vec::as_slice);
+                req_index += 1;
+                let result = self.eval_requirement(r, table, cands, ops, s);
+                if let Some((strength, label)) = result.support {
+                    weakest = Some(weakest.map_or(strength, |w| w.min(strength)));
+                    s.labels.push(label);
+                }
+                s.missing.extend(result.missing);
+            }
+            if s.missing.is_empty() {
+                let strength = weakest.unwrap_or(Strength::Unknown);
+                if best.is_none_or(|b| strength > b) {
+                    best = Some(strength);
+                    s.best_labels.clear();
+                    s.best_labels.extend_from_slice(&s.labels);
+                    s.best_held.clear();
+                    s.best_held
+                        .extend(s.held.iter().filter(|(partial, _)| !partial).map(|(_, h)| *h));
                 }
             } else {
-                let held = results
-                    .iter()
-                    .map(|r| r.support.as_ref().map_or(0, |s| s.reasons.len()) + r.partial.len())
-                    .sum::<usize>();
-                let score = results.len() - unmet;
-                let better = match &nearest {
+                let score = route.requirements.len() - s.missing.len();
+                let better = match nearest {
                     None => true,
-                    Some((n, _, h)) => score > *n || (score == *n && held > h.len()),
+                    Some(n) => score > n || (score == n && s.held.len() > s.near_held.len()),
                 };
                 if better {
-                    let missing = results.iter().filter_map(|r| r.missing).collect();
-                    let held = results
-                        .into_iter()
-                        .flat_map(|r| r.support.into_iter().flat_map(|s| s.reasons).chain(r.partial))
-                        .collect();
-                    nearest = Some((score, missing, held));
+                    nearest = Some(score);
+                    s.near_missing.clear();
+                    s.near_missing.extend_from_slice(&s.missing);
+                    s.near_held.clear();
+                    s.near_held.extend(s.held.iter().map(|(_, h)| *h));
                 }
             }
         }
 
         let mut notes = Vec::new();
         let mut missing = Vec::new();
-        let mut nearest_reasons = Vec::new();
-        let mut strength = best.as_ref().map(|(s, _, _)| *s);
-        let mut reasons: Vec<usize> = best
-            .as_ref()
-            .map(|(_, _, r)| r.iter().map(|h| self.held_reason(h)).collect())
-            .unwrap_or_default();
-        let route = best.as_ref().map(|(_, labels, _)| match labels.as_slice() {
+        let mut strength = best;
+        let mut reasons: Vec<usize> = match best {
+            Some(_) => s.best_held.iter().map(|h| self.held_reason(h)).collect(),
+            None => Vec::new(),
+        };
+        let route = best.map(|_| match s.best_labels.as_slice() {
             [Label::Name(name)] => self.share(name),
-            _ => {
+            labels => {
                 let mut text = String::new();
                 for (i, label) in labels.iter().enumerate() {
                     if i > 0 {
@@ -1446,7 +1480,6 @@ impl<'t> Evaluator<'t> {
 
         // Entra directory role (onboarding), when the variant asks for one.
         if let Some(entra) = &variant.entra {
-            let names: Vec<&str> = entra.roles.iter().map(|r| r.name).collect();
             if self.tenant.has_directory_roles {
                 match self.entra_support(principal, paths, entra.roles) {
                     Some((s, r)) => {
@@ -1455,6 +1488,7 @@ impl<'t> Evaluator<'t> {
                     }
                     None => {
                         strength = None;
+                        let names: Vec<&str> = entra.roles.iter().map(|r| r.name).collect();
                         missing.push(format!("Entra role {} (tenant-wide)", names.join(" or ")));
                     }
                 }
@@ -1466,22 +1500,23 @@ impl<'t> Evaluator<'t> {
         }
 
         let mut verdict = strength.map(Strength::verdict).unwrap_or(VerdictKind::NotAllowed);
-        if strength.is_none() {
-            if let Some((_, unmet, held)) = nearest.take() {
-                missing.extend(unmet.into_iter().map(Missing::describe));
-                nearest_reasons = held;
-            } else if let Some((_, _, r)) = &best {
-                // Azure side met, Entra side missing.
-                nearest_reasons = r.clone();
-            }
+        // The nearest grants: those of the nearest unmet route, or of the met route when
+        // only the Entra side is missing; none for a verdict that qualifies.
+        if strength.is_some() {
+            s.near_held.clear();
+        } else if nearest.is_some() {
+            missing.extend(s.near_missing.iter().map(|m| m.describe()));
+        } else if best.is_some() {
+            s.near_held.extend_from_slice(&s.best_held);
         }
 
         // Deny assignments win over every grant.
-        if strength.is_some() && !here.denies.is_empty() {
+        if strength.is_some() && !here.blocks.is_empty() {
             let ids = here.deny_ids.get(pi as usize).map(Vec::as_slice).unwrap_or_default();
-            if let Some(deny_reason) = self.deny_for(here, ids, ops) {
-                nearest_reasons = std::mem::take(&mut reasons).into_iter().map(Held::Reason).collect();
-                reasons = vec![self.add_reason(deny_reason)];
+            if let Some(deny_reason) = self.deny_for(here, ids) {
+                s.near_held.clear();
+                s.near_held.extend(reasons.drain(..).map(Held::Reason));
+                reasons.push(self.add_reason(deny_reason));
                 verdict = VerdictKind::Denied;
             }
         }
@@ -1498,7 +1533,7 @@ impl<'t> Evaluator<'t> {
                 _ => "Qualifies only if the management group holds this workspace's subscription.",
             }));
         }
-        let held = reasons.len() + nearest_reasons.len();
+        let held = reasons.len() + s.near_held.len();
         Verdict {
             task: task.id.into(),
             workspace: here.ws.clone(),
@@ -1513,7 +1548,7 @@ impl<'t> Evaluator<'t> {
             held,
             // Spelled out only for verdicts the report will show.
             nearest: if verdict != VerdictKind::NotAllowed || self.opts.explain_all {
-                nearest_reasons.iter().map(|h| self.held_reason(h)).collect()
+                s.near_held.iter().map(|h| self.held_reason(h)).collect()
             } else {
                 Vec::new()
             },
@@ -1581,21 +1616,9 @@ impl<'t> Evaluator<'t> {
         best
     }
 
-    fn deny_for(&self, here: &Here<'_>, ids: &[&str], ops: &[(&str, Target, &str)]) -> Option<Reason> {
-        let (ws, sub) = (here.ws, here.sub);
-        for deny in here.denies {
+    fn deny_for(&self, here: &Here<'_>, ids: &[&str]) -> Option<Reason> {
+        for (deny, blocked) in here.blocks {
             if !deny.binds(ids.iter().copied()) {
-                continue;
-            }
-            let blocked: Vec<(&str, &str)> = ops
-                .iter()
-                .filter(|(op, at, _)| {
-                    let target = if *at == Target::Subscription { sub } else { ws };
-                    deny.applies_at(target) && deny.denies(op, Plane::Control)
-                })
-                .map(|(op, _, basis)| (*op, *basis))
-                .collect();
-            if blocked.is_empty() {
                 continue;
             }
             let list: Vec<String> = blocked.iter().map(|(op, basis)| format!("{op} ({basis})")).collect();
@@ -1608,7 +1631,7 @@ impl<'t> Evaluator<'t> {
                 via_groups: vec![],
                 pim: None,
                 condition: None,
-                operations: blocked.iter().map(|(op, _)| Text::Owned(op.to_string())).collect(),
+                operations: blocked.iter().map(|(op, _)| Text::Borrowed(op)).collect(),
                 origin: Some(deny.origin.clone()),
                 text: format!(
                     "Deny assignment \"{}\" at {} blocks {}",
@@ -1682,7 +1705,6 @@ impl<'t> Evaluator<'t> {
                 command: "Azure portal > Privileged Identity Management > My roles > Azure resources > Activate".to_string(),
             });
         }
-        let ops = task_ops(variant);
         let kind_rank = |k: PrincipalKind| match k {
             PrincipalKind::User => 0,
             PrincipalKind::Group => 1,
@@ -1709,7 +1731,7 @@ impl<'t> Evaluator<'t> {
             }
             let paths = here.paths_of(pi);
             let ids = here.deny_ids.get(pi as usize).map(Vec::as_slice).unwrap_or_default();
-            if self.deny_for(here, ids, &ops).is_some() {
+            if self.deny_for(here, ids).is_some() {
                 blocked_by_deny = true;
                 continue;
             }
@@ -1761,11 +1783,12 @@ impl<'t> Evaluator<'t> {
                 RemediationScope::ResourceGroup => (ws.resource_group_scope(), ScopeRule::CoversWorkspace),
             };
             let Some(scope) = scope else { continue };
-            let held = self.eval_role(std::slice::from_ref(role), None, rule, who.cands, &[]);
+            // Only the strength matters here, not the evidence.
+            let mut evidence = Vec::new();
+            let held = self.eval_role(std::slice::from_ref(role), None, rule, who.cands, &[], &mut evidence);
             if held
                 .support
-                .as_ref()
-                .is_some_and(|s| s.strength >= Strength::Equivalent)
+                .is_some_and(|(strength, _)| strength >= Strength::Equivalent)
             {
                 continue;
             }
@@ -1804,6 +1827,31 @@ impl<'t> Evaluator<'t> {
 
 /// The built-in roles the tasks name, compiled once per process: they are the same for every
 /// evaluation.
+/// What each deny assignment in `denies` blocks of a task's operations at this workspace
+/// (see [`Here::blocks`]).
+fn deny_blocks<'d>(
+    denies: &[&'d DenyAssignment],
+    ws: &Scope,
+    sub: &Scope,
+    ops: &[TaskOp],
+) -> Vec<(&'d DenyAssignment, Vec<(&'static str, &'static str)>)> {
+    denies
+        .iter()
+        .map(|deny| {
+            let blocked = ops
+                .iter()
+                .filter(|(op, at, _)| {
+                    let target = if *at == Target::Subscription { sub } else { ws };
+                    deny.applies_at(target) && deny.denies(op, Plane::Control)
+                })
+                .map(|(op, _, basis)| (*op, *basis))
+                .collect();
+            (*deny, blocked)
+        })
+        .filter(|(_, blocked): &(_, Vec<_>)| !blocked.is_empty())
+        .collect()
+}
+
 fn named_roles() -> &'static HashMap<&'static str, Option<RoleDefinition>> {
     static NAMED: std::sync::OnceLock<HashMap<&'static str, Option<RoleDefinition>>> = std::sync::OnceLock::new();
     NAMED.get_or_init(|| {

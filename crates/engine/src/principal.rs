@@ -4,7 +4,7 @@
 //! `articles/role-based-access-control/overview.md`, commit 02d00dc8). No role export
 //! lists members; they come from a Microsoft Graph groups export.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -172,26 +172,52 @@ impl Directory {
     /// Every group the principal belongs to, directly or through nesting, each with the
     /// shortest path of groups that leads there (breadth-first, so cycles end).
     pub fn groups_of(&self, principal: &str) -> Vec<GroupPath<'_>> {
-        let start = principal.to_ascii_lowercase();
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
-        let mut out = Vec::new();
-        let mut queue: VecDeque<(&str, GroupPath<'_>)> = VecDeque::new();
-        let Some((own, _)) = self.parents.get_key_value(start.as_str()) else {
-            return out;
-        };
-        queue.push_back((own.as_str(), Vec::new()));
-        seen.insert(own.as_str());
-        while let Some((id, path)) = queue.pop_front() {
-            for parent in self.parents.get(id).into_iter().flatten() {
-                if seen.insert(parent.as_str()) {
-                    let mut p = path.clone();
-                    p.push(parent.as_str());
-                    out.push(p.clone());
-                    queue.push_back((parent.as_str(), p));
-                }
-            }
+        let tree = self.group_tree(principal);
+        let mut out: Vec<GroupPath<'_>> = Vec::with_capacity(tree.len());
+        for &(group, from) in &tree {
+            // A path is the one it was reached from plus this group: one exact allocation.
+            let before = out.get(from).map(Vec::as_slice).unwrap_or_default();
+            let mut path = Vec::with_capacity(before.len() + 1);
+            path.extend_from_slice(before);
+            path.push(group);
+            out.push(path);
         }
         out
+    }
+
+    /// Every group the principal belongs to, directly or through nesting, in the order of
+    /// [`Self::groups_of`], without the paths.
+    pub fn group_ids(&self, principal: &str) -> Vec<&str> {
+        self.group_tree(principal).into_iter().map(|(g, _)| g).collect()
+    }
+
+    /// The breadth-first walk behind [`Self::groups_of`]: each group once, with the position
+    /// of the group it was reached from (`usize::MAX` for the principal's own groups). The
+    /// list is its own queue: groups are expanded in the order they were found.
+    fn group_tree(&self, principal: &str) -> Vec<(&str, usize)> {
+        let mut tree: Vec<(&str, usize)> = Vec::new();
+        let start = principal.to_ascii_lowercase();
+        let Some((own, groups)) = self.parents.get_key_value(start.as_str()) else {
+            return tree;
+        };
+        let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+        seen.insert(own.as_str());
+        // `from` is the position of the group being expanded; the principal's own groups
+        // come first, from no position.
+        let (mut from, mut groups) = (usize::MAX, Some(groups));
+        loop {
+            for g in groups.into_iter().flatten() {
+                if seen.insert(g.as_str()) {
+                    tree.push((g.as_str(), from));
+                }
+            }
+            from = from.wrapping_add(1);
+            let Some(&(id, _)) = tree.get(from) else {
+                break;
+            };
+            groups = self.parents.get(id);
+        }
+        tree
     }
 }
 

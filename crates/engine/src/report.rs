@@ -342,12 +342,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         .zip(std::mem::take(&mut eval.verdicts))
         .map(|(id, verdicts)| {
             let p = dir.get(&id);
-            let groups = dir
-                .groups_of(&id)
-                .iter()
-                .filter_map(|path| path.last())
-                .map(|g| dir.label(g))
-                .collect();
+            let groups = dir.group_ids(&id).into_iter().map(|g| dir.label(g)).collect();
             let report = PrincipalReport {
                 display_name: p.map(|p| p.label()).unwrap_or_else(|| id.clone()),
                 kind: p.map(|p| p.kind.as_str()).unwrap_or("Unknown").into(),
