@@ -142,8 +142,10 @@ fn covers_tokens(a: &[Tok], b: &[Tok]) -> bool {
     if let Some(first) = dp.first_mut() {
         *first = true;
     }
+    // The next row, reused: the rows swap at each token.
+    let mut next = vec![false; b.len() + 1];
     for ta in a {
-        let mut next = vec![false; b.len() + 1];
+        next.fill(false);
         match ta {
             Tok::Star => {
                 let mut reachable = false;
@@ -162,7 +164,7 @@ fn covers_tokens(a: &[Tok], b: &[Tok]) -> bool {
                 }
             }
         }
-        dp = next;
+        std::mem::swap(&mut dp, &mut next);
     }
     dp.last().copied().unwrap_or(false)
 }

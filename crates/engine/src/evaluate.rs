@@ -432,19 +432,33 @@ enum Missing {
 impl Missing {
     fn describe(self) -> String {
         match self {
+            // Written straight into the text: one of these per verdict left short.
             Self::Roles(roles, at) => {
-                let names: Vec<&str> = roles.iter().map(|r| r.name).collect();
-                format!("{} {}", names.join(" or "), at.describe())
+                let mut text = String::new();
+                for (i, r) in roles.iter().enumerate() {
+                    if i > 0 {
+                        text.push_str(" or ");
+                    }
+                    text.push_str(r.name);
+                }
+                text.push(' ');
+                text.push_str(at.describe());
+                text
             }
             Self::Operations(ops, mask) => {
-                let missing: Vec<&str> = picked(ops, mask).collect();
-                format!(
-                    "{} of {} operations {}: {}",
-                    missing.len(),
+                let mut text = format!(
+                    "{} of {} operations {}: ",
+                    picked(ops, mask).count(),
                     ops.len(),
                     if ops.len() == 1 { "is missing" } else { "are missing" },
-                    missing.join(", ")
-                )
+                );
+                for (i, op) in picked(ops, mask).enumerate() {
+                    if i > 0 {
+                        text.push_str(", ");
+                    }
+                    text.push_str(op);
+                }
+                text
             }
         }
     }
@@ -1062,7 +1076,8 @@ impl<'t> Evaluator<'t> {
                 let key = ReasonKey::new(c, reach, ReasonKind::TooLow, (*at as usize, 0, 0));
                 self.cached(key, || {
                     let mut r = self.reason(c, RouteKind::NamedRole, reach, None, vec![], "");
-                    r.text = format!("{}, but this task needs it {}", r.text, at.describe());
+                    r.text.push_str(", but this task needs it ");
+                    r.text.push_str(at.describe());
                     r
                 })
             }
@@ -1107,7 +1122,13 @@ impl<'t> Evaluator<'t> {
                 self.cached(ReasonKey::new(c, reach, ReasonKind::Actions, detail), || {
                     let ops: Vec<Text> = picked(ops, *mask).map(Text::Borrowed).collect();
                     let mut r = self.reason(c, RouteKind::ActionSet, reach, cond, ops, "");
-                    r.text = format!("{} grants {}", r.text, r.operations.join(", "));
+                    r.text.push_str(" grants ");
+                    for (i, op) in r.operations.iter().enumerate() {
+                        if i > 0 {
+                            r.text.push_str(", ");
+                        }
+                        r.text.push_str(op);
+                    }
                     r
                 })
             }

@@ -89,8 +89,10 @@ pub struct Directory {
     principals: BTreeMap<String, Principal>,
     /// group id → member ids (direct or transitive, as exported).
     members: BTreeMap<String, BTreeSet<String>>,
-    /// member id → groups it is listed in (the reverse of `members`).
-    parents: BTreeMap<String, BTreeSet<String>>,
+    /// member id → groups it is listed in (the reverse of `members`). Only ever looked up
+    /// by id (every principal's groups, breadth-first), so hashed; each member's groups stay
+    /// sorted, which fixes the order groups are found in.
+    parents: rustc_hash::FxHashMap<String, BTreeSet<String>>,
 }
 
 /// An id as principals are keyed (lower case). Ids nearly always arrive that way already:

@@ -118,9 +118,10 @@ pub struct PrincipalReport {
     pub kind: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_in_name: Option<String>,
-    /// Groups the principal belongs to (display names), when membership is known.
+    /// Groups the principal belongs to (display names), when membership is known. Each name
+    /// is shared by the principals listing it: a dense tenant lists hundreds of thousands.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<String>,
+    pub groups: Vec<Arc<str>>,
     pub tasks: Vec<VerdictEntry>,
 }
 
@@ -337,28 +338,32 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             orphans.join(", ")
         ));
     }
-    let mut principals: Vec<(PrincipalReport, Vec<crate::evaluate::Verdict>)> = std::mem::take(&mut eval.principals)
-        .into_iter()
-        .zip(std::mem::take(&mut eval.verdicts))
-        .map(|(id, verdicts)| {
-            let p = dir.get(&id);
-            let groups = dir.group_ids(&id).into_iter().map(|g| dir.label(g)).collect();
-            let report = PrincipalReport {
-                display_name: p.map(|p| p.label()).unwrap_or_else(|| id.clone()),
-                kind: p.map(|p| p.kind.as_str()).unwrap_or("Unknown").into(),
-                sign_in_name: p.and_then(|p| p.sign_in_name.clone()),
-                groups,
-                tasks: Vec::new(),
-                id,
-            };
-            (report, verdicts)
-        })
-        .collect();
-    crate::order::sort_by(&mut principals, |(a, _), (b, _)| {
-        a.display_name
-            .to_lowercase()
-            .cmp(&b.display_name.to_lowercase())
-            .then(a.id.cmp(&b.id))
+    let mut group_labels: rustc_hash::FxHashMap<&str, Arc<str>> = rustc_hash::FxHashMap::default();
+    // Each with its sort key, lower-cased once rather than at every comparison.
+    let mut principals: Vec<(String, PrincipalReport, Vec<crate::evaluate::Verdict>)> =
+        std::mem::take(&mut eval.principals)
+            .into_iter()
+            .zip(std::mem::take(&mut eval.verdicts))
+            .map(|(id, verdicts)| {
+                let p = dir.get(&id);
+                let groups = dir
+                    .group_ids(&id)
+                    .into_iter()
+                    .map(|g| Arc::clone(group_labels.entry(g).or_insert_with(|| dir.label(g).into())))
+                    .collect();
+                let report = PrincipalReport {
+                    display_name: p.map(|p| p.label()).unwrap_or_else(|| id.clone()),
+                    kind: p.map(|p| p.kind.as_str()).unwrap_or("Unknown").into(),
+                    sign_in_name: p.and_then(|p| p.sign_in_name.clone()),
+                    groups,
+                    tasks: Vec::new(),
+                    id,
+                };
+                (report.display_name.to_lowercase(), report, verdicts)
+            })
+            .collect();
+    crate::order::sort_by(&mut principals, |(ka, a, _), (kb, b, _)| {
+        ka.cmp(kb).then(a.id.cmp(&b.id))
     });
     // Reasons are shared between verdicts: list each once, in the order a reader meets them.
     // Verdicts hold positions in the evaluation's list; each is renumbered in place.
@@ -379,7 +384,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     };
     let principals: Vec<PrincipalReport> = principals
         .into_iter()
-        .map(|(mut report, mut verdicts)| {
+        .map(|(_, mut report, mut verdicts)| {
             verdicts.retain(|v| opts.all_verdicts || v.verdict != VerdictKind::NotAllowed);
             for v in &mut verdicts {
                 renumber(&mut v.reasons);
