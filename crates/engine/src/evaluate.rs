@@ -1430,9 +1430,7 @@ impl<'t> Evaluator<'t> {
         let mut best: Option<Strength> = None;
         // The nearest unmet route's count of met requirements.
         let mut nearest: Option<usize> = None;
-        for list in [&mut s.best_labels, &mut s.labels] {
-            list.clear();
-        }
+        s.best_labels.clear();
         s.best_held.clear();
         s.near_missing.clear();
         s.near_held.clear();
