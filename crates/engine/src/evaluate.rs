@@ -434,13 +434,7 @@ impl Missing {
         match self {
             // Written straight into the text: one of these per verdict left short.
             Self::Roles(roles, at) => {
-                let mut text = String::new();
-                for (i, r) in roles.iter().enumerate() {
-                    if i > 0 {
-                        text.push_str(" or ");
-                    }
-                    text.push_str(r.name);
-                }
+                let mut text = role_names(roles);
                 text.push(' ');
                 text.push_str(at.describe());
                 text
@@ -452,16 +446,28 @@ impl Missing {
                     ops.len(),
                     if ops.len() == 1 { "is missing" } else { "are missing" },
                 );
-                for (i, op) in picked(ops, mask).enumerate() {
-                    if i > 0 {
-                        text.push_str(", ");
-                    }
-                    text.push_str(op);
-                }
+                push_joined(&mut text, picked(ops, mask), ", ");
                 text
             }
         }
     }
+}
+
+/// Appends `items` with `sep` between them: `join` without the list it needs.
+fn push_joined<'s>(out: &mut String, items: impl IntoIterator<Item = &'s str>, sep: &str) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
+    }
+}
+
+/// Roles that each meet a rule, as a reader meets them: "A or B".
+fn role_names(roles: &[NamedRole]) -> String {
+    let mut text = String::new();
+    push_joined(&mut text, roles.iter().map(|r| r.name), " or ");
+    text
 }
 
 /// The bit of position `i` in an operation list's mask. Lists are at most 64 long (a test
@@ -787,10 +793,9 @@ impl<'t> Evaluator<'t> {
                         })
                         .collect(),
                     entra_note: v.entra.as_ref().map(|entra| {
-                        let names: Vec<&str> = entra.roles.iter().map(|r| r.name).collect();
                         Arc::from(format!(
                             "Entra role not checked: onboarding also needs {} in Microsoft Entra ID. Add a Microsoft Graph directory role assignments export.",
-                            names.join(" or ")
+                            role_names(entra.roles)
                         ))
                     }),
                 }),
@@ -1059,7 +1064,8 @@ impl<'t> Evaluator<'t> {
             .unwrap_or_default()
     }
 
-    fn group_label(&self, id: &str) -> Arc<str> {
+    /// A group's display name, one shared copy per group (the report lists them too).
+    pub(crate) fn group_label(&self, id: &str) -> Arc<str> {
         if let Some(hit) = self.labels.borrow().get(id) {
             return Arc::clone(hit);
         }
@@ -1123,12 +1129,7 @@ impl<'t> Evaluator<'t> {
                     let ops: Vec<Text> = picked(ops, *mask).map(Text::Borrowed).collect();
                     let mut r = self.reason(c, RouteKind::ActionSet, reach, cond, ops, "");
                     r.text.push_str(" grants ");
-                    for (i, op) in r.operations.iter().enumerate() {
-                        if i > 0 {
-                            r.text.push_str(", ");
-                        }
-                        r.text.push_str(op);
-                    }
+                    push_joined(&mut r.text, r.operations.iter().map(|op| &**op), ", ");
                     r
                 })
             }
@@ -1507,8 +1508,7 @@ impl<'t> Evaluator<'t> {
                     }
                     None => {
                         strength = None;
-                        let names: Vec<&str> = entra.roles.iter().map(|r| r.name).collect();
-                        missing.push(format!("Entra role {} (tenant-wide)", names.join(" or ")));
+                        missing.push(format!("Entra role {} (tenant-wide)", role_names(entra.roles)));
                     }
                 }
             } else if strength.is_some() {

@@ -338,7 +338,6 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             orphans.join(", ")
         ));
     }
-    let mut group_labels: rustc_hash::FxHashMap<&str, Arc<str>> = rustc_hash::FxHashMap::default();
     // Each with its sort key, lower-cased once rather than at every comparison.
     let mut principals: Vec<(String, PrincipalReport, Vec<crate::evaluate::Verdict>)> =
         std::mem::take(&mut eval.principals)
@@ -349,7 +348,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
                 let groups = dir
                     .group_ids(&id)
                     .into_iter()
-                    .map(|g| Arc::clone(group_labels.entry(g).or_insert_with(|| dir.label(g).into())))
+                    .map(|g| evaluator.group_label(g))
                     .collect();
                 let report = PrincipalReport {
                     display_name: p.map(|p| p.label()).unwrap_or_else(|| id.clone()),
