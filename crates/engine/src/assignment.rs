@@ -1,6 +1,8 @@
 //! Role assignments (active and PIM-eligible), deny assignments and Entra directory-role
 //! assignments, as read from exports.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::condition::Condition;
@@ -37,24 +39,134 @@ pub enum AssignmentState {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The text every role-assignment id has between its scope and its GUID.
+const ID_SUFFIX: &str = "/providers/Microsoft.Authorization/roleAssignments/";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleAssignment {
     /// Assignment resource id (or schedule id for PIM records); may be empty in
-    /// post-processed exports.
-    pub id: String,
+    /// post-processed exports. Read it with [`RoleAssignment::id`].
+    id: AssignmentId,
     pub scope: Scope,
-    /// Entra object id, lower case.
-    pub principal_id: String,
+    /// Entra object id, lower case; one copy shared by every assignment of the principal.
+    pub principal_id: Arc<str>,
     pub principal_kind: PrincipalKind,
     pub role: RoleRef,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub condition: Option<Condition>,
-    #[serde(flatten)]
+    /// Boxed: few assignments have one, and a million records each carrying room for it
+    /// cost 64 MB of fresh memory.
+    pub condition: Option<Box<Condition>>,
     pub state: AssignmentState,
     pub origin: Origin,
 }
 
+/// An assignment's id, held compactly. Nearly every id is its scope, [`ID_SUFFIX`]
+/// and a lower-case GUID: for those only the GUID's 16 bytes are kept, and the text is
+/// written again from the scope when a reason quotes it (a million ids were 160 MB).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum AssignmentId {
+    UnderScope([u8; 16]),
+    /// Any other id, as read: PIM schedule ids, other casings, empty.
+    Text(Box<str>),
+}
+
+impl AssignmentId {
+    fn new(id: &str, scope: &Scope) -> Self {
+        let prefix = match scope.as_str() {
+            "/" => "",
+            text => text,
+        };
+        id.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix(ID_SUFFIX))
+            .and_then(guid_bytes)
+            .map_or_else(|| Self::Text(id.into()), Self::UnderScope)
+    }
+}
+
+/// The 16 bytes of a GUID written in lower case as 8-4-4-4-12 hex digits; `None` for any
+/// other text, so that writing the bytes back gives the same text.
+fn guid_bytes(text: &str) -> Option<[u8; 16]> {
+    let digits = text.as_bytes();
+    if digits.len() != 36 {
+        return None;
+    }
+    let mut out = [0u8; 16];
+    let mut nibbles = digits
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !matches!(i, 8 | 13 | 18 | 23));
+    for byte in &mut out {
+        let mut value = 0u8;
+        for _ in 0..2 {
+            let (_, &d) = nibbles.next()?;
+            let v = match d {
+                b'0'..=b'9' => d - b'0',
+                b'a'..=b'f' => d - b'a' + 10,
+                _ => return None,
+            };
+            value = value << 4 | v;
+        }
+        *byte = value;
+    }
+    [8, 13, 18, 23]
+        .iter()
+        .all(|&i| digits.get(i) == Some(&b'-'))
+        .then_some(out)
+}
+
+fn push_guid(out: &mut String, bytes: &[u8; 16]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        for nibble in [b >> 4, b & 0xf] {
+            out.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
+        }
+    }
+}
+
 impl RoleAssignment {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: &str,
+        scope: Scope,
+        principal_id: Arc<str>,
+        principal_kind: PrincipalKind,
+        role: RoleRef,
+        condition: Option<Condition>,
+        state: AssignmentState,
+        origin: Origin,
+    ) -> Self {
+        Self {
+            id: AssignmentId::new(id, &scope),
+            scope,
+            principal_id,
+            principal_kind,
+            role,
+            condition: condition.map(Box::new),
+            state,
+            origin,
+        }
+    }
+
+    /// The assignment's id as the export wrote it.
+    pub fn id(&self) -> std::borrow::Cow<'_, str> {
+        match &self.id {
+            AssignmentId::Text(text) => std::borrow::Cow::Borrowed(text),
+            AssignmentId::UnderScope(guid) => {
+                let prefix = match self.scope.as_str() {
+                    "/" => "",
+                    text => text,
+                };
+                let mut id = String::with_capacity(prefix.len() + ID_SUFFIX.len() + 36);
+                id.push_str(prefix);
+                id.push_str(ID_SUFFIX);
+                push_guid(&mut id, guid);
+                std::borrow::Cow::Owned(id)
+            }
+        }
+    }
+
     /// Does the schedule window include `today`? Always true for plain assignments.
     pub fn in_window(&self, today: Date) -> bool {
         match &self.state {
@@ -123,4 +235,81 @@ pub struct DirectoryRoleAssignment {
     pub directory_scope: String,
     pub eligible: bool,
     pub origin: Origin,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assignment(id: &str, scope: &str) -> RoleAssignment {
+        RoleAssignment::new(
+            id,
+            Scope::parse(scope).unwrap_or_else(|_| Scope::root()),
+            "p".into(),
+            PrincipalKind::User,
+            RoleRef::default(),
+            None,
+            AssignmentState::Active,
+            Origin {
+                file: "f".into(),
+                record: 1,
+            },
+        )
+    }
+
+    #[test]
+    fn ids_under_their_scope_keep_only_the_guid_and_read_back_as_written() {
+        let guid = "0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+        for (id, scope, compact) in [
+            (format!("/subscriptions/s{ID_SUFFIX}{guid}"), "/subscriptions/s", true),
+            (format!("{ID_SUFFIX}{guid}"), "/", true),
+            // Not lower case, another scope, a schedule id, nothing: kept as text.
+            (
+                format!("/subscriptions/s{ID_SUFFIX}{}", guid.to_uppercase()),
+                "/subscriptions/s",
+                false,
+            ),
+            (format!("/subscriptions/t{ID_SUFFIX}{guid}"), "/subscriptions/s", false),
+            (format!("/subscriptions/s{ID_SUFFIX}{guid}x"), "/subscriptions/s", false),
+            (
+                "/subscriptions/s/providers/Microsoft.Authorization/roleEligibilitySchedules/1".into(),
+                "/subscriptions/s",
+                false,
+            ),
+            (String::new(), "/", false),
+        ] {
+            let a = assignment(&id, scope);
+            assert_eq!(a.id(), id);
+            assert_eq!(matches!(a.id, AssignmentId::UnderScope(_)), compact, "{id}");
+        }
+    }
+
+    fn last_is(id: &str, guid: &str) -> bool {
+        id.ends_with(&format!("{ID_SUFFIX}{guid}"))
+    }
+
+    proptest::proptest! {
+        /// Whatever the id, it reads back exactly as written.
+        #[test]
+        fn any_id_reads_back_as_written(
+            sub in "[a-z0-9]{1,4}",
+            bytes in proptest::array::uniform16(0u8..),
+            shape in 0..3u8,
+            tail in "[0-9a-fA-F-]{30,40}",
+            under in proptest::bool::ANY,
+        ) {
+            let scope = format!("/subscriptions/{sub}");
+            let mut guid = String::new();
+            push_guid(&mut guid, &bytes);
+            let last = match shape {
+                0 => guid.clone(),
+                1 => guid.to_uppercase(),
+                _ => tail,
+            };
+            let id = if under { format!("{scope}{ID_SUFFIX}{last}") } else { last };
+            let read = assignment(&id, &scope);
+            proptest::prop_assert_eq!(read.id(), id.as_str());
+            proptest::prop_assert_eq!(matches!(read.id, AssignmentId::UnderScope(_)), under && last_is(&id, &guid));
+        }
+    }
 }

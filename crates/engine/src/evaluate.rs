@@ -354,7 +354,7 @@ impl<'a> Candidate<'a> {
             reach,
             role: u32::try_from(r.role_idx).unwrap_or(u32::MAX),
             eligible: matches!(r.a.state, AssignmentState::Eligible { .. }),
-            cond: r.a.condition.as_ref(),
+            cond: r.a.condition.as_deref(),
         }
     }
 
@@ -615,7 +615,7 @@ impl<'t> Evaluator<'t> {
         let mut unresolved: BTreeMap<String, usize> = BTreeMap::new();
         for a in &tenant.assignments {
             let key: Cow<'t, str> = match (&a.role.id, &a.role.name) {
-                (Some(id), _) => Cow::Borrowed(id.as_str()),
+                (Some(id), _) => Cow::Borrowed(&**id),
                 (None, name) => Cow::Owned(format!(
                     "name:{}",
                     name.as_deref().unwrap_or_default().to_ascii_lowercase()
@@ -833,7 +833,7 @@ impl<'t> Evaluator<'t> {
             })
             .collect();
         for (ri, r) in self.resolved.iter().enumerate() {
-            holder.push(index.get(r.a.principal_id.as_str()).copied());
+            holder.push(index.get(&*r.a.principal_id).copied());
             if !r.a.in_window(self.opts.today) || !useful.get(r.role_idx).copied().unwrap_or(false) {
                 continue;
             }
@@ -1204,7 +1204,7 @@ impl<'t> Evaluator<'t> {
         }
         Reason {
             route,
-            assignment: Some(self.share(&a.id)).filter(|s| !s.is_empty()),
+            assignment: Some(self.share(&a.id())).filter(|s| !s.is_empty()),
             role: Some(self.share(&c.r.role.name)),
             role_id: Some(self.share(&c.r.role.id)),
             scope: Some(a.scope.clone()),
@@ -1986,7 +1986,7 @@ impl Seen {
 fn role_ref_label(a: &RoleAssignment) -> String {
     match (&a.role.id, &a.role.name) {
         (Some(id), Some(n)) => format!("{id} (\"{n}\")"),
-        (Some(id), None) => id.clone(),
+        (Some(id), None) => id.to_string(),
         (None, Some(n)) => format!("\"{n}\""),
         (None, None) => "(none given)".to_string(),
     }

@@ -86,7 +86,9 @@ pub type GroupPath<'d> = Vec<&'d str>;
 /// Everything known about principals: names, kinds and group membership.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
-    principals: BTreeMap<String, Principal>,
+    /// Looked up once per assignment read (a million times), never listed in key order:
+    /// hashed.
+    principals: rustc_hash::FxHashMap<String, Principal>,
     /// group id → member ids (direct or transitive, as exported).
     members: BTreeMap<String, BTreeSet<String>>,
     /// member id → groups it is listed in (the reverse of `members`). Only ever looked up
@@ -97,7 +99,7 @@ pub struct Directory {
 
 /// An id as principals are keyed (lower case). Ids nearly always arrive that way already:
 /// only the rare mixed-case one is copied.
-fn lower_key(id: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn lower_key(id: &str) -> std::borrow::Cow<'_, str> {
     if id.bytes().any(|b| b.is_ascii_uppercase()) {
         id.to_ascii_lowercase().into()
     } else {
@@ -161,10 +163,6 @@ impl Directory {
 
     pub fn get(&self, id: &str) -> Option<&Principal> {
         self.principals.get(lower_key(id).as_ref())
-    }
-
-    pub fn principals(&self) -> impl Iterator<Item = &Principal> {
-        self.principals.values()
     }
 
     pub fn label(&self, id: &str) -> String {

@@ -6,6 +6,7 @@
 //! `azure-rbac-semantics.md` §3).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -298,21 +299,27 @@ pub struct RoleCatalog {
 pub struct RoleRef {
     /// Lower-case GUID taken from any of the id shapes.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Arc<str>>,
 }
 
 impl RoleRef {
     /// Accepts a bare GUID, `/providers/Microsoft.Authorization/roleDefinitions/<guid>` or
     /// `/subscriptions/<sub>/providers/Microsoft.Authorization/roleDefinitions/<guid>`.
     pub fn new(id: Option<&str>, name: Option<&str>) -> Self {
+        Self::shared(id, name, |text: &str| Arc::from(text))
+    }
+
+    /// As [`RoleRef::new`], with each text taken from `share`: a million assignments name
+    /// a few thousand roles, and can hold one copy of each id and name between them.
+    pub fn shared(id: Option<&str>, name: Option<&str>, mut share: impl FnMut(&str) -> Arc<str>) -> Self {
         let id = id
             .map(str::trim)
             .and_then(|s| s.rsplit('/').next())
             .filter(|g| is_guid(g))
-            .map(|g| g.to_ascii_lowercase());
-        let name = name.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
+            .map(|g| share(&crate::principal::lower_key(g)));
+        let name = name.map(str::trim).filter(|n| !n.is_empty()).map(share);
         Self { id, name }
     }
 
@@ -387,7 +394,7 @@ impl RoleCatalog {
         if let Some(id) = &r.id {
             return self
                 .custom
-                .get(id)
+                .get(&**id)
                 .cloned()
                 .or_else(|| Self::builtin(id))
                 .map(|d| (d, RoleMatch::ById));

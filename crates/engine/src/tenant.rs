@@ -22,6 +22,9 @@ pub struct Tenant {
     pub config: crate::config::SentinelConfig,
     /// Every distinct scope read so far: assignments at one scope share its strings.
     scopes: rustc_hash::FxHashMap<Box<str>, Scope>,
+    /// Every distinct id and name assignments carry (principal ids, role ids and names),
+    /// one copy each.
+    texts: rustc_hash::FxHashSet<std::sync::Arc<str>>,
 }
 
 impl Tenant {
@@ -34,6 +37,16 @@ impl Tenant {
         let scope = Scope::parse(text)?;
         self.scopes.insert(text.into(), scope.clone());
         Ok(scope)
+    }
+
+    /// The one shared copy of `text`.
+    pub fn share(&mut self, text: &str) -> std::sync::Arc<str> {
+        if let Some(held) = self.texts.get(text) {
+            return std::sync::Arc::clone(held);
+        }
+        let made: std::sync::Arc<str> = text.into();
+        self.texts.insert(std::sync::Arc::clone(&made));
+        made
     }
 
     /// Workspaces seen in any scope: assignments, eligibilities, deny assignments.
@@ -64,15 +77,15 @@ impl Tenant {
                 .iter()
                 .map(|a| {
                     let role: Option<std::borrow::Cow<'_, str>> = match (&a.role.id, &a.role.name) {
-                        (Some(id), _) => Some(id.as_str().into()),
+                        (Some(id), _) => Some((**id).into()),
                         (None, Some(n)) => Some(n.to_ascii_lowercase().into()),
                         (None, None) => None,
                     };
                     seen.insert((
-                        a.principal_id.as_str(),
+                        &*a.principal_id,
                         role,
                         a.scope.key(),
-                        a.condition.as_ref().map(|c| c.text.as_str()),
+                        a.condition.as_deref().map(|c| c.text.as_str()),
                         match a.state {
                             crate::assignment::AssignmentState::Active => 0u8,
                             crate::assignment::AssignmentState::Eligible { .. } => 1,

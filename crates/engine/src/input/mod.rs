@@ -807,30 +807,25 @@ fn role_assignment(
     origin: Origin,
     tenant: &mut Tenant,
 ) -> Result<usize, String> {
-    let id = str_field(obj, &["RoleAssignmentId", "id", "roleEligibilityScheduleId"])
-        .unwrap_or_default()
-        .to_string();
+    let id = str_field(obj, &["RoleAssignmentId", "id", "roleEligibilityScheduleId"]).unwrap_or_default();
     if id.starts_with("NA(") || str_field(obj, &["roleDefinitionId"]).is_some_and(|r| r.starts_with("NA(")) {
         return Err("classic administrator row (retired in 2024) skipped: it carries no role definition".into());
     }
     let scope_text = match str_field(obj, &["scope"]) {
-        Some(s) => s.to_string(),
+        Some(s) => s,
         None => {
             // The scope is the assignment id without its own suffix.
             let lower = id.to_ascii_lowercase();
             let pos = lower
                 .find(ASSIGNMENT_SUFFIX)
                 .ok_or("no scope and no assignment id to take it from")?;
-            id.get(..pos)
-                .map(|s| if s.is_empty() { "/" } else { s })
-                .unwrap_or("/")
-                .to_string()
+            id.get(..pos).map(|s| if s.is_empty() { "/" } else { s }).unwrap_or("/")
         }
     };
-    let scope = tenant.scope(&scope_text).map_err(|e| e.to_string())?;
-    let principal_id = str_field(obj, &["principalId", "ObjectId"])
-        .ok_or("no principal id (principalId / ObjectId)")?
-        .to_ascii_lowercase();
+    let scope = tenant.scope(scope_text).map_err(|e| e.to_string())?;
+    let principal_id =
+        str_field(obj, &["principalId", "ObjectId"]).ok_or("no principal id (principalId / ObjectId)")?;
+    let principal_id = tenant.share(&crate::principal::lower_key(principal_id));
     let expanded = obj.object("expandedProperties");
     let exp_principal = expanded
         .and_then(|e| field(e, &["principal"]))
@@ -846,9 +841,10 @@ fn role_assignment(
     if matches!(obj.scalar("principalName"), Some(Scalar::Str(s)) if s.trim().is_empty()) {
         kind = PrincipalKind::Unknown;
     }
-    let role = RoleRef::new(
+    let role = RoleRef::shared(
         str_field(obj, &["roleDefinitionId"]),
         str_field(obj, &["roleDefinitionName"]).or_else(|| exp_role.and_then(|r| str_field(r, &["displayName"]))),
+        |text| tenant.share(text),
     );
     if role.is_empty() {
         return Err("no role definition id or name".into());
@@ -868,16 +864,16 @@ fn role_assignment(
     }
     tenant.directory.observe(&principal_id, kind, display, sign_in);
     let condition = Condition::new(str_field(obj, &["condition"]), str_field(obj, &["conditionVersion"]));
-    tenant.assignments.push(RoleAssignment {
+    tenant.assignments.push(RoleAssignment::new(
         id,
         scope,
         principal_id,
-        principal_kind: kind,
+        kind,
         role,
         condition,
         state,
         origin,
-    });
+    ));
     Ok(1)
 }
 
