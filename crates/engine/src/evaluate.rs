@@ -599,6 +599,9 @@ pub struct Evaluator<'t> {
     /// Route labels, notes and the ids and names reasons quote, one copy each: the same
     /// few recur on millions of verdicts.
     texts: std::cell::RefCell<FxHashSet<Arc<str>>>,
+    /// Each assignment's id, written out once (ids are held compactly), keyed by the
+    /// assignment's address.
+    assignment_ids: std::cell::RefCell<FxHashMap<usize, Arc<str>>>,
     /// Display labels of the groups reasons name, by group id, one copy each: hundreds of
     /// thousands of reasons name the same few hundred groups.
     labels: std::cell::RefCell<FxHashMap<Box<str>, Arc<str>>>,
@@ -690,6 +693,7 @@ impl<'t> Evaluator<'t> {
             reason_cache: std::cell::RefCell::new(FxHashMap::default()),
             reasons: std::cell::RefCell::new(Vec::new()),
             texts: std::cell::RefCell::new(FxHashSet::default()),
+            assignment_ids: std::cell::RefCell::new(FxHashMap::default()),
             labels: std::cell::RefCell::new(FxHashMap::default()),
             caveats,
             opts,
@@ -1145,6 +1149,16 @@ impl<'t> Evaluator<'t> {
         made
     }
 
+    fn assignment_id(&self, a: &RoleAssignment) -> Arc<str> {
+        let key = std::ptr::from_ref(a) as usize;
+        if let Some(hit) = self.assignment_ids.borrow().get(&key) {
+            return Arc::clone(hit);
+        }
+        let made = self.share(&a.id());
+        self.assignment_ids.borrow_mut().insert(key, Arc::clone(&made));
+        made
+    }
+
     fn cached(&self, key: ReasonKey, build: impl FnOnce() -> Reason) -> usize {
         if let Some(&hit) = self.reason_cache.borrow().get(&key) {
             return hit;
@@ -1204,7 +1218,7 @@ impl<'t> Evaluator<'t> {
         }
         Reason {
             route,
-            assignment: Some(self.share(&a.id())).filter(|s| !s.is_empty()),
+            assignment: Some(self.assignment_id(a)).filter(|s| !s.is_empty()),
             role: Some(self.share(&c.r.role.name)),
             role_id: Some(self.share(&c.r.role.id)),
             scope: Some(a.scope.clone()),
