@@ -599,9 +599,9 @@ pub struct Evaluator<'t> {
     /// Route labels, notes and the ids and names reasons quote, one copy each: the same
     /// few recur on millions of verdicts.
     texts: std::cell::RefCell<FxHashSet<Arc<str>>>,
-    /// Each assignment's id, written out once (ids are held compactly), keyed by the
-    /// assignment's address.
-    assignment_ids: std::cell::RefCell<FxHashMap<usize, Arc<str>>>,
+    /// Each assignment's id, written out once (ids are held compactly), by the
+    /// assignment's position in the tenant's list.
+    assignment_ids: std::cell::RefCell<Vec<Option<Arc<str>>>>,
     /// Display labels of the groups reasons name, by group id, one copy each: hundreds of
     /// thousands of reasons name the same few hundred groups.
     labels: std::cell::RefCell<FxHashMap<Box<str>, Arc<str>>>,
@@ -693,7 +693,7 @@ impl<'t> Evaluator<'t> {
             reason_cache: std::cell::RefCell::new(FxHashMap::default()),
             reasons: std::cell::RefCell::new(Vec::new()),
             texts: std::cell::RefCell::new(FxHashSet::default()),
-            assignment_ids: std::cell::RefCell::new(FxHashMap::default()),
+            assignment_ids: std::cell::RefCell::new(Vec::new()),
             labels: std::cell::RefCell::new(FxHashMap::default()),
             caveats,
             opts,
@@ -1150,12 +1150,25 @@ impl<'t> Evaluator<'t> {
     }
 
     fn assignment_id(&self, a: &RoleAssignment) -> Arc<str> {
-        let key = std::ptr::from_ref(a) as usize;
-        if let Some(hit) = self.assignment_ids.borrow().get(&key) {
+        // Every assignment a reason quotes is one of the tenant's: its position follows
+        // from its address. Anything else is simply written out.
+        let all = &self.tenant.assignments;
+        let offset = (std::ptr::from_ref(a) as usize).wrapping_sub(all.as_ptr() as usize);
+        let index = offset / std::mem::size_of::<RoleAssignment>().max(1);
+        if offset % std::mem::size_of::<RoleAssignment>().max(1) != 0 || index >= all.len() {
+            return self.share(&a.id());
+        }
+        if let Some(Some(hit)) = self.assignment_ids.borrow().get(index) {
             return Arc::clone(hit);
         }
         let made = self.share(&a.id());
-        self.assignment_ids.borrow_mut().insert(key, Arc::clone(&made));
+        let mut ids = self.assignment_ids.borrow_mut();
+        if ids.len() <= index {
+            ids.resize(all.len(), None);
+        }
+        if let Some(slot) = ids.get_mut(index) {
+            *slot = Some(Arc::clone(&made));
+        }
         made
     }
 
