@@ -81,8 +81,11 @@ const BROWSER_LIMIT_MB: usize = 150;
 fn too_large(bytes: f64) -> Option<String> {
     let mb = bytes / (1024.0 * 1024.0);
     (mb > BROWSER_LIMIT_MB as f64).then(|| {
+        // Whole megabytes as an integer: formatting a float to a fixed precision would
+        // bring the exact float printer (several KB) into the Wasm for this one sentence.
+        let mb = mb.round() as u64;
         format!(
-            "(not read: {mb:.0} MB is more than the {BROWSER_LIMIT_MB} MB the browser page accepts; split the export, or run the command-line tool on it)"
+            "(not read: {mb} MB is more than the {BROWSER_LIMIT_MB} MB the browser page accepts; split the export, or run the command-line tool on it)"
         )
     })
 }
@@ -781,5 +784,23 @@ pub fn checklist(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                 </section>
             }) }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exports_over_the_limit_are_refused_in_whole_megabytes() {
+        let mib = 1024.0 * 1024.0;
+        assert_eq!(too_large(150.0 * mib), None);
+        let refused = too_large(150.6 * mib).unwrap_or_default();
+        assert!(
+            refused.starts_with("(not read: 151 MB is more than the 150 MB"),
+            "{refused}"
+        );
+        let refused = too_large(200.0 * mib + 1.0).unwrap_or_default();
+        assert!(refused.starts_with("(not read: 200 MB "), "{refused}");
     }
 }
