@@ -42,6 +42,22 @@ pub enum AssignmentState {
 /// The text every role-assignment id has between its scope and its GUID.
 const ID_SUFFIX: &str = "/providers/Microsoft.Authorization/roleAssignments/";
 
+/// What an assignment id holds before [`ID_SUFFIX`]: the scope's text, or nothing at the
+/// root.
+fn id_prefix(scope: &Scope) -> &str {
+    match scope.as_str() {
+        "/" => "",
+        text => text,
+    }
+}
+
+/// The scope an assignment id names (the text before [`ID_SUFFIX`], in any casing; the
+/// root when that is empty), for records that carry no scope of their own.
+pub(crate) fn scope_of_id(id: &str) -> Option<&str> {
+    let pos = id.to_ascii_lowercase().find(&ID_SUFFIX.to_ascii_lowercase())?;
+    Some(id.get(..pos).filter(|s| !s.is_empty()).unwrap_or("/"))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleAssignment {
     /// Assignment resource id (or schedule id for PIM records); may be empty in
@@ -71,11 +87,7 @@ enum AssignmentId {
 
 impl AssignmentId {
     fn new(id: &str, scope: &Scope) -> Self {
-        let prefix = match scope.as_str() {
-            "/" => "",
-            text => text,
-        };
-        id.strip_prefix(prefix)
+        id.strip_prefix(id_prefix(scope))
             .and_then(|rest| rest.strip_prefix(ID_SUFFIX))
             .and_then(guid_bytes)
             .map_or_else(|| Self::Text(id.into()), Self::UnderScope)
@@ -154,10 +166,7 @@ impl RoleAssignment {
         match &self.id {
             AssignmentId::Text(text) => std::borrow::Cow::Borrowed(text),
             AssignmentId::UnderScope(guid) => {
-                let prefix = match self.scope.as_str() {
-                    "/" => "",
-                    text => text,
-                };
+                let prefix = id_prefix(&self.scope);
                 let mut id = String::with_capacity(prefix.len() + ID_SUFFIX.len() + 36);
                 id.push_str(prefix);
                 id.push_str(ID_SUFFIX);
@@ -282,6 +291,22 @@ mod tests {
             assert_eq!(a.id(), id);
             assert_eq!(matches!(a.id, AssignmentId::UnderScope(_)), compact, "{id}");
         }
+    }
+
+    #[test]
+    fn records_without_a_scope_take_it_from_their_id() {
+        let guid = "0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+        let lower = "/providers/microsoft.authorization/roleassignments/";
+        assert_eq!(
+            scope_of_id(&format!("/subscriptions/S{lower}{guid}")),
+            Some("/subscriptions/S")
+        );
+        assert_eq!(scope_of_id(&format!("{ID_SUFFIX}{guid}")), Some("/"));
+        assert_eq!(scope_of_id(guid), None);
+        // Taken from an id and read back, an id under its scope is held compactly.
+        let id = format!("/subscriptions/s{ID_SUFFIX}{guid}");
+        let a = assignment(&id, scope_of_id(&id).unwrap_or_default());
+        assert!(matches!(a.id, AssignmentId::UnderScope(_)));
     }
 
     fn last_is(id: &str, guid: &str) -> bool {

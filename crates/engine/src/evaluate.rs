@@ -305,6 +305,9 @@ struct Resolved<'t> {
     /// Index of `role` among the distinct roles in use, for per-role tables.
     role_idx: usize,
     matched: RoleMatch,
+    /// The assignment's id, written out the first time a reason quotes it (ids are held
+    /// compactly, and one assignment backs thousands of reasons).
+    id: std::cell::OnceCell<Arc<str>>,
 }
 
 /// Whether an assignment's scope reaches a workspace, and the workspace's subscription.
@@ -599,9 +602,6 @@ pub struct Evaluator<'t> {
     /// Route labels, notes and the ids and names reasons quote, one copy each: the same
     /// few recur on millions of verdicts.
     texts: std::cell::RefCell<FxHashSet<Arc<str>>>,
-    /// Each assignment's id, written out once (ids are held compactly), by the
-    /// assignment's position in the tenant's list.
-    assignment_ids: std::cell::RefCell<Vec<Option<Arc<str>>>>,
     /// Display labels of the groups reasons name, by group id, one copy each: hundreds of
     /// thousands of reasons name the same few hundred groups.
     labels: std::cell::RefCell<FxHashMap<Box<str>, Arc<str>>>,
@@ -639,6 +639,7 @@ impl<'t> Evaluator<'t> {
                     role,
                     role_idx,
                     matched,
+                    id: std::cell::OnceCell::new(),
                 }),
                 None => *unresolved.entry(role_ref_label(a)).or_default() += 1,
             }
@@ -693,7 +694,6 @@ impl<'t> Evaluator<'t> {
             reason_cache: std::cell::RefCell::new(FxHashMap::default()),
             reasons: std::cell::RefCell::new(Vec::new()),
             texts: std::cell::RefCell::new(FxHashSet::default()),
-            assignment_ids: std::cell::RefCell::new(Vec::new()),
             labels: std::cell::RefCell::new(FxHashMap::default()),
             caveats,
             opts,
@@ -1141,35 +1141,7 @@ impl<'t> Evaluator<'t> {
     }
 
     fn share(&self, text: &str) -> Arc<str> {
-        if let Some(hit) = self.texts.borrow().get(text) {
-            return Arc::clone(hit);
-        }
-        let made: Arc<str> = Arc::from(text);
-        self.texts.borrow_mut().insert(Arc::clone(&made));
-        made
-    }
-
-    fn assignment_id(&self, a: &RoleAssignment) -> Arc<str> {
-        // Every assignment a reason quotes is one of the tenant's: its position follows
-        // from its address. Anything else is simply written out.
-        let all = &self.tenant.assignments;
-        let offset = (std::ptr::from_ref(a) as usize).wrapping_sub(all.as_ptr() as usize);
-        let index = offset / std::mem::size_of::<RoleAssignment>().max(1);
-        if offset % std::mem::size_of::<RoleAssignment>().max(1) != 0 || index >= all.len() {
-            return self.share(&a.id());
-        }
-        if let Some(Some(hit)) = self.assignment_ids.borrow().get(index) {
-            return Arc::clone(hit);
-        }
-        let made = self.share(&a.id());
-        let mut ids = self.assignment_ids.borrow_mut();
-        if ids.len() <= index {
-            ids.resize(all.len(), None);
-        }
-        if let Some(slot) = ids.get_mut(index) {
-            *slot = Some(Arc::clone(&made));
-        }
-        made
+        crate::tenant::share_in(&mut self.texts.borrow_mut(), text)
     }
 
     fn cached(&self, key: ReasonKey, build: impl FnOnce() -> Reason) -> usize {
@@ -1231,7 +1203,7 @@ impl<'t> Evaluator<'t> {
         }
         Reason {
             route,
-            assignment: Some(self.assignment_id(a)).filter(|s| !s.is_empty()),
+            assignment: Some(Arc::clone(c.r.id.get_or_init(|| self.share(&a.id())))).filter(|s| !s.is_empty()),
             role: Some(self.share(&c.r.role.name)),
             role_id: Some(self.share(&c.r.role.id)),
             scope: Some(a.scope.clone()),

@@ -41,12 +41,7 @@ impl Tenant {
 
     /// The one shared copy of `text`.
     pub fn share(&mut self, text: &str) -> std::sync::Arc<str> {
-        if let Some(held) = self.texts.get(text) {
-            return std::sync::Arc::clone(held);
-        }
-        let made: std::sync::Arc<str> = text.into();
-        self.texts.insert(std::sync::Arc::clone(&made));
-        made
+        share_in(&mut self.texts, text)
     }
 
     /// Workspaces seen in any scope: assignments, eligibilities, deny assignments.
@@ -98,4 +93,15 @@ impl Tenant {
         let mut keep = keep.into_iter();
         self.assignments.retain(|_| keep.next().unwrap_or(true));
     }
+}
+
+/// The copy of `text` held in `texts`, added if it is not there yet: reading and the
+/// evaluation each keep one such set.
+pub(crate) fn share_in(texts: &mut rustc_hash::FxHashSet<std::sync::Arc<str>>, text: &str) -> std::sync::Arc<str> {
+    if let Some(held) = texts.get(text) {
+        return std::sync::Arc::clone(held);
+    }
+    let made: std::sync::Arc<str> = text.into();
+    texts.insert(std::sync::Arc::clone(&made));
+    made
 }

@@ -799,8 +799,6 @@ fn date_field(obj: &Map<String, Value>, names: &[&str]) -> Option<Date> {
     str_field(obj, names).and_then(|s| Date::parse(s).ok())
 }
 
-const ASSIGNMENT_SUFFIX: &str = "/providers/microsoft.authorization/roleassignments/";
-
 fn role_assignment(
     obj: &dyn Fields,
     state: AssignmentState,
@@ -813,14 +811,7 @@ fn role_assignment(
     }
     let scope_text = match str_field(obj, &["scope"]) {
         Some(s) => s,
-        None => {
-            // The scope is the assignment id without its own suffix.
-            let lower = id.to_ascii_lowercase();
-            let pos = lower
-                .find(ASSIGNMENT_SUFFIX)
-                .ok_or("no scope and no assignment id to take it from")?;
-            id.get(..pos).map(|s| if s.is_empty() { "/" } else { s }).unwrap_or("/")
-        }
+        None => crate::assignment::scope_of_id(id).ok_or("no scope and no assignment id to take it from")?,
     };
     let scope = tenant.scope(scope_text).map_err(|e| e.to_string())?;
     let principal_id =
