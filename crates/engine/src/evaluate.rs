@@ -1191,14 +1191,15 @@ impl<'t> Evaluator<'t> {
                 None => "PIM activation".to_string(),
             }),
         };
-        let mut text = self.sentence.borrow_mut();
+        let mut buf = self.sentence.borrow_mut();
+        let text = &mut *buf;
         text.clear();
         text.push_str(&c.r.role.name);
         text.push_str(" at ");
         text.push_str(a.scope.as_str());
         if !via.is_empty() {
             text.push_str(" via group ");
-            push_joined(&mut text, via.iter().map(|g| &**g), " → ");
+            push_joined(text, via.iter().map(|g| &**g), " → ");
         }
         if let Detail::Covers(name) = detail {
             text.push_str(", which holds every permission of ");
@@ -1228,12 +1229,14 @@ impl<'t> Evaluator<'t> {
             }
             Detail::Grants(ops) => {
                 text.push_str(" grants ");
-                push_joined(&mut text, ops.iter().map(|op| &**op), ", ");
+                push_joined(text, ops.iter().map(|op| &**op), ", ");
                 ops
             }
             Detail::Nothing | Detail::Covers(_) => Vec::new(),
         };
         let text = String::from(text.as_str());
+        // Let go of the buffer before anything else is looked up.
+        drop(buf);
         Reason {
             route,
             assignment: Some(Arc::clone(c.r.id.get_or_init(|| self.share(&a.id())))).filter(|s| !s.is_empty()),

@@ -201,3 +201,49 @@ fn report_json_round_trips() {
     assert_eq!(back.to_json(), json);
     assert_eq!(back.to_markdown(), r.to_markdown());
 }
+
+/// `--all-verdicts` only adds `not-allowed` verdicts: every other verdict, with its reasons,
+/// and every task outcome (remediation included) reads the same without it. The evaluation
+/// leaves the left-out verdicts' reasons unwritten, so this guards that shortcut.
+#[test]
+fn all_verdicts_only_adds_not_allowed_verdicts() {
+    let shown = |r: &Report| -> Vec<String> {
+        r.principals
+            .iter()
+            .flat_map(|p| p.tasks.iter().map(move |v| (p, v)))
+            .filter(|(_, v)| v.verdict != VerdictKind::NotAllowed)
+            .map(|(p, v)| {
+                let texts = |at: &[usize]| r.reasons_at(at).map(|x| x.text.clone()).collect::<Vec<_>>();
+                format!(
+                    "{} {} {} {:?} {:?} {:?} {:?} {:?} {:?}",
+                    p.id,
+                    v.task,
+                    v.workspace,
+                    v.verdict,
+                    v.route,
+                    texts(&v.reasons),
+                    texts(&v.nearest),
+                    v.missing,
+                    v.notes
+                )
+            })
+            .collect()
+    };
+    let (some, all) = (sample_report(None, false), sample_report(None, true));
+    let all_not_allowed = all
+        .principals
+        .iter()
+        .flat_map(|p| &p.tasks)
+        .filter(|v| v.verdict == VerdictKind::NotAllowed)
+        .count();
+    assert!(
+        all_not_allowed > 0,
+        "the sample should have not-allowed verdicts to leave out"
+    );
+    assert!(!shown(&some).is_empty());
+    assert_eq!(shown(&some), shown(&all));
+    assert_eq!(
+        serde_json::to_value(&some.tasks).unwrap(),
+        serde_json::to_value(&all.tasks).unwrap()
+    );
+}
