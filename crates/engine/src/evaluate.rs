@@ -1513,11 +1513,10 @@ impl<'t> Evaluator<'t> {
         }
 
         let mut notes = Vec::new();
-        let mut missing = Vec::new();
         let mut strength = best;
-        let mut reasons: Vec<usize> = Vec::new();
         // Entra directory role (onboarding), when the variant asks for one.
         let mut entra_reason = None;
+        let mut entra_missing = None;
         if let Some(entra) = &variant.entra {
             if self.tenant.has_directory_roles {
                 match self.entra_support(principal, paths, entra.roles) {
@@ -1527,9 +1526,7 @@ impl<'t> Evaluator<'t> {
                     }
                     None => {
                         strength = None;
-                        if self.opts.explain_all {
-                            missing.push(format!("Entra role {} (tenant-wide)", role_names(entra.roles)));
-                        }
+                        entra_missing = Some(entra.roles);
                     }
                 }
             } else if strength.is_some() {
@@ -1538,27 +1535,37 @@ impl<'t> Evaluator<'t> {
                 }
             }
         }
-        let met = best.map_or(0, |_| s.best_held.len());
+        // The nearest grants: those of the nearest unmet route, or of the met route when
+        // only the Entra side is missing; none for a verdict that qualifies.
+        if strength.is_some() {
+            s.near_held.clear();
+        } else if nearest.is_none() && best.is_some() {
+            s.near_held.extend_from_slice(&s.best_held);
+        }
+        // How many grants back the verdict (its reasons and nearest grants), counted before
+        // any of them is spelled out.
+        let met = if best.is_some() { s.best_held.len() } else { 0 };
+        let mut held = met + usize::from(entra_reason.is_some()) + s.near_held.len();
         if strength.is_none() && !self.opts.explain_all {
             // A `not-allowed` verdict the report leaves out: remediation reads only its kind
-            // and how many grants back it, so its reasons and missing texts stay unwritten
-            // (most verdicts of a dense tenant's onboarding task).
-            let near = if nearest.is_some() { s.near_held.len() } else { met };
+            // and `held`, so its reasons and missing texts stay unwritten (most verdicts of
+            // a dense tenant's onboarding task).
             return Verdict {
                 task: task.id.into(),
                 workspace: here.ws.clone(),
                 verdict: VerdictKind::NotAllowed,
                 route: None,
-                reasons,
-                missing,
-                held: met + usize::from(entra_reason.is_some()) + near,
+                reasons: Vec::new(),
+                missing: Vec::new(),
+                held,
                 nearest: Vec::new(),
-                notes,
+                notes: Vec::new(),
             };
         }
-        if best.is_some() {
-            reasons.extend(s.best_held.iter().map(|h| self.held_reason(h)));
-        }
+        let mut reasons: Vec<usize> = match best {
+            Some(_) => s.best_held.iter().map(|h| self.held_reason(h)).collect(),
+            None => Vec::new(),
+        };
         reasons.extend(entra_reason);
         let route = best.map(|_| match s.best_labels.as_slice() {
             [Label::Name(name)] => self.share(name),
@@ -1573,25 +1580,24 @@ impl<'t> Evaluator<'t> {
                 self.share(&text)
             }
         });
-
-        let mut verdict = strength.map(Strength::verdict).unwrap_or(VerdictKind::NotAllowed);
-        // The nearest grants: those of the nearest unmet route, or of the met route when
-        // only the Entra side is missing; none for a verdict that qualifies.
-        if strength.is_some() {
-            s.near_held.clear();
-        } else if nearest.is_some() {
+        let mut missing = Vec::new();
+        if let Some(roles) = entra_missing {
+            missing.push(format!("Entra role {} (tenant-wide)", role_names(roles)));
+        }
+        if strength.is_none() && nearest.is_some() {
             missing.extend(s.near_missing.iter().map(|m| m.describe()));
-        } else if best.is_some() {
-            s.near_held.extend_from_slice(&s.best_held);
         }
 
-        // Deny assignments win over every grant.
+        let mut verdict = strength.map(Strength::verdict).unwrap_or(VerdictKind::NotAllowed);
+        // Deny assignments win over every grant: the grants become the nearest, and the deny
+        // assignment the reason.
         if strength.is_some() && !here.blocks.is_empty() {
             let ids = here.deny_ids.get(pi as usize).map(Vec::as_slice).unwrap_or_default();
             if let Some(deny_reason) = self.deny_for(here, ids) {
                 s.near_held.clear();
                 s.near_held.extend(reasons.drain(..).map(Held::Reason));
                 reasons.push(self.add_reason(deny_reason));
+                held += 1;
                 verdict = VerdictKind::Denied;
             }
         }
@@ -1608,7 +1614,6 @@ impl<'t> Evaluator<'t> {
                 _ => "Qualifies only if the management group holds this workspace's subscription.",
             }));
         }
-        let held = reasons.len() + s.near_held.len();
         Verdict {
             task: task.id.into(),
             workspace: here.ws.clone(),
@@ -1621,12 +1626,7 @@ impl<'t> Evaluator<'t> {
             reasons,
             missing,
             held,
-            // Spelled out only for verdicts the report will show.
-            nearest: if verdict != VerdictKind::NotAllowed || self.opts.explain_all {
-                s.near_held.iter().map(|h| self.held_reason(h)).collect()
-            } else {
-                Vec::new()
-            },
+            nearest: s.near_held.iter().map(|h| self.held_reason(h)).collect(),
             notes,
         }
     }
