@@ -16,6 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::shared_text::SharedText;
 use crate::Text;
 
 use crate::action::ActionPattern;
@@ -142,7 +143,7 @@ pub struct Verdict {
     pub verdict: VerdictKind,
     /// Which documented way of meeting the task decided it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub route: Option<Arc<str>>,
+    pub route: Option<SharedText>,
     pub reasons: Vec<usize>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
@@ -154,7 +155,7 @@ pub struct Verdict {
     #[serde(skip)]
     pub held: usize,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<Arc<str>>,
+    pub notes: Vec<SharedText>,
 }
 
 /// Options of one evaluation.
@@ -202,8 +203,8 @@ pub struct ListSizes {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrincipalVerdict {
     /// Shared by every verdict of the principal: a dense tenant has millions of them.
-    pub principal: Arc<str>,
-    pub display_name: Arc<str>,
+    pub principal: SharedText,
+    pub display_name: SharedText,
     pub verdict: VerdictKind,
 }
 
@@ -244,7 +245,7 @@ struct Rules {
     /// role it is or covers (empty for operation lists).
     role_hits: Vec<Vec<RoleHit>>,
     /// Said on every verdict of a variant that needs an Entra role no export shows.
-    entra_note: Option<Arc<str>>,
+    entra_note: Option<SharedText>,
 }
 
 /// A named role's position in a requirement's list, and whether the role is it (`true`)
@@ -270,7 +271,7 @@ struct Here<'a> {
     spans: &'a [(u32, Range<usize>)],
     group_paths: &'a [Vec<GroupPath<'a>>],
     /// Each principal's id and display label, shared by the outcomes that list them.
-    shared: &'a [(Arc<str>, Arc<str>)],
+    shared: &'a [(SharedText, SharedText)],
     /// Each principal's own id and its groups' ids, for deny assignments.
     deny_ids: &'a [Vec<&'a str>],
 }
@@ -613,6 +614,8 @@ pub struct Evaluator<'t> {
     /// Route labels, notes and the ids and names reasons quote, one copy each: the same
     /// few recur on millions of verdicts.
     texts: std::cell::RefCell<FxHashSet<Arc<str>>>,
+    /// Route labels and notes, one copy each, held as the JSON they are written as.
+    phrases: std::cell::RefCell<FxHashSet<SharedText>>,
     /// Display labels of the groups reasons name, by group id, one copy each: hundreds of
     /// thousands of reasons name the same few hundred groups.
     labels: std::cell::RefCell<FxHashMap<Box<str>, Arc<str>>>,
@@ -709,6 +712,7 @@ impl<'t> Evaluator<'t> {
             reason_cache: std::cell::RefCell::new(FxHashMap::default()),
             reasons: std::cell::RefCell::new(Vec::new()),
             texts: std::cell::RefCell::new(FxHashSet::default()),
+            phrases: std::cell::RefCell::new(FxHashSet::default()),
             labels: std::cell::RefCell::new(FxHashMap::default()),
             sentence: std::cell::RefCell::new(String::new()),
             caveats,
@@ -813,7 +817,7 @@ impl<'t> Evaluator<'t> {
                         })
                         .collect(),
                     entra_note: v.entra.as_ref().map(|entra| {
-                        Arc::from(format!(
+                        SharedText::new(&format!(
                             "Entra role not checked: onboarding also needs {} in Microsoft Entra ID. Add a Microsoft Graph directory role assignments export.",
                             role_names(entra.roles)
                         ))
@@ -894,9 +898,14 @@ impl<'t> Evaluator<'t> {
                     .collect()
             })
             .collect();
-        let shared: Vec<(Arc<str>, Arc<str>)> = principals
+        let shared: Vec<(SharedText, SharedText)> = principals
             .iter()
-            .map(|p| (Arc::from(p.as_str()), Arc::from(self.tenant.directory.label(p))))
+            .map(|p| {
+                (
+                    SharedText::new(p.as_str()),
+                    SharedText::new(&self.tenant.directory.label(p)),
+                )
+            })
             .collect();
         // Per principal: (task order, workspace, verdict). Kept apart from the start, so a
         // dense tenant's million verdicts never sit in, or get copied through, one vector.
@@ -1152,6 +1161,16 @@ impl<'t> Evaluator<'t> {
 
     fn share(&self, text: &str) -> Arc<str> {
         crate::tenant::share_in(&mut self.texts.borrow_mut(), text)
+    }
+
+    /// The one copy of a route label or note, which verdicts repeat by the million.
+    fn phrase(&self, text: &str) -> SharedText {
+        if let Some(held) = self.phrases.borrow().get(text) {
+            return held.clone();
+        }
+        let made = SharedText::new(text);
+        self.phrases.borrow_mut().insert(made.clone());
+        made
     }
 
     fn cached(&self, key: ReasonKey, build: impl FnOnce() -> Reason) -> usize {
@@ -1531,7 +1550,7 @@ impl<'t> Evaluator<'t> {
                 }
             } else if strength.is_some() {
                 if let Some(note) = &rules.entra_note {
-                    notes.push(Arc::clone(note));
+                    notes.push(note.clone());
                 }
             }
         }
@@ -1568,7 +1587,7 @@ impl<'t> Evaluator<'t> {
         };
         reasons.extend(entra_reason);
         let route = best.map(|_| match s.best_labels.as_slice() {
-            [Label::Name(name)] => self.share(name),
+            [Label::Name(name)] => self.phrase(name),
             labels => {
                 let mut text = String::new();
                 for (i, label) in labels.iter().enumerate() {
@@ -1577,7 +1596,7 @@ impl<'t> Evaluator<'t> {
                     }
                     label.write(&mut text);
                 }
-                self.share(&text)
+                self.phrase(&text)
             }
         });
         let mut missing = Vec::new();
@@ -1606,7 +1625,7 @@ impl<'t> Evaluator<'t> {
             verdict,
             VerdictKind::Eligible | VerdictKind::Conditional | VerdictKind::Unknown
         ) {
-            notes.push(self.share(match verdict {
+            notes.push(self.phrase(match verdict {
                 VerdictKind::Eligible => "Qualifies only after activating a PIM eligible assignment.",
                 VerdictKind::Conditional => {
                     "Qualifies only if the ABAC condition on the assignment allows the operation."
@@ -1728,8 +1747,8 @@ impl<'t> Evaluator<'t> {
             list.extend(verdicts.iter().filter(|(_, v)| keep(v.verdict)).filter_map(|(pi, v)| {
                 let (id, label) = here.shared.get(*pi as usize)?;
                 Some(PrincipalVerdict {
-                    principal: Arc::clone(id),
-                    display_name: Arc::clone(label),
+                    principal: id.clone(),
+                    display_name: label.clone(),
                     verdict: v.verdict,
                 })
             }));

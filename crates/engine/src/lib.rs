@@ -36,6 +36,7 @@ pub mod role;
 pub mod sample;
 pub mod scope;
 pub mod score;
+pub mod shared_text;
 pub mod svg;
 pub mod task;
 pub mod tenant;
@@ -48,6 +49,7 @@ pub use error::{InputError, OptionsError};
 pub use evaluate::{Reason, Verdict, VerdictKind};
 pub use input::{load, Format, Loaded};
 pub use report::{build, Report, ReportOptions, VerdictEntry};
+pub use shared_text::SharedText;
 
 /// Reads the files and builds the report in one call.
 pub fn analyze<'a>(

@@ -1,0 +1,183 @@
+//! Text that many records share and a report writes many times over: workspace ids, route
+//! names, principal ids and names, notes.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+/// One shared copy of a text. When JSON writes it without escapes, as it writes nearly every
+/// id and name, it is held as that JSON string, so writing it copies its bytes instead of
+/// checking each of them for escapes once more: in a dense report the same few workspaces,
+/// routes and names are most of the text. One thin pointer, half an `Arc<str>`.
+///
+/// Only serde_json writes the held JSON as it stands (and its `Value` conversion reads it
+/// back as a string); the engine writes reports with nothing else.
+#[derive(Clone)]
+pub struct SharedText(Arc<Held>);
+
+enum Held {
+    /// The text between quotes, as a JSON string that holds no escapes.
+    Quoted(Box<RawValue>),
+    /// Text that JSON writes with escapes.
+    Plain(Box<str>),
+}
+
+impl SharedText {
+    pub fn new(text: &str) -> Self {
+        // Exactly the bytes serde_json escapes.
+        let clean = text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+        Self(Arc::new(
+            match clean.then(|| RawValue::from_string(format!("\"{text}\""))) {
+                Some(Ok(quoted)) => Held::Quoted(quoted),
+                _ => Held::Plain(text.into()),
+            },
+        ))
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &*self.0 {
+            Held::Quoted(json) => {
+                let json = json.get();
+                json.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(json)
+            }
+            Held::Plain(text) => text,
+        }
+    }
+}
+
+impl Deref for SharedText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for SharedText {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for SharedText {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for SharedText {
+    fn from(text: &str) -> Self {
+        Self::new(text)
+    }
+}
+
+impl PartialEq for SharedText {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SharedText {}
+
+impl PartialOrd for SharedText {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SharedText {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+/// As `str` hashes, so a set of shared texts is looked up by `&str`.
+impl Hash for SharedText {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for SharedText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &*self.0 {
+            Held::Quoted(json) => json.serialize(s),
+            Held::Plain(text) => s.serialize_str(text),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(|t| Self::new(&t))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether held as JSON or not, a text reads and writes as it was given: in JSON,
+    /// indented or not, in a `Value`, for display, and back through `Deserialize`.
+    #[test]
+    fn reads_and_writes_as_given_however_held() {
+        for text in [
+            "",
+            "/",
+            "/subscriptions/s/resourceGroups/rg-é (1)",
+            "Microsoft Sentinel Reader",
+            "a\"b",
+            "a\\b\tc\u{1}",
+            "\u{7f}\u{2028}",
+        ] {
+            let shared = SharedText::new(text);
+            assert_eq!(shared.as_str(), text);
+            assert_eq!(shared.to_string(), text);
+            let json = serde_json::to_string(&shared).unwrap_or_default();
+            assert_eq!(json, serde_json::to_string(text).unwrap_or_default());
+            assert_eq!(serde_json::to_value(&shared).ok(), Some(serde_json::Value::from(text)));
+            assert_eq!(serde_json::from_str::<SharedText>(&json).ok(), Some(shared.clone()));
+            let pretty = serde_json::to_string_pretty(&vec![shared]).unwrap_or_default();
+            assert_eq!(
+                serde_json::from_str::<Vec<String>>(&pretty).unwrap_or_default(),
+                vec![text.to_string()]
+            );
+        }
+    }
+
+    #[test]
+    fn compares_and_hashes_as_its_text() {
+        let mut set = rustc_hash::FxHashSet::default();
+        set.insert(SharedText::new("Reader"));
+        assert!(set.contains("Reader"));
+        assert!(!set.contains("reader"));
+        assert_eq!(SharedText::new("a\"b"), SharedText::new("a\"b"));
+        assert!(SharedText::new("a") < SharedText::new("b"));
+    }
+
+    proptest::proptest! {
+        /// Any text writes as serde_json writes the same string.
+        #[test]
+        fn any_text_writes_as_its_string(text in "[ -~\\u{0}-\\u{1f}é\"\\\\]{0,24}") {
+            let shared = SharedText::new(&text);
+            proptest::prop_assert_eq!(shared.as_str(), text.as_str());
+            proptest::prop_assert_eq!(serde_json::to_string(&shared).ok(), serde_json::to_string(&text).ok());
+        }
+    }
+}
