@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # web app's `wasm-release` profile is (Cargo.toml). OPT=s or OPT=3 builds other trade-offs
 # for measurement (docs/performance.md).
 CARGO_PROFILE_RELEASE_OPT_LEVEL=${OPT:-z} wasm-pack build crates/wasm --release --target web --out-dir ../../pkg --mode no-install
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/sentinel_readiness_wasm_bg.wasm -o pkg/sentinel_readiness_wasm_bg.wasm
 printf 'JS API package: %s bytes wasm, %s bytes gzipped\n' \

@@ -57,7 +57,11 @@ cd "$(dirname "$0")/.."
 # printer (-7.8 KB). Assignments' shared ids and compact GUIDs (1M read 4.7-6.0 -> 3.2 s, peak
 # 1.69 -> 1.33 GB) had cost about +1 KB in the app and +0.2 KB in the JS API. Measured
 # 430,157 / 292,460 B.
-APP_CEILING=$((421 * 1024)); APP_TARGET=$((300 * 1024))
+# Round 13 raised the app's by 1 KB, deliberately: texts that reports repeat (workspaces,
+# routes, names) are held as the JSON they are written as (src/shared_text.rs; 10k
+# instructions 7.89 -> 6.73 G), +1.5 / +1.3 KB; both builds now run wasm-opt with --converge
+# (-0.7 / -1.3 KB). Measured 431,108 / 292,494 B.
+APP_CEILING=$((422 * 1024)); APP_TARGET=$((300 * 1024))
 API_CEILING=$((286 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
