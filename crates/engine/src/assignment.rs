@@ -14,7 +14,7 @@ use crate::scope::Scope;
 /// Where a record came from, for explanations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Origin {
-    pub file: std::sync::Arc<str>,
+    pub file: crate::SharedText,
     /// 1-based record number within the file.
     pub record: usize,
 }

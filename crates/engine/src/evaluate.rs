@@ -109,23 +109,23 @@ pub struct Reason {
     /// Role assignment, deny assignment or directory-role assignment id. The ids and names
     /// are shared between the reasons that quote them.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assignment: Option<Arc<str>>,
+    pub assignment: Option<SharedText>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<Arc<str>>,
+    pub role: Option<SharedText>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub role_id: Option<Arc<str>>,
+    pub role_id: Option<SharedText>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
     /// Group display names from the principal outwards, when the grant is via groups.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub via_groups: Vec<Arc<str>>,
+    pub via_groups: Vec<SharedText>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pim: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
     /// Operations this reason is about (granted, missing or denied).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub operations: Vec<Text>,
+    pub operations: Vec<SharedText>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
     /// The sentence a person reads.
@@ -138,7 +138,7 @@ pub struct Reason {
 /// a verdict names them by position (in [`Evaluation::reasons`], then in the report's list).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
-    pub task: Text,
+    pub task: SharedText,
     pub workspace: Scope,
     pub verdict: VerdictKind,
     /// Which documented way of meeting the task decided it.
@@ -237,6 +237,8 @@ struct Rules {
     /// Position in [`TASKS`], for report order.
     order: usize,
     task: &'static Task,
+    /// The task's id as every verdict of it names it: one shared copy.
+    id: SharedText,
     variant: &'static TaskVariant,
     ops: Vec<TaskOp>,
     /// Per role in [`Evaluator::roles`]: can it contribute to this variant at all?
@@ -308,7 +310,7 @@ struct Resolved<'t> {
     matched: RoleMatch,
     /// The assignment's id, written out the first time a reason quotes it (ids are held
     /// compactly, and one assignment backs thousands of reasons).
-    id: std::cell::OnceCell<Arc<str>>,
+    id: std::cell::OnceCell<SharedText>,
 }
 
 /// Whether an assignment's scope reaches a workspace, and the workspace's subscription.
@@ -611,14 +613,12 @@ pub struct Evaluator<'t> {
     reason_cache: std::cell::RefCell<FxHashMap<ReasonKey, usize>>,
     /// The reasons of the evaluation under way, handed to it when it ends.
     reasons: std::cell::RefCell<Vec<Arc<Reason>>>,
-    /// Route labels, notes and the ids and names reasons quote, one copy each: the same
-    /// few recur on millions of verdicts.
-    texts: std::cell::RefCell<FxHashSet<Arc<str>>>,
-    /// Route labels and notes, one copy each, held as the JSON they are written as.
-    phrases: std::cell::RefCell<FxHashSet<SharedText>>,
+    /// Route labels, notes and the ids and names reasons quote, one copy each, held as the
+    /// JSON they are written as: the same few recur on millions of verdicts.
+    texts: std::cell::RefCell<FxHashSet<SharedText>>,
     /// Display labels of the groups reasons name, by group id, one copy each: hundreds of
     /// thousands of reasons name the same few hundred groups.
-    labels: std::cell::RefCell<FxHashMap<Box<str>, Arc<str>>>,
+    labels: std::cell::RefCell<FxHashMap<Box<str>, SharedText>>,
     /// Where a reason's sentence is written before it is copied out at its exact length:
     /// hundreds of thousands of sentences, each grown piece by piece, left a third of their
     /// memory unused.
@@ -712,7 +712,6 @@ impl<'t> Evaluator<'t> {
             reason_cache: std::cell::RefCell::new(FxHashMap::default()),
             reasons: std::cell::RefCell::new(Vec::new()),
             texts: std::cell::RefCell::new(FxHashSet::default()),
-            phrases: std::cell::RefCell::new(FxHashSet::default()),
             labels: std::cell::RefCell::new(FxHashMap::default()),
             sentence: std::cell::RefCell::new(String::new()),
             caveats,
@@ -797,6 +796,7 @@ impl<'t> Evaluator<'t> {
                 Some(v) => Some(Rules {
                     order: i,
                     task: t,
+                    id: SharedText::new(t.id),
                     variant: v,
                     ops: task_ops(v),
                     relevant: self
@@ -1088,18 +1088,18 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn group_names(&self, via: Option<&GroupPath>) -> Vec<Arc<str>> {
+    fn group_names(&self, via: Option<&GroupPath>) -> Vec<SharedText> {
         via.map(|p| p.iter().map(|g| self.group_label(g)).collect())
             .unwrap_or_default()
     }
 
     /// A group's display name, one shared copy per group (the report lists them too).
-    pub(crate) fn group_label(&self, id: &str) -> Arc<str> {
+    pub(crate) fn group_label(&self, id: &str) -> SharedText {
         if let Some(hit) = self.labels.borrow().get(id) {
-            return Arc::clone(hit);
+            return hit.clone();
         }
         let made = self.share(&self.tenant.directory.label(id));
-        self.labels.borrow_mut().insert(Box::from(id), Arc::clone(&made));
+        self.labels.borrow_mut().insert(Box::from(id), made.clone());
         made
     }
 
@@ -1159,17 +1159,14 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn share(&self, text: &str) -> Arc<str> {
-        crate::tenant::share_in(&mut self.texts.borrow_mut(), text)
-    }
-
-    /// The one copy of a route label or note, which verdicts repeat by the million.
-    fn phrase(&self, text: &str) -> SharedText {
-        if let Some(held) = self.phrases.borrow().get(text) {
+    /// The one copy of an id, name, route label or note, which reasons and verdicts repeat
+    /// by the million.
+    fn share(&self, text: &str) -> SharedText {
+        if let Some(held) = self.texts.borrow().get(text) {
             return held.clone();
         }
         let made = SharedText::new(text);
-        self.phrases.borrow_mut().insert(made.clone());
+        self.texts.borrow_mut().insert(made.clone());
         made
     }
 
@@ -1249,7 +1246,7 @@ impl<'t> Evaluator<'t> {
             Detail::Grants(ops) => {
                 text.push_str(" grants ");
                 push_joined(text, ops.iter().map(|op| &**op), ", ");
-                ops
+                ops.iter().map(|op| self.share(op)).collect()
             }
             Detail::Nothing | Detail::Covers(_) => Vec::new(),
         };
@@ -1258,7 +1255,7 @@ impl<'t> Evaluator<'t> {
         drop(buf);
         Reason {
             route,
-            assignment: Some(Arc::clone(c.r.id.get_or_init(|| self.share(&a.id())))).filter(|s| !s.is_empty()),
+            assignment: Some(c.r.id.get_or_init(|| self.share(&a.id())).clone()).filter(|s| !s.is_empty()),
             role: Some(self.share(&c.r.role.name)),
             role_id: Some(self.share(&c.r.role.id)),
             scope: Some(a.scope.clone()),
@@ -1477,7 +1474,7 @@ impl<'t> Evaluator<'t> {
         cands: &[Candidate<'a>],
         s: &mut Scratch<'a>,
     ) -> Verdict {
-        let Rules { task, variant, ops, .. } = rules;
+        let Rules { variant, ops, .. } = rules;
         let (principal, paths) = (here.id(pi), here.paths_of(pi));
 
         // Evaluate each route: weakest requirement decides the route, best route decides.
@@ -1570,7 +1567,7 @@ impl<'t> Evaluator<'t> {
             // and `held`, so its reasons and missing texts stay unwritten (most verdicts of
             // a dense tenant's onboarding task).
             return Verdict {
-                task: task.id.into(),
+                task: rules.id.clone(),
                 workspace: here.ws.clone(),
                 verdict: VerdictKind::NotAllowed,
                 route: None,
@@ -1587,7 +1584,7 @@ impl<'t> Evaluator<'t> {
         };
         reasons.extend(entra_reason);
         let route = best.map(|_| match s.best_labels.as_slice() {
-            [Label::Name(name)] => self.phrase(name),
+            [Label::Name(name)] => self.share(name),
             labels => {
                 let mut text = String::new();
                 for (i, label) in labels.iter().enumerate() {
@@ -1596,7 +1593,7 @@ impl<'t> Evaluator<'t> {
                     }
                     label.write(&mut text);
                 }
-                self.phrase(&text)
+                self.share(&text)
             }
         });
         let mut missing = Vec::new();
@@ -1625,7 +1622,7 @@ impl<'t> Evaluator<'t> {
             verdict,
             VerdictKind::Eligible | VerdictKind::Conditional | VerdictKind::Unknown
         ) {
-            notes.push(self.phrase(match verdict {
+            notes.push(self.share(match verdict {
                 VerdictKind::Eligible => "Qualifies only after activating a PIM eligible assignment.",
                 VerdictKind::Conditional => {
                     "Qualifies only if the ABAC condition on the assignment allows the operation."
@@ -1634,7 +1631,7 @@ impl<'t> Evaluator<'t> {
             }));
         }
         Verdict {
-            task: task.id.into(),
+            task: rules.id.clone(),
             workspace: here.ws.clone(),
             verdict,
             route: if verdict == VerdictKind::NotAllowed || verdict == VerdictKind::Denied {
@@ -1725,7 +1722,7 @@ impl<'t> Evaluator<'t> {
                 via_groups: vec![],
                 pim: None,
                 condition: None,
-                operations: blocked.iter().map(|(op, _)| Text::Borrowed(op)).collect(),
+                operations: blocked.iter().map(|(op, _)| self.share(op)).collect(),
                 origin: Some(deny.origin.clone()),
                 text: format!(
                     "Deny assignment \"{}\" at {} blocks {}",

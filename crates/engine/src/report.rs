@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Text;
+use crate::{SharedText, Text};
 
 use crate::assignment::AssignmentState;
 use crate::checklist::{self, ChecklistItem};
@@ -121,7 +121,7 @@ pub struct PrincipalReport {
     /// Groups the principal belongs to (display names), when membership is known. Each name
     /// is shared by the principals listing it: a dense tenant lists hundreds of thousands.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<Arc<str>>,
+    pub groups: Vec<SharedText>,
     pub tasks: Vec<VerdictEntry>,
 }
 

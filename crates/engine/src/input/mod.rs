@@ -360,11 +360,11 @@ fn read_file(path: &str, bytes: &[u8], hint: ReadHint, tenant: &mut Tenant) -> R
         }
     }
     // One file name for every record's origin.
-    let file: std::sync::Arc<str> = path.into();
+    let file = crate::SharedText::new(path);
     // `locate` is asked only for a record that is reported.
     let mut read = |i: usize, record: Record<'_>, locate: &mut dyn FnMut() -> Location| {
         let origin = Origin {
-            file: std::sync::Arc::clone(&file),
+            file: file.clone(),
             record: i + 1,
         };
         let read = match record {
