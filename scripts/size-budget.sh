@@ -61,8 +61,12 @@ cd "$(dirname "$0")/.."
 # routes, names) are held as the JSON they are written as (src/shared_text.rs; 10k
 # instructions 7.89 -> 6.73 G), +1.5 / +1.3 KB; both builds now run wasm-opt with --converge
 # (-0.7 / -1.3 KB). Measured 431,108 / 292,494 B.
-APP_CEILING=$((422 * 1024)); APP_TARGET=$((300 * 1024))
-API_CEILING=$((286 * 1024)); API_TARGET=$((200 * 1024))
+# Then raised by 1 / 2 KB, deliberately: verdicts and the outcomes' name lists are written as
+# JSON put together from the shared texts (one copy of each field name, no escaping of ids
+# again), beside the derived writer that indented reports use (10k instructions 6.12 ->
+# 5.57 G, the CLI at 100k 8 % faster, the JS API 2-3 %). Measured 432,719 / 294,444 B.
+APP_CEILING=$((423 * 1024)); APP_TARGET=$((300 * 1024))
+API_CEILING=$((288 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0

@@ -237,7 +237,7 @@ pub fn evaluate_in_worker(meta_json: &str, texts: &[u8], today: &str) -> String 
             error: Some(e),
         },
     };
-    serde_json::to_string(&reply)
+    sentinel_readiness_engine::shared_text::compact_json(|| serde_json::to_string(&reply))
         .unwrap_or_else(|_| r#"{"error":"the report could not be written as JSON"}"#.to_string())
 }
 

@@ -136,7 +136,9 @@ pub struct Reason {
 /// it ([`crate::VerdictEntry`]): one type, so a dense tenant's million verdicts move into the
 /// report rather than being copied. Reasons are shared between the verdicts they explain;
 /// a verdict names them by position (in [`Evaluation::reasons`], then in the report's list).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Written as [`VerdictFields`] says, or, inside [`crate::shared_text::compact_json`], as the
+/// same JSON put together directly.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Verdict {
     pub task: SharedText,
     pub workspace: Scope,
@@ -156,6 +158,83 @@ pub struct Verdict {
     pub held: usize,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<SharedText>,
+}
+
+/// How a [`Verdict`] is written: its fields in order, and which are left out when empty.
+#[derive(Serialize)]
+struct VerdictFields<'a> {
+    task: &'a SharedText,
+    workspace: &'a Scope,
+    verdict: VerdictKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    route: &'a Option<SharedText>,
+    reasons: &'a [usize],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    missing: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    nearest: &'a [usize],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    notes: &'a [SharedText],
+}
+
+impl<'a> From<&'a Verdict> for VerdictFields<'a> {
+    fn from(v: &'a Verdict) -> Self {
+        Self {
+            task: &v.task,
+            workspace: &v.workspace,
+            verdict: v.verdict,
+            route: &v.route,
+            reasons: &v.reasons,
+            missing: &v.missing,
+            nearest: &v.nearest,
+            notes: &v.notes,
+        }
+    }
+}
+
+impl Verdict {
+    /// The JSON [`VerdictFields`] writes without indentation, put together from the shared
+    /// texts' ready-made JSON.
+    fn push_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        fn numbers(out: &mut Vec<u8>, key: &[u8], list: &[usize]) -> serde_json::Result<()> {
+            out.extend_from_slice(key);
+            serde_json::to_writer(out, list)
+        }
+        out.extend_from_slice(b"{\"task\":");
+        self.task.push_json(out)?;
+        out.extend_from_slice(b",\"workspace\":");
+        self.workspace.push_json(out)?;
+        out.extend_from_slice(b",\"verdict\":\"");
+        out.extend_from_slice(self.verdict.as_str().as_bytes());
+        out.push(b'"');
+        if let Some(route) = &self.route {
+            out.extend_from_slice(b",\"route\":");
+            route.push_json(out)?;
+        }
+        numbers(out, b",\"reasons\":", &self.reasons)?;
+        if !self.missing.is_empty() {
+            out.extend_from_slice(b",\"missing\":");
+            serde_json::to_writer(&mut *out, &self.missing)?;
+        }
+        if !self.nearest.is_empty() {
+            numbers(out, b",\"nearest\":", &self.nearest)?;
+        }
+        for (i, note) in self.notes.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b",\"notes\":[" } else { b"," });
+            note.push_json(out)?;
+        }
+        if !self.notes.is_empty() {
+            out.push(b']');
+        }
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+impl Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        crate::shared_text::serialize_compact(s, VerdictFields::from(self), |out| self.push_json(out))
+    }
 }
 
 /// Options of one evaluation.
@@ -200,12 +279,46 @@ pub struct ListSizes {
     pub denied: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Written as [`PrincipalVerdictFields`] says (put together directly, like a [`Verdict`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct PrincipalVerdict {
     /// Shared by every verdict of the principal: a dense tenant has millions of them.
     pub principal: SharedText,
     pub display_name: SharedText,
     pub verdict: VerdictKind,
+}
+
+/// How a [`PrincipalVerdict`] is written.
+#[derive(Serialize)]
+struct PrincipalVerdictFields<'a> {
+    principal: &'a SharedText,
+    display_name: &'a SharedText,
+    verdict: VerdictKind,
+}
+
+impl PrincipalVerdict {
+    /// The JSON [`PrincipalVerdictFields`] writes without indentation.
+    fn push_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.extend_from_slice(b"{\"principal\":");
+        self.principal.push_json(out)?;
+        out.extend_from_slice(b",\"display_name\":");
+        self.display_name.push_json(out)?;
+        out.extend_from_slice(b",\"verdict\":\"");
+        out.extend_from_slice(self.verdict.as_str().as_bytes());
+        out.extend_from_slice(b"\"}");
+        Ok(())
+    }
+}
+
+impl Serialize for PrincipalVerdict {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let fields = PrincipalVerdictFields {
+            principal: &self.principal,
+            display_name: &self.display_name,
+            verdict: self.verdict,
+        };
+        crate::shared_text::serialize_compact(s, fields, |out| self.push_json(out))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -2090,6 +2203,86 @@ mod tests {
             Missing::Operations(ops, bit(1)).describe(),
             "1 of 3 operations are missing: b"
         );
+    }
+
+    const KINDS: [VerdictKind; 7] = [
+        VerdictKind::Allowed,
+        VerdictKind::Equivalent,
+        VerdictKind::Conditional,
+        VerdictKind::Eligible,
+        VerdictKind::Unknown,
+        VerdictKind::Denied,
+        VerdictKind::NotAllowed,
+    ];
+
+    /// Texts that JSON writes as they are, and texts it escapes.
+    const TEXT: &str = "[ -~\\u{0}-\\u{1f}é\"\\\\]{0,12}";
+
+    fn verdict_strategy() -> impl proptest::strategy::Strategy<Value = Verdict> {
+        use proptest::prelude::*;
+        let texts = || proptest::collection::vec(TEXT, 0..3);
+        let numbers = || proptest::collection::vec(0usize..100_000, 0..4);
+        (
+            (TEXT, "[a-z \"é\\\\]{1,10}", 0..KINDS.len(), proptest::option::of(TEXT)),
+            (numbers(), texts(), numbers(), texts()),
+        )
+            .prop_map(
+                |((task, ws, kind, route), (reasons, missing, nearest, notes))| Verdict {
+                    task: SharedText::new(&task),
+                    workspace: Scope::parse(&format!("/subscriptions/{ws}")).unwrap_or_else(|_| Scope::root()),
+                    verdict: KINDS.get(kind).copied().unwrap_or(VerdictKind::Allowed),
+                    route: route.map(|r| SharedText::new(&r)),
+                    reasons,
+                    missing,
+                    nearest,
+                    held: 0,
+                    notes: notes.iter().map(|n| SharedText::new(n)).collect(),
+                },
+            )
+    }
+
+    proptest::proptest! {
+        /// A verdict put together directly writes exactly what its derived form writes, reads
+        /// back as it was, and is written the derived way outside `compact_json` (indented
+        /// reports, `Value`s).
+        #[test]
+        fn compact_verdicts_write_as_their_fields(v in verdict_strategy()) {
+            use proptest::prop_assert_eq;
+            let derived = serde_json::to_string(&VerdictFields::from(&v)).ok();
+            let compact = crate::shared_text::compact_json(|| serde_json::to_string(&v)).ok();
+            prop_assert_eq!(&compact, &derived);
+            prop_assert_eq!(serde_json::to_string(&v).ok(), derived);
+            prop_assert_eq!(
+                serde_json::to_string_pretty(&[&v]).ok(),
+                serde_json::to_string_pretty(&[VerdictFields::from(&v)]).ok()
+            );
+            prop_assert_eq!(
+                crate::shared_text::compact_json(|| serde_json::to_value(&v)).ok(),
+                serde_json::to_value(VerdictFields::from(&v)).ok()
+            );
+            let back: Option<Verdict> = compact.and_then(|c| serde_json::from_str(&c).ok());
+            prop_assert_eq!(back, Some(v));
+        }
+
+        #[test]
+        fn compact_principal_verdicts_write_as_their_fields(
+            (principal, name, kind) in (TEXT, TEXT, 0..KINDS.len())
+        ) {
+            let v = PrincipalVerdict {
+                principal: SharedText::new(&principal),
+                display_name: SharedText::new(&name),
+                verdict: KINDS.get(kind).copied().unwrap_or(VerdictKind::Allowed),
+            };
+            let derived = serde_json::to_string(&PrincipalVerdictFields {
+                principal: &v.principal,
+                display_name: &v.display_name,
+                verdict: v.verdict,
+            })
+            .ok();
+            let compact = crate::shared_text::compact_json(|| serde_json::to_string(&[&v, &v])).ok();
+            proptest::prop_assert_eq!(compact, derived.as_ref().map(|d| format!("[{d},{d}]")));
+            proptest::prop_assert_eq!(serde_json::to_string(&v).ok(), derived);
+        }
     }
 
     #[test]

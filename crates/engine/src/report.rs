@@ -149,7 +149,7 @@ impl Report {
     /// programs read.
     pub fn write_json<W: std::io::Write>(&self, w: W) -> serde_json::Result<()> {
         if self.verdict_count() > PRETTY_JSON_UP_TO {
-            serde_json::to_writer(w, self)
+            crate::shared_text::compact_json(|| serde_json::to_writer(w, self))
         } else {
             serde_json::to_writer_pretty(w, self)
         }

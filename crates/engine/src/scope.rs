@@ -223,6 +223,13 @@ impl<'de> serde::Deserialize<'de> for Scope {
     }
 }
 
+impl Scope {
+    /// Appends the scope's text as a JSON string.
+    pub(crate) fn push_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        self.text.push_json(out)
+    }
+}
+
 impl Serialize for Scope {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.text.serialize(s)

@@ -59,7 +59,7 @@ export interface DifferenceEntry { id: string; title: string; area: string; impa
 fn to_js<T: Serialize>(value: &T) -> JsValue {
     // Through JSON text and the host's parser: plain objects, and the same serializer as the
     // report instead of a second one (serde-wasm-bindgen) in the package.
-    serde_json::to_string(value)
+    sentinel_readiness_engine::shared_text::compact_json(|| serde_json::to_string(value))
         .ok()
         .and_then(|text| js_sys::JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL)
@@ -179,7 +179,7 @@ fn answer(request: &str, data: Option<&[u8]>, on_chunk: Option<&js_sys::Function
         on_chunk,
         thrown: None,
     };
-    let written = serde_json::to_writer(&mut sink, &answer);
+    let written = sentinel_readiness_engine::shared_text::compact_json(|| serde_json::to_writer(&mut sink, &answer));
     ffi::release(answer);
     if let Some(e) = sink.thrown.take() {
         return Err(e);
