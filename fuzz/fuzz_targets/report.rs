@@ -1,15 +1,18 @@
 //! The whole pipeline: up to three files (split at 0x00 bytes) are loaded, evaluated and
 //! rendered. The first byte picks the options: bit 0 `--all-verdicts`, bits 1-2 the rendering
-//! (JSON, Markdown, CSV, or all three). Each execution runs the pipeline once with one setting
-//! (running every setting every time cut the executions a core manages by six) while the
-//! fuzzer still explores them all.
+//! (JSON, Markdown, CSV, or all three; JSON alone is written both with and without the
+//! directly assembled records, which must agree). Each execution runs the pipeline once with
+//! one setting (running every setting every time cut the executions a core manages by six)
+//! while the fuzzer still explores them all.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sentinel_readiness_engine::{analyze, Date, ReportOptions};
+use sentinel_readiness_engine::{analyze, shared_text, Date, ReportOptions};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((first, rest)) = data.split_first() else { return };
+    let Some((first, rest)) = data.split_first() else {
+        return;
+    };
     let files: Vec<(String, &[u8])> = rest
         .split(|b| *b == 0)
         .take(3)
@@ -25,7 +28,13 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(report) = analyze(files.iter().map(|(n, b)| (n.as_str(), *b)), &opts) {
         match (first >> 1) & 3 {
-            0 => drop(report.to_json()),
+            // The JSON as written without indentation, where verdicts are put together
+            // directly, must be what the derived writer gives.
+            0 => {
+                let derived = serde_json::to_vec(&report).ok();
+                let compact = shared_text::compact_json(|| serde_json::to_vec(&report)).ok();
+                assert!(compact == derived, "compact JSON differs from the derived writer's");
+            }
             1 => drop(report.to_markdown()),
             2 => drop(report.to_csv()),
             _ => drop((report.to_json(), report.to_markdown(), report.to_csv())),
