@@ -65,8 +65,12 @@ cd "$(dirname "$0")/.."
 # JSON put together from the shared texts (one copy of each field name, no escaping of ids
 # again), beside the derived writer that indented reports use (10k instructions 6.12 ->
 # 5.57 G, the CLI at 100k 8 % faster, the JS API 2-3 %). Measured 432,719 / 294,444 B.
+# Then the JS API's by 1 KB: the evaluation takes each principal through every task while its
+# candidates are in cache, instead of every task through all principals (1M report 8.6-10.5
+# -> 8.0-8.2 s native, the JS API at 100k about 5 % faster). Raw code went up 1.7 KB; gzip
+# +0.9 KB. Measured 432,771 / 295,320 B.
 APP_CEILING=$((423 * 1024)); APP_TARGET=$((300 * 1024))
-API_CEILING=$((288 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((289 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0

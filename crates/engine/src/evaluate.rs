@@ -1038,9 +1038,10 @@ impl<'t> Evaluator<'t> {
         let mut useful: Vec<Candidate<'_>> = Vec::new();
         let mut scratch = Scratch::default();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
-        // One task's verdicts on one workspace (thousands, each a few hundred bytes), reused:
+        // Each task's verdicts on one workspace (thousands, each a few hundred bytes), reused:
         // a new vector per task and workspace grew through fresh memory every time.
-        let mut task_verdicts: Vec<(u32, Verdict)> = Vec::new();
+        let mut task_verdicts: Vec<Vec<(u32, Verdict)>> = Vec::new();
+        task_verdicts.resize_with(in_force.len(), Vec::new);
         for ((wi, ws), sub) in workspaces.iter().enumerate().zip(&subs) {
             let denies: Vec<&DenyAssignment> = self
                 .tenant
@@ -1110,44 +1111,45 @@ impl<'t> Evaluator<'t> {
                 shared: &shared,
                 deny_ids: &deny_ids,
             };
-            for rules in &in_force {
-                let blocks = deny_blocks(&denies, ws, sub, &rules.ops);
-                let ctx = Here {
-                    blocks: &blocks,
-                    ..base
-                };
-                // Only principals holding a role that matters to the task can get anything
-                // but `not-allowed`; the rest are explained only on request.
-                task_verdicts.clear();
-                for (pi, span) in &spans {
-                    let pi = *pi;
+            let blocks: Vec<_> = in_force
+                .iter()
+                .map(|rules| deny_blocks(&denies, ws, sub, &rules.ops))
+                .collect();
+            let ctxs: Vec<Here<'_>> = blocks.iter().map(|blocks| Here { blocks, ..base }).collect();
+            for list in &mut task_verdicts {
+                list.clear();
+            }
+            // Principal by principal, every task in turn: a principal's few dozen candidates
+            // stay in cache while each task reads them, instead of the whole workspace's
+            // candidates being read again for every task.
+            for (pi, span) in &spans {
+                let own = cands.get(span.clone()).unwrap_or_default();
+                for ((rules, ctx), list) in in_force.iter().zip(&ctxs).zip(&mut task_verdicts) {
+                    // Only principals holding a role that matters to the task can get
+                    // anything but `not-allowed`; the rest are explained only on request.
                     useful.clear();
-                    useful.extend(
-                        cands
-                            .get(span.clone())
-                            .unwrap_or_default()
-                            .iter()
-                            .filter(|c| rules.uses(c)),
-                    );
+                    useful.extend(own.iter().filter(|c| rules.uses(c)));
                     if !useful.is_empty() {
-                        task_verdicts.push((pi, self.verdict(&ctx, pi, rules, &useful, &mut scratch)));
+                        list.push((*pi, self.verdict(ctx, *pi, rules, &useful, &mut scratch)));
                     }
                 }
-                outcomes.push((rules.order, wi, self.outcome(&ctx, rules, &task_verdicts)));
+            }
+            for ((rules, ctx), list) in in_force.iter().zip(&ctxs).zip(&mut task_verdicts) {
+                outcomes.push((rules.order, wi, self.outcome(ctx, rules, list)));
                 if self.opts.explain_all {
                     // Everyone else holds nothing this task can use.
-                    let done: FxHashSet<u32> = task_verdicts.iter().map(|(pi, _)| *pi).collect();
+                    let done: FxHashSet<u32> = list.iter().map(|(pi, _)| *pi).collect();
                     for pi in (0..principals.len() as u32).filter(|pi| !done.contains(pi)) {
-                        task_verdicts.push((pi, self.verdict(&ctx, pi, rules, &[], &mut scratch)));
+                        list.push((pi, self.verdict(ctx, pi, rules, &[], &mut scratch)));
                     }
                 } else {
                     // `not-allowed` verdicts served the remediation above; the report leaves
                     // them out, so they are dropped now rather than carried along.
-                    task_verdicts.retain(|(_, v)| v.verdict != VerdictKind::NotAllowed);
+                    list.retain(|(_, v)| v.verdict != VerdictKind::NotAllowed);
                 }
-                for (pi, v) in task_verdicts.drain(..) {
-                    if let Some(list) = verdicts.get_mut(pi as usize) {
-                        list.push((rules.order as u32, wi as u32, v));
+                for (pi, v) in list.drain(..) {
+                    if let Some(verdicts) = verdicts.get_mut(pi as usize) {
+                        verdicts.push((rules.order as u32, wi as u32, v));
                     }
                 }
             }
