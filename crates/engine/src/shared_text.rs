@@ -1,5 +1,6 @@
 //! Text that many records share and a report writes many times over: workspace ids, route
-//! names, principal ids and names, notes.
+//! names, principal ids and names, notes. And [`compact_json`], under which the records a
+//! report holds by the million are written from that text as ready-made JSON.
 
 use std::borrow::Borrow;
 use std::fmt;
