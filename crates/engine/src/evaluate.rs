@@ -136,7 +136,7 @@ pub struct Reason {
 /// it ([`crate::VerdictEntry`]): one type, so a dense tenant's million verdicts move into the
 /// report rather than being copied. Reasons are shared between the verdicts they explain;
 /// a verdict names them by position (in [`Evaluation::reasons`], then in the report's list).
-/// Written as [`VerdictFields`] says, or, inside [`crate::shared_text::compact_json`], as the
+/// Written as `VerdictFields` says, or, inside [`crate::shared_text::compact_json`], as the
 /// same JSON put together directly.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Verdict {
@@ -279,7 +279,7 @@ pub struct ListSizes {
     pub denied: usize,
 }
 
-/// Written as [`PrincipalVerdictFields`] says (put together directly, like a [`Verdict`]).
+/// Written as `PrincipalVerdictFields` says (put together directly, like a [`Verdict`]).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct PrincipalVerdict {
     /// Shared by every verdict of the principal: a dense tenant has millions of them.
