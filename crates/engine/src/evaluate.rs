@@ -296,6 +296,16 @@ struct PrincipalVerdictFields<'a> {
     verdict: VerdictKind,
 }
 
+impl<'a> From<&'a PrincipalVerdict> for PrincipalVerdictFields<'a> {
+    fn from(v: &'a PrincipalVerdict) -> Self {
+        Self {
+            principal: &v.principal,
+            display_name: &v.display_name,
+            verdict: v.verdict,
+        }
+    }
+}
+
 impl PrincipalVerdict {
     /// The JSON [`PrincipalVerdictFields`] writes without indentation.
     fn push_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
@@ -312,12 +322,7 @@ impl PrincipalVerdict {
 
 impl Serialize for PrincipalVerdict {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let fields = PrincipalVerdictFields {
-            principal: &self.principal,
-            display_name: &self.display_name,
-            verdict: self.verdict,
-        };
-        crate::shared_text::serialize_compact(s, fields, |out| self.push_json(out))
+        crate::shared_text::serialize_compact(s, PrincipalVerdictFields::from(self), |out| self.push_json(out))
     }
 }
 
@@ -580,7 +585,7 @@ enum Detail {
     /// The role is held below the scope the task asks for (said last).
     Needs(ScopeRule),
     /// The operations of an action set, listed last.
-    Grants(Vec<Text>),
+    Grants(Vec<SharedText>),
 }
 
 /// Appends `items` with `sep` between them: `join` without the list it needs.
@@ -1267,7 +1272,7 @@ impl<'t> Evaluator<'t> {
                     (ops.as_ptr() as usize, cond_key(cond), *mask)
                 };
                 self.cached(ReasonKey::new(c, reach, ReasonKind::Actions, detail), || {
-                    let ops: Vec<Text> = picked(ops, *mask).map(Text::Borrowed).collect();
+                    let ops: Vec<SharedText> = picked(ops, *mask).map(|op| self.share(op)).collect();
                     self.reason(c, RouteKind::ActionSet, reach, cond, Detail::Grants(ops))
                 })
             }
@@ -1277,12 +1282,7 @@ impl<'t> Evaluator<'t> {
     /// The one copy of an id, name, route label or note, which reasons and verdicts repeat
     /// by the million.
     fn share(&self, text: &str) -> SharedText {
-        if let Some(held) = self.texts.borrow().get(text) {
-            return held.clone();
-        }
-        let made = SharedText::new(text);
-        self.texts.borrow_mut().insert(made.clone());
-        made
+        crate::tenant::share_in(&mut self.texts.borrow_mut(), text)
     }
 
     fn cached(&self, key: ReasonKey, build: impl FnOnce() -> Reason) -> usize {
@@ -1361,7 +1361,7 @@ impl<'t> Evaluator<'t> {
             Detail::Grants(ops) => {
                 text.push_str(" grants ");
                 push_joined(text, ops.iter().map(|op| &**op), ", ");
-                ops.iter().map(|op| self.share(op)).collect()
+                ops
             }
             Detail::Nothing | Detail::Covers(_) => Vec::new(),
         };
@@ -2275,12 +2275,7 @@ mod tests {
                 display_name: SharedText::new(&name),
                 verdict: KINDS.get(kind).copied().unwrap_or(VerdictKind::Allowed),
             };
-            let derived = serde_json::to_string(&PrincipalVerdictFields {
-                principal: &v.principal,
-                display_name: &v.display_name,
-                verdict: v.verdict,
-            })
-            .ok();
+            let derived = serde_json::to_string(&PrincipalVerdictFields::from(&v)).ok();
             let compact = crate::shared_text::compact_json(|| serde_json::to_string(&[&v, &v])).ok();
             proptest::prop_assert_eq!(compact, derived.as_ref().map(|d| format!("[{d},{d}]")));
             proptest::prop_assert_eq!(serde_json::to_string(&v).ok(), derived);

@@ -142,14 +142,17 @@ impl std::hash::Hash for SameAs<'_> {
     }
 }
 
-/// The copy of `text` held in `texts`, added if it is not there yet: reading and the
-/// evaluation each keep one such set.
-pub(crate) fn share_in(texts: &mut rustc_hash::FxHashSet<std::sync::Arc<str>>, text: &str) -> std::sync::Arc<str> {
+/// The copy of `text` held in `texts`, added if it is not there yet: reading (`Arc<str>`)
+/// and the evaluation ([`crate::SharedText`]) each keep one such set.
+pub(crate) fn share_in<T>(texts: &mut rustc_hash::FxHashSet<T>, text: &str) -> T
+where
+    T: std::borrow::Borrow<str> + std::hash::Hash + Eq + Clone + for<'a> From<&'a str>,
+{
     if let Some(held) = texts.get(text) {
-        return std::sync::Arc::clone(held);
+        return held.clone();
     }
-    let made: std::sync::Arc<str> = text.into();
-    texts.insert(std::sync::Arc::clone(&made));
+    let made = T::from(text);
+    texts.insert(made.clone());
     made
 }
 
