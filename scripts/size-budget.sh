@@ -69,7 +69,13 @@ cd "$(dirname "$0")/.."
 # candidates are in cache, instead of every task through all principals (1M report 8.6-10.5
 # -> 8.0-8.2 s native, the JS API at 100k about 5 % faster). Raw code went up 1.7 KB; gzip
 # +0.9 KB. Measured 432,771 / 295,320 B; 432,791 / 295,104 B after the round's review.
-APP_CEILING=$((423 * 1024)); APP_TARGET=$((300 * 1024))
+# Raised by 2 KB in the app, deliberately (issue 5, round 14): reasons that quote a group path
+# are shared by every member of the group and deny reasons by everyone the deny binds (paths
+# matched through the engine's shared sort rather than a new map type). A 10k report's JSON
+# 354 -> 232 MB, a 100k evaluation's peak memory 614 -> 477 MB, the JS API at 100k 17-20 %
+# faster in Node. The JS API stays under its ceiling. Measured 434,558 / 295,815 B (was
+# 432,791 / 295,104 B).
+APP_CEILING=$((425 * 1024)); APP_TARGET=$((300 * 1024))
 API_CEILING=$((289 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)

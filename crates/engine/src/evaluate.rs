@@ -368,6 +368,16 @@ struct Rules {
     entra_note: Option<SharedText>,
 }
 
+/// What a deny assignment blocks of a task at a workspace (see [`Here::blocks`]).
+struct Block<'d> {
+    deny: &'d DenyAssignment,
+    /// The operations blocked, each with the basis of the task's need for it.
+    blocked: Vec<(&'static str, &'static str)>,
+    /// The same as bits of the task's operation list, which names them exactly (`None` for
+    /// a list too long for a mask).
+    mask: Option<u64>,
+}
+
 /// A named role's position in a requirement's list, and whether the role is it (`true`)
 /// or covers it (`false`).
 type RoleHit = Option<(usize, bool)>;
@@ -385,11 +395,12 @@ struct Here<'a> {
     /// order: what it blocks of the task at hand (operation, basis). Only those that block
     /// something are listed. They do not depend on the principal, so they are worked out
     /// once per task and workspace, not per verdict.
-    blocks: &'a [(&'a DenyAssignment, Vec<(&'static str, &'static str)>)],
+    blocks: &'a [Block<'a>],
     cands: &'a [Candidate<'a>],
     /// Each principal's range of `cands`, sorted by principal.
     spans: &'a [(u32, Range<usize>)],
-    group_paths: &'a [Vec<GroupPath<'a>>],
+    /// Each principal's group paths, each the first principal's copy of that path.
+    group_paths: &'a [Vec<&'a GroupPath<'a>>],
     /// Each principal's id and display label, shared by the outcomes that list them.
     shared: &'a [(SharedText, SharedText)],
     /// Each principal's own id and its groups' ids, for deny assignments.
@@ -406,7 +417,7 @@ impl<'a> Here<'a> {
             .unwrap_or(&[])
     }
 
-    fn paths_of(&self, pi: u32) -> &'a [GroupPath<'a>] {
+    fn paths_of(&self, pi: u32) -> &'a [&'a GroupPath<'a>] {
         self.group_paths.get(pi as usize).map(Vec::as_slice).unwrap_or(&[])
     }
 
@@ -666,6 +677,7 @@ enum ReasonKind {
     Covering,
     Actions,
     Entra,
+    Deny,
 }
 
 /// What a reason says, minus the workspace: the same grant explains a principal's
@@ -896,6 +908,36 @@ impl<'t> Evaluator<'t> {
             .map(|(i, p)| (p.as_str(), i as u32))
             .collect();
         let group_paths: Vec<Vec<GroupPath>> = principals.iter().map(|p| self.tenant.directory.groups_of(p)).collect();
+        // Members of one group reach its assignments along the same paths. Each path is
+        // stood for by its first copy, so a reason quoting it (keyed by the path's address)
+        // is written once for all of them, not once per member. Found by sorting the paths
+        // (stably, so the first copy leads its run) with the engine's shared sort, which
+        // keeps the Wasm from carrying another map type.
+        let mut via_paths: Vec<Vec<&GroupPath>> = group_paths.iter().map(|paths| paths.iter().collect()).collect();
+        let mut all: Vec<(usize, usize)> = group_paths
+            .iter()
+            .enumerate()
+            .flat_map(|(pi, paths)| (0..paths.len()).map(move |k| (pi, k)))
+            .collect();
+        let path_at = |(pi, k): (usize, usize)| group_paths.get(pi).and_then(|paths| paths.get(k));
+        crate::order::sort_by(&mut all, |a, b| path_at(*a).cmp(&path_at(*b)));
+        let mut first: Option<&GroupPath> = None;
+        for &at in &all {
+            let Some(path) = path_at(at) else {
+                continue;
+            };
+            let lead = match first {
+                Some(f) if f == path => f,
+                _ => {
+                    first = Some(path);
+                    path
+                }
+            };
+            if let Some(slot) = via_paths.get_mut(at.0).and_then(|paths| paths.get_mut(at.1)) {
+                *slot = lead;
+            }
+        }
+        drop(all);
         // Per principal, per group path: the principal that group is, if it holds anything.
         let path_holders: Vec<Vec<Option<u32>>> = group_paths
             .iter()
@@ -1087,11 +1129,11 @@ impl<'t> Evaluator<'t> {
             // that reach the same way, in the same state and without a condition decide
             // identically; only the first one is ever quoted, so the rest are dropped.
             // Principals in large tenants hold hundreds of such repeats through their groups.
-            for ((pi, paths), holders_of) in (0..principals.len() as u32).zip(&group_paths).zip(&path_holders) {
+            for ((pi, paths), holders_of) in (0..principals.len() as u32).zip(&via_paths).zip(&path_holders) {
                 let start = cands.len();
                 seen.next();
                 let own = std::iter::once((None, Some(pi)));
-                let via_groups = paths.iter().map(Some).zip(holders_of.iter().copied());
+                let via_groups = paths.iter().copied().map(Some).zip(holders_of.iter().copied());
                 for (via, h) in own.chain(via_groups) {
                     let list = h
                         .and_then(|h| by_holder.get(h as usize))
@@ -1112,7 +1154,7 @@ impl<'t> Evaluator<'t> {
                 blocks: &[],
                 cands: &cands,
                 spans: &spans,
-                group_paths: &group_paths,
+                group_paths: &via_paths,
                 shared: &shared,
                 deny_ids: &deny_ids,
             };
@@ -1724,10 +1766,10 @@ impl<'t> Evaluator<'t> {
         // assignment the reason.
         if strength.is_some() && !here.blocks.is_empty() {
             let ids = here.deny_ids.get(pi as usize).map(Vec::as_slice).unwrap_or_default();
-            if let Some(deny_reason) = self.deny_for(here, ids) {
+            if let Some(block) = self.deny_for(here, ids) {
                 s.near_held.clear();
                 s.near_held.extend(reasons.drain(..).map(Held::Reason));
-                reasons.push(self.add_reason(deny_reason));
+                reasons.push(self.deny_reason(block, rules.order));
                 held += 1;
                 verdict = VerdictKind::Denied;
             }
@@ -1762,9 +1804,9 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn entra_support(&self, principal: &str, paths: &[GroupPath], roles: &[NamedRole]) -> Option<(Strength, usize)> {
+    fn entra_support(&self, principal: &str, paths: &[&GroupPath], roles: &[NamedRole]) -> Option<(Strength, usize)> {
         let ids: Vec<(&str, Option<&GroupPath>)> = std::iter::once((principal, None))
-            .chain(paths.iter().filter_map(|p| p.last().map(|g| (*g, Some(p)))))
+            .chain(paths.iter().filter_map(|&p| p.last().map(|g| (*g, Some(p)))))
             .collect();
         let mut best: Option<(Strength, usize)> = None;
         for d in &self.tenant.directory_roles {
@@ -1822,13 +1864,19 @@ impl<'t> Evaluator<'t> {
         best
     }
 
-    fn deny_for(&self, here: &Here<'_>, ids: &[&str]) -> Option<Reason> {
-        for (deny, blocked) in here.blocks {
-            if !deny.binds(ids.iter().copied()) {
-                continue;
-            }
+    /// The first deny assignment that binds one of `ids` (a principal and its groups) and
+    /// blocks something of the task at hand.
+    fn deny_for<'h>(&self, here: &Here<'h>, ids: &[&str]) -> Option<&'h Block<'h>> {
+        here.blocks.iter().find(|b| b.deny.binds(ids.iter().copied()))
+    }
+
+    /// The reason a deny assignment gives, one per deny assignment, task and set of blocked
+    /// operations: everyone it binds is quoted the same reason.
+    fn deny_reason(&self, block: &Block<'_>, task: usize) -> usize {
+        let Block { deny, blocked, mask } = block;
+        let build = || {
             let list: Vec<String> = blocked.iter().map(|(op, basis)| format!("{op} ({basis})")).collect();
-            return Some(Reason {
+            Reason {
                 route: RouteKind::Deny,
                 assignment: Some(self.share(&deny.id)),
                 role: None,
@@ -1845,9 +1893,22 @@ impl<'t> Evaluator<'t> {
                     deny.scope,
                     list.join("; ")
                 ),
-            });
+            }
+        };
+        match mask {
+            // The task and the bits name the blocked operations and their basis exactly.
+            Some(mask) => self.cached(
+                ReasonKey {
+                    assignment: *deny as *const DenyAssignment as usize,
+                    via: 0,
+                    unknown: false,
+                    kind: ReasonKind::Deny,
+                    detail: (task, 0, *mask),
+                },
+                build,
+            ),
+            None => self.add_reason(build()),
         }
-        None
     }
 
     fn outcome(&self, here: &Here<'_>, rules: &Rules, verdicts: &[(u32, Verdict)]) -> TaskOutcome {
@@ -2035,26 +2096,27 @@ impl<'t> Evaluator<'t> {
 /// evaluation.
 /// What each deny assignment in `denies` blocks of a task's operations at this workspace
 /// (see [`Here::blocks`]).
-fn deny_blocks<'d>(
-    denies: &[&'d DenyAssignment],
-    ws: &Scope,
-    sub: &Scope,
-    ops: &[TaskOp],
-) -> Vec<(&'d DenyAssignment, Vec<(&'static str, &'static str)>)> {
+fn deny_blocks<'d>(denies: &[&'d DenyAssignment], ws: &Scope, sub: &Scope, ops: &[TaskOp]) -> Vec<Block<'d>> {
     denies
         .iter()
-        .map(|deny| {
-            let blocked = ops
-                .iter()
-                .filter(|(op, at, _)| {
-                    let target = if *at == Target::Subscription { sub } else { ws };
-                    deny.applies_at(target) && deny.denies(op, Plane::Control)
-                })
-                .map(|(op, _, basis)| (*op, *basis))
-                .collect();
-            (*deny, blocked)
+        .filter_map(|deny| {
+            let mut mask = Some(0u64);
+            let mut blocked = Vec::new();
+            for (i, (op, at, basis)) in ops.iter().enumerate() {
+                let target = if *at == Target::Subscription { sub } else { ws };
+                if deny.applies_at(target) && deny.denies(op, Plane::Control) {
+                    blocked.push((*op, *basis));
+                    mask = mask
+                        .zip(u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i)))
+                        .map(|(m, b)| m | b);
+                }
+            }
+            (!blocked.is_empty()).then_some(Block {
+                deny,
+                blocked,
+                mask: mask.filter(|_| ops.len() <= 64),
+            })
         })
-        .filter(|(_, blocked): &(_, Vec<_>)| !blocked.is_empty())
         .collect()
 }
 
@@ -2087,7 +2149,7 @@ struct Assignee<'a> {
     id: &'a str,
     kind: PrincipalKind,
     label: &'a str,
-    paths: &'a [GroupPath<'a>],
+    paths: &'a [&'a GroupPath<'a>],
     cands: &'a [Candidate<'a>],
 }
 

@@ -4,6 +4,7 @@
 // Test helpers may unwrap and index: a failure should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use sentinel_readiness_engine::evaluate::RouteKind;
 use sentinel_readiness_engine::{analyze, sample, Date, Report, ReportOptions, VerdictKind};
 
 fn sample_report(as_of: Option<Date>, all_verdicts: bool) -> Report {
@@ -246,4 +247,41 @@ fn all_verdicts_only_adds_not_allowed_verdicts() {
         serde_json::to_value(&some.tasks).unwrap(),
         serde_json::to_value(&all.tasks).unwrap()
     );
+}
+
+/// A reason says the same for everyone it applies to, so the report lists it once: members
+/// of one group share the reason that quotes the group, and everyone a deny assignment
+/// binds shares its reason.
+#[test]
+fn each_reason_is_listed_once_and_shared() {
+    for all_verdicts in [false, true] {
+        let r = sample_report(None, all_verdicts);
+        for (i, a) in r.reasons.iter().enumerate() {
+            for b in r.reasons.iter().skip(i + 1) {
+                assert_ne!(a, b, "reason listed twice: {}", a.text);
+            }
+        }
+        let quoted_by = |deny: bool| -> usize {
+            let mut users: std::collections::BTreeMap<usize, std::collections::BTreeSet<&str>> = Default::default();
+            for p in &r.principals {
+                for v in &p.tasks {
+                    for &at in v.reasons.iter().chain(&v.nearest) {
+                        users.entry(at).or_default().insert(&p.id);
+                    }
+                }
+            }
+            users
+                .iter()
+                .filter(|(at, who)| {
+                    who.len() > 1
+                        && r.reasons.get(**at).is_some_and(|x| match deny {
+                            false => !x.via_groups.is_empty(),
+                            true => x.route == RouteKind::Deny,
+                        })
+                })
+                .count()
+        };
+        assert!(quoted_by(false) > 0, "no group reason is shared by two principals");
+        assert!(quoted_by(true) > 0, "no deny reason is shared by two principals");
+    }
 }
