@@ -63,6 +63,13 @@ impl VerdictKind {
         }
     }
 
+    /// `,"verdict":"…"`, as both verdict records write it.
+    fn push_json_field(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b",\"verdict\":\"");
+        out.extend_from_slice(self.as_str().as_bytes());
+        out.push(b'"');
+    }
+
     /// Can do the task today without anyone's further action.
     pub fn is_qualified(self) -> bool {
         matches!(self, Self::Allowed | Self::Equivalent)
@@ -204,9 +211,7 @@ impl Verdict {
         self.task.push_json(out)?;
         out.extend_from_slice(b",\"workspace\":");
         self.workspace.push_json(out)?;
-        out.extend_from_slice(b",\"verdict\":\"");
-        out.extend_from_slice(self.verdict.as_str().as_bytes());
-        out.push(b'"');
+        self.verdict.push_json_field(out);
         if let Some(route) = &self.route {
             out.extend_from_slice(b",\"route\":");
             route.push_json(out)?;
@@ -313,9 +318,8 @@ impl PrincipalVerdict {
         self.principal.push_json(out)?;
         out.extend_from_slice(b",\"display_name\":");
         self.display_name.push_json(out)?;
-        out.extend_from_slice(b",\"verdict\":\"");
-        out.extend_from_slice(self.verdict.as_str().as_bytes());
-        out.extend_from_slice(b"\"}");
+        self.verdict.push_json_field(out);
+        out.push(b'}');
         Ok(())
     }
 }
@@ -2100,21 +2104,19 @@ fn deny_blocks<'d>(denies: &[&'d DenyAssignment], ws: &Scope, sub: &Scope, ops: 
     denies
         .iter()
         .filter_map(|deny| {
-            let mut mask = Some(0u64);
+            let mut mask = 0u64;
             let mut blocked = Vec::new();
             for (i, (op, at, basis)) in ops.iter().enumerate() {
                 let target = if *at == Target::Subscription { sub } else { ws };
                 if deny.applies_at(target) && deny.denies(op, Plane::Control) {
                     blocked.push((*op, *basis));
-                    mask = mask
-                        .zip(u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i)))
-                        .map(|(m, b)| m | b);
+                    mask |= bit(i);
                 }
             }
             (!blocked.is_empty()).then_some(Block {
                 deny,
                 blocked,
-                mask: mask.filter(|_| ops.len() <= 64),
+                mask: (ops.len() <= 64).then_some(mask),
             })
         })
         .collect()

@@ -327,23 +327,7 @@ mod tests {
             "/subscriptions/s/resourceGroups/a\\b\tc\u{1}",
             "/subscriptions/s/resourceGroups/\u{7f}",
         ] {
-            let scope = s(text);
-            assert_eq!(scope.as_str(), text);
-            assert_eq!(scope.to_string(), text);
-            let json = serde_json::to_string(&scope).unwrap_or_default();
-            assert_eq!(json, serde_json::to_string(text).unwrap_or_default());
-            assert_eq!(serde_json::to_value(&scope).ok(), Some(serde_json::Value::from(text)));
-            assert_eq!(
-                serde_json::from_str::<Scope>(&json)
-                    .ok()
-                    .map(|s| s.as_str().to_string()),
-                Some(text.to_string())
-            );
-            let pretty = serde_json::to_string_pretty(&vec![scope]).unwrap_or_default();
-            assert_eq!(
-                serde_json::from_str::<Vec<String>>(&pretty).unwrap_or_default(),
-                vec![text.to_string()]
-            );
+            crate::shared_text::assert_reads_and_writes_as(&s(text), text, Scope::as_str);
         }
     }
 

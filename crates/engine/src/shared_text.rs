@@ -216,6 +216,27 @@ impl<'de> Deserialize<'de> for SharedText {
     }
 }
 
+/// Asserts that `value` reads and writes as `text`: for display, in JSON (indented or not),
+/// in a `Value`, and back through `Deserialize`. Shared by the types held as JSON text.
+#[cfg(test)]
+pub(crate) fn assert_reads_and_writes_as<T>(value: &T, text: &str, as_str: fn(&T) -> &str)
+where
+    T: Serialize + serde::de::DeserializeOwned + fmt::Display + Clone,
+{
+    assert_eq!(as_str(value), text);
+    assert_eq!(value.to_string(), text);
+    let json = serde_json::to_string(value).unwrap_or_default();
+    assert_eq!(json, serde_json::to_string(text).unwrap_or_default());
+    assert_eq!(serde_json::to_value(value).ok(), Some(serde_json::Value::from(text)));
+    let back: Option<T> = serde_json::from_str(&json).ok();
+    assert_eq!(back.as_ref().map(as_str), Some(text));
+    let pretty = serde_json::to_string_pretty(&vec![value.clone()]).unwrap_or_default();
+    assert_eq!(
+        serde_json::from_str::<Vec<String>>(&pretty).unwrap_or_default(),
+        vec![text.to_string()]
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,17 +255,9 @@ mod tests {
             "\u{7f}\u{2028}",
         ] {
             let shared = SharedText::new(text);
-            assert_eq!(shared.as_str(), text);
-            assert_eq!(shared.to_string(), text);
+            assert_reads_and_writes_as(&shared, text, SharedText::as_str);
             let json = serde_json::to_string(&shared).unwrap_or_default();
-            assert_eq!(json, serde_json::to_string(text).unwrap_or_default());
-            assert_eq!(serde_json::to_value(&shared).ok(), Some(serde_json::Value::from(text)));
-            assert_eq!(serde_json::from_str::<SharedText>(&json).ok(), Some(shared.clone()));
-            let pretty = serde_json::to_string_pretty(&vec![shared]).unwrap_or_default();
-            assert_eq!(
-                serde_json::from_str::<Vec<String>>(&pretty).unwrap_or_default(),
-                vec![text.to_string()]
-            );
+            assert_eq!(serde_json::from_str::<SharedText>(&json).ok(), Some(shared));
         }
     }
 

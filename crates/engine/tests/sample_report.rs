@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use sentinel_readiness_engine::evaluate::RouteKind;
-use sentinel_readiness_engine::{analyze, sample, Date, Report, ReportOptions, VerdictKind};
+use sentinel_readiness_engine::{analyze, sample, Date, Reason, Report, ReportOptions, VerdictKind};
 
 fn sample_report(as_of: Option<Date>, all_verdicts: bool) -> Report {
     let files = sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes()));
@@ -261,7 +261,8 @@ fn each_reason_is_listed_once_and_shared() {
                 assert_ne!(a, b, "reason listed twice: {}", a.text);
             }
         }
-        let quoted_by = |deny: bool| -> usize {
+        // How many reasons of a kind are quoted by more than one principal.
+        let shared = |kind: fn(&Reason) -> bool| -> usize {
             let mut users: std::collections::BTreeMap<usize, std::collections::BTreeSet<&str>> = Default::default();
             for p in &r.principals {
                 for v in &p.tasks {
@@ -272,16 +273,16 @@ fn each_reason_is_listed_once_and_shared() {
             }
             users
                 .iter()
-                .filter(|(at, who)| {
-                    who.len() > 1
-                        && r.reasons.get(**at).is_some_and(|x| match deny {
-                            false => !x.via_groups.is_empty(),
-                            true => x.route == RouteKind::Deny,
-                        })
-                })
+                .filter(|(at, who)| who.len() > 1 && r.reasons.get(**at).is_some_and(|x| kind(x)))
                 .count()
         };
-        assert!(quoted_by(false) > 0, "no group reason is shared by two principals");
-        assert!(quoted_by(true) > 0, "no deny reason is shared by two principals");
+        assert!(
+            shared(|x| !x.via_groups.is_empty()) > 0,
+            "no group reason is shared by two principals"
+        );
+        assert!(
+            shared(|x| x.route == RouteKind::Deny) > 0,
+            "no deny reason is shared by two principals"
+        );
     }
 }
