@@ -365,9 +365,9 @@ struct Rules {
     ops: Vec<TaskOp>,
     /// Per role in [`Evaluator::roles`]: can it contribute to this variant at all?
     relevant: Vec<bool>,
-    /// Per requirement of the variant's routes, in order, and per role in use: the named
-    /// role it is or covers (empty for operation lists).
-    role_hits: Vec<Vec<RoleHit>>,
+    /// The variant's routes, each a list of its requirements with what every role in use
+    /// answers them.
+    routes: Vec<Vec<Check>>,
     /// Said on every verdict of a variant that needs an Entra role no export shows.
     entra_note: Option<SharedText>,
 }
@@ -386,10 +386,31 @@ struct Block<'d> {
 /// or covers it (`false`).
 type RoleHit = Option<(usize, bool)>;
 
-impl Rules {
-    fn uses(&self, c: &Candidate<'_>) -> bool {
-        self.relevant.get(c.role as usize).copied().unwrap_or(false)
-    }
+/// One requirement of a route, worked out for every role in use before any verdict.
+enum Check {
+    Role {
+        roles: &'static [NamedRole],
+        at: ScopeRule,
+        /// Per role: the named role it is or covers.
+        hits: Vec<RoleHit>,
+    },
+    Actions {
+        ops: &'static [&'static str],
+        at: ScopeRule,
+        table: ActionTable,
+    },
+}
+
+/// An operation list against every role in use. A verdict then checks each candidate once
+/// for the whole list instead of once per operation (tens of millions of checks at 1M).
+struct ActionTable {
+    /// Each operation's column in [`Evaluator::grants`].
+    columns: Vec<Option<usize>>,
+    /// Each operation as a pattern, for testing an assignment's condition against it.
+    patterns: Vec<ActionPattern>,
+    /// Per role: the operations it grants (bits of the list), and those of them it grants
+    /// only under a condition of its own role block.
+    grants: Vec<(u64, u64)>,
 }
 
 /// What one workspace's evaluation shares across tasks and principals.
@@ -531,6 +552,8 @@ struct Scratch<'a> {
     /// Per operation list: (candidate, conditional, list bits, column bits) of the
     /// candidates deciding its operations.
     deciding: Vec<(usize, bool, u64, u64)>,
+    /// Per operation of a list: the strongest candidate granting it.
+    op_best: Vec<Option<(Strength, usize)>>,
     /// The strongest met route so far: its labels and its evidence (partial left out).
     best_labels: Vec<Label>,
     best_held: Vec<Held<'a>>,
@@ -626,12 +649,20 @@ fn bit(i: usize) -> u64 {
     u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i)).unwrap_or(0)
 }
 
+/// The positions of the bits set in `mask`, lowest first.
+fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let i = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            i
+        })
+    })
+}
+
 /// The operations of `ops` whose bits are set in `mask`, in list order.
 fn picked(ops: &'static [&'static str], mask: u64) -> impl Iterator<Item = &'static str> {
-    ops.iter()
-        .enumerate()
-        .filter(move |(i, _)| bit(*i) & mask != 0)
-        .map(|(_, op)| *op)
+    bits(mask).map_while(|i| ops.get(i).copied())
 }
 
 /// A requirement's result; its evidence went to [`Scratch::held`].
@@ -918,30 +949,52 @@ impl<'t> Evaluator<'t> {
         // (stably, so the first copy leads its run) with the engine's shared sort, which
         // keeps the Wasm from carrying another map type.
         let mut via_paths: Vec<Vec<&GroupPath>> = group_paths.iter().map(|paths| paths.iter().collect()).collect();
-        let mut all: Vec<(usize, usize)> = group_paths
-            .iter()
-            .enumerate()
-            .flat_map(|(pi, paths)| (0..paths.len()).map(move |k| (pi, k)))
-            .collect();
-        let path_at = |(pi, k): (usize, usize)| group_paths.get(pi).and_then(|paths| paths.get(k));
-        crate::order::sort_by(&mut all, |a, b| path_at(*a).cmp(&path_at(*b)));
-        let mut first: Option<&GroupPath> = None;
-        for &at in &all {
-            let Some(path) = path_at(at) else {
+        // The paths are compared as lists of numbers, one per group id: comparing the ids'
+        // text made this sort about a tenth of a 100k evaluation in the Wasm, where each
+        // text comparison is a byte loop.
+        let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut flat: Vec<u32> = Vec::new();
+        let mut all: Vec<(usize, usize, Range<usize>)> = Vec::new();
+        for (pi, paths) in group_paths.iter().enumerate() {
+            for (k, path) in paths.iter().enumerate() {
+                let start = flat.len();
+                for g in path {
+                    let n = match numbers.get(g) {
+                        Some(&n) => n,
+                        None => {
+                            let n = numbers.len() as u32;
+                            numbers.insert(g, n);
+                            n
+                        }
+                    };
+                    flat.push(n);
+                }
+                all.push((pi, k, start..flat.len()));
+            }
+        }
+        drop(numbers);
+        crate::order::sort_by(&mut all, |a, b| flat.get(a.2.clone()).cmp(&flat.get(b.2.clone())));
+        let mut lead: Option<(&GroupPath, &[u32])> = None;
+        for (pi, k, span) in &all {
+            let (Some(path), Some(key)) = (
+                group_paths.get(*pi).and_then(|paths| paths.get(*k)),
+                flat.get(span.clone()),
+            ) else {
                 continue;
             };
-            let lead = match first {
-                Some(f) if f == path => f,
+            let first = match lead {
+                Some((f, f_key)) if f_key == key => f,
                 _ => {
-                    first = Some(path);
+                    lead = Some((path, key));
                     path
                 }
             };
-            if let Some(slot) = via_paths.get_mut(at.0).and_then(|paths| paths.get_mut(at.1)) {
-                *slot = lead;
+            if let Some(slot) = via_paths.get_mut(*pi).and_then(|paths| paths.get_mut(*k)) {
+                *slot = first;
             }
         }
         drop(all);
+        drop(flat);
         // Per principal, per group path: the principal that group is, if it holds anything.
         let path_holders: Vec<Vec<Option<u32>>> = group_paths
             .iter()
@@ -969,16 +1022,10 @@ impl<'t> Evaluator<'t> {
                         .enumerate()
                         .map(|(ri, r)| self.relevant(r, ri, v))
                         .collect(),
-                    role_hits: v
+                    routes: v
                         .routes
                         .iter()
-                        .flat_map(|r| r.requirements.iter())
-                        .map(|req| match req {
-                            Requirement::Role { roles, .. } => {
-                                (0..self.roles.len()).map(|ri| self.role_match(roles, ri)).collect()
-                            }
-                            Requirement::Actions { .. } => Vec::new(),
-                        })
+                        .map(|route| route.requirements.iter().map(|req| self.check(req)).collect())
                         .collect(),
                     entra_note: v.entra.as_ref().map(|entra| {
                         SharedText::new(&format!(
@@ -1086,7 +1133,19 @@ impl<'t> Evaluator<'t> {
         let mut spans: Vec<(u32, Range<usize>)> = Vec::new();
         let mut seen = Seen::new(self.roles.len());
         let mut held: FxHashSet<(u32, DedupeKey)> = FxHashSet::default();
-        let mut useful: Vec<Candidate<'_>> = Vec::new();
+        // Per role: the tasks in force (bits of their position in `in_force`) it can serve,
+        // so each candidate is sorted into its tasks' lists in one pass.
+        let role_tasks: Vec<u64> = (0..self.roles.len())
+            .map(|ri| {
+                in_force
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, rules)| rules.relevant.get(ri).copied().unwrap_or(false))
+                    .fold(0, |mask, (t, _)| mask | bit(t))
+            })
+            .collect();
+        // Per task in force: the principal's candidates at hand that it can use.
+        let mut useful: Vec<Vec<Candidate<'_>>> = in_force.iter().map(|_| Vec::new()).collect();
         let mut scratch = Scratch::default();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
         // Each task's verdicts on one workspace (thousands, each a few hundred bytes), reused:
@@ -1174,14 +1233,19 @@ impl<'t> Evaluator<'t> {
             // stay in cache while each task reads them, instead of the whole workspace's
             // candidates being read again for every task.
             for (pi, span) in &spans {
-                let own = cands.get(span.clone()).unwrap_or_default();
-                for ((rules, ctx), list) in in_force.iter().zip(&ctxs).zip(&mut task_verdicts) {
+                useful.iter_mut().for_each(Vec::clear);
+                for c in cands.get(span.clone()).unwrap_or_default() {
+                    for t in bits(role_tasks.get(c.role as usize).copied().unwrap_or(0)) {
+                        if let Some(list) = useful.get_mut(t) {
+                            list.push(*c);
+                        }
+                    }
+                }
+                for (((rules, ctx), list), useful) in in_force.iter().zip(&ctxs).zip(&mut task_verdicts).zip(&useful) {
                     // Only principals holding a role that matters to the task can get
                     // anything but `not-allowed`; the rest are explained only on request.
-                    useful.clear();
-                    useful.extend(own.iter().filter(|c| rules.uses(c)));
                     if !useful.is_empty() {
-                        list.push((*pi, self.verdict(ctx, *pi, rules, &useful, &mut scratch)));
+                        list.push((*pi, self.verdict(ctx, *pi, rules, useful, &mut scratch)));
                     }
                 }
             }
@@ -1436,15 +1500,56 @@ impl<'t> Evaluator<'t> {
 
     fn eval_requirement<'a>(
         &self,
-        req: &Requirement,
-        table: Option<&[RoleHit]>,
+        check: &Check,
         cands: &[Candidate<'a>],
         key_ops: &[TaskOp],
         scratch: &mut Scratch<'a>,
     ) -> RequirementResult {
+        match check {
+            Check::Role { roles, at, hits } => {
+                self.eval_role(roles, Some(hits), *at, cands, key_ops, &mut scratch.held)
+            }
+            Check::Actions { ops, at, table } => self.eval_actions(ops, table, *at, cands, scratch),
+        }
+    }
+
+    fn check(&self, req: &Requirement) -> Check {
         match req {
-            Requirement::Role { roles, at } => self.eval_role(roles, table, *at, cands, key_ops, &mut scratch.held),
-            Requirement::Actions { operations, at } => self.eval_actions(operations, *at, cands, scratch),
+            Requirement::Role { roles, at } => Check::Role {
+                roles,
+                at: *at,
+                hits: (0..self.roles.len()).map(|ri| self.role_match(roles, ri)).collect(),
+            },
+            Requirement::Actions { operations, at } => Check::Actions {
+                ops: operations,
+                at: *at,
+                table: self.action_table(operations),
+            },
+        }
+    }
+
+    fn action_table(&self, ops: &'static [&'static str]) -> ActionTable {
+        let columns: Vec<Option<usize>> = ops.iter().map(|op| self.op_column(op)).collect();
+        let grants = (0..self.roles.len())
+            .map(|ri| {
+                let (mut granted, mut conditional) = (0, 0);
+                for (i, column) in columns.iter().enumerate() {
+                    match self.grant(ri, *column) {
+                        Some(None) => granted |= bit(i),
+                        Some(Some(_)) => {
+                            granted |= bit(i);
+                            conditional |= bit(i);
+                        }
+                        None => {}
+                    }
+                }
+                (granted, conditional)
+            })
+            .collect();
+        ActionTable {
+            columns,
+            patterns: ops.iter().map(|op| ActionPattern::new(op)).collect(),
+            grants,
         }
     }
 
@@ -1463,11 +1568,11 @@ impl<'t> Evaluator<'t> {
             })
     }
 
-    /// `table`: [`Self::role_match`] for every role in use, when worked out in advance.
+    /// `hits`: [`Self::role_match`] for every role in use, when worked out in advance.
     fn eval_role<'a>(
         &self,
         roles: &'static [NamedRole],
-        table: Option<&[RoleHit]>,
+        hits: Option<&[RoleHit]>,
         at: ScopeRule,
         cands: &[Candidate<'a>],
         key_ops: &[TaskOp],
@@ -1478,8 +1583,8 @@ impl<'t> Evaluator<'t> {
         let mut best: Option<(Strength, &Candidate<'a>, &'static NamedRole, bool, Option<&Condition>)> = None;
         let start = held.len();
         for c in cands {
-            let hit = match table {
-                Some(t) => t.get(c.role as usize).copied().flatten(),
+            let hit = match hits {
+                Some(hits) => hits.get(c.role as usize).copied().flatten(),
                 None => self.role_match(roles, c.role as usize),
             };
             let Some((which, named)) = hit.and_then(|(i, named)| roles.get(i).map(|n| (n, named))) else {
@@ -1542,42 +1647,58 @@ impl<'t> Evaluator<'t> {
     fn eval_actions<'a>(
         &self,
         ops: &'static [&'static str],
+        table: &ActionTable,
         at: ScopeRule,
         cands: &[Candidate<'a>],
         scratch: &mut Scratch<'a>,
     ) -> RequirementResult {
+        // Per operation, the strongest candidate granting it (the first of equals).
+        let best = &mut scratch.op_best;
+        best.clear();
+        best.resize(ops.len(), None);
+        for (ci, c) in cands.iter().enumerate() {
+            let Some(&(granted, conditional)) = table.grants.get(c.role as usize) else {
+                continue;
+            };
+            let reach = c.reach.at(at);
+            if granted == 0 || *reach == Reach::No {
+                continue;
+            }
+            // With no condition on the assignment or on the role's grants, every operation
+            // the role grants is granted alike.
+            let plain = (c.cond.is_none() && conditional == 0).then(|| self.gate(c, reach, None, false));
+            for i in bits(granted) {
+                let Some(slot) = best.get_mut(i) else {
+                    break;
+                };
+                let strength = match plain {
+                    Some(s) => s,
+                    None => {
+                        let column = table.columns.get(i).copied().flatten();
+                        let block_cond = self.grant(c.role as usize, column).flatten();
+                        let cond = block_cond.or_else(|| {
+                            c.cond
+                                .filter(|k| table.patterns.get(i).is_some_and(|p| k.restricts_pattern(p)))
+                        });
+                        self.gate(c, reach, cond, false)
+                    }
+                };
+                if slot.is_none_or(|(s, _)| strength > s) {
+                    *slot = Some((strength, ci));
+                }
+            }
+        }
         // Operations by their bit in the list: which are missing, and per deciding candidate
         // whether its grant is conditional and which it decides.
         let mut missing = 0u64;
         let mut weakest: Option<Strength> = None;
         let deciding = &mut scratch.deciding;
         deciding.clear();
-        for (i, op) in ops.iter().enumerate() {
-            // Built only when an assignment carries a condition to test it against.
-            let pattern = std::cell::OnceCell::new();
-            let column = self.op_column(op);
-            let mut best: Option<(Strength, usize)> = None;
-            for (ci, c) in cands.iter().enumerate() {
-                let Some(block_cond) = self.grant(c.role as usize, column) else {
-                    continue;
-                };
-                let reach = c.reach.at(at);
-                if *reach == Reach::No {
-                    continue;
-                }
-                let cond = block_cond.or_else(|| {
-                    c.cond
-                        .filter(|k| k.restricts_pattern(pattern.get_or_init(|| ActionPattern::new(op))))
-                });
-                let strength = self.gate(c, reach, cond, false);
-                if best.is_none_or(|(s, _)| strength > s) {
-                    best = Some((strength, ci));
-                }
-            }
-            match best {
+        for (i, op_best) in best.iter().enumerate() {
+            match *op_best {
                 Some((s, ci)) => {
                     weakest = Some(weakest.map_or(s, |w| w.min(s)));
-                    let col = column.map_or(0, bit);
+                    let col = table.columns.get(i).copied().flatten().map_or(0, bit);
                     match deciding.iter_mut().find(|(j, _, _, _)| *j == ci) {
                         Some((_, _, mask, columns)) => {
                             *mask |= bit(i);
@@ -1647,16 +1768,13 @@ impl<'t> Evaluator<'t> {
         s.best_held.clear();
         s.near_missing.clear();
         s.near_held.clear();
-        let mut req_index = 0;
-        for route in variant.routes {
+        for route in &rules.routes {
             s.held.clear();
             s.labels.clear();
             s.missing.clear();
             let mut weakest: Option<Strength> = None;
-            for r in route.requirements {
-                let table = rules.role_hits.get(req_index).map(Vec::as_slice);
-                req_index += 1;
-                let result = self.eval_requirement(r, table, cands, ops, s);
+            for check in route {
+                let result = self.eval_requirement(check, cands, ops, s);
                 if let Some((strength, label)) = result.support {
                     weakest = Some(weakest.map_or(strength, |w| w.min(strength)));
                     s.labels.push(label);
@@ -1674,7 +1792,7 @@ impl<'t> Evaluator<'t> {
                         .extend(s.held.iter().filter(|(partial, _)| !partial).map(|(_, h)| *h));
                 }
             } else {
-                let score = route.requirements.len() - s.missing.len();
+                let score = route.len() - s.missing.len();
                 let better = match nearest {
                     None => true,
                     Some(n) => score > n || (score == n && s.held.len() > s.near_held.len()),
@@ -2253,6 +2371,8 @@ mod tests {
         let lists: Vec<&[&str]> = crate::task::operation_lists().collect();
         assert!(!lists.is_empty());
         assert!(lists.iter().all(|ops| ops.len() <= 64));
+        // Candidates are sorted into the tasks in force by a mask of their positions.
+        assert!(TASKS.len() <= 64);
         // The shipped lists keep one order, so reasons are keyed by operation columns and
         // lists sharing operations share reasons (the report lists each sentence once).
         let tenant = Tenant::default();
@@ -2265,6 +2385,8 @@ mod tests {
         let ops: &'static [&'static str] = &["a", "b", "c"];
         assert_eq!(picked(ops, bit(0) | bit(2)).collect::<Vec<_>>(), ["a", "c"]);
         assert_eq!(bit(64), 0);
+        assert_eq!(bits(bit(0) | bit(5) | bit(63)).collect::<Vec<_>>(), [0, 5, 63]);
+        assert_eq!(bits(0).next(), None);
         assert_eq!(
             Missing::Operations(ops, bit(1)).describe(),
             "1 of 3 operations are missing: b"
