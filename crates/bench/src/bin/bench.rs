@@ -119,7 +119,8 @@ fn main() -> ExitCode {
         };
         let f = |k: &str| v.get(k).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
         let mb = f("input_bytes") / 1e6;
-        let rss = f("peak_rss_kib") / 1024.0;
+        // Both in decimal megabytes: the kernel counts RSS in KiB.
+        let rss = f("peak_rss_kib") * 1024.0 / 1e6;
         println!(
             "| {n} | {mb:.1} | {:.3} | {:.3} | {:.2} | {rss:.0} | {:.2} |",
             f("parse_s"),
