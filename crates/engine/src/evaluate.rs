@@ -549,9 +549,8 @@ struct Scratch<'a> {
     held: Vec<(bool, Held<'a>)>,
     labels: Vec<Label>,
     missing: Vec<Missing>,
-    /// Per operation list: (candidate, conditional, list bits, column bits) of the
-    /// candidates deciding its operations.
-    deciding: Vec<(usize, bool, u64, u64)>,
+    /// Per operation list: the candidates deciding its operations.
+    deciding: Vec<Deciding>,
     /// Per operation of a list: the strongest candidate granting it.
     op_best: Vec<Option<(Strength, usize)>>,
     /// The strongest met route so far: its labels and its evidence (partial left out).
@@ -561,6 +560,10 @@ struct Scratch<'a> {
     near_missing: Vec<Missing>,
     near_held: Vec<Held<'a>>,
 }
+
+/// A candidate deciding operations of a list: its position, whether its grant is
+/// conditional, and the operations it decides as bits of the list and of the columns.
+type Deciding = (usize, bool, u64, u64);
 
 /// What a met requirement is called in a route's label.
 #[derive(Clone, Copy)]
@@ -2391,6 +2394,122 @@ mod tests {
             Missing::Operations(ops, bit(1)).describe(),
             "1 of 3 operations are missing: b"
         );
+    }
+
+    /// An operation list decided as round 14 did it: operation by operation, every candidate
+    /// in turn. The per-role table must decide exactly the same.
+    fn decide_per_operation(
+        ev: &Evaluator<'_>,
+        ops: &'static [&'static str],
+        at: ScopeRule,
+        cands: &[Candidate<'_>],
+    ) -> (u64, Option<Strength>, Vec<Deciding>) {
+        let (mut missing, mut weakest, mut deciding) = (0u64, None::<Strength>, Vec::new());
+        for (i, op) in ops.iter().enumerate() {
+            let column = ev.op_column(op);
+            let mut best: Option<(Strength, usize)> = None;
+            for (ci, c) in cands.iter().enumerate() {
+                let Some(block_cond) = ev.grant(c.role as usize, column) else {
+                    continue;
+                };
+                let reach = c.reach.at(at);
+                if *reach == Reach::No {
+                    continue;
+                }
+                let cond = block_cond.or_else(|| c.cond.filter(|k| k.restricts_pattern(&ActionPattern::new(op))));
+                let strength = ev.gate(c, reach, cond, false);
+                if best.is_none_or(|(s, _)| strength > s) {
+                    best = Some((strength, ci));
+                }
+            }
+            match best {
+                Some((s, ci)) => {
+                    weakest = Some(weakest.map_or(s, |w| w.min(s)));
+                    let col = column.map_or(0, bit);
+                    match deciding.iter_mut().find(|(j, _, _, _)| *j == ci) {
+                        Some((_, _, mask, columns)) => {
+                            *mask |= bit(i);
+                            *columns |= col;
+                        }
+                        None => deciding.push((ci, s == Strength::Conditional, bit(i), col)),
+                    }
+                }
+                None => missing |= bit(i),
+            }
+        }
+        (missing, weakest, deciding)
+    }
+
+    proptest::proptest! {
+        /// Random roles (each a subset of a task's operation list, some under a condition of
+        /// their role block) and assignments (with or without a condition of their own,
+        /// eligible or active, reaching the workspace or not, or through a management group
+        /// of unknown content), decided both ways.
+        #[test]
+        fn operation_lists_decide_as_operation_by_operation(
+            roles in proptest::collection::vec((proptest::collection::vec(proptest::bool::ANY, 8), 0..4usize), 1..5),
+            assignments in proptest::collection::vec((0..5usize, 0..4usize, proptest::bool::ANY, 0..3usize, 0..3usize), 0..8),
+        ) {
+            let ops = crate::task::operation_lists().max_by_key(|ops| ops.len()).unwrap_or_default();
+            // No condition; one the engine cannot read (restricts everything); one that
+            // restricts only the list's first operation; one that restricts another's.
+            let restricting = |op: &str| format!("((!(ActionMatches{{'{op}'}})) OR (@Resource[Microsoft.OperationalInsights/workspaces:name] StringEquals 'law'))");
+            let conditions = [
+                None,
+                Some("@Resource[Microsoft.OperationalInsights/workspaces:name] StringEquals 'law'".to_string()),
+                ops.first().map(|op| restricting(op)),
+                Some(restricting("Microsoft.Compute/virtualMachines/read")),
+            ];
+            let condition = |k: usize| conditions.get(k).cloned().flatten().and_then(|t| Condition::new(Some(&t), Some("2.0")));
+            let mut tenant = Tenant::default();
+            for (i, (granted, cond)) in roles.iter().enumerate() {
+                let actions: Vec<&str> = ops.iter().zip(granted).filter(|(_, g)| **g).map(|(op, _)| *op).collect();
+                tenant.roles.add_custom(RoleDefinition {
+                    id: format!("c0000000-0000-4000-8000-{i:012}"),
+                    name: format!("Role {i}"),
+                    kind: crate::role::RoleKind::Custom,
+                    blocks: vec![crate::role::PermissionBlock::from_lists(&actions, &[], &[], &[], condition(*cond))],
+                    assignable_scopes: Vec::new(),
+                });
+            }
+            let ws = "/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law";
+            for (role, cond, eligible, _, _) in &assignments {
+                tenant.assignments.push(RoleAssignment::new(
+                    "",
+                    Scope::parse(ws).unwrap_or_else(|_| Scope::root()),
+                    "aaaaaaaa-0000-4000-8000-000000000001".into(),
+                    PrincipalKind::User,
+                    crate::role::RoleRef::new(Some(&format!("c0000000-0000-4000-8000-{:012}", role % roles.len())), None),
+                    condition(*cond),
+                    if *eligible { AssignmentState::Eligible { start: None, end: None } } else { AssignmentState::Active },
+                    Origin { file: "f.json".into(), record: 1 },
+                ));
+            }
+            let ev = Evaluator::new(&tenant, EvalOptions { as_of: None, today: Date::new(2026, 1, 1), explain_all: true });
+            proptest::prop_assert_eq!(ev.resolved.len(), assignments.len());
+            let reach = |k: usize| match k {
+                0 => Reach::Yes,
+                1 => Reach::No,
+                _ => Reach::Unknown { management_group: "mg".into() },
+            };
+            let reaches: Vec<ScopeReach> = assignments.iter().map(|(_, _, _, ws, sub)| ScopeReach { ws: reach(*ws), sub: reach(*sub) }).collect();
+            let cands: Vec<Candidate<'_>> = ev.resolved.iter().zip(&reaches).map(|(r, how)| Candidate::new(r, how)).collect();
+            let table = ev.action_table(ops);
+            for at in [ScopeRule::CoversWorkspace, ScopeRule::SubscriptionOrAbove] {
+                let mut scratch = Scratch::default();
+                let result = ev.eval_actions(ops, &table, at, &cands, &mut scratch);
+                let (missing, weakest, deciding) = decide_per_operation(&ev, ops, at, &cands);
+                let got_missing = match result.missing {
+                    Some(Missing::Operations(_, mask)) => mask,
+                    _ => 0,
+                };
+                proptest::prop_assert_eq!(got_missing, missing);
+                if missing == 0 {
+                    proptest::prop_assert_eq!(result.support.map(|(s, _)| s), weakest);
+                }
+                proptest::prop_assert_eq!(&scratch.deciding, &deciding);
+            }
+        }
     }
 
     const KINDS: [VerdictKind; 7] = [
