@@ -946,58 +946,10 @@ impl<'t> Evaluator<'t> {
             .map(|(i, p)| (p.as_str(), i as u32))
             .collect();
         let group_paths: Vec<Vec<GroupPath>> = principals.iter().map(|p| self.tenant.directory.groups_of(p)).collect();
-        // Members of one group reach its assignments along the same paths. Each path is
-        // stood for by its first copy, so a reason quoting it (keyed by the path's address)
-        // is written once for all of them, not once per member. Found by sorting the paths
-        // (stably, so the first copy leads its run) with the engine's shared sort, which
-        // keeps the Wasm from carrying another map type.
-        let mut via_paths: Vec<Vec<&GroupPath>> = group_paths.iter().map(|paths| paths.iter().collect()).collect();
-        // The paths are compared as lists of numbers, one per group id: comparing the ids'
-        // text made this sort about a tenth of a 100k evaluation in the Wasm, where each
-        // text comparison is a byte loop.
-        let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut flat: Vec<u32> = Vec::new();
-        let mut all: Vec<(usize, usize, Range<usize>)> = Vec::new();
-        for (pi, paths) in group_paths.iter().enumerate() {
-            for (k, path) in paths.iter().enumerate() {
-                let start = flat.len();
-                for g in path {
-                    let n = match numbers.get(g) {
-                        Some(&n) => n,
-                        None => {
-                            let n = numbers.len() as u32;
-                            numbers.insert(g, n);
-                            n
-                        }
-                    };
-                    flat.push(n);
-                }
-                all.push((pi, k, start..flat.len()));
-            }
-        }
-        drop(numbers);
-        crate::order::sort_by(&mut all, |a, b| flat.get(a.2.clone()).cmp(&flat.get(b.2.clone())));
-        let mut lead: Option<(&GroupPath, &[u32])> = None;
-        for (pi, k, span) in &all {
-            let (Some(path), Some(key)) = (
-                group_paths.get(*pi).and_then(|paths| paths.get(*k)),
-                flat.get(span.clone()),
-            ) else {
-                continue;
-            };
-            let first = match lead {
-                Some((f, f_key)) if f_key == key => f,
-                _ => {
-                    lead = Some((path, key));
-                    path
-                }
-            };
-            if let Some(slot) = via_paths.get_mut(*pi).and_then(|paths| paths.get_mut(*k)) {
-                *slot = first;
-            }
-        }
-        drop(all);
-        drop(flat);
+        // Members of one group reach its assignments along the same paths: each path is stood
+        // for by its first copy, so a reason quoting it (keyed by the path's address) is
+        // written once for all of them, not once per member.
+        let via_paths = first_copies(&group_paths);
         // Per principal, per group path: the principal that group is, if it holds anything.
         let path_holders: Vec<Vec<Option<u32>>> = group_paths
             .iter()
@@ -1062,17 +1014,21 @@ impl<'t> Evaluator<'t> {
         let mut scope_reach: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
         let mut per_ws: Vec<Vec<(usize, usize)>> = vec![Vec::new(); workspaces.len()];
         let mut holder: Vec<Option<u32>> = Vec::with_capacity(self.resolved.len());
-        // Roles no task in force can use are left out before anything is expanded.
-        let useful: Vec<bool> = (0..self.roles.len())
+        // Per role: the tasks in force (bits of their position in `in_force`) it can serve.
+        // Roles that serve none are left out before anything is expanded; the others' candidates
+        // are sorted into their tasks' lists in one pass.
+        let role_tasks: Vec<u64> = (0..self.roles.len())
             .map(|ri| {
                 in_force
                     .iter()
-                    .any(|rules| rules.relevant.get(ri).copied().unwrap_or(false))
+                    .enumerate()
+                    .filter(|(_, rules)| rules.relevant.get(ri).copied().unwrap_or(false))
+                    .fold(0, |mask, (t, _)| mask | bit(t))
             })
             .collect();
         for (ri, r) in self.resolved.iter().enumerate() {
             holder.push(index.get(&*r.a.principal_id).copied());
-            if !r.a.in_window(self.opts.today) || !useful.get(r.role_idx).copied().unwrap_or(false) {
+            if !r.a.in_window(self.opts.today) || role_tasks.get(r.role_idx).is_none_or(|&tasks| tasks == 0) {
                 continue;
             }
             let targets = scope_reach.entry(r.a.scope.key()).or_insert_with(|| {
@@ -1136,19 +1092,8 @@ impl<'t> Evaluator<'t> {
         let mut spans: Vec<(u32, Range<usize>)> = Vec::new();
         let mut seen = Seen::new(self.roles.len());
         let mut held: FxHashSet<(u32, DedupeKey)> = FxHashSet::default();
-        // Per role: the tasks in force (bits of their position in `in_force`) it can serve,
-        // so each candidate is sorted into its tasks' lists in one pass.
-        let role_tasks: Vec<u64> = (0..self.roles.len())
-            .map(|ri| {
-                in_force
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, rules)| rules.relevant.get(ri).copied().unwrap_or(false))
-                    .fold(0, |mask, (t, _)| mask | bit(t))
-            })
-            .collect();
         // Per task in force: the principal's candidates at hand that it can use.
-        let mut useful: Vec<Vec<Candidate<'_>>> = in_force.iter().map(|_| Vec::new()).collect();
+        let mut by_task: Vec<Vec<Candidate<'_>>> = in_force.iter().map(|_| Vec::new()).collect();
         let mut scratch = Scratch::default();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
         // Each task's verdicts on one workspace (thousands, each a few hundred bytes), reused:
@@ -1236,15 +1181,15 @@ impl<'t> Evaluator<'t> {
             // stay in cache while each task reads them, instead of the whole workspace's
             // candidates being read again for every task.
             for (pi, span) in &spans {
-                useful.iter_mut().for_each(Vec::clear);
+                by_task.iter_mut().for_each(Vec::clear);
                 for c in cands.get(span.clone()).unwrap_or_default() {
                     for t in bits(role_tasks.get(c.role as usize).copied().unwrap_or(0)) {
-                        if let Some(list) = useful.get_mut(t) {
+                        if let Some(list) = by_task.get_mut(t) {
                             list.push(*c);
                         }
                     }
                 }
-                for (((rules, ctx), list), useful) in in_force.iter().zip(&ctxs).zip(&mut task_verdicts).zip(&useful) {
+                for (((rules, ctx), list), useful) in in_force.iter().zip(&ctxs).zip(&mut task_verdicts).zip(&by_task) {
                     // Only principals holding a role that matters to the task can get
                     // anything but `not-allowed`; the rest are explained only on request.
                     if !useful.is_empty() {
@@ -2215,6 +2160,56 @@ impl<'t> Evaluator<'t> {
         }
         out
     }
+}
+
+/// Each principal's group paths, each replaced by the first principal's copy of the same
+/// path. Found by sorting (stably, so the first copy leads its run) with the engine's shared
+/// sort. The paths are compared as lists of numbers, one per group id, given on first sight:
+/// comparing the ids' text made this sort about a tenth of a 100k evaluation in the Wasm,
+/// where each text comparison is a byte loop.
+fn first_copies<'p, 'd>(group_paths: &'p [Vec<GroupPath<'d>>]) -> Vec<Vec<&'p GroupPath<'d>>> {
+    let mut firsts: Vec<Vec<&GroupPath>> = group_paths.iter().map(|paths| paths.iter().collect()).collect();
+    let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut flat: Vec<u32> = Vec::new();
+    let mut all: Vec<(usize, usize, Range<usize>)> = Vec::new();
+    for (pi, paths) in group_paths.iter().enumerate() {
+        for (k, path) in paths.iter().enumerate() {
+            let start = flat.len();
+            for g in path {
+                let n = match numbers.get(g) {
+                    Some(&n) => n,
+                    None => {
+                        let n = numbers.len() as u32;
+                        numbers.insert(g, n);
+                        n
+                    }
+                };
+                flat.push(n);
+            }
+            all.push((pi, k, start..flat.len()));
+        }
+    }
+    crate::order::sort_by(&mut all, |a, b| flat.get(a.2.clone()).cmp(&flat.get(b.2.clone())));
+    let mut lead: Option<(&GroupPath, &[u32])> = None;
+    for (pi, k, span) in &all {
+        let (Some(path), Some(key)) = (
+            group_paths.get(*pi).and_then(|paths| paths.get(*k)),
+            flat.get(span.clone()),
+        ) else {
+            continue;
+        };
+        let first = match lead {
+            Some((f, f_key)) if f_key == key => f,
+            _ => {
+                lead = Some((path, key));
+                path
+            }
+        };
+        if let Some(slot) = firsts.get_mut(*pi).and_then(|paths| paths.get_mut(*k)) {
+            *slot = first;
+        }
+    }
+    firsts
 }
 
 /// The built-in roles the tasks name, compiled once per process: they are the same for every
