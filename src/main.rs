@@ -190,6 +190,8 @@ fn evaluate_files(
         today,
         all_verdicts: bytes <= EXPLAIN_ALL_UP_TO_BYTES,
         primary: primary.map(str::to_string),
+        // The page's worker is one thread (the Wasm build never starts others).
+        threads: 1,
     };
     // A primary that is no longer among the inputs' workspaces falls back to none.
     build(&loaded, &opts)
@@ -489,6 +491,7 @@ mod tests {
             today: sample::SAMPLE_DATE,
             all_verdicts: true,
             primary: Some(sample::SAMPLE_PRIMARY.to_string()),
+            threads: 1,
         };
         build(&loaded, &opts).unwrap()
     }

@@ -25,6 +25,8 @@ fuzz_target!(|data: &[u8]| {
         today: Date::new(2026, 11, 23),
         all_verdicts: first & 1 == 1,
         primary: None,
+        // One thread or two, so lanes put together are fuzzed as well.
+        threads: 1 + usize::from(first & 8 != 0),
     };
     if let Ok(report) = analyze(files.iter().map(|(n, b)| (n.as_str(), *b)), &opts) {
         match (first >> 1) & 3 {

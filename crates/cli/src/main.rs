@@ -112,6 +112,10 @@ struct ReportArgs {
     /// Write the report here instead of standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Threads the evaluation shares the workspaces between; 0 = one per core. The report
+    /// is the same for every count.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    threads: usize,
 }
 
 fn today() -> Date {
@@ -255,6 +259,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
         primary: args
             .primary
             .or_else(|| sample_only.then(|| sample::SAMPLE_PRIMARY.to_string())),
+        threads: args.threads,
     };
     let report = build(&loaded, &opts).map_err(|e| e.to_string())?;
     let text = match args.format {

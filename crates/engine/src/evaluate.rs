@@ -9,7 +9,6 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::ops::Range;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -252,6 +251,10 @@ pub struct EvalOptions {
     /// Also explain `not-allowed` for principals holding nothing that matters to a task
     /// (costly in large tenants; the report asks for it with `--all-verdicts`).
     pub explain_all: bool,
+    /// Threads the workspaces are shared out between: 0 = one per core the machine offers,
+    /// 1 = this thread only. The Wasm build always uses this thread alone. Verdicts, reasons
+    /// and their order are the same for every count.
+    pub threads: usize,
 }
 
 /// A task's result on one workspace.
@@ -451,6 +454,33 @@ impl<'a> Here<'a> {
     }
 }
 
+/// What every lane of a run reads, worked out once before the workspaces are shared out.
+struct Shared<'a> {
+    workspaces: &'a [Scope],
+    /// Each workspace's subscription.
+    subs: &'a [Scope],
+    in_force: &'a [Rules],
+    /// Per workspace: the assignments that reach it (position in `resolved`) and how (position
+    /// in `reaches`).
+    per_ws: &'a [Vec<(usize, usize)>],
+    reaches: &'a [ScopeReach],
+    /// Per assignment: the principal that holds it, if it is one we report.
+    holder: &'a [Option<u32>],
+    via_paths: &'a [Vec<&'a GroupPath<'a>>],
+    path_holders: &'a [Vec<Option<u32>>],
+    role_tasks: &'a [u64],
+    deny_ids: &'a [Vec<&'a str>],
+    shared: &'a [(SharedText, SharedText)],
+    principals: usize,
+}
+
+/// What a lane of workspaces yields: per principal (task order, workspace, verdict), and
+/// (task order, workspace, outcome).
+struct Lane {
+    verdicts: Vec<Vec<(u32, u32, Verdict)>>,
+    outcomes: Vec<(usize, usize, TaskOutcome)>,
+}
+
 /// Whether a role grants an operation: `None` no, `Some(None)` unconditionally,
 /// `Some(Some(c))` only through a block with condition `c`.
 type GrantResult = Option<Option<Condition>>;
@@ -458,13 +488,13 @@ type GrantResult = Option<Option<Condition>>;
 /// An assignment with its role resolved.
 struct Resolved<'t> {
     a: &'t RoleAssignment,
-    role: Rc<RoleDefinition>,
+    role: Arc<RoleDefinition>,
     /// Index of `role` among the distinct roles in use, for per-role tables.
     role_idx: usize,
     matched: RoleMatch,
     /// The assignment's id, written out the first time a reason quotes it (ids are held
     /// compactly, and one assignment backs thousands of reasons).
-    id: std::cell::OnceCell<SharedText>,
+    id: std::sync::OnceLock<SharedText>,
 }
 
 /// Whether an assignment's scope reaches a workspace, and the workspace's subscription.
@@ -756,27 +786,11 @@ fn static_key(s: &'static str) -> (usize, usize) {
     (s.as_ptr() as usize, s.len())
 }
 
+/// Evaluates a tenant's verdicts. What it works out from the tenant ([`Core`]) is shared
+/// with the lanes a large run is split into; each lane keeps its own caches.
 pub struct Evaluator<'t> {
-    tenant: &'t Tenant,
-    resolved: Vec<Resolved<'t>>,
-    /// The distinct roles the assignments use.
-    roles: Vec<Rc<RoleDefinition>>,
-    named: &'static HashMap<&'static str, Option<RoleDefinition>>,
+    core: Arc<Core<'t>>,
     covers_cache: std::cell::RefCell<FxHashMap<RoleAndStatic, bool>>,
-    /// Every operation a task lists, and its position in `grants`.
-    op_index: FxHashMap<(usize, usize), usize>,
-    /// [`RoleDefinition::grant_pattern`] for every role in use (rows) and listed operation
-    /// (columns), worked out once: the same few operations are asked of the same roles for
-    /// every principal and workspace.
-    /// Role × operation: 0 no grant, 1 unconditional, `k + 2` through the block condition
-    /// `grant_conds[k]`. Small cells, so the table stays in cache while every candidate of
-    /// every principal is checked against it.
-    grants: Vec<u32>,
-    grant_conds: Vec<Condition>,
-    /// Every operation list names its operations in column order, and there are at most 64
-    /// columns: then a set of columns identifies a sentence's operations, in order, and
-    /// lists that share operations share their reasons.
-    column_keys: bool,
     /// Each reason spelled out, by what it says: its position in `reasons`.
     reason_cache: std::cell::RefCell<FxHashMap<ReasonKey, usize>>,
     /// The reasons of the evaluation under way, handed to it when it ends.
@@ -791,15 +805,46 @@ pub struct Evaluator<'t> {
     /// hundreds of thousands of sentences, each grown piece by piece, left a third of their
     /// memory unused.
     sentence: std::cell::RefCell<String>,
+}
+
+/// What an [`Evaluator`] works out from the tenant before any verdict, read-only after.
+pub struct Core<'t> {
+    tenant: &'t Tenant,
+    resolved: Vec<Resolved<'t>>,
+    /// The distinct roles the assignments use.
+    roles: Vec<Arc<RoleDefinition>>,
+    named: &'static HashMap<&'static str, Option<RoleDefinition>>,
+    /// Every operation a task lists, and its position in `grants`.
+    op_index: FxHashMap<(usize, usize), usize>,
+    /// [`RoleDefinition::grant_pattern`] for every role in use (rows) and listed operation
+    /// (columns), worked out once: the same few operations are asked of the same roles for
+    /// every principal and workspace.
+    /// Role × operation: 0 no grant, 1 unconditional, `k + 2` through the block condition
+    /// `grant_conds[k]`. Small cells, so the table stays in cache while every candidate of
+    /// every principal is checked against it.
+    grants: Vec<u32>,
+    grant_conds: Vec<Condition>,
+    /// Every operation list names its operations in column order, and there are at most 64
+    /// columns: then a set of columns identifies a sentence's operations, in order, and
+    /// lists that share operations share their reasons.
+    column_keys: bool,
     caveats: Vec<String>,
     opts: EvalOptions,
+}
+
+impl<'t> std::ops::Deref for Evaluator<'t> {
+    type Target = Core<'t>;
+
+    fn deref(&self) -> &Core<'t> {
+        &self.core
+    }
 }
 
 impl<'t> Evaluator<'t> {
     pub fn new(tenant: &'t Tenant, opts: EvalOptions) -> Self {
         let mut caveats = Vec::new();
         let mut cache: FxHashMap<Cow<'t, str>, (usize, RoleMatch)> = FxHashMap::default();
-        let mut roles: Vec<Rc<RoleDefinition>> = Vec::new();
+        let mut roles: Vec<Arc<RoleDefinition>> = Vec::new();
         let mut resolved = Vec::with_capacity(tenant.assignments.len());
         let mut unresolved: BTreeMap<String, usize> = BTreeMap::new();
         for a in &tenant.assignments {
@@ -813,19 +858,19 @@ impl<'t> Evaluator<'t> {
             let found = match cache.get(&key) {
                 Some(&(idx, m)) => Some((idx, m)),
                 None => tenant.roles.resolve(&a.role).map(|(d, m)| {
-                    roles.push(Rc::new(d));
+                    roles.push(Arc::new(d));
                     let idx = roles.len() - 1;
                     cache.insert(key, (idx, m));
                     (idx, m)
                 }),
             };
-            match found.and_then(|(idx, m)| roles.get(idx).map(|r| (idx, Rc::clone(r), m))) {
+            match found.and_then(|(idx, m)| roles.get(idx).map(|r| (idx, Arc::clone(r), m))) {
                 Some((role_idx, role, matched)) => resolved.push(Resolved {
                     a,
                     role,
                     role_idx,
                     matched,
-                    id: std::cell::OnceCell::new(),
+                    id: std::sync::OnceLock::new(),
                 }),
                 None => *unresolved.entry(role_ref_label(a)).or_default() += 1,
             }
@@ -867,23 +912,29 @@ impl<'t> Evaluator<'t> {
                 }
             })
             .collect();
-        Self {
+        Self::with_core(Arc::new(Core {
             tenant,
             resolved,
             roles,
             named: named_roles(),
-            covers_cache: std::cell::RefCell::new(FxHashMap::default()),
             op_index,
             grants,
             grant_conds,
             column_keys,
+            caveats,
+            opts,
+        }))
+    }
+
+    fn with_core(core: Arc<Core<'t>>) -> Self {
+        Self {
+            core,
+            covers_cache: std::cell::RefCell::new(FxHashMap::default()),
             reason_cache: std::cell::RefCell::new(FxHashMap::default()),
             reasons: std::cell::RefCell::new(Vec::new()),
             texts: std::cell::RefCell::new(FxHashSet::default()),
             labels: std::cell::RefCell::new(FxHashMap::default()),
             sentence: std::cell::RefCell::new(String::new()),
-            caveats,
-            opts,
         }
     }
 
@@ -913,7 +964,7 @@ impl<'t> Evaluator<'t> {
 
     /// Does the role matter to this variant at all: is it (or does it cover) a named role,
     /// or does it grant one of the listed operations?
-    fn relevant(&self, role: &Rc<RoleDefinition>, role_idx: usize, variant: &TaskVariant) -> bool {
+    fn relevant(&self, role: &Arc<RoleDefinition>, role_idx: usize, variant: &TaskVariant) -> bool {
         // Remediation asks whether someone already holds (or covers) the role it would grant.
         let remedies = variant
             .remediation
@@ -1077,15 +1128,148 @@ impl<'t> Evaluator<'t> {
                 )
             })
             .collect();
+        let w = Shared {
+            workspaces,
+            subs: &subs,
+            in_force: &in_force,
+            per_ws: &per_ws,
+            reaches: &reaches,
+            holder: &holder,
+            via_paths: &via_paths,
+            path_holders: &path_holders,
+            role_tasks: &role_tasks,
+            deny_ids: &deny_ids,
+            shared: &shared,
+            principals: principals.len(),
+        };
+        let Lane { verdicts, mut outcomes } = self.lanes(&w);
+        // Report order within a principal: task, then workspace.
+        eval.verdicts = verdicts
+            .into_iter()
+            .map(|mut list| {
+                list.sort_unstable_by_key(|(t, w, _)| (*t, *w));
+                list.into_iter().map(|(_, _, v)| v).collect()
+            })
+            .collect();
+        eval.principals = principals;
+        crate::order::sort_by_key(&mut outcomes, |(t, w, _)| (*t, *w));
+        eval.outcomes = outcomes.into_iter().map(|(_, _, o)| o).collect();
+        // The positions verdicts hold are this run's: a later run starts a list of its own.
+        eval.reasons = std::mem::take(&mut *self.reasons.borrow_mut());
+        self.reason_cache.borrow_mut().clear();
+        if !self.tenant.directory.has_memberships() {
+            eval.caveats.push("No group-membership export was given: roles held through groups are shown on the group's own row, not on its members. Add a Microsoft Graph groups export with members or transitiveMembers.".into());
+        }
+        eval
+    }
+
+    /// Every workspace's verdicts and outcomes. With more than one thread, the workspaces
+    /// are cut into runs of about equal work, one per thread; each thread works its run with
+    /// caches of its own, and the results are taken in workspace order, so the evaluation is
+    /// the same as one thread's.
+    fn lanes(&self, w: &Shared<'_>) -> Lane {
+        let threads = match self.opts.threads {
+            #[cfg(not(target_family = "wasm"))]
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        #[cfg(target_family = "wasm")]
+        let threads = threads.min(1);
+        let ranges = lane_ranges(w.per_ws, threads);
+        match ranges.split_first() {
+            Some((first, rest)) if !rest.is_empty() => self.threaded(w, first.clone(), rest),
+            _ => self.lane(w, 0..w.workspaces.len()),
+        }
+    }
+
+    /// The Wasm build has no threads (and asks for one lane): all the ranges, here.
+    #[cfg(target_family = "wasm")]
+    fn threaded(&self, w: &Shared<'_>, first: Range<usize>, rest: &[Range<usize>]) -> Lane {
+        self.lane(w, first.start..rest.last().map_or(first.end, |r| r.end))
+    }
+
+    /// Works `first` here and each of `rest` on a thread of its own.
+    #[cfg(not(target_family = "wasm"))]
+    fn threaded(&self, w: &Shared<'_>, first: Range<usize>, rest: &[Range<usize>]) -> Lane {
+        std::thread::scope(|s| {
+            let spawned: Vec<_> = rest
+                .iter()
+                .map(|range| {
+                    let fork = Self::with_core(Arc::clone(&self.core));
+                    let work = range.clone();
+                    let handle = std::thread::Builder::new().spawn_scoped(s, move || {
+                        let lane = fork.lane(w, work);
+                        (fork, lane)
+                    });
+                    (range.clone(), handle.ok())
+                })
+                .collect();
+            let mut out = self.lane(w, first);
+            for (range, handle) in spawned {
+                match handle.map(std::thread::ScopedJoinHandle::join) {
+                    Some(Ok((fork, lane))) => self.absorb(&mut out, fork, lane),
+                    // No thread (or a thread that failed): this one works the range, after
+                    // the ranges before it, as a single thread would.
+                    _ => {
+                        let lane = self.lane(w, range);
+                        append(&mut out, lane);
+                    }
+                }
+            }
+            out
+        })
+    }
+
+    /// Adds a lane another evaluator worked, after this one's. Its reasons join this
+    /// evaluator's list: one this evaluator already holds (the same key) is used instead of
+    /// the copy, as a single evaluator would have, and the lane's verdicts are renumbered.
+    #[cfg(not(target_family = "wasm"))]
+    fn absorb(&self, out: &mut Lane, other: Evaluator<'t>, mut lane: Lane) {
+        let theirs = other.reasons.into_inner();
+        let mut keys: Vec<Option<ReasonKey>> = theirs.iter().map(|_| None).collect();
+        for (key, at) in other.reason_cache.into_inner() {
+            if let Some(slot) = keys.get_mut(at) {
+                *slot = Some(key);
+            }
+        }
+        let mut reasons = self.reasons.borrow_mut();
+        let mut cache = self.reason_cache.borrow_mut();
+        let mut add = |reason: Arc<Reason>| {
+            reasons.push(reason);
+            reasons.len() - 1
+        };
+        let moved: Vec<usize> = theirs
+            .into_iter()
+            .zip(keys)
+            .map(|(reason, key)| match key {
+                Some(key) => *cache.entry(key).or_insert_with(|| add(reason)),
+                None => add(reason),
+            })
+            .collect();
+        let renumber = |list: &mut Vec<usize>| {
+            for at in list.iter_mut() {
+                *at = moved.get(*at).copied().unwrap_or(*at);
+            }
+        };
+        for (_, _, v) in lane.verdicts.iter_mut().flatten() {
+            renumber(&mut v.reasons);
+            renumber(&mut v.nearest);
+        }
+        append(out, lane);
+    }
+
+    /// The verdicts and outcomes on the workspaces in `range`, with this evaluator's caches:
+    /// one lane of a run (see [`Evaluator::lanes`]).
+    fn lane(&self, w: &Shared<'_>, range: Range<usize>) -> Lane {
         // Per principal: (task order, workspace, verdict). Kept apart from the start, so a
         // dense tenant's million verdicts never sit in, or get copied through, one vector.
-        let mut verdicts: Vec<Vec<(u32, u32, Verdict)>> = (0..principals.len()).map(|_| Vec::new()).collect();
+        let mut verdicts: Vec<Vec<(u32, u32, Verdict)>> = (0..w.principals).map(|_| Vec::new()).collect();
         // Reused for every workspace: in large tenants each holds millions of entries.
         // Per holder (principal index): its assignments that reach the workspace, in
         // assignment order, each with its dedupe key so members check it without reaching
         // back into the assignment (a cache miss each, tens of millions of times at 1M);
         // and which holders have any.
-        let mut by_holder: Vec<Vec<HolderEntry<'_>>> = vec![Vec::new(); principals.len()];
+        let mut by_holder: Vec<Vec<HolderEntry<'_>>> = vec![Vec::new(); w.principals];
         let mut holders: Vec<u32> = Vec::new();
         let mut cands: Vec<Candidate<'_>> = Vec::new();
         // Each principal's run of `cands`, in principal order.
@@ -1093,14 +1277,17 @@ impl<'t> Evaluator<'t> {
         let mut seen = Seen::new(self.roles.len());
         let mut held: FxHashSet<(u32, DedupeKey)> = FxHashSet::default();
         // Per task in force: the principal's candidates at hand that it can use.
-        let mut by_task: Vec<Vec<Candidate<'_>>> = in_force.iter().map(|_| Vec::new()).collect();
+        let mut by_task: Vec<Vec<Candidate<'_>>> = w.in_force.iter().map(|_| Vec::new()).collect();
         let mut scratch = Scratch::default();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
         // Each task's verdicts on one workspace (thousands, each a few hundred bytes), reused:
         // a new vector per task and workspace grew through fresh memory every time.
         let mut task_verdicts: Vec<Vec<(u32, Verdict)>> = Vec::new();
-        task_verdicts.resize_with(in_force.len(), Vec::new);
-        for ((wi, ws), sub) in workspaces.iter().enumerate().zip(&subs) {
+        task_verdicts.resize_with(w.in_force.len(), Vec::new);
+        for wi in range {
+            let (Some(ws), Some(sub)) = (w.workspaces.get(wi), w.subs.get(wi)) else {
+                continue;
+            };
             let denies: Vec<&DenyAssignment> = self
                 .tenant
                 .denies
@@ -1113,8 +1300,9 @@ impl<'t> Evaluator<'t> {
                 }
             }
             held.clear();
-            for &(ri, reach) in per_ws.get(wi).into_iter().flatten() {
-                let (Some(r), Some(how), Some(&Some(h))) = (self.resolved.get(ri), reaches.get(reach), holder.get(ri))
+            for &(ri, reach) in w.per_ws.get(wi).into_iter().flatten() {
+                let (Some(r), Some(how), Some(&Some(h))) =
+                    (self.resolved.get(ri), w.reaches.get(reach), w.holder.get(ri))
                 else {
                     continue;
                 };
@@ -1140,7 +1328,7 @@ impl<'t> Evaluator<'t> {
             // that reach the same way, in the same state and without a condition decide
             // identically; only the first one is ever quoted, so the rest are dropped.
             // Principals in large tenants hold hundreds of such repeats through their groups.
-            for ((pi, paths), holders_of) in (0..principals.len() as u32).zip(&via_paths).zip(&path_holders) {
+            for ((pi, paths), holders_of) in (0..w.principals as u32).zip(w.via_paths).zip(w.path_holders) {
                 let start = cands.len();
                 seen.next();
                 let own = std::iter::once((None, Some(pi)));
@@ -1165,11 +1353,12 @@ impl<'t> Evaluator<'t> {
                 blocks: &[],
                 cands: &cands,
                 spans: &spans,
-                group_paths: &via_paths,
-                shared: &shared,
-                deny_ids: &deny_ids,
+                group_paths: w.via_paths,
+                shared: w.shared,
+                deny_ids: w.deny_ids,
             };
-            let blocks: Vec<_> = in_force
+            let blocks: Vec<_> = w
+                .in_force
                 .iter()
                 .map(|rules| deny_blocks(&denies, ws, sub, &rules.ops))
                 .collect();
@@ -1183,13 +1372,14 @@ impl<'t> Evaluator<'t> {
             for (pi, span) in &spans {
                 by_task.iter_mut().for_each(Vec::clear);
                 for c in cands.get(span.clone()).unwrap_or_default() {
-                    for t in bits(role_tasks.get(c.role as usize).copied().unwrap_or(0)) {
+                    for t in bits(w.role_tasks.get(c.role as usize).copied().unwrap_or(0)) {
                         if let Some(list) = by_task.get_mut(t) {
                             list.push(*c);
                         }
                     }
                 }
-                for (((rules, ctx), list), useful) in in_force.iter().zip(&ctxs).zip(&mut task_verdicts).zip(&by_task) {
+                for (((rules, ctx), list), useful) in w.in_force.iter().zip(&ctxs).zip(&mut task_verdicts).zip(&by_task)
+                {
                     // Only principals holding a role that matters to the task can get
                     // anything but `not-allowed`; the rest are explained only on request.
                     if !useful.is_empty() {
@@ -1197,12 +1387,12 @@ impl<'t> Evaluator<'t> {
                     }
                 }
             }
-            for ((rules, ctx), list) in in_force.iter().zip(&ctxs).zip(&mut task_verdicts) {
+            for ((rules, ctx), list) in w.in_force.iter().zip(&ctxs).zip(&mut task_verdicts) {
                 outcomes.push((rules.order, wi, self.outcome(ctx, rules, list)));
                 if self.opts.explain_all {
                     // Everyone else holds nothing this task can use.
                     let done: FxHashSet<u32> = list.iter().map(|(pi, _)| *pi).collect();
-                    for pi in (0..principals.len() as u32).filter(|pi| !done.contains(pi)) {
+                    for pi in (0..w.principals as u32).filter(|pi| !done.contains(pi)) {
                         list.push((pi, self.verdict(ctx, pi, rules, &[], &mut scratch)));
                     }
                 } else {
@@ -1217,24 +1407,7 @@ impl<'t> Evaluator<'t> {
                 }
             }
         }
-        // Report order within a principal: task, then workspace.
-        eval.verdicts = verdicts
-            .into_iter()
-            .map(|mut list| {
-                list.sort_unstable_by_key(|(t, w, _)| (*t, *w));
-                list.into_iter().map(|(_, _, v)| v).collect()
-            })
-            .collect();
-        eval.principals = principals;
-        crate::order::sort_by_key(&mut outcomes, |(t, w, _)| (*t, *w));
-        eval.outcomes = outcomes.into_iter().map(|(_, _, o)| o).collect();
-        // The positions verdicts hold are this run's: a later run starts a list of its own.
-        eval.reasons = std::mem::take(&mut *self.reasons.borrow_mut());
-        self.reason_cache.borrow_mut().clear();
-        if !self.tenant.directory.has_memberships() {
-            eval.caveats.push("No group-membership export was given: roles held through groups are shown on the group's own row, not on its members. Add a Microsoft Graph groups export with members or transitiveMembers.".into());
-        }
-        eval
+        Lane { verdicts, outcomes }
     }
 
     fn role_covers(&self, role: &RoleDefinition, role_idx: usize, named: &NamedRole) -> bool {
@@ -2167,6 +2340,37 @@ impl<'t> Evaluator<'t> {
 /// sort. The paths are compared as lists of numbers, one per group id, given on first sight:
 /// comparing the ids' text made this sort about a tenth of a 100k evaluation in the Wasm,
 /// where each text comparison is a byte loop.
+/// Puts `more`, a lane of later workspaces, after `out`.
+#[cfg(not(target_family = "wasm"))]
+fn append(out: &mut Lane, more: Lane) {
+    for (mine, theirs) in out.verdicts.iter_mut().zip(more.verdicts) {
+        mine.extend(theirs);
+    }
+    out.outcomes.extend(more.outcomes);
+}
+
+/// Cuts the workspaces into at most `lanes` runs, in order, of about equal work (the
+/// assignments that reach them).
+fn lane_ranges(per_ws: &[Vec<(usize, usize)>], lanes: usize) -> Vec<Range<usize>> {
+    let work = |list: &Vec<(usize, usize)>| list.len() + 1;
+    let total: usize = per_ws.iter().map(work).sum();
+    let lanes = lanes.clamp(1, per_ws.len().max(1));
+    let mut out = Vec::with_capacity(lanes);
+    let (mut start, mut done) = (0, 0);
+    for (wi, list) in per_ws.iter().enumerate() {
+        done += work(list);
+        // Cut once this run holds its share of the work.
+        if done * lanes >= total * (out.len() + 1) && out.len() + 1 < lanes {
+            out.push(start..wi + 1);
+            start = wi + 1;
+        }
+    }
+    if start < per_ws.len() || out.is_empty() {
+        out.push(start..per_ws.len());
+    }
+    out
+}
+
 fn first_copies<'p, 'd>(group_paths: &'p [Vec<GroupPath<'d>>]) -> Vec<Vec<&'p GroupPath<'d>>> {
     let mut firsts: Vec<Vec<&GroupPath>> = group_paths.iter().map(|paths| paths.iter().collect()).collect();
     let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
@@ -2378,6 +2582,7 @@ mod tests {
             as_of: None,
             today: Date::new(2026, 1, 1),
             explain_all: false,
+            threads: 1,
         };
         assert!(Evaluator::new(&tenant, opts).column_keys);
         let ops: &'static [&'static str] = &["a", "b", "c"];
@@ -2480,7 +2685,7 @@ mod tests {
                     Origin { file: "f.json".into(), record: 1 },
                 ));
             }
-            let ev = Evaluator::new(&tenant, EvalOptions { as_of: None, today: Date::new(2026, 1, 1), explain_all: true });
+            let ev = Evaluator::new(&tenant, EvalOptions { as_of: None, today: Date::new(2026, 1, 1), explain_all: true, threads: 1 });
             proptest::prop_assert_eq!(ev.resolved.len(), assignments.len());
             let reach = |k: usize| match k {
                 0 => Reach::Yes,
@@ -2604,5 +2809,37 @@ mod tests {
         seen.next();
         assert!(seen.insert(plain));
         assert!(!seen.insert(plain));
+    }
+
+    proptest::proptest! {
+        /// Workspaces cut into lanes: in order, each workspace once, no empty lane, no more
+        /// lanes than asked or than workspaces, and, when work allows, each lane near its share.
+        #[test]
+        fn lanes_cover_every_workspace_once_in_order(
+            work in proptest::collection::vec(0..50usize, 0..40),
+            lanes in 0..9usize,
+        ) {
+            use proptest::{prop_assert, prop_assert_eq};
+            let per_ws: Vec<Vec<(usize, usize)>> = work.iter().map(|&n| vec![(0, 0); n]).collect();
+            let ranges = lane_ranges(&per_ws, lanes);
+            prop_assert!(!ranges.is_empty());
+            prop_assert!(ranges.len() <= lanes.max(1));
+            prop_assert!(ranges.len() <= per_ws.len().max(1));
+            let mut next = 0;
+            for r in &ranges {
+                prop_assert_eq!(r.start, next);
+                prop_assert!(r.end > r.start || per_ws.is_empty());
+                next = r.end;
+            }
+            prop_assert_eq!(next, per_ws.len());
+            // No lane but the last goes past its share by more than one workspace's work.
+            let weight = |r: &Range<usize>| per_ws.get(r.clone()).unwrap_or_default().iter().map(|l| l.len() + 1).sum::<usize>();
+            let total: usize = per_ws.iter().map(|l| l.len() + 1).sum();
+            let most = per_ws.iter().map(|l| l.len() + 1).max().unwrap_or(0);
+            let share = total.div_ceil(ranges.len().max(1));
+            for r in ranges.iter().take(ranges.len().saturating_sub(1)) {
+                prop_assert!(weight(r) <= share + most, "{:?} of {:?}", r, work);
+            }
+        }
     }
 }

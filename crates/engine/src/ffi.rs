@@ -148,6 +148,7 @@ fn run(req: &Options<'_>, files: Vec<(&str, &[u8])>, fallback_today: Date) -> An
         today,
         all_verdicts: req.all_verdicts,
         primary: req.primary.map(str::to_string),
+        threads: 1,
     };
     match build(&loaded, &opts) {
         Ok(report) => Answer::Success {

@@ -7,7 +7,7 @@
 //! ```
 //! use sentinel_readiness_engine::{analyze, sample, ReportOptions};
 //! let files = sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes()));
-//! let opts = ReportOptions { workspaces: vec![], as_of: None, today: sample::SAMPLE_DATE, all_verdicts: false, primary: None };
+//! let opts = ReportOptions { workspaces: vec![], as_of: None, today: sample::SAMPLE_DATE, all_verdicts: false, primary: None, threads: 0 };
 //! let report = analyze(files, &opts).map_err(|e| e.to_string())?;
 //! assert_eq!(report.workspaces.len(), 2);
 //! # Ok::<(), String>(())

@@ -40,6 +40,9 @@ pub struct ReportOptions {
     pub all_verdicts: bool,
     /// The primary workspace (id or name); rules for secondaries apply to the others.
     pub primary: Option<String>,
+    /// Threads the evaluation may use: 0 = one per core, 1 = the calling thread only
+    /// (see [`crate::evaluate::EvalOptions::threads`]). The report is the same either way.
+    pub threads: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -285,6 +288,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             as_of: opts.as_of,
             today: opts.today,
             explain_all: opts.all_verdicts,
+            threads: opts.threads,
         },
     );
     let mut eval = evaluator.run(&workspaces);

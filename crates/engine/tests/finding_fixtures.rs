@@ -34,6 +34,7 @@ fn run(dir: &Path) -> Report {
         today: Date::new(2026, 11, 23),
         all_verdicts: false,
         primary,
+        threads: 0,
     };
     let report = analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).unwrap();
     assert!(report.errors.is_empty(), "{}: {:?}", dir.display(), report.errors);

@@ -34,6 +34,7 @@ fn verdicts(files: &[(String, Vec<u8>)]) -> BTreeMap<(String, String), String> {
         today: Date::new(2026, 11, 23),
         all_verdicts: true,
         primary: None,
+        threads: 0,
     };
     let report = analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);

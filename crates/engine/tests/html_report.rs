@@ -17,6 +17,7 @@ fn sample_report() -> Report {
         today: sample::SAMPLE_DATE,
         all_verdicts: false,
         primary: Some(sample::SAMPLE_PRIMARY.into()),
+        threads: 0,
     };
     analyze(files, &opts).unwrap()
 }

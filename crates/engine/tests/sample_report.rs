@@ -15,6 +15,7 @@ fn sample_report(as_of: Option<Date>, all_verdicts: bool) -> Report {
         today: sample::SAMPLE_DATE,
         all_verdicts,
         primary: Some(sample::SAMPLE_PRIMARY.into()),
+        threads: 0,
     };
     analyze(files, &opts).unwrap()
 }
@@ -126,6 +127,7 @@ fn era_verdict(as_of: Option<Date>, principal: &str, task: &str) -> String {
         today: sample::SAMPLE_DATE,
         all_verdicts: true,
         primary: None,
+        threads: 0,
     };
     let r = analyze(
         [("a.json", assignments.as_bytes()), ("d.json", directory.as_bytes())],

@@ -48,6 +48,7 @@ fn run_case(task: &str, dir: &Path) -> Result<(), String> {
         today: Date::new(2026, 11, 23),
         all_verdicts: true,
         primary: None,
+        threads: 0,
     };
     let report = analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).map_err(|e| e.to_string())?;
     if !report.errors.is_empty() {

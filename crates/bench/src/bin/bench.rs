@@ -34,7 +34,7 @@ impl std::io::Write for Counter {
     }
 }
 
-fn one(n: usize) -> ExitCode {
+fn one(n: usize, threads: usize) -> ExitCode {
     let files = generate(Shape::enterprise(n), 42);
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
     let base_rss = peak_rss_kib();
@@ -55,6 +55,7 @@ fn one(n: usize) -> ExitCode {
         today: Date::new(2026, 11, 23),
         all_verdicts: false,
         primary: None,
+        threads,
     };
     // The CLI's pipeline: read every file, let go of the exports' bytes, evaluate, and
     // stream the JSON report (here into a counter instead of a file).
@@ -90,12 +91,27 @@ fn parse_count(text: &str) -> Option<usize> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--threads N`: as the CLI's option (0, the default, is one per core).
+    let threads = match args.iter().position(|a| a == "--threads") {
+        Some(i) => {
+            let n = args.get(i + 1).and_then(|v| v.parse().ok());
+            args.drain(i..(i + 2).min(args.len()));
+            match n {
+                Some(n) => n,
+                None => {
+                    eprintln!("--threads needs a number");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        None => 0,
+    };
     if let (Some("--one"), Some(n)) = (
         args.first().map(String::as_str),
         args.get(1).and_then(|a| parse_count(a)),
     ) {
-        return one(n);
+        return one(n, threads);
     }
     let sizes: Vec<usize> = if args.is_empty() {
         vec![10_000, 100_000, 1_000_000]
@@ -105,12 +121,22 @@ fn main() -> ExitCode {
     let Ok(exe) = std::env::current_exe() else {
         return ExitCode::from(2);
     };
+    match threads {
+        0 => println!(
+            "Evaluation threads: one per core ({})\n",
+            std::thread::available_parallelism().map_or(1, usize::from)
+        ),
+        n => println!("Evaluation threads: {n}\n"),
+    }
     println!("| assignments | input MB | serde_json::Value s | full report s | ratio | peak RSS MB | RSS / input |");
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     let mut points = Vec::new();
     let mut phases = Vec::new();
     for n in sizes {
-        let Ok(out) = Command::new(&exe).args(["--one", &n.to_string()]).output() else {
+        let Ok(out) = Command::new(&exe)
+            .args(["--one", &n.to_string(), "--threads", &threads.to_string()])
+            .output()
+        else {
             return ExitCode::from(2);
         };
         let Ok(v) = serde_json::from_slice::<serde_json::Value>(&out.stdout) else {
