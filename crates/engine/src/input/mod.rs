@@ -190,16 +190,51 @@ pub struct Loaded {
 /// Reads every file; a bad file becomes an error, the others still count.
 pub fn load<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Loaded {
     let files: Vec<(&str, &[u8])> = files.into_iter().collect();
+    // Natively, the next file is prepared on a second thread while this one is taken in:
+    // about half of reading a large export needs no tenant. The Wasm build has one thread.
+    load_files(&files, cfg!(not(target_family = "wasm")))
+}
+
+/// Reads `files` in order, preparing each next one on a thread of its own when `ahead`.
+fn load_files(files: &[(&str, &[u8])], ahead: bool) -> Loaded {
     let mut loaded = Loaded::default();
     let mut unread: usize = files.iter().map(|(_, bytes)| bytes.len()).sum();
-    for (path, bytes) in files {
+    let mut take = |prepared: Prepared<'_>, tenant: &mut Tenant| {
         let hint = ReadHint { unread };
-        unread = unread.saturating_sub(bytes.len());
-        match read_file(path, bytes, hint, &mut loaded.tenant) {
+        unread = unread.saturating_sub(prepared.len);
+        match prepared.apply(hint, tenant) {
             Ok(summary) => loaded.inputs.push(summary),
             Err(e) => loaded.errors.push(e),
         }
+    };
+    let mut tenant = Tenant::default();
+    #[cfg(not(target_family = "wasm"))]
+    if ahead {
+        std::thread::scope(|s| {
+            let mut queue = files.iter();
+            let mut next = queue.next().map(|&(path, bytes)| Prepared::new(path, bytes, true));
+            while let Some(prepared) = next.take() {
+                let ahead = queue.next().map(|&(path, bytes)| {
+                    let work = move || Prepared::new(path, bytes, true);
+                    (path, bytes, std::thread::Builder::new().spawn_scoped(s, work).ok())
+                });
+                take(prepared, &mut tenant);
+                // Without a thread (or should it fail), the file is prepared here.
+                next = ahead.map(
+                    |(path, bytes, handle)| match handle.map(std::thread::ScopedJoinHandle::join) {
+                        Some(Ok(prepared)) => prepared,
+                        _ => Prepared::new(path, bytes, true),
+                    },
+                );
+            }
+        });
     }
+    if !ahead || cfg!(target_family = "wasm") {
+        for &(path, bytes) in files {
+            take(Prepared::new(path, bytes, false), &mut tenant);
+        }
+    }
+    loaded.tenant = tenant;
     loaded.tenant.dedupe();
     loaded
 }
@@ -282,7 +317,55 @@ impl ReadHint {
     }
 }
 
-fn read_file(path: &str, bytes: &[u8], hint: ReadHint, tenant: &mut Tenant) -> Result<InputSummary, InputError> {
+/// A file read as far as it can be without the tenant: decoded, its format found, its
+/// records split out and (when asked) its flat role assignments parsed. Files do not depend
+/// on each other until their records are taken in, in order, by [`Prepared::apply`].
+struct Prepared<'a> {
+    path: &'a str,
+    len: usize,
+    body: Result<Body<'a>, InputError>,
+}
+
+enum Body<'a> {
+    /// UTF-8 text (the usual case), split into records.
+    Split(Split<'a>),
+    /// Text converted from another encoding: split when taken in, since it is owned here.
+    Converted(String),
+}
+
+/// A file's text, format and records, and its flat role assignments parsed ahead (one per
+/// record, in order; empty when they are parsed as they are taken in).
+struct Split<'t> {
+    text: &'t str,
+    format: Format,
+    rows: Records<'t>,
+    flat: Vec<Option<flat::FlatRecord<'t>>>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(path: &'a str, bytes: &'a [u8], parse_ahead: bool) -> Self {
+        let body = check_size(path, bytes)
+            .and_then(|()| decode(bytes).map_err(|m| err(path, None, None, m, None)))
+            .and_then(|text| match text {
+                std::borrow::Cow::Borrowed(text) => split(path, text, parse_ahead).map(Body::Split),
+                std::borrow::Cow::Owned(text) => Ok(Body::Converted(text)),
+            });
+        Self {
+            path,
+            len: bytes.len(),
+            body,
+        }
+    }
+
+    fn apply(self, hint: ReadHint, tenant: &mut Tenant) -> Result<InputSummary, InputError> {
+        match self.body? {
+            Body::Split(split) => take_in(self.path, self.len, split, hint, tenant),
+            Body::Converted(text) => take_in(self.path, self.len, split(self.path, &text, false)?, hint, tenant),
+        }
+    }
+}
+
+fn check_size(path: &str, bytes: &[u8]) -> Result<(), InputError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(err(
             path,
@@ -296,25 +379,30 @@ fn read_file(path: &str, bytes: &[u8], hint: ReadHint, tenant: &mut Tenant) -> R
             None,
         ));
     }
-    let text = decode(bytes).map_err(|m| err(path, None, None, m, None))?;
+    Ok(())
+}
+
+/// Finds a file's format and splits its records; `parse_ahead` also parses flat role
+/// assignments (memory for speed: only where another thread can do it meanwhile).
+fn split<'t>(path: &str, text: &'t str, parse_ahead: bool) -> Result<Split<'t>, InputError> {
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
         return Err(err(path, None, None, "the file is empty", None));
     }
     let (format, rows) = if trimmed.starts_with('[') || trimmed.starts_with('{') {
-        json_rows(path, &text)?
-    } else if tabular::looks_like_console_list(&text) {
+        json_rows(path, text)?
+    } else if tabular::looks_like_console_list(text) {
         (
             Format::PowerShellRoleAssignmentText,
-            Records::Parsed(tabular::console_rows(&text)),
+            Records::Parsed(tabular::console_rows(text)),
         )
     } else if text
         .lines()
         .next()
         .is_some_and(|l| l.contains(',') || l.starts_with("#TYPE"))
     {
-        let rows = tabular::csv_rows(&text)
-            .map_err(|(m, l)| err(path, Some(Format::PowerShellRoleAssignmentCsv), Some(l), m, Some(&text)))?;
+        let rows = tabular::csv_rows(text)
+            .map_err(|(m, l)| err(path, Some(Format::PowerShellRoleAssignmentCsv), Some(l), m, Some(text)))?;
         let first = rows.first().map(|r| &r.object);
         let format = if text.starts_with("#TYPE") || first.is_some_and(|o| field(o, &["RoleAssignmentName"]).is_some())
         {
@@ -323,7 +411,7 @@ fn read_file(path: &str, bytes: &[u8], hint: ReadHint, tenant: &mut Tenant) -> R
             Format::PortalRoleAssignmentCsv
         };
         if first.is_some_and(|o| field(o, &["RoleAssignmentId", "Scope", "ObjectId"]).is_none()) {
-            return Err(err(path, None, Some(Location { line: 1, column: 1 }), "a CSV file without the columns of a role-assignment export (RoleAssignmentId, Scope, ObjectId, RoleDefinitionId)", Some(&text)));
+            return Err(err(path, None, Some(Location { line: 1, column: 1 }), "a CSV file without the columns of a role-assignment export (RoleAssignmentId, Scope, ObjectId, RoleDefinitionId)", Some(text)));
         }
         (format, Records::Parsed(rows))
     } else {
@@ -332,9 +420,37 @@ fn read_file(path: &str, bytes: &[u8], hint: ReadHint, tenant: &mut Tenant) -> R
             None,
             Some(Location { line: 1, column: 1 }),
             "not a supported export: expected JSON, CSV or PowerShell list output",
-            Some(&text),
+            Some(text),
         ));
     };
+    let flat = match &rows {
+        Records::Json(items) if parse_ahead && format.has_flat_assignments() => {
+            items.iter().map(|raw| flat::read(raw.get())).collect()
+        }
+        _ => Vec::new(),
+    };
+    Ok(Split {
+        text,
+        format,
+        rows,
+        flat,
+    })
+}
+
+/// Takes a split file's records into the tenant, in order.
+fn take_in(
+    path: &str,
+    len: usize,
+    split: Split<'_>,
+    hint: ReadHint,
+    tenant: &mut Tenant,
+) -> Result<InputSummary, InputError> {
+    let Split {
+        text,
+        format,
+        rows,
+        flat,
+    } = split;
     let mut summary = InputSummary {
         path: path.to_string(),
         format,
@@ -351,11 +467,7 @@ fn read_file(path: &str, bytes: &[u8], hint: ReadHint, tenant: &mut Tenant) -> R
             Records::Json(items) => items.len(),
         };
         // If the guess cannot be had, room for this file's records alone.
-        if tenant
-            .assignments
-            .try_reserve(hint.assignments(rows, bytes.len()))
-            .is_err()
-        {
+        if tenant.assignments.try_reserve(hint.assignments(rows, len)).is_err() {
             tenant.assignments.reserve(rows);
         }
     }
@@ -396,10 +508,16 @@ fn read_file(path: &str, bytes: &[u8], hint: ReadHint, tenant: &mut Tenant) -> R
             }
         }
         Records::Json(items) => {
-            let mut lines = tabular::Lines::new(&text);
+            let mut lines = tabular::Lines::new(text);
             let flat_records = format.has_flat_assignments();
+            let mut ahead = flat.into_iter();
             for (i, raw) in items.into_iter().enumerate() {
-                let record = match flat_records.then(|| flat::read(raw.get())).flatten() {
+                // Parsed ahead, or now.
+                let parsed = match ahead.next() {
+                    Some(parsed) => parsed,
+                    None => flat_records.then(|| flat::read(raw.get())).flatten(),
+                };
+                let record = match parsed {
                     Some(flat) => Record::Flat(flat),
                     None => Record::General(record_object(raw)),
                 };
@@ -410,7 +528,7 @@ fn read_file(path: &str, bytes: &[u8], hint: ReadHint, tenant: &mut Tenant) -> R
     if summary.records == 0 {
         let (message, location) =
             first_error.unwrap_or_else(|| ("no records found".to_string(), Location { line: 1, column: 1 }));
-        return Err(err(path, Some(format), Some(location), message, Some(&text)));
+        return Err(err(path, Some(format), Some(location), message, Some(text)));
     }
     Ok(summary)
 }
@@ -1169,6 +1287,42 @@ fn config_object(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_prepared_ahead_read_as_files_read_in_turn() {
+        // Every shared format, a broken file, an empty one and a UTF-16 one: the tenant,
+        // summaries and errors must not depend on whether files were prepared on a thread.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+        let mut owned: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                Some((
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).ok()?,
+                ))
+            })
+            .collect();
+        owned.sort();
+        assert!(owned.len() >= 10, "{} files in {}", owned.len(), dir.display());
+        let mut utf16 = vec![0xFF, 0xFE];
+        if let Some((_, first)) = owned.first() {
+            utf16.extend(String::from_utf8_lossy(first).encode_utf16().flat_map(u16::to_le_bytes));
+        }
+        owned.push(("utf16.json".into(), utf16));
+        owned.push(("broken.json".into(), b"[{\"principalId\": ".to_vec()));
+        owned.push(("empty.json".into(), Vec::new()));
+        let files: Vec<(&str, &[u8])> = owned.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+        let (ahead, in_turn) = (load_files(&files, true), load_files(&files, false));
+        assert_eq!(ahead.errors.len(), 2);
+        assert!(
+            ahead.tenant.assignments.len() > 5,
+            "{} assignments",
+            ahead.tenant.assignments.len()
+        );
+        assert_eq!(format!("{ahead:?}"), format!("{in_turn:?}"));
+    }
 
     #[test]
     fn room_for_assignments_follows_the_parts_still_to_read_within_bounds() {
