@@ -474,6 +474,40 @@ struct Shared<'a> {
     principals: usize,
 }
 
+/// What working out where assignments reach needs (see [`Evaluator::reached`]).
+struct Places<'a> {
+    workspaces: &'a [Scope],
+    subs: &'a [Scope],
+    /// Workspaces by lower-case subscription id.
+    by_sub: &'a FxHashMap<String, Vec<usize>>,
+    all_ws: &'a [usize],
+    /// Principals reported, by id.
+    index: &'a FxHashMap<&'a str, u32>,
+    role_tasks: &'a [u64],
+}
+
+/// Where a run of assignments reaches.
+struct Reached {
+    /// Per assignment: the principal that holds it, if it is one we report.
+    holder: Vec<Option<u32>>,
+    reaches: Vec<ScopeReach>,
+    /// Per workspace: (assignment, position in `reaches`), in assignment order.
+    per_ws: Vec<Vec<(usize, usize)>>,
+}
+
+impl Reached {
+    /// Puts a later run's lists after these.
+    #[cfg(not(target_family = "wasm"))]
+    fn append(&mut self, more: Reached) {
+        let offset = self.reaches.len();
+        self.holder.extend(more.holder);
+        self.reaches.extend(more.reaches);
+        for (mine, theirs) in self.per_ws.iter_mut().zip(more.per_ws) {
+            mine.extend(theirs.into_iter().map(|(ri, reach)| (ri, reach + offset)));
+        }
+    }
+}
+
 /// What a lane of workspaces yields: per principal (task order, workspace, verdict), and
 /// (task order, workspace, outcome).
 struct Lane {
@@ -832,6 +866,53 @@ pub struct Core<'t> {
     opts: EvalOptions,
 }
 
+impl<'t> Core<'t> {
+    /// [`Evaluator::reached`] for the assignments in `part`.
+    fn reach_part(&self, p: &Places<'_>, part: Range<usize>) -> Reached {
+        let mut reaches: Vec<ScopeReach> = Vec::new();
+        let mut scope_reach: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
+        let mut per_ws: Vec<Vec<(usize, usize)>> = vec![Vec::new(); p.workspaces.len()];
+        let mut holder: Vec<Option<u32>> = Vec::with_capacity(part.len());
+        for (ri, r) in self.resolved.iter().enumerate().take(part.end).skip(part.start) {
+            holder.push(p.index.get(&*r.a.principal_id).copied());
+            if !r.a.in_window(self.opts.today) || p.role_tasks.get(r.role_idx).is_none_or(|&tasks| tasks == 0) {
+                continue;
+            }
+            let targets = scope_reach.entry(r.a.scope.key()).or_insert_with(|| {
+                let candidates = match r.a.scope.subscription_id() {
+                    Some(s) => p.by_sub.get(&s.to_ascii_lowercase()).map_or(p.all_ws, Vec::as_slice),
+                    None => p.all_ws,
+                };
+                let mut out = Vec::new();
+                for &wi in candidates {
+                    let (Some(ws), Some(sub)) = (p.workspaces.get(wi), p.subs.get(wi)) else {
+                        continue;
+                    };
+                    let reach = ScopeReach {
+                        ws: self.tenant.hierarchy.reach(&r.a.scope, ws),
+                        sub: self.tenant.hierarchy.reach(&r.a.scope, sub),
+                    };
+                    if reach.ws != Reach::No || reach.sub != Reach::No {
+                        reaches.push(reach);
+                        out.push((wi, reaches.len() - 1));
+                    }
+                }
+                out
+            });
+            for &(wi, reach) in targets.iter() {
+                if let Some(list) = per_ws.get_mut(wi) {
+                    list.push((ri, reach));
+                }
+            }
+        }
+        Reached {
+            holder,
+            reaches,
+            per_ws,
+        }
+    }
+}
+
 impl<'t> std::ops::Deref for Evaluator<'t> {
     type Target = Core<'t>;
 
@@ -1061,10 +1142,6 @@ impl<'t> Evaluator<'t> {
             }
         }
         let all_ws: Vec<usize> = (0..workspaces.len()).collect();
-        let mut reaches: Vec<ScopeReach> = Vec::new();
-        let mut scope_reach: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
-        let mut per_ws: Vec<Vec<(usize, usize)>> = vec![Vec::new(); workspaces.len()];
-        let mut holder: Vec<Option<u32>> = Vec::with_capacity(self.resolved.len());
         // Per role: the tasks in force (bits of their position in `in_force`) it can serve.
         // Roles that serve none are left out before anything is expanded; the others' candidates
         // are sorted into their tasks' lists in one pass.
@@ -1077,38 +1154,19 @@ impl<'t> Evaluator<'t> {
                     .fold(0, |mask, (t, _)| mask | bit(t))
             })
             .collect();
-        for (ri, r) in self.resolved.iter().enumerate() {
-            holder.push(index.get(&*r.a.principal_id).copied());
-            if !r.a.in_window(self.opts.today) || role_tasks.get(r.role_idx).is_none_or(|&tasks| tasks == 0) {
-                continue;
-            }
-            let targets = scope_reach.entry(r.a.scope.key()).or_insert_with(|| {
-                let candidates = match r.a.scope.subscription_id() {
-                    Some(s) => by_sub.get(&s.to_ascii_lowercase()).unwrap_or(&all_ws).as_slice(),
-                    None => all_ws.as_slice(),
-                };
-                let mut out = Vec::new();
-                for &wi in candidates {
-                    let (Some(ws), Some(sub)) = (workspaces.get(wi), subs.get(wi)) else {
-                        continue;
-                    };
-                    let reach = ScopeReach {
-                        ws: self.tenant.hierarchy.reach(&r.a.scope, ws),
-                        sub: self.tenant.hierarchy.reach(&r.a.scope, sub),
-                    };
-                    if reach.ws != Reach::No || reach.sub != Reach::No {
-                        reaches.push(reach);
-                        out.push((wi, reaches.len() - 1));
-                    }
-                }
-                out
-            });
-            for &(wi, reach) in targets.iter() {
-                if let Some(list) = per_ws.get_mut(wi) {
-                    list.push((ri, reach));
-                }
-            }
-        }
+        let places = Places {
+            workspaces,
+            subs: &subs,
+            by_sub: &by_sub,
+            all_ws: &all_ws,
+            index: &index,
+            role_tasks: &role_tasks,
+        };
+        let Reached {
+            holder,
+            reaches,
+            per_ws,
+        } = self.reached(&places);
 
         let deny_ids: Vec<Vec<&str>> = principals
             .iter()
@@ -1163,19 +1221,64 @@ impl<'t> Evaluator<'t> {
         eval
     }
 
+    /// Which workspace each assignment reaches, and how. Natively the assignments are cut
+    /// into one run per thread, each worked on its own thread; the runs are put together in
+    /// assignment order, so every list is as one thread would have made it.
+    fn reached(&self, p: &Places<'_>) -> Reached {
+        let n = self.resolved.len();
+        let parts = self.threads().clamp(1, n.max(1));
+        let cuts: Vec<Range<usize>> = (0..parts).map(|k| k * n / parts..(k + 1) * n / parts).collect();
+        let Some((first, rest)) = cuts.split_first() else {
+            return self.reach_part(p, 0..n);
+        };
+        #[cfg(not(target_family = "wasm"))]
+        {
+            std::thread::scope(|s| {
+                let spawned: Vec<_> = rest
+                    .iter()
+                    .map(|part| {
+                        let work = part.clone();
+                        let core: &Core<'t> = &self.core;
+                        let handle = std::thread::Builder::new().spawn_scoped(s, move || core.reach_part(p, work));
+                        (part.clone(), handle.ok())
+                    })
+                    .collect();
+                let mut out = self.reach_part(p, first.clone());
+                for (part, handle) in spawned {
+                    let more = match handle.map(std::thread::ScopedJoinHandle::join) {
+                        Some(Ok(more)) => more,
+                        _ => self.reach_part(p, part),
+                    };
+                    out.append(more);
+                }
+                out
+            })
+        }
+        #[cfg(target_family = "wasm")]
+        {
+            let _ = rest;
+            self.reach_part(p, first.start..n)
+        }
+    }
+
+    /// Threads the options allow: one in the Wasm build.
+    fn threads(&self) -> usize {
+        match self.opts.threads {
+            #[cfg(not(target_family = "wasm"))]
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            #[cfg(target_family = "wasm")]
+            _ => 1,
+            #[cfg(not(target_family = "wasm"))]
+            n => n,
+        }
+    }
+
     /// Every workspace's verdicts and outcomes. With more than one thread, the workspaces
     /// are cut into runs of about equal work, one per thread; each thread works its run with
     /// caches of its own, and the results are taken in workspace order, so the evaluation is
     /// the same as one thread's.
     fn lanes(&self, w: &Shared<'_>) -> Lane {
-        let threads = match self.opts.threads {
-            #[cfg(not(target_family = "wasm"))]
-            0 => std::thread::available_parallelism().map_or(1, usize::from),
-            n => n,
-        };
-        #[cfg(target_family = "wasm")]
-        let threads = threads.min(1);
-        let ranges = lane_ranges(w.per_ws, threads);
+        let ranges = lane_ranges(w.per_ws, self.threads());
         match ranges.split_first() {
             Some((first, rest)) if !rest.is_empty() => self.threaded(w, first.clone(), rest),
             _ => self.lane(w, 0..w.workspaces.len()),
