@@ -269,7 +269,18 @@ fn summarize(
 
 /// Builds the report from loaded inputs.
 pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsError> {
-    let workspaces = resolve_workspaces(loaded, &opts.workspaces)?;
+    let eval_opts = EvalOptions {
+        as_of: opts.as_of,
+        today: opts.today,
+        explain_all: opts.all_verdicts,
+        threads: opts.threads,
+    };
+    // Neither needs the other: both read every assignment of a large tenant.
+    let (evaluator, workspaces) = crate::parallel::join(
+        || Evaluator::new(&loaded.tenant, eval_opts),
+        || resolve_workspaces(loaded, &opts.workspaces),
+    );
+    let workspaces = workspaces?;
     let primary = match &opts.primary {
         None => None,
         Some(p) => {
@@ -282,15 +293,6 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             found
         }
     };
-    let evaluator = Evaluator::new(
-        &loaded.tenant,
-        EvalOptions {
-            as_of: opts.as_of,
-            today: opts.today,
-            explain_all: opts.all_verdicts,
-            threads: opts.threads,
-        },
-    );
     let mut eval = evaluator.run(&workspaces);
     let mut caveats = eval.caveats.clone();
     if workspaces.is_empty() {

@@ -1,0 +1,39 @@
+//! Two pieces of work side by side. Natively the first runs on a thread of its own; the
+//! Wasm build has one thread and runs both in turn. The engine does no I/O either way.
+
+/// Runs `a` and `b` and returns both results. `a` is cloned before it is sent to a thread,
+/// so it can run here instead should no thread be had or the thread fail.
+pub(crate) fn join<A, B>(a: impl FnOnce() -> A + Send + Clone, b: impl FnOnce() -> B) -> (A, B)
+where
+    A: Send,
+{
+    #[cfg(not(target_family = "wasm"))]
+    {
+        let again = a.clone();
+        std::thread::scope(|s| {
+            let handle = std::thread::Builder::new().spawn_scoped(s, a).ok();
+            let b = b();
+            let a = match handle.map(std::thread::ScopedJoinHandle::join) {
+                Some(Ok(a)) => a,
+                _ => again(),
+            };
+            (a, b)
+        })
+    }
+    #[cfg(target_family = "wasm")]
+    {
+        (a(), b())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_results_come_back_in_place() {
+        let text = String::from("borrowed by both");
+        let (a, b) = join(|| text.len(), || text.to_uppercase());
+        assert_eq!((a, b.as_str()), (16, "BORROWED BY BOTH"));
+    }
+}
