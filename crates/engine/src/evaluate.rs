@@ -519,6 +519,13 @@ struct Lane {
 /// `Some(Some(c))` only through a block with condition `c`.
 type GrantResult = Option<Option<Condition>>;
 
+/// A value worked out once, on first use: shared between threads natively; the Wasm build
+/// has one thread and keeps the plain cell.
+#[cfg(not(target_family = "wasm"))]
+type Once<T> = std::sync::OnceLock<T>;
+#[cfg(target_family = "wasm")]
+type Once<T> = std::cell::OnceCell<T>;
+
 /// An assignment with its role resolved.
 struct Resolved<'t> {
     a: &'t RoleAssignment,
@@ -528,7 +535,7 @@ struct Resolved<'t> {
     matched: RoleMatch,
     /// The assignment's id, written out the first time a reason quotes it (ids are held
     /// compactly, and one assignment backs thousands of reasons).
-    id: std::sync::OnceLock<SharedText>,
+    id: Once<SharedText>,
 }
 
 /// Whether an assignment's scope reaches a workspace, and the workspace's subscription.
@@ -823,7 +830,7 @@ fn static_key(s: &'static str) -> (usize, usize) {
 /// Evaluates a tenant's verdicts. What it works out from the tenant ([`Core`]) is shared
 /// with the lanes a large run is split into; each lane keeps its own caches.
 pub struct Evaluator<'t> {
-    core: Arc<Core<'t>>,
+    core: CoreRef<'t>,
     covers_cache: std::cell::RefCell<FxHashMap<RoleAndStatic, bool>>,
     /// Each reason spelled out, by what it says: its position in `reasons`.
     reason_cache: std::cell::RefCell<FxHashMap<ReasonKey, usize>>,
@@ -840,6 +847,13 @@ pub struct Evaluator<'t> {
     /// memory unused.
     sentence: std::cell::RefCell<String>,
 }
+
+/// How evaluators hold their core: shared with other threads' evaluators natively; the
+/// Wasm build has one thread.
+#[cfg(not(target_family = "wasm"))]
+type CoreRef<'t> = Arc<Core<'t>>;
+#[cfg(target_family = "wasm")]
+type CoreRef<'t> = std::rc::Rc<Core<'t>>;
 
 /// What an [`Evaluator`] works out from the tenant before any verdict, read-only after.
 pub struct Core<'t> {
@@ -951,7 +965,7 @@ impl<'t> Evaluator<'t> {
                     role,
                     role_idx,
                     matched,
-                    id: std::sync::OnceLock::new(),
+                    id: Once::new(),
                 }),
                 None => *unresolved.entry(role_ref_label(a)).or_default() += 1,
             }
@@ -993,7 +1007,7 @@ impl<'t> Evaluator<'t> {
                 }
             })
             .collect();
-        Self::with_core(Arc::new(Core {
+        Self::with_core(CoreRef::new(Core {
             tenant,
             resolved,
             roles,
@@ -1007,7 +1021,7 @@ impl<'t> Evaluator<'t> {
         }))
     }
 
-    fn with_core(core: Arc<Core<'t>>) -> Self {
+    fn with_core(core: CoreRef<'t>) -> Self {
         Self {
             core,
             covers_cache: std::cell::RefCell::new(FxHashMap::default()),
@@ -1224,6 +1238,7 @@ impl<'t> Evaluator<'t> {
     /// Which workspace each assignment reaches, and how. Natively the assignments are cut
     /// into one run per thread, each worked on its own thread; the runs are put together in
     /// assignment order, so every list is as one thread would have made it.
+    #[cfg(not(target_family = "wasm"))]
     fn reached(&self, p: &Places<'_>) -> Reached {
         let n = self.resolved.len();
         let parts = self.threads().clamp(1, n.max(1));
@@ -1231,44 +1246,39 @@ impl<'t> Evaluator<'t> {
         let Some((first, rest)) = cuts.split_first() else {
             return self.reach_part(p, 0..n);
         };
-        #[cfg(not(target_family = "wasm"))]
-        {
-            std::thread::scope(|s| {
-                let spawned: Vec<_> = rest
-                    .iter()
-                    .map(|part| {
-                        let work = part.clone();
-                        let core: &Core<'t> = &self.core;
-                        let handle = std::thread::Builder::new().spawn_scoped(s, move || core.reach_part(p, work));
-                        (part.clone(), handle.ok())
-                    })
-                    .collect();
-                let mut out = self.reach_part(p, first.clone());
-                for (part, handle) in spawned {
-                    let more = match handle.map(std::thread::ScopedJoinHandle::join) {
-                        Some(Ok(more)) => more,
-                        _ => self.reach_part(p, part),
-                    };
-                    out.append(more);
-                }
-                out
-            })
-        }
-        #[cfg(target_family = "wasm")]
-        {
-            let _ = rest;
-            self.reach_part(p, first.start..n)
-        }
+        std::thread::scope(|s| {
+            let spawned: Vec<_> = rest
+                .iter()
+                .map(|part| {
+                    let work = part.clone();
+                    let core: &Core<'t> = &self.core;
+                    let handle = std::thread::Builder::new().spawn_scoped(s, move || core.reach_part(p, work));
+                    (part.clone(), handle.ok())
+                })
+                .collect();
+            let mut out = self.reach_part(p, first.clone());
+            for (part, handle) in spawned {
+                let more = match handle.map(std::thread::ScopedJoinHandle::join) {
+                    Some(Ok(more)) => more,
+                    _ => self.reach_part(p, part),
+                };
+                out.append(more);
+            }
+            out
+        })
     }
 
-    /// Threads the options allow: one in the Wasm build.
+    /// The Wasm build has one thread: every assignment, here.
+    #[cfg(target_family = "wasm")]
+    fn reached(&self, p: &Places<'_>) -> Reached {
+        self.reach_part(p, 0..self.resolved.len())
+    }
+
+    /// Threads the options allow (the Wasm build has one, and does not ask).
+    #[cfg(not(target_family = "wasm"))]
     fn threads(&self) -> usize {
         match self.opts.threads {
-            #[cfg(not(target_family = "wasm"))]
             0 => std::thread::available_parallelism().map_or(1, usize::from),
-            #[cfg(target_family = "wasm")]
-            _ => 1,
-            #[cfg(not(target_family = "wasm"))]
             n => n,
         }
     }
@@ -1277,6 +1287,7 @@ impl<'t> Evaluator<'t> {
     /// are cut into runs of about equal work, one per thread; each thread works its run with
     /// caches of its own, and the results are taken in workspace order, so the evaluation is
     /// the same as one thread's.
+    #[cfg(not(target_family = "wasm"))]
     fn lanes(&self, w: &Shared<'_>) -> Lane {
         let ranges = lane_ranges(w.per_ws, self.threads());
         match ranges.split_first() {
@@ -1285,10 +1296,10 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    /// The Wasm build has no threads (and asks for one lane): all the ranges, here.
+    /// The Wasm build has one thread: every workspace, here.
     #[cfg(target_family = "wasm")]
-    fn threaded(&self, w: &Shared<'_>, first: Range<usize>, rest: &[Range<usize>]) -> Lane {
-        self.lane(w, first.start..rest.last().map_or(first.end, |r| r.end))
+    fn lanes(&self, w: &Shared<'_>) -> Lane {
+        self.lane(w, 0..w.workspaces.len())
     }
 
     /// Works `first` here and each of `rest` on a thread of its own.
@@ -1298,7 +1309,7 @@ impl<'t> Evaluator<'t> {
             let spawned: Vec<_> = rest
                 .iter()
                 .map(|range| {
-                    let fork = Self::with_core(Arc::clone(&self.core));
+                    let fork = Self::with_core(CoreRef::clone(&self.core));
                     let work = range.clone();
                     let handle = std::thread::Builder::new().spawn_scoped(s, move || {
                         let lane = fork.lane(w, work);
@@ -2452,6 +2463,7 @@ fn append(out: &mut Lane, more: Lane) {
     out.outcomes.extend(more.outcomes);
 }
 
+#[cfg(not(target_family = "wasm"))]
 /// Cuts the workspaces into at most `lanes` runs, in order, of about equal work (the
 /// assignments that reach them).
 fn lane_ranges(per_ws: &[Vec<(usize, usize)>], lanes: usize) -> Vec<Range<usize>> {

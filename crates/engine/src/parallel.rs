@@ -3,27 +3,27 @@
 
 /// Runs `a` and `b` and returns both results. `a` is cloned before it is sent to a thread,
 /// so it can run here instead should no thread be had or the thread fail.
+#[cfg(not(target_family = "wasm"))]
 pub(crate) fn join<A, B>(a: impl FnOnce() -> A + Send + Clone, b: impl FnOnce() -> B) -> (A, B)
 where
     A: Send,
 {
-    #[cfg(not(target_family = "wasm"))]
-    {
-        let again = a.clone();
-        std::thread::scope(|s| {
-            let handle = std::thread::Builder::new().spawn_scoped(s, a).ok();
-            let b = b();
-            let a = match handle.map(std::thread::ScopedJoinHandle::join) {
-                Some(Ok(a)) => a,
-                _ => again(),
-            };
-            (a, b)
-        })
-    }
-    #[cfg(target_family = "wasm")]
-    {
-        (a(), b())
-    }
+    let again = a.clone();
+    std::thread::scope(|s| {
+        let handle = std::thread::Builder::new().spawn_scoped(s, a).ok();
+        let b = b();
+        let a = match handle.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(a)) => a,
+            _ => again(),
+        };
+        (a, b)
+    })
+}
+
+/// Runs `a`, then `b`: the Wasm build has one thread (and its values need not cross one).
+#[cfg(target_family = "wasm")]
+pub(crate) fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
+    (a(), b())
 }
 
 #[cfg(test)]

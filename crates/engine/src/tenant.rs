@@ -67,28 +67,39 @@ impl Tenant {
     pub fn dedupe(&mut self) {
         // One pointer per entry, the key's fields read through it: a set of a million
         // copied keys (88 bytes each, in twice as many slots) was 176 MB of fresh memory.
-        // Two shards by the principal id's last byte, side by side where threads can be had:
-        // repeats share their principal, so each is found in its shard, after its first.
-        let list = &self.assignments;
-        let repeats = |odd: u8| {
-            let mut seen = rustc_hash::FxHashSet::with_capacity_and_hasher(list.len() / 2, rustc_hash::FxBuildHasher);
-            list.iter()
-                .enumerate()
-                .filter(|(_, a)| a.principal_id.as_bytes().last().map_or(0, |b| b & 1) == odd)
-                .filter(|(_, a)| !seen.insert(SameAs(a)))
-                .map(|(i, _)| i)
-                .collect::<Vec<usize>>()
+        #[cfg(target_family = "wasm")]
+        let keep: Vec<bool> = {
+            let mut seen =
+                rustc_hash::FxHashSet::with_capacity_and_hasher(self.assignments.len(), rustc_hash::FxBuildHasher);
+            self.assignments.iter().map(|a| seen.insert(SameAs(a))).collect()
         };
-        let (odd, even) = crate::parallel::join(move || repeats(1), move || repeats(0));
-        if odd.is_empty() && even.is_empty() {
-            return;
-        }
-        let mut keep = vec![true; list.len()];
-        for i in odd.into_iter().chain(even) {
-            if let Some(k) = keep.get_mut(i) {
-                *k = false;
+        // Natively, two shards by the principal id's last byte, side by side: repeats share
+        // their principal, so each is found in its shard, after its first.
+        #[cfg(not(target_family = "wasm"))]
+        let keep: Vec<bool> = {
+            let list = &self.assignments;
+            let repeats = |odd: u8| {
+                let mut seen =
+                    rustc_hash::FxHashSet::with_capacity_and_hasher(list.len() / 2, rustc_hash::FxBuildHasher);
+                list.iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.principal_id.as_bytes().last().map_or(0, |b| b & 1) == odd)
+                    .filter(|(_, a)| !seen.insert(SameAs(a)))
+                    .map(|(i, _)| i)
+                    .collect::<Vec<usize>>()
+            };
+            let (odd, even) = crate::parallel::join(move || repeats(1), move || repeats(0));
+            if odd.is_empty() && even.is_empty() {
+                return;
             }
-        }
+            let mut keep = vec![true; list.len()];
+            for i in odd.into_iter().chain(even) {
+                if let Some(k) = keep.get_mut(i) {
+                    *k = false;
+                }
+            }
+            keep
+        };
         let mut keep = keep.into_iter();
         self.assignments.retain(|_| keep.next().unwrap_or(true));
     }

@@ -424,7 +424,8 @@ fn split<'t>(path: &str, text: &'t str, parse_ahead: bool) -> Result<Split<'t>, 
         ));
     };
     let flat = match &rows {
-        Records::Json(items) if parse_ahead && format.has_flat_assignments() => {
+        // Never in the Wasm build, which reads in turn.
+        Records::Json(items) if cfg!(not(target_family = "wasm")) && parse_ahead && format.has_flat_assignments() => {
             items.iter().map(|raw| flat::read(raw.get())).collect()
         }
         _ => Vec::new(),
