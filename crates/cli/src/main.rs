@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sentinel_readiness_engine::{build, difference, ffi, load, sample, task, Date, ReportOptions};
+use sentinel_readiness_engine::{build, difference, ffi, load_on, sample, task, Date, ReportOptions};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -237,7 +237,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
         };
         contents.push((if name == "-" { "<stdin>".into() } else { name }, bytes));
     }
-    let loaded = load(contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+    let loaded = load_on(contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())), args.threads);
     // The records are read: the exports' bytes (up to gigabytes) are no longer needed.
     drop(contents);
     for e in &loaded.errors {

@@ -48,7 +48,7 @@ pub type Text = std::borrow::Cow<'static, str>;
 pub use date::Date;
 pub use error::{InputError, OptionsError};
 pub use evaluate::{Reason, Verdict, VerdictKind};
-pub use input::{load, Format, Loaded};
+pub use input::{load, load_on, Format, Loaded};
 pub use report::{build, Report, ReportOptions, VerdictEntry};
 pub use shared_text::SharedText;
 
@@ -57,6 +57,6 @@ pub fn analyze<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
     opts: &ReportOptions,
 ) -> Result<Report, OptionsError> {
-    let loaded = load(files);
+    let loaded = load_on(files, opts.threads);
     build(&loaded, opts)
 }

@@ -277,6 +277,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     };
     // Neither needs the other: both read every assignment of a large tenant.
     let (evaluator, workspaces) = crate::parallel::join(
+        opts.threads != 1,
         || Evaluator::new(&loaded.tenant, eval_opts),
         || resolve_workspaces(loaded, &opts.workspaces),
     );

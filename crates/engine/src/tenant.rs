@@ -65,6 +65,12 @@ impl Tenant {
     /// The same assignment can arrive from several files (an activated PIM assignment is
     /// also an ordinary assignment); drop exact repeats so counts and reasons stay clean.
     pub fn dedupe(&mut self) {
+        self.dedupe_in(true);
+    }
+
+    /// [`Tenant::dedupe`], natively in two shards side by side when `side_by_side`.
+    #[cfg_attr(target_family = "wasm", allow(unused_variables))]
+    pub(crate) fn dedupe_in(&mut self, side_by_side: bool) {
         // One pointer per entry, the key's fields read through it: a set of a million
         // copied keys (88 bytes each, in twice as many slots) was 176 MB of fresh memory.
         #[cfg(target_family = "wasm")]
@@ -88,7 +94,7 @@ impl Tenant {
                     .map(|(i, _)| i)
                     .collect::<Vec<usize>>()
             };
-            let (odd, even) = crate::parallel::join(move || repeats(1), move || repeats(0));
+            let (odd, even) = crate::parallel::join(side_by_side, move || repeats(1), move || repeats(0));
             if odd.is_empty() && even.is_empty() {
                 return;
             }

@@ -189,10 +189,16 @@ pub struct Loaded {
 
 /// Reads every file; a bad file becomes an error, the others still count.
 pub fn load<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Loaded {
+    load_on(files, 0)
+}
+
+/// [`load`] on at most `threads` threads (0 = as many as it can use, 1 = this one only).
+/// Natively, the next file is prepared on a second thread while this one is taken in: about
+/// half of reading a large export needs no tenant. The Wasm build has one thread. What is
+/// read is the same either way.
+pub fn load_on<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>, threads: usize) -> Loaded {
     let files: Vec<(&str, &[u8])> = files.into_iter().collect();
-    // Natively, the next file is prepared on a second thread while this one is taken in:
-    // about half of reading a large export needs no tenant. The Wasm build has one thread.
-    load_files(&files, cfg!(not(target_family = "wasm")))
+    load_files(&files, cfg!(not(target_family = "wasm")) && threads != 1)
 }
 
 /// Reads `files` in order, preparing each next one on a thread of its own when `ahead`.
@@ -235,7 +241,7 @@ fn load_files(files: &[(&str, &[u8])], ahead: bool) -> Loaded {
         }
     }
     loaded.tenant = tenant;
-    loaded.tenant.dedupe();
+    loaded.tenant.dedupe_in(ahead);
     loaded
 }
 
