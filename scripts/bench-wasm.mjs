@@ -1,8 +1,8 @@
 // Wasm against native on the same exports: node scripts/bench-wasm.mjs DIR
 // DIR holds export files (e.g. from `scalegen 100k DIR`). Times the JS API (the whole pipeline
 // compiled to Wasm, in Node) through evaluateJson and evaluateBytes, and the native CLI on the
-// same files. A second argument, `json`, `bytes` or `chunks` (evaluateBytes with onChunk),
-// times that one only.
+// same files, on one thread and on every core. A second argument, `json`, `bytes` or `chunks`
+// (evaluateBytes with onChunk), times that one only.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -61,10 +61,19 @@ if (only === undefined || only === 'bytes' || only === 'chunks') {
   }
 }
 
-const t = performance.now();
-execFileSync('target/release/sentinel-readiness', ['report', ...names.map((n) => join(dir, n)), '--today', '2026-11-23', '-o', '/dev/null']);
-result.native_s = (performance.now() - t) / 1000;
-if (result.json_s) result.json_ratio = result.json_s / result.native_s;
-if (result.bytes_s) result.bytes_ratio = result.bytes_s / result.native_s;
-if (result.chunks_s) result.chunks_ratio = result.chunks_s / result.native_s;
+// The native CLI on one thread (the Wasm's one thread against the same pipeline: the
+// target's ratio) and on every core (its default).
+const native = (threads) => {
+  const t = performance.now();
+  execFileSync('target/release/sentinel-readiness', ['report', ...names.map((n) => join(dir, n)), '--today', '2026-11-23', '--threads', String(threads), '-o', '/dev/null']);
+  return (performance.now() - t) / 1000;
+};
+result.native_s = native(1);
+result.native_all_cores_s = native(0);
+for (const k of ['json', 'bytes', 'chunks']) {
+  if (result[`${k}_s`]) {
+    result[`${k}_ratio`] = result[`${k}_s`] / result.native_s;
+    result[`${k}_ratio_all_cores`] = result[`${k}_s`] / result.native_all_cores_s;
+  }
+}
 console.log(JSON.stringify(result));
