@@ -28,7 +28,8 @@ seed() {
       printf '{"files":[{"name":"a.json","length":2},{"name":"b.json","length":3}]}\0[]{ }' >"$dir/bytes-request" ;;
     report)
       # The first byte picks the options (see fuzz/fuzz_targets/report.rs): "0" JSON,
-      # "1" the same with every verdict, "7" every verdict and every rendering.
+      # "1" the same with every verdict, "7" every verdict and every rendering; bit 3 ("8",
+      # "?") evaluates on two threads.
       find crates/engine/tests/fixtures -type f \( -name '*.json' -o -name '*.csv' -o -name '*.txt' \) -size -64k \
         | while read -r f; do
             for opt in 0 1 7; do { printf '%s' "$opt"; cat "$f"; } >"$dir/$opt-$(echo "$f" | tr '/' '_')"; done
@@ -36,7 +37,8 @@ seed() {
       # And three files of the sample tenant together, so evaluation starts with workspaces.
       f=crates/engine/tests/fixtures/formats
       { printf 7; cat "$f/az-role-assignment-list.json"; printf '\0'; cat "$f/graph-groups-members.json"
-        printf '\0'; cat "$f/arg-resourcecontainers.json"; } >"$dir/sample-tenant" ;;
+        printf '\0'; cat "$f/arg-resourcecontainers.json"; } >"$dir/sample-tenant"
+      { printf '?'; tail -c +2 "$dir/sample-tenant"; } >"$dir/sample-tenant-two-threads" ;;
     *)
       find crates/engine/tests/fixtures -type f \( -name '*.json' -o -name '*.csv' -o -name '*.txt' \) -size -64k \
         | while read -r f; do cp "$f" "$dir/$(echo "$f" | tr '/' '_')"; done ;;

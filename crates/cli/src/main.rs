@@ -112,8 +112,8 @@ struct ReportArgs {
     /// Write the report here instead of standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// Threads the evaluation shares the workspaces between; 0 = one per core. The report
-    /// is the same for every count.
+    /// Threads for reading and evaluation: 0 = one per core, 1 = this thread only (for a
+    /// shared runner). The report is the same for every count.
     #[arg(long, value_name = "N", default_value_t = 0)]
     threads: usize,
 }
