@@ -251,7 +251,8 @@ pub struct EvalOptions {
     /// Also explain `not-allowed` for principals holding nothing that matters to a task
     /// (costly in large tenants; the report asks for it with `--all-verdicts`).
     pub explain_all: bool,
-    /// Threads the workspaces are shared out between: 0 = one per core the machine offers,
+    /// Threads the evaluation may use (the workspaces are shared out between them, and the
+    /// assignments while finding where each reaches): 0 = one per core the machine offers,
     /// 1 = this thread only. The Wasm build always uses this thread alone. Verdicts, reasons
     /// and their order are the same for every count.
     pub threads: usize,
