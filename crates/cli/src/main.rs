@@ -224,21 +224,14 @@ fn read_input(path: &std::path::Path) -> Result<(String, Vec<u8>), String> {
     Ok((name, bytes))
 }
 
-/// Every input file, in order. Unless told to use one thread, the second half of the list is
-/// read on a second thread: at a million assignments, copying the files in and clearing the
-/// fresh pages takes about a second of the kernel's time. The first error in list order wins.
+/// Every input file, in order. Unless told to use one thread, the two halves of the list are
+/// read side by side: at a million assignments, copying the files in and clearing the fresh
+/// pages takes about a second of the kernel's time. The first error in list order wins.
 fn read_inputs(paths: &[PathBuf], threads: usize) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let (first, second) = paths.split_at(if threads == 1 { paths.len() } else { paths.len() / 2 });
+    let (first, second) = paths.split_at(paths.len() / 2);
     let read_all = |part: &[PathBuf]| part.iter().map(|p| read_input(p)).collect::<Vec<_>>();
-    let (mut out, rest) = std::thread::scope(|s| {
-        let handle = std::thread::Builder::new().spawn_scoped(s, || read_all(second)).ok();
-        let out = read_all(first);
-        let rest = match handle.map(std::thread::ScopedJoinHandle::join) {
-            Some(Ok(rest)) => rest,
-            _ => read_all(second),
-        };
-        (out, rest)
-    });
+    let (mut out, rest) =
+        sentinel_readiness_engine::parallel::join(threads != 1, || read_all(first), || read_all(second));
     out.extend(rest);
     out.into_iter().collect()
 }

@@ -242,7 +242,7 @@ impl Serialize for Verdict {
 }
 
 /// Options of one evaluation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct EvalOptions {
     /// Rules in force at this date; `None` = the newest documented rules.
     pub as_of: Option<Date>,
@@ -1247,26 +1247,16 @@ impl<'t> Evaluator<'t> {
         let Some((first, rest)) = cuts.split_first() else {
             return self.reach_part(p, 0..n);
         };
-        std::thread::scope(|s| {
-            let spawned: Vec<_> = rest
-                .iter()
-                .map(|part| {
-                    let work = part.clone();
-                    let core: &Core<'t> = &self.core;
-                    let handle = std::thread::Builder::new().spawn_scoped(s, move || core.reach_part(p, work));
-                    (part.clone(), handle.ok())
-                })
-                .collect();
-            let mut out = self.reach_part(p, first.clone());
-            for (part, handle) in spawned {
-                let more = match handle.map(std::thread::ScopedJoinHandle::join) {
-                    Some(Ok(more)) => more,
-                    _ => self.reach_part(p, part),
-                };
-                out.append(more);
-            }
-            out
-        })
+        let core: &Core<'t> = &self.core;
+        let (mut out, more) = crate::parallel::beside(
+            rest,
+            |part| core.reach_part(p, part.clone()),
+            || self.reach_part(p, first.clone()),
+        );
+        for more in more {
+            out.append(more);
+        }
+        out
     }
 
     /// The Wasm build has one thread: every assignment, here.
@@ -1291,48 +1281,30 @@ impl<'t> Evaluator<'t> {
     #[cfg(not(target_family = "wasm"))]
     fn lanes(&self, w: &Shared<'_>) -> Lane {
         let ranges = lane_ranges(w.per_ws, self.threads());
-        match ranges.split_first() {
-            Some((first, rest)) if !rest.is_empty() => self.threaded(w, first.clone(), rest),
-            _ => self.lane(w, 0..w.workspaces.len()),
+        let Some((first, rest)) = ranges.split_first() else {
+            return self.lane(w, 0..w.workspaces.len());
+        };
+        // Each other run with an evaluator of its own over the shared core.
+        let core = &self.core;
+        let (mut out, others) = crate::parallel::beside(
+            rest,
+            |range| {
+                let fork = Self::with_core(CoreRef::clone(core));
+                let lane = fork.lane(w, range.clone());
+                (fork, lane)
+            },
+            || self.lane(w, first.clone()),
+        );
+        for (fork, lane) in others {
+            self.absorb(&mut out, fork, lane);
         }
+        out
     }
 
     /// The Wasm build has one thread: every workspace, here.
     #[cfg(target_family = "wasm")]
     fn lanes(&self, w: &Shared<'_>) -> Lane {
         self.lane(w, 0..w.workspaces.len())
-    }
-
-    /// Works `first` here and each of `rest` on a thread of its own.
-    #[cfg(not(target_family = "wasm"))]
-    fn threaded(&self, w: &Shared<'_>, first: Range<usize>, rest: &[Range<usize>]) -> Lane {
-        std::thread::scope(|s| {
-            let spawned: Vec<_> = rest
-                .iter()
-                .map(|range| {
-                    let fork = Self::with_core(CoreRef::clone(&self.core));
-                    let work = range.clone();
-                    let handle = std::thread::Builder::new().spawn_scoped(s, move || {
-                        let lane = fork.lane(w, work);
-                        (fork, lane)
-                    });
-                    (range.clone(), handle.ok())
-                })
-                .collect();
-            let mut out = self.lane(w, first);
-            for (range, handle) in spawned {
-                match handle.map(std::thread::ScopedJoinHandle::join) {
-                    Some(Ok((fork, lane))) => self.absorb(&mut out, fork, lane),
-                    // No thread (or a thread that failed): this one works the range, after
-                    // the ranges before it, as a single thread would.
-                    _ => {
-                        let lane = self.lane(w, range);
-                        append(&mut out, lane);
-                    }
-                }
-            }
-            out
-        })
     }
 
     /// Adds a lane another evaluator worked, after this one's. Its reasons join this

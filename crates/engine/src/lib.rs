@@ -29,7 +29,7 @@ pub mod guidance;
 pub mod html;
 pub mod input;
 pub mod order;
-mod parallel;
+pub mod parallel;
 pub mod prerequisite;
 pub mod principal;
 pub mod report;
