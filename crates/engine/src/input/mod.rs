@@ -216,24 +216,20 @@ fn load_files(files: &[(&str, &[u8])], ahead: bool) -> Loaded {
     let mut tenant = Tenant::default();
     #[cfg(not(target_family = "wasm"))]
     if ahead {
-        std::thread::scope(|s| {
-            let mut queue = files.iter();
-            let mut next = queue.next().map(|&(path, bytes)| Prepared::new(path, bytes, true));
-            while let Some(prepared) = next.take() {
-                let ahead = queue.next().map(|&(path, bytes)| {
-                    let work = move || Prepared::new(path, bytes, true);
-                    (path, bytes, std::thread::Builder::new().spawn_scoped(s, work).ok())
-                });
-                take(prepared, &mut tenant);
-                // Without a thread (or should it fail), the file is prepared here.
-                next = ahead.map(
-                    |(path, bytes, handle)| match handle.map(std::thread::ScopedJoinHandle::join) {
-                        Some(Ok(prepared)) => prepared,
-                        _ => Prepared::new(path, bytes, true),
-                    },
-                );
-            }
-        });
+        let mut current = files.first().map(|&(path, bytes)| Prepared::new(path, bytes, true));
+        for next in 1..=files.len() {
+            let Some(now) = current.take() else {
+                break;
+            };
+            // The next file (if any) is prepared while this one is taken in.
+            let next = files.get(next..(next + 1).min(files.len())).unwrap_or_default();
+            let ((), mut ready) = crate::parallel::beside(
+                next,
+                |&(path, bytes)| Prepared::new(path, bytes, true),
+                || take(now, &mut tenant),
+            );
+            current = ready.pop();
+        }
     }
     if !ahead || cfg!(target_family = "wasm") {
         for &(path, bytes) in files {
