@@ -2436,9 +2436,9 @@ fn append(out: &mut Lane, more: Lane) {
     out.outcomes.extend(more.outcomes);
 }
 
-#[cfg(not(target_family = "wasm"))]
 /// Cuts the workspaces into at most `lanes` runs, in order, of about equal work (the
 /// assignments that reach them).
+#[cfg(not(target_family = "wasm"))]
 fn lane_ranges(per_ws: &[Vec<(usize, usize)>], lanes: usize) -> Vec<Range<usize>> {
     let work = |list: &Vec<(usize, usize)>| list.len() + 1;
     let total: usize = per_ws.iter().map(work).sum();
