@@ -289,13 +289,16 @@ pub fn to_markdown(hits: &[Hit]) -> String {
 
 /// Search results as CSV.
 pub fn to_csv(hits: &[Hit]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["id", "title", "area", "impact", "action", "sources", "since"]);
+    let mut s = String::new();
+    crate::csv_out::row(&mut s, ["id", "title", "area", "impact", "action", "sources", "since"]);
     for h in hits {
         let d = h.difference;
         let sources: Vec<&str> = d.sources.iter().map(|s| s.path).collect();
         let since = d.since.to_string();
-        let _ = w.write_record([d.id, d.title, d.area, d.impact, d.action, &sources.join("; "), &since]);
+        crate::csv_out::row(
+            &mut s,
+            [d.id, d.title, d.area, d.impact, d.action, &sources.join("; "), &since],
+        );
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    s
 }

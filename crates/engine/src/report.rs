@@ -150,12 +150,17 @@ impl Report {
     /// Indented JSON for reports people may open in an editor; without indentation above
     /// [`PRETTY_JSON_UP_TO`] verdicts, where it would double the size of a file only
     /// programs read.
-    pub fn write_json<W: std::io::Write>(&self, w: W) -> serde_json::Result<()> {
+    pub fn write_json<W: std::io::Write>(&self, mut w: W) -> serde_json::Result<()> {
         if self.verdict_count() > PRETTY_JSON_UP_TO {
-            crate::shared_text::compact_json(|| serde_json::to_writer(w, self))
-        } else {
-            serde_json::to_writer_pretty(w, self)
+            return crate::shared_text::compact_json(|| serde_json::to_writer(w, self));
         }
+        // Written compact and then indented, so this is the serializer's one instance in
+        // the web app (it writes compact JSON into a Vec for the page as well).
+        let mut compact = Vec::new();
+        crate::shared_text::compact_json(|| serde_json::to_writer(&mut compact, self))?;
+        let mut pretty = Vec::new();
+        crate::json_indent::indent(&compact, &mut pretty);
+        w.write_all(&pretty).map_err(serde_json::Error::io)
     }
 
     pub fn to_json(&self) -> String {
@@ -885,19 +890,23 @@ impl Report {
 
     /// One row per verdict, prerequisite check and finding (CSV, RFC 4180 quoting).
     pub fn to_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record([
-            "record",
-            "workspace",
-            "id",
-            "principal_id",
-            "principal",
-            "type",
-            "status",
-            "route",
-            "detail",
-            "missing",
-        ]);
+        let mut s = String::new();
+        let w = &mut s;
+        crate::csv_out::row(
+            w,
+            [
+                "record",
+                "workspace",
+                "id",
+                "principal_id",
+                "principal",
+                "type",
+                "status",
+                "route",
+                "detail",
+                "missing",
+            ],
+        );
         for p in &self.principals {
             for v in &p.tasks {
                 let reasons: Vec<&str> = self
@@ -905,33 +914,39 @@ impl Report {
                     .chain(self.reasons_at(&v.nearest))
                     .map(|r| r.text.as_str())
                     .collect();
-                let _ = w.write_record([
-                    "verdict",
-                    v.workspace.as_str(),
-                    &v.task,
-                    &p.id,
-                    &spreadsheet_safe(&p.display_name),
-                    &p.kind,
-                    v.verdict.as_str(),
-                    v.route.as_deref().unwrap_or(""),
-                    &reasons.join(" | "),
-                    &v.missing.join(" | "),
-                ]);
+                crate::csv_out::row(
+                    w,
+                    [
+                        "verdict",
+                        v.workspace.as_str(),
+                        &v.task,
+                        &p.id,
+                        &spreadsheet_safe(&p.display_name),
+                        &p.kind,
+                        v.verdict.as_str(),
+                        v.route.as_deref().unwrap_or(""),
+                        &reasons.join(" | "),
+                        &v.missing.join(" | "),
+                    ],
+                );
             }
         }
         for c in &self.prerequisites {
-            let _ = w.write_record([
-                "prerequisite",
-                c.workspace.as_ref().map(|s| s.as_str()).unwrap_or(""),
-                &c.id,
-                "",
-                "",
-                "",
-                c.status.as_str(),
-                "",
-                &c.evidence,
-                &c.remedy,
-            ]);
+            crate::csv_out::row(
+                w,
+                [
+                    "prerequisite",
+                    c.workspace.as_ref().map(|s| s.as_str()).unwrap_or(""),
+                    &c.id,
+                    "",
+                    "",
+                    "",
+                    c.status.as_str(),
+                    "",
+                    &c.evidence,
+                    &c.remedy,
+                ],
+            );
         }
         for f in &self.findings {
             let objects: Vec<String> = f
@@ -939,21 +954,23 @@ impl Report {
                 .iter()
                 .map(|o| spreadsheet_safe(&format!("{} {} ({})", o.kind, o.name, o.detail)))
                 .collect();
-            let _ = w.write_record([
-                "finding",
-                f.workspace.as_ref().map(|s| s.as_str()).unwrap_or(""),
-                &f.id,
-                "",
-                "",
-                "",
-                f.severity.as_str(),
-                "",
-                &objects.join(" | "),
-                &f.action,
-            ]);
+            crate::csv_out::row(
+                w,
+                [
+                    "finding",
+                    f.workspace.as_ref().map(|s| s.as_str()).unwrap_or(""),
+                    &f.id,
+                    "",
+                    "",
+                    "",
+                    f.severity.as_str(),
+                    "",
+                    &objects.join(" | "),
+                    &f.action,
+                ],
+            );
         }
-        let bytes = w.into_inner().unwrap_or_default();
-        String::from_utf8(bytes).unwrap_or_default()
+        s
     }
 }
 
