@@ -534,6 +534,11 @@ struct Resolved<'t> {
     /// Index of `role` among the distinct roles in use, for per-role tables.
     role_idx: usize,
     matched: RoleMatch,
+    /// The assignment's PIM state and condition, copied here because every workspace the
+    /// assignment reaches reads them to sort out repeats: reaching into the assignment for
+    /// them was a cache miss each, tens of millions of times at 1M.
+    eligible: bool,
+    cond: Option<&'t Condition>,
     /// The assignment's id, written out the first time a reason quotes it (ids are held
     /// compactly, and one assignment backs thousands of reasons).
     id: Once<SharedText>,
@@ -585,8 +590,8 @@ impl<'a> Candidate<'a> {
             via: None,
             reach,
             role: u32::try_from(r.role_idx).unwrap_or(u32::MAX),
-            eligible: matches!(r.a.state, AssignmentState::Eligible { .. }),
-            cond: r.a.condition.as_deref(),
+            eligible: r.eligible,
+            cond: r.cond,
         }
     }
 
@@ -966,6 +971,8 @@ impl<'t> Evaluator<'t> {
                     role,
                     role_idx,
                     matched,
+                    eligible: matches!(a.state, AssignmentState::Eligible { .. }),
+                    cond: a.condition.as_deref(),
                     id: Once::new(),
                 }),
                 None => *unresolved.entry(role_ref_label(a)).or_default() += 1,
