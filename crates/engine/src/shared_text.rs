@@ -32,12 +32,18 @@ impl SharedText {
     pub fn new(text: &str) -> Self {
         // Exactly the bytes serde_json escapes.
         let clean = text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
-        Self(Arc::new(
-            match clean.then(|| RawValue::from_string(format!("\"{text}\""))) {
-                Some(Ok(quoted)) => Held::Quoted(quoted),
-                _ => Held::Plain(text.into()),
-            },
-        ))
+        // Sized once: `format!` reserves for its literal pieces only and grows for the text.
+        let quoted = || {
+            let mut q = String::with_capacity(text.len() + 2);
+            q.push('"');
+            q.push_str(text);
+            q.push('"');
+            RawValue::from_string(q)
+        };
+        Self(Arc::new(match clean.then(quoted) {
+            Some(Ok(quoted)) => Held::Quoted(quoted),
+            _ => Held::Plain(text.into()),
+        }))
     }
 
     pub fn as_str(&self) -> &str {
