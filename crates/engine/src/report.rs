@@ -890,10 +890,9 @@ impl Report {
 
     /// One row per verdict, prerequisite check and finding (CSV, RFC 4180 quoting).
     pub fn to_csv(&self) -> String {
-        let mut s = String::new();
-        let w = &mut s;
+        let mut out = String::new();
         crate::csv_out::row(
-            w,
+            &mut out,
             [
                 "record",
                 "workspace",
@@ -915,7 +914,7 @@ impl Report {
                     .map(|r| r.text.as_str())
                     .collect();
                 crate::csv_out::row(
-                    w,
+                    &mut out,
                     [
                         "verdict",
                         v.workspace.as_str(),
@@ -933,7 +932,7 @@ impl Report {
         }
         for c in &self.prerequisites {
             crate::csv_out::row(
-                w,
+                &mut out,
                 [
                     "prerequisite",
                     c.workspace.as_ref().map(|s| s.as_str()).unwrap_or(""),
@@ -955,7 +954,7 @@ impl Report {
                 .map(|o| spreadsheet_safe(&format!("{} {} ({})", o.kind, o.name, o.detail)))
                 .collect();
             crate::csv_out::row(
-                w,
+                &mut out,
                 [
                     "finding",
                     f.workspace.as_ref().map(|s| s.as_str()).unwrap_or(""),
@@ -970,7 +969,7 @@ impl Report {
                 ],
             );
         }
-        s
+        out
     }
 }
 
