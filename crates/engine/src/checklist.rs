@@ -3,8 +3,6 @@
 //! difference, pre-ticked when the exports prove it done or not needed, each naming who
 //! can do it (from the RBAC verdicts).
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::{Deserialize, Serialize};
 
 use crate::config::SentinelConfig;
@@ -59,25 +57,26 @@ pub fn build(
 ) -> Vec<ChecklistItem> {
     // Who can do each phase's work, computed once per task and kept short: in a large
     // tenant thousands qualify, and a checklist item names a few and counts the rest.
-    let mut by_task: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    // A list, not a map: a handful of tasks, and no B-tree code in the Wasm for them.
+    let mut by_task: Vec<(&str, Vec<String>)> = Vec::new();
     let mut who = |phase: Phase| -> Vec<String> {
-        by_task
-            .entry(task_for(phase))
-            .or_insert_with(|| {
-                let mut names: BTreeSet<&str> = BTreeSet::new();
-                names.extend(
-                    outcomes
-                        .iter()
-                        .filter(|o| o.task == task_for(phase))
-                        .flat_map(|o| o.qualified.iter().map(|p| &*p.display_name)),
-                );
-                let mut list: Vec<String> = names.iter().take(WHO_LIMIT).map(|n| n.to_string()).collect();
-                if names.len() > WHO_LIMIT {
-                    list.push(format!("and {} more", names.len() - WHO_LIMIT));
-                }
-                list
-            })
-            .clone()
+        let task = task_for(phase);
+        if let Some((_, list)) = by_task.iter().find(|(t, _)| *t == task) {
+            return list.clone();
+        }
+        let names: Vec<&str> = crate::order::sorted_set(
+            outcomes
+                .iter()
+                .filter(|o| o.task == task)
+                .flat_map(|o| o.qualified.iter().map(|p| &*p.display_name))
+                .collect(),
+        );
+        let mut list: Vec<String> = names.iter().take(WHO_LIMIT).map(|n| n.to_string()).collect();
+        if names.len() > WHO_LIMIT {
+            list.push(format!("and {} more", names.len() - WHO_LIMIT));
+        }
+        by_task.push((task, list.clone()));
+        list
     };
     let mut items = Vec::new();
 

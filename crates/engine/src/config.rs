@@ -249,10 +249,8 @@ impl SentinelConfig {
         self.objects.iter().any(|o| o.kind == kind)
     }
 
-    /// Workspaces the configuration exports name.
-    pub fn workspaces(&self) -> std::collections::BTreeSet<Scope> {
-        let mut found = std::collections::BTreeSet::new();
-        found.extend(self.objects.iter().filter_map(|o| o.workspace.clone()));
-        found
+    /// Workspaces the configuration exports name, in order, each once.
+    pub fn workspaces(&self) -> Vec<Scope> {
+        crate::order::sorted_set(self.objects.iter().filter_map(|o| o.workspace.clone()).collect())
     }
 }

@@ -2,7 +2,6 @@
 //! well-formed as XML (so it can be checked by a parser), and laid out to print to a clean PDF.
 //! The web app shows the same body and offers the same file as a download.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::check::{self, doc_url, Section};
@@ -291,7 +290,8 @@ impl Report {
             &rows,
         ));
         s.push_str("</div><h3>Findings by area and severity</h3>");
-        let mut by_area: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+        // Areas in order with their counts per severity: a short list, no B-tree code.
+        let mut rows: Vec<(String, [usize; 4])> = Vec::new();
         for f in &self.findings {
             let slot = match f.severity {
                 Severity::High => 0,
@@ -299,12 +299,19 @@ impl Report {
                 Severity::Low => 2,
                 Severity::Info => 3,
             };
-            let counts = by_area.entry(area_of(f)).or_insert([0; 4]);
-            if let Some(c) = counts.get_mut(slot) {
+            let area = area_of(f);
+            let at = match rows.iter().position(|(a, _)| a == area) {
+                Some(at) => at,
+                None => {
+                    rows.push((area.to_string(), [0; 4]));
+                    rows.len() - 1
+                }
+            };
+            if let Some(c) = rows.get_mut(at).and_then(|(_, counts)| counts.get_mut(slot)) {
                 *c += 1;
             }
         }
-        let rows: Vec<(String, [usize; 4])> = by_area.into_iter().map(|(a, c)| (a.to_string(), c)).collect();
+        crate::order::sort_by(&mut rows, |a, b| a.0.cmp(&b.0));
         s.push_str(&svg::severity_bars("chart-findings", &rows));
         s.push_str("</section>");
     }
@@ -489,7 +496,14 @@ impl Report {
     }
 
     fn html_timeline(&self, s: &mut String) {
-        let mut dates: BTreeMap<Date, Vec<&str>> = BTreeMap::new();
+        // Each date with what changed on it, dates in order: a short list, no B-tree code.
+        fn add<'s>(dates: &mut Vec<(Date, Vec<&'s str>)>, date: Date, what: &'s str) {
+            match dates.iter_mut().find(|(d, _)| *d == date) {
+                Some((_, list)) => list.push(what),
+                None => dates.push((date, vec![what])),
+            }
+        }
+        let mut dates: Vec<(Date, Vec<&str>)> = Vec::new();
         let finding_sources = self
             .findings
             .iter()
@@ -497,18 +511,19 @@ impl Report {
             .flat_map(|r| r.sources);
         for src in finding_sources {
             if let Some(d) = src.date {
-                dates.entry(d).or_default().push(src.path);
+                add(&mut dates, d, src.path);
             }
         }
         let applied = crate::prerequisite::CHECKS
             .iter()
             .filter(|p| self.prerequisites.iter().any(|r| r.id == p.id));
         for r in applied.flat_map(|p| p.sources.iter()) {
-            dates.entry(r.doc_date).or_default().push(r.path);
+            add(&mut dates, r.doc_date, r.path);
         }
         for o in &self.tasks {
-            dates.entry(o.rules_since).or_default().push(&o.title);
+            add(&mut dates, o.rules_since, &o.title);
         }
+        crate::order::sort_by(&mut dates, |a, b| a.0.cmp(&b.0));
         let mut events: Vec<Event> = dates
             .into_iter()
             .map(|(date, mut paths)| {

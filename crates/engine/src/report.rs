@@ -1,6 +1,6 @@
 //! The report: one serialisable value (the JSON contract) and its Markdown and CSV renderings.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -173,10 +173,11 @@ impl Report {
 }
 
 fn resolve_workspaces(loaded: &Loaded, wanted: &[String]) -> Result<Vec<Scope>, OptionsError> {
-    let mut known: BTreeSet<Scope> = loaded.tenant.workspaces_in_scopes();
+    let mut known = loaded.tenant.workspaces_in_scopes();
     known.extend(loaded.tenant.config.workspaces());
+    let known = crate::order::sorted_set(known);
     if wanted.is_empty() {
-        return Ok(known.into_iter().collect());
+        return Ok(known);
     }
     let mut out = Vec::new();
     for w in wanted {

@@ -13,7 +13,7 @@
 //! prerequisite is in every workspace's score but only once overall). Blockers are listed
 //! beside every score and are never folded into it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -145,17 +145,15 @@ pub struct Inputs<'a> {
     pub as_of: Option<Date>,
 }
 
-/// Object kinds that at least one detector in force examined.
-fn examined_kinds(config: &SentinelConfig, as_of: Option<Date>) -> BTreeSet<ObjectKind> {
-    // Inserted, not collected: `collect` sorts first, one more sort instance in the Wasm.
-    let mut kinds = BTreeSet::new();
-    kinds.extend(
+/// Object kinds that at least one detector in force examined, in order, each once.
+fn examined_kinds(config: &SentinelConfig, as_of: Option<Date>) -> Vec<ObjectKind> {
+    crate::order::sorted_set(
         finding::DETECTORS
             .iter()
             .filter(|d| finding::active_rule(d, config, as_of).is_some())
-            .flat_map(|d| d.needs.iter().copied()),
-    );
-    kinds
+            .flat_map(|d| d.needs.iter().copied())
+            .collect(),
+    )
 }
 
 fn prerequisite_item(p: &PrerequisiteResult) -> Item {
@@ -173,7 +171,7 @@ fn prerequisite_item(p: &PrerequisiteResult) -> Item {
     }
 }
 
-fn workspace_items(inp: &Inputs<'_>, ws: Option<&Scope>, kinds: &BTreeSet<ObjectKind>) -> Vec<Item> {
+fn workspace_items(inp: &Inputs<'_>, ws: Option<&Scope>, kinds: &[ObjectKind]) -> Vec<Item> {
     let mut items: Vec<Item> = inp
         .prerequisites
         .iter()

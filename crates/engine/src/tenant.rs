@@ -1,7 +1,5 @@
 //! Everything read from a run's exports, merged: the engine's view of one tenant.
 
-use std::collections::BTreeSet;
-
 use crate::assignment::{DenyAssignment, DirectoryRoleAssignment, RoleAssignment};
 use crate::principal::Directory;
 use crate::role::RoleCatalog;
@@ -44,22 +42,21 @@ impl Tenant {
         share_in(&mut self.texts, text)
     }
 
-    /// Workspaces seen in any scope: assignments, eligibilities, deny assignments.
-    pub fn workspaces_in_scopes(&self) -> BTreeSet<Scope> {
+    /// Workspaces seen in any scope (assignments, eligibilities, deny assignments), in
+    /// order, each once.
+    pub fn workspaces_in_scopes(&self) -> Vec<Scope> {
         // Each distinct scope is looked at once (records at one scope share its text): a
         // million assignments sit at a few thousand scopes.
         let mut looked = rustc_hash::FxHashSet::default();
-        // Inserted, not collected: `collect` sorts first, one more sort instance in the Wasm.
-        let mut found = BTreeSet::new();
-        found.extend(
+        crate::order::sorted_set(
             self.assignments
                 .iter()
                 .map(|a| &a.scope)
                 .chain(self.denies.iter().map(|d| &d.scope))
                 .filter(|s| looked.insert(s.shared_key()))
-                .filter_map(Scope::workspace_scope),
-        );
-        found
+                .filter_map(Scope::workspace_scope)
+                .collect(),
+        )
     }
 
     /// The same assignment can arrive from several files (an activated PIM assignment is
