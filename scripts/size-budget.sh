@@ -95,8 +95,10 @@ cd "$(dirname "$0")/.."
 # workspaces found, the object kinds examined, the checklist's names per task, the dashboard's
 # findings per area and its timeline) are sorted lists (src/order.rs `sorted_set`) instead of
 # B-trees, each of whose key and value types had its own copy of the B-tree code (about 1-1.5
-# KB gzip each). Reports byte-identical. Measured 409,104 / 293,400 B.
-APP_CEILING=$((400 * 1024)); APP_TARGET=$((300 * 1024))
+# KB gzip each). Reports byte-identical. Measured 409,104 / 293,400 B. Then the page's
+# differences screen keeps the tenant's affected ids as a sorted list too (app -0.9 KB).
+# Measured 408,240 / 293,400 B.
+APP_CEILING=$((399 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
