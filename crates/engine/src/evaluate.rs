@@ -944,7 +944,9 @@ impl<'t> std::ops::Deref for Evaluator<'t> {
 impl<'t> Evaluator<'t> {
     pub fn new(tenant: &'t Tenant, opts: EvalOptions) -> Self {
         let mut caveats = Vec::new();
-        let mut cache: FxHashMap<Cow<'t, str>, (usize, RoleMatch)> = FxHashMap::default();
+        // Per role reference, found or not: a reference that resolves to nothing is not
+        // looked up again for each of its assignments.
+        let mut cache: FxHashMap<Cow<'t, str>, Option<(usize, RoleMatch)>> = FxHashMap::default();
         let mut roles: Vec<Arc<RoleDefinition>> = Vec::new();
         let mut resolved = Vec::with_capacity(tenant.assignments.len());
         let mut unresolved: BTreeMap<String, usize> = BTreeMap::new();
@@ -957,13 +959,15 @@ impl<'t> Evaluator<'t> {
                 )),
             };
             let found = match cache.get(&key) {
-                Some(&(idx, m)) => Some((idx, m)),
-                None => tenant.roles.resolve(&a.role).map(|(d, m)| {
-                    roles.push(Arc::new(d));
-                    let idx = roles.len() - 1;
-                    cache.insert(key, (idx, m));
-                    (idx, m)
-                }),
+                Some(&known) => known,
+                None => {
+                    let found = tenant.roles.resolve(&a.role).map(|(d, m)| {
+                        roles.push(Arc::new(d));
+                        (roles.len() - 1, m)
+                    });
+                    cache.insert(key, found);
+                    found
+                }
             };
             match found.and_then(|(idx, m)| roles.get(idx).map(|r| (idx, Arc::clone(r), m))) {
                 Some((role_idx, role, matched)) => resolved.push(Resolved {

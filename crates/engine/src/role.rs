@@ -5,7 +5,6 @@
 //! NotActions are not denies (azure-docs `role-definitions.md`, commit 00766527;
 //! `azure-rbac-semantics.md` §3).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -291,7 +290,10 @@ impl<K: std::hash::Hash + Eq, V: Clone> BundledMemo<K, V> {
 /// Every role definition the run knows: the bundled built-ins plus custom roles.
 #[derive(Debug, Clone, Default)]
 pub struct RoleCatalog {
-    custom: BTreeMap<String, RoleDefinition>,
+    /// Custom roles as supplied, each id once (a later definition replaces an earlier one).
+    /// A list, not a map: a tenant holds at most 5,000, each looked up once per distinct
+    /// role reference, and a map type here was one more copy of the B-tree code in the Wasm.
+    custom: Vec<RoleDefinition>,
 }
 
 /// How an assignment names its role.
@@ -365,7 +367,10 @@ const FORMER_NAMES: &[(&str, &str)] = &[
 
 impl RoleCatalog {
     pub fn add_custom(&mut self, role: RoleDefinition) {
-        self.custom.insert(role.id.clone(), role);
+        match self.custom.iter_mut().find(|c| c.id == role.id) {
+            Some(known) => *known = role,
+            None => self.custom.push(role),
+        }
     }
 
     pub fn builtin_count() -> usize {
@@ -394,13 +399,16 @@ impl RoleCatalog {
         if let Some(id) = &r.id {
             return self
                 .custom
-                .get(&**id)
+                .iter()
+                .find(|c| *c.id == **id)
                 .cloned()
                 .or_else(|| Self::builtin(id))
                 .map(|d| (d, RoleMatch::ById));
         }
         let name = r.name.as_deref()?.to_ascii_lowercase();
-        if let Some(c) = self.custom.values().find(|c| c.name.to_ascii_lowercase() == name) {
+        // Of custom roles sharing the name, the one with the lowest id, as ever.
+        let named = self.custom.iter().filter(|c| c.name.to_ascii_lowercase() == name);
+        if let Some(c) = named.min_by(|a, b| a.id.cmp(&b.id)) {
             return Some((c.clone(), RoleMatch::ByName));
         }
         if let Some(b) = builtin_roles().iter().find(|b| b.name.to_ascii_lowercase() == name) {
@@ -452,6 +460,38 @@ mod tests {
             blocks: vec![],
             assignable_scopes: vec![],
         })
+    }
+
+    /// A later definition of an id replaces the earlier one, and a name shared by custom
+    /// roles resolves to the lowest id, whatever order they were supplied in.
+    #[test]
+    fn custom_roles_replace_by_id_and_resolve_names_by_lowest_id() {
+        let custom = |id: &str, name: &str| RoleDefinition {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind: RoleKind::Custom,
+            blocks: vec![],
+            assignable_scopes: vec![],
+        };
+        let (low, high) = (
+            "11111111-0000-0000-0000-000000000000",
+            "22222222-0000-0000-0000-000000000000",
+        );
+        let mut cat = RoleCatalog::default();
+        cat.add_custom(custom(high, "SOC Triage"));
+        cat.add_custom(custom(low, "Old name"));
+        cat.add_custom(custom(low, "SOC Triage"));
+        let by_name = cat.resolve(&RoleRef::new(None, Some("soc triage")));
+        assert_eq!(
+            by_name.map(|(r, m)| (r.id, m)),
+            Some((low.to_string(), RoleMatch::ByName))
+        );
+        assert!(cat.resolve(&RoleRef::new(None, Some("Old name"))).is_none());
+        let by_id = cat.resolve(&RoleRef::new(Some(high), None));
+        assert_eq!(
+            by_id.map(|(r, m)| (r.name, m)),
+            Some(("SOC Triage".to_string(), RoleMatch::ById))
+        );
     }
 
     #[test]
