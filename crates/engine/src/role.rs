@@ -5,6 +5,7 @@
 //! NotActions are not denies (azure-docs `role-definitions.md`, commit 00766527;
 //! `azure-rbac-semantics.md` §3).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -290,10 +291,10 @@ impl<K: std::hash::Hash + Eq, V: Clone> BundledMemo<K, V> {
 /// Every role definition the run knows: the bundled built-ins plus custom roles.
 #[derive(Debug, Clone, Default)]
 pub struct RoleCatalog {
-    /// Custom roles as supplied, each id once (a later definition replaces an earlier one).
-    /// A list, not a map: a tenant holds at most 5,000, each looked up once per distinct
-    /// role reference, and a map type here was one more copy of the B-tree code in the Wasm.
-    custom: Vec<RoleDefinition>,
+    /// Custom roles by id: a later definition of an id replaces the earlier one. A map, not
+    /// a list: exports taken per subscription repeat the same roles hundreds of times, and
+    /// a list searched on every addition would grow as the square of that.
+    custom: BTreeMap<String, RoleDefinition>,
 }
 
 /// How an assignment names its role.
@@ -367,10 +368,7 @@ const FORMER_NAMES: &[(&str, &str)] = &[
 
 impl RoleCatalog {
     pub fn add_custom(&mut self, role: RoleDefinition) {
-        match self.custom.iter_mut().find(|c| c.id == role.id) {
-            Some(known) => *known = role,
-            None => self.custom.push(role),
-        }
+        self.custom.insert(role.id.clone(), role);
     }
 
     pub fn builtin_count() -> usize {
@@ -399,16 +397,14 @@ impl RoleCatalog {
         if let Some(id) = &r.id {
             return self
                 .custom
-                .iter()
-                .find(|c| *c.id == **id)
+                .get(&**id)
                 .cloned()
                 .or_else(|| Self::builtin(id))
                 .map(|d| (d, RoleMatch::ById));
         }
         let name = r.name.as_deref()?.to_ascii_lowercase();
-        // Of custom roles sharing the name, the one with the lowest id, as ever.
-        let named = self.custom.iter().filter(|c| c.name.to_ascii_lowercase() == name);
-        if let Some(c) = named.min_by(|a, b| a.id.cmp(&b.id)) {
+        // Of custom roles sharing the name, the one with the lowest id (the map's order).
+        if let Some(c) = self.custom.values().find(|c| c.name.to_ascii_lowercase() == name) {
             return Some((c.clone(), RoleMatch::ByName));
         }
         if let Some(b) = builtin_roles().iter().find(|b| b.name.to_ascii_lowercase() == name) {
