@@ -516,6 +516,21 @@ fn spreadsheet_safe(text: &str) -> String {
     }
 }
 
+/// A prerequisite's or a finding's CSV row: the principal and route columns stay empty, and
+/// the last two hold its detail and what to do.
+fn check_row(
+    out: &mut String,
+    record: &str,
+    workspace: Option<&Scope>,
+    id: &str,
+    status: &str,
+    detail: &str,
+    todo: &str,
+) {
+    let workspace = workspace.map_or("", Scope::as_str);
+    crate::csv_out::row(out, [record, workspace, id, "", "", "", status, "", detail, todo]);
+}
+
 fn verdict_cell(v: Option<&VerdictEntry>) -> String {
     match v {
         None => "not allowed".into(),
@@ -932,20 +947,14 @@ impl Report {
             }
         }
         for c in &self.prerequisites {
-            crate::csv_out::row(
+            check_row(
                 &mut out,
-                [
-                    "prerequisite",
-                    c.workspace.as_ref().map(|s| s.as_str()).unwrap_or(""),
-                    &c.id,
-                    "",
-                    "",
-                    "",
-                    c.status.as_str(),
-                    "",
-                    &c.evidence,
-                    &c.remedy,
-                ],
+                "prerequisite",
+                c.workspace.as_ref(),
+                &c.id,
+                c.status.as_str(),
+                &c.evidence,
+                &c.remedy,
             );
         }
         for f in &self.findings {
@@ -954,20 +963,14 @@ impl Report {
                 .iter()
                 .map(|o| spreadsheet_safe(&format!("{} {} ({})", o.kind, o.name, o.detail)))
                 .collect();
-            crate::csv_out::row(
+            check_row(
                 &mut out,
-                [
-                    "finding",
-                    f.workspace.as_ref().map(|s| s.as_str()).unwrap_or(""),
-                    &f.id,
-                    "",
-                    "",
-                    "",
-                    f.severity.as_str(),
-                    "",
-                    &objects.join(" | "),
-                    &f.action,
-                ],
+                "finding",
+                f.workspace.as_ref(),
+                &f.id,
+                f.severity.as_str(),
+                &objects.join(" | "),
+                &f.action,
             );
         }
         out
