@@ -1,10 +1,11 @@
 //! The whole pipeline: up to three files (split at 0x00 bytes) are loaded, evaluated and
 //! rendered. The first byte picks the options: bit 0 `--all-verdicts`, bits 1-2 the rendering
-//! (JSON, Markdown, CSV, or all three; JSON alone is written both with and without the
-//! directly assembled records, which must agree, and the report's indented JSON must be
-//! serde_json's own indented writing; CSV must read back as one ten-field row per record). Each execution runs the pipeline once with
-//! one setting (running every setting every time cut the executions a core manages by six)
-//! while the fuzzer still explores them all.
+//! (JSON, Markdown, CSV, or all three), bit 3 one thread or two. JSON alone is written both
+//! with and without the directly assembled records, which must agree, and the report's
+//! indented JSON must be serde_json's own indenting; CSV alone must read back as one
+//! ten-field row per record. Each execution runs the pipeline once with one setting (running
+//! every setting every time cut the executions a core manages by six) while the fuzzer still
+//! explores them all.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
