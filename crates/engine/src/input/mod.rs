@@ -5,6 +5,8 @@ mod decode;
 mod flat;
 mod tabular;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -194,7 +196,8 @@ pub fn load<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Loaded 
 
 /// [`load`] on at most `threads` threads (0 = as many as it can use, 1 = this one only).
 /// Natively, the next file is prepared on a second thread while this one is taken in: about
-/// half of reading a large export needs no tenant. The Wasm build has one thread. What is
+/// half of reading a large export needs no tenant. Its records are parsed ahead only until
+/// this file is in, so the two threads finish together; the rest are parsed as they are taken in. The Wasm build has one thread. What is
 /// read is the same either way.
 pub fn load_on<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>, threads: usize) -> Loaded {
     let files: Vec<(&str, &[u8])> = files.into_iter().collect();
@@ -216,24 +219,32 @@ fn load_files(files: &[(&str, &[u8])], ahead: bool) -> Loaded {
     let mut tenant = Tenant::default();
     #[cfg(not(target_family = "wasm"))]
     if ahead {
-        let mut current = files.first().map(|&(path, bytes)| Prepared::new(path, bytes, true));
+        // Nothing runs beside the first file's preparing: parsing it ahead would only cost memory.
+        let mut current = files
+            .first()
+            .map(|&(path, bytes)| Prepared::new(path, bytes, Ahead::No));
+        let taken = AtomicBool::new(false);
         for next in 1..=files.len() {
             let Some(now) = current.take() else {
                 break;
             };
             // The next file (if any) is prepared while this one is taken in.
             let next = files.get(next..(next + 1).min(files.len())).unwrap_or_default();
+            taken.store(false, Ordering::Relaxed);
             let ((), mut ready) = crate::parallel::beside(
                 next,
-                |&(path, bytes)| Prepared::new(path, bytes, true),
-                || take(now, &mut tenant),
+                |&(path, bytes)| Prepared::new(path, bytes, Ahead::Until(&taken)),
+                || {
+                    take(now, &mut tenant);
+                    taken.store(true, Ordering::Relaxed);
+                },
             );
             current = ready.pop();
         }
     }
     if !ahead || cfg!(target_family = "wasm") {
         for &(path, bytes) in files {
-            take(Prepared::new(path, bytes, false), &mut tenant);
+            take(Prepared::new(path, bytes, Ahead::No), &mut tenant);
         }
     }
     loaded.tenant = tenant;
@@ -345,7 +356,7 @@ struct Split<'t> {
 }
 
 impl<'a> Prepared<'a> {
-    fn new(path: &'a str, bytes: &'a [u8], parse_ahead: bool) -> Self {
+    fn new(path: &'a str, bytes: &'a [u8], parse_ahead: Ahead<'_>) -> Self {
         let body = check_size(path, bytes)
             .and_then(|()| decode(bytes).map_err(|m| err(path, None, None, m, None)))
             .and_then(|text| match text {
@@ -362,7 +373,7 @@ impl<'a> Prepared<'a> {
     fn apply(self, hint: ReadHint, tenant: &mut Tenant) -> Result<InputSummary, InputError> {
         match self.body? {
             Body::Split(split) => take_in(self.path, self.len, split, hint, tenant),
-            Body::Converted(text) => take_in(self.path, self.len, split(self.path, &text, false)?, hint, tenant),
+            Body::Converted(text) => take_in(self.path, self.len, split(self.path, &text, Ahead::No)?, hint, tenant),
         }
     }
 }
@@ -384,9 +395,22 @@ fn check_size(path: &str, bytes: &[u8]) -> Result<(), InputError> {
     Ok(())
 }
 
+/// Whether, and until when, a file's flat role assignments are parsed ahead (see [`split`]).
+#[derive(Clone, Copy)]
+enum Ahead<'s> {
+    /// Parsed as they are taken in.
+    No,
+    /// Parsed ahead until `stop` is set: the thread taking in the file before this one has
+    /// finished, and the records not parsed yet are parsed as they are taken in.
+    Until(&'s AtomicBool),
+}
+
+/// Records parsed ahead between two looks at [`Ahead::Until`]'s flag.
+const AHEAD_BATCH: usize = 256;
+
 /// Finds a file's format and splits its records; `parse_ahead` also parses flat role
 /// assignments (memory for speed: only where another thread can do it meanwhile).
-fn split<'t>(path: &str, text: &'t str, parse_ahead: bool) -> Result<Split<'t>, InputError> {
+fn split<'t>(path: &str, text: &'t str, parse_ahead: Ahead<'_>) -> Result<Split<'t>, InputError> {
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
         return Err(err(path, None, None, "the file is empty", None));
@@ -427,9 +451,22 @@ fn split<'t>(path: &str, text: &'t str, parse_ahead: bool) -> Result<Split<'t>, 
     };
     let flat = match &rows {
         // Never in the Wasm build, which reads in turn.
-        Records::Json(items) if cfg!(not(target_family = "wasm")) && parse_ahead && format.has_flat_assignments() => {
-            items.iter().map(|raw| flat::read(raw.get())).collect()
-        }
+        Records::Json(items) if cfg!(not(target_family = "wasm")) && format.has_flat_assignments() => match parse_ahead
+        {
+            Ahead::No => Vec::new(),
+            // The two threads finish a step together: parsing ahead stops once the other
+            // thread's file is taken in, and that thread parses the rest in its next step.
+            Ahead::Until(stop) => {
+                let mut flat = Vec::with_capacity(items.len());
+                for batch in items.chunks(AHEAD_BATCH) {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    flat.extend(batch.iter().map(|raw| flat::read(raw.get())));
+                }
+                flat
+            }
+        },
         _ => Vec::new(),
     };
     Ok(Split {
@@ -1328,6 +1365,44 @@ mod tests {
             ahead.tenant.assignments.len()
         );
         assert_eq!(format!("{ahead:?}"), format!("{in_turn:?}"));
+    }
+
+    #[test]
+    fn parsing_ahead_stops_when_told_and_the_rest_is_read_in_turn() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/formats/az-role-assignment-list.json");
+        let one: Vec<Value> = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        // Several batches' worth of records (repeats are kept as records; the tenant drops them later).
+        let many: Vec<&Value> = one.iter().cycle().take(AHEAD_BATCH * 3 + 7).collect();
+        let text = serde_json::to_string(&many).unwrap_or_default();
+        let (go, stop) = (AtomicBool::new(false), AtomicBool::new(true));
+        let read = |ahead: Ahead<'_>, keep: usize| {
+            let mut split = split("p.json", &text, ahead).map_err(|e| e.message)?;
+            let parsed = split.flat.len();
+            split.flat.truncate(keep);
+            let mut tenant = Tenant::default();
+            let summary = take_in(
+                "p.json",
+                text.len(),
+                split,
+                ReadHint { unread: text.len() },
+                &mut tenant,
+            );
+            let n = tenant.assignments.len();
+            Ok::<_, String>((parsed, n, format!("{summary:?} {tenant:?}")))
+        };
+        let (all, n, whole) = read(Ahead::Until(&go), usize::MAX).unwrap_or_default();
+        assert_eq!(all, many.len());
+        assert!(n > 0, "{whole}");
+        let (none, _, in_turn) = read(Ahead::Until(&stop), usize::MAX).unwrap_or_default();
+        assert_eq!(none, 0);
+        // Cut anywhere, even inside a batch: the same tenant as parsing everything first.
+        let (_, _, cut) = read(Ahead::Until(&go), AHEAD_BATCH + 3).unwrap_or_default();
+        assert_eq!(whole, in_turn);
+        assert_eq!(whole, cut);
     }
 
     #[test]
