@@ -16,7 +16,8 @@ use crate::condition::Condition;
 /// One built-in role, split out of the table `build.rs` generates from
 /// `data/azure-builtin-roles.json` (see its `.SOURCE.md`).
 pub(crate) struct BuiltinRoleData {
-    pub id: &'static str,
+    /// Lower-case GUID.
+    pub id: String,
     pub name: &'static str,
     pub assignable_scopes: Vec<&'static str>,
     pub blocks: Vec<BlockData>,
@@ -32,7 +33,8 @@ pub(crate) struct BlockData {
 
 include!(concat!(env!("OUT_DIR"), "/builtin_roles.rs"));
 
-/// The built-in roles sorted by GUID, split from the generated text on first use.
+/// The built-in roles sorted by GUID, put together on first use from the three columns
+/// `build.rs` generates (GUIDs as bytes, names, grants; in the order of the names).
 fn builtin_roles() -> &'static [BuiltinRoleData] {
     static TABLE: std::sync::OnceLock<Vec<BuiltinRoleData>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
@@ -43,11 +45,14 @@ fn builtin_roles() -> &'static [BuiltinRoleData] {
                 s.split('\u{1f}').collect()
             }
         };
-        BUILTIN_ROLES_TEXT
-            .split('\u{1c}')
-            .filter_map(|role| {
-                let mut fields = role.split('\u{1d}');
-                let (id, name, scopes) = (fields.next()?, fields.next()?, fields.next()?);
+        let rows = BUILTIN_ROLE_IDS
+            .chunks_exact(16)
+            .zip(BUILTIN_ROLE_NAMES.split('\u{1f}'))
+            .zip(BUILTIN_ROLE_GRANTS.split('\u{1c}'));
+        let mut table: Vec<BuiltinRoleData> = rows
+            .filter_map(|((id, name), grants)| {
+                let mut fields = grants.split('\u{1d}');
+                let scopes = fields.next()?;
                 let blocks = fields
                     .map(|block| {
                         let mut parts = block.split('\u{1e}');
@@ -63,14 +68,31 @@ fn builtin_roles() -> &'static [BuiltinRoleData] {
                     })
                     .collect();
                 Some(BuiltinRoleData {
-                    id,
+                    id: guid_text(id),
                     name,
                     assignable_scopes: items(scopes),
                     blocks,
                 })
             })
-            .collect()
+            .collect();
+        crate::order::sort_by(&mut table, |a, b| a.id.cmp(&b.id));
+        table
     })
+}
+
+/// The lower-case 8-4-4-4-12 text of a GUID's 16 bytes, as `build.rs` stored them.
+fn guid_text(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            text.push('-');
+        }
+        for nibble in [b >> 4, b & 0xf] {
+            text.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
+        }
+    }
+    text
 }
 
 /// Control plane (`Actions`) or data plane (`DataActions`): never mixed.
@@ -263,7 +285,9 @@ pub(crate) fn bundled_index(role: &RoleDefinition) -> Option<usize> {
     if role.kind != RoleKind::BuiltIn {
         return None;
     }
-    builtin_roles().binary_search_by(|r| r.id.cmp(role.id.as_str())).ok()
+    builtin_roles()
+        .binary_search_by(|r| r.id.as_str().cmp(role.id.as_str()))
+        .ok()
 }
 
 /// Answers about bundled built-in roles, remembered for the process: the definitions are
@@ -384,7 +408,7 @@ impl RoleCatalog {
         let id = id.to_ascii_lowercase();
         let table = builtin_roles();
         table
-            .binary_search_by(|r| r.id.cmp(id.as_str()))
+            .binary_search_by(|r| r.id.as_str().cmp(id.as_str()))
             .ok()
             .and_then(|i| table.get(i))
             .map(RoleDefinition::from_builtin)

@@ -359,6 +359,8 @@ fn pruned_builtin_roles_answer_like_the_full_definitions() {
     let mut differences = Vec::new();
     for whole in &full {
         let bundled = RoleCatalog::builtin(&whole.id).unwrap();
+        // The bundled table is stored in columns (build.rs): each id must keep its own name.
+        assert_eq!(bundled.name, whole.name, "{}", whole.id);
         for op in &ops {
             let pattern = ActionPattern::new(op);
             // The evaluator's own question: granted, and through which condition if any.
