@@ -47,11 +47,6 @@ fn guid_bytes(id: &str) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
         .collect()
 }
 
-fn list(v: &[String]) -> String {
-    let items: Vec<String> = v.iter().map(|s| format!("{s:?}")).collect();
-    format!("&[{}]", items.join(","))
-}
-
 /// Resource providers whose permissions the tasks and their named roles use (see
 /// `src/task.rs`); built-in roles keep only these Actions and DataActions.
 const KEPT_PROVIDERS: &[&str] = &[
@@ -105,6 +100,14 @@ struct CatalogueFile {
     difference: Vec<Difference>,
 }
 
+/// `text`, when it holds none of the separators the generated tables use.
+fn clean(text: &str) -> Result<&str, Box<dyn std::error::Error>> {
+    if text.chars().any(|c| ('\u{1c}'..='\u{1f}').contains(&c)) {
+        return Err(format!("`{text}` contains a separator character").into());
+    }
+    Ok(text)
+}
+
 /// Areas in the order the catalogue presents them; also emitted as `difference::AREAS`.
 const AREAS: &[&str] = &[
     "analytics",
@@ -155,35 +158,62 @@ fn differences() -> Result<String, Box<dyn std::error::Error>> {
     for a in AREAS {
         write!(out, "{a:?},")?;
     }
-    out.push_str("];\npub(crate) static DIFFERENCES: &[Difference] = &[\n");
-    for d in &all {
-        writeln!(
-            out,
-            "Difference{{id:{:?},title:{:?},area:{:?},impact:{:?},impact_secondary:{:?},azure:{:?},defender:{:?},action:{:?},evidence:{:?},export_evidence:{},question:{:?},phase:Phase::{},persona:Persona::{},since:{},until:{},unverified:{},keywords:{},sources:{}}},",
-            d.id,
-            d.title,
-            d.area,
-            d.impact,
-            d.impact_secondary,
-            d.azure,
-            d.defender,
-            d.action,
-            d.evidence,
-            d.export_evidence,
-            d.question,
-            variant(&d.phase, &d.id)?,
-            variant(&d.persona, &d.id)?,
-            date_expr(&d.since, &d.id)?,
-            match &d.until {
-                Some(u) => format!("Some({})", date_expr(u, &d.id)?),
-                None => "None".into(),
-            },
-            d.unverified.unwrap_or(false),
-            list(&d.keywords),
-            source_list(&d.sources, &d.id)?
-        )?;
-    }
     out.push_str("];\n");
+    // One text with control-character separators, split by difference.rs on first use:
+    // static structs would carry a pointer and a length per text (about 18 KB of tables
+    // that compress badly). Entries \x1c, fields \x1d, list items \x1f, a source's path
+    // and date \x1e.
+    let mut table = String::new();
+    for d in &all {
+        if !table.is_empty() {
+            table.push('\u{1c}');
+        }
+        for (date, what) in [(Some(&d.since), "since"), (d.until.as_ref(), "until")] {
+            if let Some(date) = date {
+                date_expr(date, &format!("{} {what}", d.id))?;
+            }
+        }
+        variant(&d.phase, &d.id)?;
+        variant(&d.persona, &d.id)?;
+        let flag = |b: bool| if b { "1" } else { "" }.to_string();
+        let sources: Vec<String> = d
+            .sources
+            .iter()
+            .map(|s| {
+                if let Some(date) = &s.date {
+                    date_expr(date, &d.id)?;
+                }
+                Ok(format!(
+                    "{}\u{1e}{}",
+                    clean(&s.path)?,
+                    s.date.as_deref().unwrap_or_default()
+                ))
+            })
+            .collect::<Result<_, Box<dyn std::error::Error>>>()?;
+        let keywords: Vec<&str> = d.keywords.iter().map(|k| clean(k)).collect::<Result<_, _>>()?;
+        let fields = [
+            clean(&d.id)?.to_string(),
+            clean(&d.title)?.to_string(),
+            clean(&d.area)?.to_string(),
+            clean(&d.impact)?.to_string(),
+            clean(d.impact_secondary.as_deref().unwrap_or_default())?.to_string(),
+            clean(&d.azure)?.to_string(),
+            clean(&d.defender)?.to_string(),
+            clean(&d.action)?.to_string(),
+            clean(&d.evidence)?.to_string(),
+            flag(d.export_evidence),
+            clean(&d.question)?.to_string(),
+            d.phase.clone(),
+            d.persona.clone(),
+            d.since.clone(),
+            d.until.clone().unwrap_or_default(),
+            flag(d.unverified.unwrap_or(false)),
+            keywords.join("\u{1f}"),
+            sources.join("\u{1f}"),
+        ];
+        table.push_str(&fields.join("\u{1d}"));
+    }
+    writeln!(out, "pub(crate) static DIFFERENCES_TEXT: &str = {table:?};")?;
     Ok(out)
 }
 

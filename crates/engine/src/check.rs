@@ -163,7 +163,7 @@ pub fn rule(id: &str, as_of: Option<Date>) -> Option<RuleText> {
         return Some(RuleText {
             title: d.title,
             action: d.action,
-            sources: d.sources,
+            sources: &d.sources,
             basis: Basis::Documented,
             in_force: d.in_force(as_of),
         });
