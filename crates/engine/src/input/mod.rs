@@ -402,6 +402,8 @@ enum Ahead<'s> {
     No,
     /// Parsed ahead until `stop` is set: the thread taking in the file before this one has
     /// finished, and the records not parsed yet are parsed as they are taken in.
+    // The Wasm build reads in turn and never parses ahead.
+    #[cfg_attr(target_family = "wasm", allow(dead_code))]
     Until(&'s AtomicBool),
 }
 
