@@ -8,8 +8,7 @@ use crate::date::Date;
 use crate::difference::{self, SourceRef};
 
 /// The report's sections, in the order they are shown and scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Section {
     Prerequisites,
     Access,
@@ -18,25 +17,15 @@ pub enum Section {
     Automation,
 }
 
+crate::variant::named_variants!(Section {
+    Prerequisites => "prerequisites",
+    Access => "access",
+    Data => "data",
+    Analytics => "analytics",
+    Automation => "automation",
+});
+
 impl Section {
-    pub const ALL: [Section; 5] = [
-        Self::Prerequisites,
-        Self::Access,
-        Self::Data,
-        Self::Analytics,
-        Self::Automation,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Prerequisites => "prerequisites",
-            Self::Access => "access",
-            Self::Data => "data",
-            Self::Analytics => "analytics",
-            Self::Automation => "automation",
-        }
-    }
-
     pub fn title(self) -> &'static str {
         match self {
             Self::Prerequisites => "Prerequisites",
@@ -75,8 +64,7 @@ impl Section {
 }
 
 /// What a check rests on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Basis {
     /// Microsoft documentation supports it.
     Documented,
@@ -84,14 +72,10 @@ pub enum Basis {
     HelperOnly,
 }
 
-impl Basis {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Documented => "documented",
-            Self::HelperOnly => "helper-only",
-        }
-    }
-}
+crate::variant::named_variants!(Basis {
+    Documented => "documented",
+    HelperOnly => "helper-only",
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -7,8 +7,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Phase {
     Plan,
     Onboard,
@@ -17,27 +16,17 @@ pub enum Phase {
     Offboard,
 }
 
+crate::variant::named_variants!(Phase {
+    Plan => "plan",
+    Onboard => "onboard",
+    Configure => "configure",
+    Operate => "operate",
+    Offboard => "offboard",
+});
+
 impl Phase {
     fn parse(text: &str) -> Option<Self> {
-        [
-            Self::Plan,
-            Self::Onboard,
-            Self::Configure,
-            Self::Operate,
-            Self::Offboard,
-        ]
-        .into_iter()
-        .find(|p| p.slug() == text)
-    }
-
-    fn slug(self) -> &'static str {
-        match self {
-            Self::Plan => "plan",
-            Self::Onboard => "onboard",
-            Self::Configure => "configure",
-            Self::Operate => "operate",
-            Self::Offboard => "offboard",
-        }
+        Self::ALL.iter().copied().find(|p| p.as_str() == text)
     }
 
     pub fn title(self) -> &'static str {
@@ -51,27 +40,22 @@ impl Phase {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Persona {
     Architect,
     Engineer,
     Analyst,
 }
 
+crate::variant::named_variants!(Persona {
+    Architect => "architect",
+    Engineer => "engineer",
+    Analyst => "analyst",
+});
+
 impl Persona {
     fn parse(text: &str) -> Option<Self> {
-        [Self::Architect, Self::Engineer, Self::Analyst]
-            .into_iter()
-            .find(|p| p.slug() == text)
-    }
-
-    fn slug(self) -> &'static str {
-        match self {
-            Self::Architect => "architect",
-            Self::Engineer => "engineer",
-            Self::Analyst => "analyst",
-        }
+        Self::ALL.iter().copied().find(|p| p.as_str() == text)
     }
 
     pub fn title(self) -> &'static str {
@@ -413,17 +397,11 @@ mod tests {
         assert!(catalogue().iter().any(|d| d.until.is_some()));
         assert!(catalogue().iter().any(|d| d.impact_secondary.is_some()));
         assert!(catalogue().iter().any(|d| d.sources.iter().any(|s| s.date.is_some())));
-        for p in [
-            Phase::Plan,
-            Phase::Onboard,
-            Phase::Configure,
-            Phase::Operate,
-            Phase::Offboard,
-        ] {
-            assert_eq!(Phase::parse(p.slug()), Some(p));
+        for &p in Phase::ALL {
+            assert_eq!(Phase::parse(p.as_str()), Some(p));
         }
-        for p in [Persona::Architect, Persona::Engineer, Persona::Analyst] {
-            assert_eq!(Persona::parse(p.slug()), Some(p));
+        for &p in Persona::ALL {
+            assert_eq!(Persona::parse(p.as_str()), Some(p));
         }
     }
 }

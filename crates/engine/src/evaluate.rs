@@ -29,8 +29,7 @@ use crate::task::{NamedRole, RemediationScope, Requirement, ScopeRule, Target, T
 use crate::tenant::Tenant;
 
 /// The answer for one principal, task and workspace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum VerdictKind {
     /// Holds a role the docs name, at a scope that counts.
     Allowed,
@@ -49,19 +48,17 @@ pub enum VerdictKind {
     NotAllowed,
 }
 
-impl VerdictKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Allowed => "allowed",
-            Self::Equivalent => "equivalent",
-            Self::Conditional => "conditional",
-            Self::Eligible => "eligible",
-            Self::Unknown => "unknown",
-            Self::Denied => "denied",
-            Self::NotAllowed => "not-allowed",
-        }
-    }
+crate::variant::named_variants!(VerdictKind {
+    Allowed => "allowed",
+    Equivalent => "equivalent",
+    Conditional => "conditional",
+    Eligible => "eligible",
+    Unknown => "unknown",
+    Denied => "denied",
+    NotAllowed => "not-allowed",
+});
 
+impl VerdictKind {
     /// `,"verdict":"…"`, as both verdict records write it.
     fn push_json_field(self, out: &mut Vec<u8>) {
         out.extend_from_slice(b",\"verdict\":\"");
@@ -98,8 +95,7 @@ impl Strength {
 }
 
 /// The kind of evidence a reason is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RouteKind {
     NamedRole,
     CoveringRole,
@@ -107,6 +103,14 @@ pub enum RouteKind {
     EntraRole,
     Deny,
 }
+
+crate::variant::named_variants!(RouteKind {
+    NamedRole => "named-role",
+    CoveringRole => "covering-role",
+    ActionSet => "action-set",
+    EntraRole => "entra-role",
+    Deny => "deny",
+});
 
 /// One piece of evidence behind a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,8 +12,7 @@ use crate::config::{as_bool, data_type_enabled, lookup, ConfigObject, ObjectKind
 use crate::date::Date;
 use crate::scope::Scope;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// Stops onboarding or breaks something on the day of the move.
     High,
@@ -24,16 +23,12 @@ pub enum Severity {
     Info,
 }
 
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::High => "high",
-            Self::Medium => "medium",
-            Self::Low => "low",
-            Self::Info => "info",
-        }
-    }
-}
+crate::variant::named_variants!(Severity {
+    High => "high",
+    Medium => "medium",
+    Low => "low",
+    Info => "info",
+});
 
 /// An object a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

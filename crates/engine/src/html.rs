@@ -318,7 +318,7 @@ impl Report {
 
     fn html_workspace_table(&self, s: &mut String) {
         s.push_str("<section id=\"workspaces\"><h2>Workspaces</h2><table><thead><tr><th>Workspace</th><th>Role</th><th>Score</th><th>Blockers</th><th>High findings</th>");
-        for sec in Section::ALL {
+        for &sec in Section::ALL {
             let _ = write!(s, "<th>{}</th>", sec.as_str());
         }
         s.push_str("</tr></thead><tbody>");
@@ -337,7 +337,7 @@ impl Report {
                 },
                 ws.findings_high
             );
-            for sec in Section::ALL {
+            for &sec in Section::ALL {
                 let sc = ws.sections.get(&sec).copied().unwrap_or_default();
                 let _ = write!(
                     s,
@@ -388,7 +388,7 @@ impl Report {
         ));
         s.push_str("</div>");
         let findings: Vec<&Finding> = self.findings.iter().filter(|f| f.workspace == ws.workspace).collect();
-        for sec in Section::ALL {
+        for &sec in Section::ALL {
             let items: Vec<_> = ws.items.iter().filter(|i| i.section == sec).collect();
             let sec_findings: Vec<&&Finding> = findings.iter().filter(|f| f.section == sec).collect();
             if items.is_empty() && sec_findings.is_empty() {

@@ -43,6 +43,7 @@ pub mod shared_text;
 pub mod svg;
 pub mod task;
 pub mod tenant;
+pub mod variant;
 
 /// Text that is usually a static string from the rules, but owned after deserialising.
 pub type Text = std::borrow::Cow<'static, str>;

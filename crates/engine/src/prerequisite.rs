@@ -14,8 +14,7 @@ use crate::scope::Scope;
 use crate::task::{DocRef, DOC_2023_PREVIEW, DOC_2025_01, DOC_2025_09, DOC_2026_05, DOC_MIN_ACCESS};
 use crate::tenant::Tenant;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
     Fail,
     Warn,
@@ -23,16 +22,12 @@ pub enum Status {
     Pass,
 }
 
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pass => "pass",
-            Self::Fail => "fail",
-            Self::Warn => "warn",
-            Self::Unknown => "unknown",
-        }
-    }
-}
+crate::variant::named_variants!(Status {
+    Fail => "fail",
+    Warn => "warn",
+    Unknown => "unknown",
+    Pass => "pass",
+});
 
 /// What a check sees.
 pub struct Context<'a> {

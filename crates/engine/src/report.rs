@@ -65,23 +65,18 @@ pub struct Report {
     pub caveats: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overall {
     Ready,
     ReadyWithWarnings,
     Blocked,
 }
 
-impl Overall {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ready => "ready",
-            Self::ReadyWithWarnings => "ready-with-warnings",
-            Self::Blocked => "blocked",
-        }
-    }
-}
+crate::variant::named_variants!(Overall {
+    Ready => "ready",
+    ReadyWithWarnings => "ready-with-warnings",
+    Blocked => "blocked",
+});
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
@@ -758,7 +753,7 @@ impl Report {
             return;
         }
         let _ = write!(s, "## Scores\n\n| Workspace | Role | Score | Blockers |");
-        for sec in crate::check::Section::ALL {
+        for &sec in crate::check::Section::ALL {
             let _ = write!(s, " {} |", sec.title());
         }
         let _ = write!(
@@ -784,7 +779,7 @@ impl Report {
         });
         for (name, role, score, blockers, sections) in rows.chain(all) {
             let _ = write!(s, "| {name} | {role} | {} | {blockers} |", score.label());
-            for sec in crate::check::Section::ALL {
+            for &sec in crate::check::Section::ALL {
                 let _ = write!(s, " {} |", sections.get(&sec).copied().unwrap_or_default().label());
             }
             s.push('\n');
