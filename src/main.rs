@@ -348,7 +348,7 @@ async fn evaluate(req: EvalRequest) -> Evaluated {
 
 /// Resumes in a later task of the page's event loop (a zero-delay timer), letting the
 /// browser paint and handle input in between.
-async fn next_task() {
+pub(crate) async fn next_task() {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         let scheduled = web_sys::window().is_some_and(|w| w.set_timeout_with_callback(&resolve).is_ok());
         if !scheduled {

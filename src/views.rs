@@ -305,15 +305,64 @@ pub fn inputs(state: &Rc<State>, e: &Evaluated, dispatch: Dispatch) -> Html {
 
 /// The engine's HTML report body: the same charts and tables as the standalone file.
 pub fn dashboard(e: &Evaluated) -> Html {
-    let r = match report_or_message(e) {
-        Ok(r) => r,
-        Err(h) => return h,
-    };
-    let body = r.html_body();
-    let save = {
-        let r = r.clone();
-        Callback::from(move |_: MouseEvent| download("sentinel-readiness.html", "text/html", &r.to_html()))
-    };
+    match report_or_message(e) {
+        // Keyed by the report, so a new report starts again from its first part.
+        Ok(r) => {
+            let key = Rc::as_ptr(&r) as usize;
+            html! { <DashboardView {key} report={ SharedReport(r) } /> }
+        }
+        Err(h) => h,
+    }
+}
+
+/// Bytes of the report's HTML the dashboard adds to the page per task: a 50-workspace report's
+/// body is about a megabyte, and parsing it in one task held the page's thread for 25 ms of
+/// HTML parsing alone.
+const DASHBOARD_SLICE: usize = 192 * 1024;
+
+/// How many of `parts` to show after the first `from`: at least one more, and then more
+/// while the ones added stay within [`DASHBOARD_SLICE`].
+fn parts_through(parts: &[AttrValue], from: usize) -> usize {
+    let mut bytes = 0;
+    let mut n = from;
+    while let Some(part) = parts.get(n) {
+        if n > from && bytes + part.len() > DASHBOARD_SLICE {
+            break;
+        }
+        bytes += part.len();
+        n += 1;
+    }
+    n
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DashboardProps {
+    pub report: SharedReport,
+}
+
+#[function_component(DashboardView)]
+pub fn dashboard_view(p: &DashboardProps) -> Html {
+    let parts = use_memo(p.report.clone(), |r| {
+        r.0.html_body_parts()
+            .into_iter()
+            .map(AttrValue::from)
+            .collect::<Vec<_>>()
+    });
+    let shown = use_state(|| parts_through(&parts, 0));
+    {
+        // The rest a slice per task, so the page paints and answers input in between.
+        let (parts, shown) = (parts.clone(), shown.clone());
+        use_effect_with(*shown, move |&now| {
+            if now < parts.len() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    crate::next_task().await;
+                    shown.set(parts_through(&parts, now));
+                });
+            }
+        });
+    }
+    let r = p.report.0.clone();
+    let save = Callback::from(move |_: MouseEvent| download("sentinel-readiness.html", "text/html", &r.to_html()));
     // The report's own links are in-page anchors; the app's router owns the URL hash, so
     // they scroll instead of navigating.
     let follow = Callback::from(|ev: MouseEvent| {
@@ -330,6 +379,7 @@ pub fn dashboard(e: &Evaluated) -> Html {
             el.scroll_into_view();
         }
     });
+    let complete = *shown >= parts.len();
     html! {
         <section class="dashboard">
             <div class="row exports">
@@ -338,7 +388,11 @@ pub fn dashboard(e: &Evaluated) -> Html {
             </div>
             // Safe to inject: every piece of input text in it went through the engine's escaping
             // (svg::esc), which the XSS browser test checks with hostile names.
-            <div id="dashboard-body" onclick={ follow }>{ Html::from_html_unchecked(AttrValue::from(body)) }</div>
+            <div id="dashboard-body" onclick={ follow } aria-busy={ if complete { "false" } else { "true" } }>
+                <div class="sr-report">
+                    { for parts.iter().take(*shown).map(|part| Html::from_html_unchecked(part.clone())) }
+                </div>
+            </div>
         </section>
     }
 }
@@ -789,6 +843,19 @@ pub fn checklist(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dashboard_adds_its_parts_a_slice_at_a_time() {
+        let part = |kb: usize| AttrValue::from("x".repeat(kb * 1024));
+        let parts = [part(100), part(50), part(30), part(300), part(10), part(10)];
+        // Within the slice, then at least one more part even when it alone is larger.
+        assert_eq!(parts_through(&parts, 0), 3);
+        assert_eq!(parts_through(&parts, 3), 4);
+        assert_eq!(parts_through(&parts, 4), 6);
+        assert_eq!(parts_through(&parts, 6), 6);
+        let small: Vec<AttrValue> = (0..5).map(|_| part(1)).collect();
+        assert_eq!(parts_through(&small, 0), small.len(), "a small report is shown at once");
+    }
 
     #[test]
     fn exports_over_the_limit_are_refused_in_whole_megabytes() {

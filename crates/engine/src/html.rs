@@ -202,22 +202,44 @@ impl Report {
         s
     }
 
-    /// The report as one `<div class="sr-report">`, styles included: what the web app shows.
+    /// The report as one `<div class="sr-report">`, styles included: the standalone file's
+    /// body, and what the web app shows ([`Report::html_body_parts`] inside that `div`).
     pub fn html_body(&self) -> String {
+        let parts = self.html_body_parts();
+        let mut s = String::with_capacity(parts.iter().map(String::len).sum::<usize>() + 32);
+        s.push_str("<div class=\"sr-report\">");
+        for part in &parts {
+            s.push_str(part);
+        }
+        s.push_str("</div>");
+        s
+    }
+
+    /// The report's body in the order it is read: the styles, header, overview and workspace
+    /// table first, then each workspace's section, then the timeline, the guidance and the
+    /// method. The web app adds them to the page a few at a time: a 50-workspace report's
+    /// body is about a megabyte, and parsing it in one go held the page's thread past 50 ms.
+    pub fn html_body_parts(&self) -> Vec<String> {
+        let ordered = self.ordered();
+        let mut parts = Vec::with_capacity(ordered.len() + 2);
         let mut s = String::with_capacity(64 * 1024);
-        let _ = write!(s, "<div class=\"sr-report\"><style>{STYLE}</style>");
+        let _ = write!(s, "<style>{STYLE}</style>");
         self.html_header(&mut s);
         self.html_overview(&mut s);
         self.html_workspace_table(&mut s);
-        for (i, ws) in self.ordered() {
+        parts.push(s);
+        for (i, ws) in ordered {
+            let mut s = String::with_capacity(16 * 1024);
             self.html_workspace(&mut s, i, ws);
+            parts.push(s);
         }
+        let mut s = String::with_capacity(16 * 1024);
         self.html_timeline(&mut s);
         // `latest` is no date: the rules in force today.
         html_guidance(&mut s, Date::parse(&self.rules.as_of).ok());
         self.html_method(&mut s);
-        s.push_str("</div>");
-        s
+        parts.push(s);
+        parts
     }
 
     /// Workspaces in natural name order (law-2 before law-10); unplaced objects last.
@@ -686,5 +708,33 @@ mod tests {
         let mut names = vec!["law-10", "law-2", "abc-9", "LAW-1", "law-soc"];
         names.sort_by_key(|n| natural_key(n));
         assert_eq!(names, ["abc-9", "LAW-1", "law-2", "law-10", "law-soc"]);
+    }
+
+    #[test]
+    fn body_parts_are_the_body_cut_at_workspace_sections() {
+        let loaded = crate::load(crate::sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes())));
+        let opts = crate::ReportOptions {
+            workspaces: vec![],
+            as_of: None,
+            today: crate::sample::SAMPLE_DATE,
+            all_verdicts: false,
+            primary: None,
+            threads: 1,
+        };
+        let report = crate::build(&loaded, &opts).unwrap();
+        let parts = report.html_body_parts();
+        // The overview and table, one part per workspace, then the timeline, guidance and method.
+        assert_eq!(parts.len(), report.scores.workspaces.len() + 2);
+        assert!(parts[0].starts_with("<style>") && parts[0].contains("id=\"workspaces\""));
+        assert!(
+            parts[1..parts.len() - 1].iter().all(|p| p.starts_with("<section")),
+            "{:?}",
+            &parts[1][..40]
+        );
+        assert!(parts[parts.len() - 1].contains("id=\"timeline\""));
+        assert_eq!(
+            report.html_body(),
+            format!("<div class=\"sr-report\">{}</div>", parts.concat())
+        );
     }
 }
