@@ -305,20 +305,69 @@ pub fn inputs(state: &Rc<State>, e: &Evaluated, dispatch: Dispatch) -> Html {
 
 /// The engine's HTML report body: the same charts and tables as the standalone file.
 pub fn dashboard(e: &Evaluated) -> Html {
-    match report_or_message(e) {
-        // Keyed by the report, so a new report starts again from its first part.
-        Ok(r) => {
-            let key = Rc::as_ptr(&r) as usize;
-            html! { <DashboardView {key} report={ SharedReport(r) } /> }
+    let r = match report_or_message(e) {
+        Ok(r) => r,
+        Err(h) => return h,
+    };
+    let parts: Vec<AttrValue> = r.html_body_parts().into_iter().map(AttrValue::from).collect();
+    // A slice of the parts per task (see `Deferred`): each slice after the first waits one
+    // task longer than the one before it.
+    let mut slices = Vec::new();
+    let mut from = 0;
+    while from < parts.len() {
+        let to = parts_through(&parts, from);
+        let slice = parts.get(from..to).unwrap_or_default();
+        slices.push(
+            slice
+                .iter()
+                .map(|p| Html::from_html_unchecked(p.clone()))
+                .collect::<Html>(),
+        );
+        from = to;
+    }
+    let body = slices
+        .into_iter()
+        .rev()
+        .reduce(|later, slice| html! { <>{ slice }<Deferred>{ later }</Deferred></> })
+        .unwrap_or_default();
+    let save = {
+        let r = r.clone();
+        Callback::from(move |_: MouseEvent| download("sentinel-readiness.html", "text/html", &r.to_html()))
+    };
+    // The report's own links are in-page anchors; the app's router owns the URL hash, so
+    // they scroll instead of navigating.
+    let follow = Callback::from(|ev: MouseEvent| {
+        let Some(target) = ev.target_dyn_into::<web_sys::Element>() else {
+            return;
+        };
+        let Ok(Some(link)) = target.closest("a[href^='#']") else {
+            return;
+        };
+        let id = link.get_attribute("href").unwrap_or_default();
+        let doc = web_sys::window().and_then(|w| w.document());
+        if let Some(el) = doc.and_then(|d| d.get_element_by_id(id.trim_start_matches('#'))) {
+            ev.prevent_default();
+            el.scroll_into_view();
         }
-        Err(h) => h,
+    });
+    html! {
+        // Keyed by the report: a new report waits again for each of its slices.
+        <section class="dashboard" key={ Rc::as_ptr(&r) as usize }>
+            <div class="row exports">
+                <button type="button" id="download-html" onclick={ save }>{ "Download HTML report" }</button>
+                { print_button() }
+            </div>
+            // Safe to inject: every piece of input text in it went through the engine's escaping
+            // (svg::esc), which the XSS browser test checks with hostile names.
+            <div id="dashboard-body" onclick={ follow }><div class="sr-report">{ body }</div></div>
+        </section>
     }
 }
 
 /// Bytes of the report's HTML the dashboard adds to the page per task: a 50-workspace report's
 /// body is about a megabyte, and parsing it in one task held the page's thread for 25 ms of
 /// HTML parsing alone.
-const DASHBOARD_SLICE: usize = 192 * 1024;
+const DASHBOARD_SLICE: usize = 128 * 1024;
 
 /// How many of `parts` to show after the first `from`: at least one more, and then more
 /// while the ones added stay within [`DASHBOARD_SLICE`].
@@ -336,64 +385,29 @@ fn parts_through(parts: &[AttrValue], from: usize) -> usize {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct DashboardProps {
-    pub report: SharedReport,
+pub struct DeferredProps {
+    pub children: Html,
 }
 
-#[function_component(DashboardView)]
-pub fn dashboard_view(p: &DashboardProps) -> Html {
-    let parts = use_memo(p.report.clone(), |r| {
-        r.0.html_body_parts()
-            .into_iter()
-            .map(AttrValue::from)
-            .collect::<Vec<_>>()
-    });
-    let shown = use_state(|| parts_through(&parts, 0));
+/// Its children, one task of the page after it first appears: a large screen is put on the
+/// page in parts (nest one `Deferred` in another for each further task), so the browser
+/// paints and answers input in between instead of building it all in one long task.
+#[function_component(Deferred)]
+pub fn deferred(p: &DeferredProps) -> Html {
+    let ready = use_state(|| false);
     {
-        // The rest a slice per task, so the page paints and answers input in between.
-        let (parts, shown) = (parts.clone(), shown.clone());
-        use_effect_with(*shown, move |&now| {
-            if now < parts.len() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    crate::next_task().await;
-                    shown.set(parts_through(&parts, now));
-                });
-            }
+        let ready = ready.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                crate::next_task().await;
+                ready.set(true);
+            });
         });
     }
-    let r = p.report.0.clone();
-    let save = Callback::from(move |_: MouseEvent| download("sentinel-readiness.html", "text/html", &r.to_html()));
-    // The report's own links are in-page anchors; the app's router owns the URL hash, so
-    // they scroll instead of navigating.
-    let follow = Callback::from(|ev: MouseEvent| {
-        let Some(target) = ev.target_dyn_into::<web_sys::Element>() else {
-            return;
-        };
-        let Ok(Some(link)) = target.closest("a[href^='#']") else {
-            return;
-        };
-        let id = link.get_attribute("href").unwrap_or_default();
-        let doc = web_sys::window().and_then(|w| w.document());
-        if let Some(el) = doc.and_then(|d| d.get_element_by_id(id.trim_start_matches('#'))) {
-            ev.prevent_default();
-            el.scroll_into_view();
-        }
-    });
-    let complete = *shown >= parts.len();
-    html! {
-        <section class="dashboard">
-            <div class="row exports">
-                <button type="button" id="download-html" onclick={ save }>{ "Download HTML report" }</button>
-                { print_button() }
-            </div>
-            // Safe to inject: every piece of input text in it went through the engine's escaping
-            // (svg::esc), which the XSS browser test checks with hostile names.
-            <div id="dashboard-body" onclick={ follow } aria-busy={ if complete { "false" } else { "true" } }>
-                <div class="sr-report">
-                    { for parts.iter().take(*shown).map(|part| Html::from_html_unchecked(part.clone())) }
-                </div>
-            </div>
-        </section>
+    if *ready {
+        p.children.clone()
+    } else {
+        Html::default()
     }
 }
 
@@ -465,7 +479,8 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
         }
     }
     html! {
-        <section aria-labelledby="report-title">
+        // Keyed by the report: a new report's later parts wait their turn again.
+        <section aria-labelledby="report-title" key={ Rc::as_ptr(&r) as usize }>
             <h2 id="report-title">{ format!("Overall: {}", r.summary.overall.as_str()) }</h2>
             { exports }
             if workspaces.len() > 1 {
@@ -503,6 +518,9 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                 </tbody>
             </table>
             </div>
+            // The rest in two more tasks (`Deferred`): a 50-workspace report has hundreds of rows
+            // in each table, and building them all at once held the page for 50-60 ms.
+            <Deferred>
             <h3>{ "Prerequisites" }</h3>
             <div class="table-wrap lazy">
             <table class="prereqs">
@@ -520,6 +538,7 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                 </tbody>
             </table>
             </div>
+            <Deferred>
             <h3>{ "Findings" }</h3>
             if r.findings.is_empty() { <p>{ "No configuration export showed an affected object." }</p> }
             { for areas.iter().map(|area| html! {
@@ -541,6 +560,8 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                 <h3>{ "Caveats" }</h3>
                 <ul>{ for r.caveats.iter().map(|c| html! { <li>{ c }</li> }) }</ul>
             }
+            </Deferred>
+            </Deferred>
         </section>
     }
 }
@@ -847,7 +868,7 @@ mod tests {
     #[test]
     fn the_dashboard_adds_its_parts_a_slice_at_a_time() {
         let part = |kb: usize| AttrValue::from("x".repeat(kb * 1024));
-        let parts = [part(100), part(50), part(30), part(300), part(10), part(10)];
+        let parts = [part(60), part(40), part(20), part(300), part(10), part(10)];
         // Within the slice, then at least one more part even when it alone is larger.
         assert_eq!(parts_through(&parts, 0), 3);
         assert_eq!(parts_through(&parts, 3), 4);

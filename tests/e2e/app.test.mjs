@@ -70,6 +70,9 @@ try {
     assert(/Overall: blocked/.test(await page.locator('#report-title').textContent()), 'overall verdict');
     assert(await page.locator('.sample-banner').isVisible(), 'sample banner');
     assert(await page.locator('ul.blockers li').count() >= 1, 'blockers listed first');
+    // The prerequisites, then the findings, follow a task or two later (views::Deferred).
+    await page.waitForSelector('table.prereqs tbody tr', { timeout: 5000 });
+    await page.waitForSelector('article.finding', { timeout: 5000 });
     await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
   });
 
