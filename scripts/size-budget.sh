@@ -103,9 +103,9 @@ cd "$(dirname "$0")/.."
 # 2.19 s against 0.71 s). Kept from that step: a role reference that resolves to nothing is
 # looked up once. Measured 407,911 / 294,380 B (the JS API's raw Wasm 69 B smaller than at
 # 293,400 B; the rest is compression layout).
-# Round 18 lowered both by 7.4 / 7.7 KB: the built-in roles are stored as three columns in the order
-# of their names (GUIDs as 16 bytes each, names, grants) instead of rows of text in GUID
-# order (the roles' data 36,151 -> 27,389 B gzip). Reports byte-identical. Measured 399,879 /
+# Round 18 lowered both by 7.4 / 7.7 KB: the built-in roles are stored as three columns in
+# the order of their names (GUIDs as 16 bytes each, names, grants) instead of rows of text in
+# GUID order (the roles' data 36,151 -> 27,389 B gzip). Reports byte-identical. Measured 399,879 /
 # 286,536 B (was 407,453 / 294,423 B). Then -4.7 / -4.4 KB: the catalogue of differences is
 # one text split on first use, like the roles, instead of static structs whose pointer and
 # length per text compressed badly. Measured 395,026 / 282,060 B. Then the app -0.9 KB: nine

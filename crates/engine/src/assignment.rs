@@ -96,7 +96,7 @@ impl AssignmentId {
 
 /// The 16 bytes of a GUID written in lower case as 8-4-4-4-12 hex digits; `None` for any
 /// other text, so that writing the bytes back gives the same text.
-fn guid_bytes(text: &str) -> Option<[u8; 16]> {
+pub(crate) fn guid_bytes(text: &str) -> Option<[u8; 16]> {
     let digits = text.as_bytes();
     if digits.len() != 36 {
         return None;
@@ -125,7 +125,8 @@ fn guid_bytes(text: &str) -> Option<[u8; 16]> {
         .then_some(out)
 }
 
-fn push_guid(out: &mut String, bytes: &[u8; 16]) {
+/// Writes `bytes` back as the lower-case 8-4-4-4-12 text [`guid_bytes`] reads.
+pub(crate) fn push_guid(out: &mut String, bytes: &[u8; 16]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     for (i, b) in bytes.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {

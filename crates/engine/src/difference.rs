@@ -1,7 +1,8 @@
 //! The catalogue of documented differences between the Azure portal and the Defender
 //! portal, with stable ids, sources and doc dates. The entries live in
 //! `data/differences/*.toml` (our own words, from `shared/knowledge/feature-differences.md`)
-//! and are compiled in by `build.rs`, so no parser for them ships in the Wasm.
+//! and are compiled in by `build.rs` as one checked text, split on first use, so no TOML
+//! parser ships in the Wasm.
 
 use serde::Serialize;
 
@@ -25,10 +26,6 @@ crate::variant::named_variants!(Phase {
 });
 
 impl Phase {
-    fn parse(text: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|p| p.as_str() == text)
-    }
-
     pub fn title(self) -> &'static str {
         match self {
             Self::Plan => "Plan and set up the transition",
@@ -54,10 +51,6 @@ crate::variant::named_variants!(Persona {
 });
 
 impl Persona {
-    fn parse(text: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|p| p.as_str() == text)
-    }
-
     pub fn title(self) -> &'static str {
         match self {
             Self::Architect => "security architects",
@@ -122,7 +115,7 @@ fn parse_entry(entry: &'static str) -> Option<Difference> {
     };
     let (id, title, area, impact, impact_secondary) = (next(), next(), next(), next(), some(next()));
     let (azure, defender, action, evidence, export_evidence) = (next(), next(), next(), next(), next() == "1");
-    let (question, phase, persona) = (next(), Phase::parse(next())?, Persona::parse(next())?);
+    let (question, phase, persona) = (next(), Phase::from_name(next())?, Persona::from_name(next())?);
     let since = Date::parse(next()).ok()?;
     let until = match next() {
         "" => None,
@@ -397,11 +390,5 @@ mod tests {
         assert!(catalogue().iter().any(|d| d.until.is_some()));
         assert!(catalogue().iter().any(|d| d.impact_secondary.is_some()));
         assert!(catalogue().iter().any(|d| d.sources.iter().any(|s| s.date.is_some())));
-        for &p in Phase::ALL {
-            assert_eq!(Phase::parse(p.as_str()), Some(p));
-        }
-        for &p in Persona::ALL {
-            assert_eq!(Persona::parse(p.as_str()), Some(p));
-        }
     }
 }

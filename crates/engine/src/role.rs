@@ -16,8 +16,8 @@ use crate::condition::Condition;
 /// One built-in role, split out of the table `build.rs` generates from
 /// `data/azure-builtin-roles.json` (see its `.SOURCE.md`).
 pub(crate) struct BuiltinRoleData {
-    /// Lower-case GUID.
-    pub id: String,
+    /// The GUID's bytes (`assignment::guid_bytes`): their order is the lower-case text's.
+    pub id: [u8; 16],
     pub name: &'static str,
     pub assignable_scopes: Vec<&'static str>,
     pub blocks: Vec<BlockData>,
@@ -47,6 +47,7 @@ fn builtin_roles() -> &'static [BuiltinRoleData] {
         };
         let rows = BUILTIN_ROLE_IDS
             .chunks_exact(16)
+            .filter_map(|id| <[u8; 16]>::try_from(id).ok())
             .zip(BUILTIN_ROLE_NAMES.split('\u{1f}'))
             .zip(BUILTIN_ROLE_GRANTS.split('\u{1c}'));
         let mut table: Vec<BuiltinRoleData> = rows
@@ -68,7 +69,7 @@ fn builtin_roles() -> &'static [BuiltinRoleData] {
                     })
                     .collect();
                 Some(BuiltinRoleData {
-                    id: guid_text(id),
+                    id,
                     name,
                     assignable_scopes: items(scopes),
                     blocks,
@@ -78,21 +79,6 @@ fn builtin_roles() -> &'static [BuiltinRoleData] {
         crate::order::sort_by(&mut table, |a, b| a.id.cmp(&b.id));
         table
     })
-}
-
-/// The lower-case 8-4-4-4-12 text of a GUID's 16 bytes, as `build.rs` stored them.
-fn guid_text(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(36);
-    for (i, b) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            text.push('-');
-        }
-        for nibble in [b >> 4, b & 0xf] {
-            text.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
-        }
-    }
-    text
 }
 
 /// Control plane (`Actions`) or data plane (`DataActions`): never mixed.
@@ -180,7 +166,11 @@ pub struct BlockGrant<'a> {
 impl RoleDefinition {
     fn from_builtin(data: &BuiltinRoleData) -> Self {
         Self {
-            id: data.id.to_string(),
+            id: {
+                let mut id = String::with_capacity(36);
+                crate::assignment::push_guid(&mut id, &data.id);
+                id
+            },
             name: data.name.to_string(),
             kind: RoleKind::BuiltIn,
             blocks: data
@@ -285,9 +275,8 @@ pub(crate) fn bundled_index(role: &RoleDefinition) -> Option<usize> {
     if role.kind != RoleKind::BuiltIn {
         return None;
     }
-    builtin_roles()
-        .binary_search_by(|r| r.id.as_str().cmp(role.id.as_str()))
-        .ok()
+    let id = crate::assignment::guid_bytes(&role.id)?;
+    builtin_roles().binary_search_by(|r| r.id.cmp(&id)).ok()
 }
 
 /// Answers about bundled built-in roles, remembered for the process: the definitions are
@@ -405,10 +394,10 @@ impl RoleCatalog {
     }
 
     pub fn builtin(id: &str) -> Option<RoleDefinition> {
-        let id = id.to_ascii_lowercase();
+        let id = crate::assignment::guid_bytes(&id.to_ascii_lowercase())?;
         let table = builtin_roles();
         table
-            .binary_search_by(|r| r.id.as_str().cmp(id.as_str()))
+            .binary_search_by(|r| r.id.cmp(&id))
             .ok()
             .and_then(|i| table.get(i))
             .map(RoleDefinition::from_builtin)

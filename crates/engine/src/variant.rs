@@ -3,7 +3,7 @@
 //! Why not serde's derive: its `Deserialize` gives every enum a visitor that matches the names
 //! three ways (as text, as bytes, as an index), about 1 KB of Wasm apiece, and the web page
 //! reads a dozen enums back from its worker's answer. Here one list gives each enum `ALL`,
-//! `as_str`, `Serialize` and `Deserialize`, and one shared reader matches the names. A variant
+//! `as_str`, `from_name`, `Serialize` and `Deserialize`, and one shared reader matches the names. A variant
 //! left out of the list fails to compile: `as_str`'s match must cover every variant.
 
 /// `named_variants!(Kind { A => "a", B => "b" })`: `Kind::ALL`, `Kind::as_str`, and serde
@@ -20,6 +20,11 @@ macro_rules! named_variants {
                     $($t::$v => $name),+
                 }
             }
+
+            /// The variant written as `name`.
+            pub fn from_name(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == name)
+            }
         }
 
         impl serde::Serialize for $t {
@@ -30,24 +35,17 @@ macro_rules! named_variants {
 
         impl<'de> serde::Deserialize<'de> for $t {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                $crate::variant::read(d, Self::ALL, Self::as_str)
+                $crate::variant::read(d, Self::from_name)
             }
         }
     };
 }
 pub(crate) use named_variants;
 
-/// The variant of `all` whose name is the text `d` holds.
-pub(crate) fn read<'de, D: serde::Deserializer<'de>, T: Copy>(
-    d: D,
-    all: &[T],
-    name: fn(T) -> &'static str,
-) -> Result<T, D::Error> {
+/// The variant `from_name` finds for the text `d` holds.
+pub(crate) fn read<'de, D: serde::Deserializer<'de>, T>(d: D, from_name: fn(&str) -> Option<T>) -> Result<T, D::Error> {
     let text = <String as serde::Deserialize>::deserialize(d)?;
-    all.iter()
-        .copied()
-        .find(|v| name(*v) == text)
-        .ok_or_else(|| serde::de::Error::custom(format_args!("unknown variant `{text}`")))
+    from_name(&text).ok_or_else(|| serde::de::Error::custom(format_args!("unknown variant `{text}`")))
 }
 
 #[cfg(test)]
