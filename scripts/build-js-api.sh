@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # web app's `wasm-release` profile is (Cargo.toml). OPT=s or OPT=3 builds other trade-offs
 # for measurement (docs/performance.md).
 CARGO_PROFILE_RELEASE_OPT_LEVEL=${OPT:-z} wasm-pack build crates/wasm --release --target web --out-dir ../../pkg --mode no-install
-wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+# --low-memory-unused: see scripts/size-budget.sh (round 19); index.html passes it to trunk too.
+wasm-opt -Oz --converge --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/sentinel_readiness_wasm_bg.wasm -o pkg/sentinel_readiness_wasm_bg.wasm
 printf 'JS API package: %s bytes wasm, %s bytes gzipped\n' \
