@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 # --mode no-install: use the wasm-bindgen-cli already on PATH (no download).
 # wasm-pack 0.13 has no --profile: the release profile is optimised for size here, as the
 # web app's `wasm-release` profile is (Cargo.toml). OPT=s or OPT=3 builds other trade-offs
-# for measurement (docs/performance.md).
+# for measurement (docs/performance-history.md).
 CARGO_PROFILE_RELEASE_OPT_LEVEL=${OPT:-z} wasm-pack build crates/wasm --release --target web --out-dir ../../pkg --mode no-install
 # --low-memory-unused: see scripts/size-budget.sh (round 19); index.html passes it to trunk too.
 wasm-opt -Oz --converge --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \

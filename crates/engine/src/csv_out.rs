@@ -1,7 +1,7 @@
 //! Writing CSV (RFC 4180): what the `csv` crate's writer does with its defaults, without it.
 //! Its writer decides per field whether a value looks numeric, which links the standard
 //! library's float parser and its 10 KB table of powers into every Wasm build for a quoting
-//! style the reports never use (docs/performance.md, round 17). Reading CSV still uses `csv`.
+//! style the reports never use (docs/performance-history.md, round 17). Reading CSV still uses `csv`.
 
 /// Appends one record: fields separated by commas, ended by `\n`. A field is quoted when it
 /// holds a comma, a quote, a carriage return or a line feed, and its quotes are doubled.

@@ -1,7 +1,7 @@
 //! Indenting compact JSON as serde_json's pretty printer would. Reports are written compact
 //! once and indented from those bytes, so each Wasm build carries one instance of the
 //! report's serializer instead of a second, indenting copy of every record's code
-//! (docs/performance.md, round 17).
+//! (docs/performance-history.md, round 17).
 
 /// Appends `compact` (JSON with no whitespace outside strings, as serde_json writes it) to
 /// `out`, indented by two spaces per level, with `": "` after keys and empty objects and
