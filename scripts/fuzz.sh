@@ -38,6 +38,9 @@ seed() {
       f=crates/engine/tests/fixtures/formats
       { printf 7; cat "$f/az-role-assignment-list.json"; printf '\0'; cat "$f/graph-groups-members.json"
         printf '\0'; cat "$f/arg-resourcecontainers.json"; } >"$dir/sample-tenant"
+      # And the same export twice, one role changed in the second: records in conflict.
+      { printf 0; cat "$f/az-role-assignment-list.json"; printf '\0'
+        sed '0,/8e3af657-a8ff-443c-a75c-2fe8c4bcb635/s//acdd72a7-3385-48ef-bd42-f606fba81ae7/' "$f/az-role-assignment-list.json"; } >"$dir/conflicting-records"
       { printf '?'; tail -c +2 "$dir/sample-tenant"; } >"$dir/sample-tenant-two-threads" ;;
     *)
       find crates/engine/tests/fixtures -type f \( -name '*.json' -o -name '*.csv' -o -name '*.txt' \) -size -64k \

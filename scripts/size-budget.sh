@@ -124,11 +124,17 @@ cd "$(dirname "$0")/.."
 # unused is the far end of the 1 MB stack (the linker puts the stack first). The JS API's
 # answers are byte-identical (the sample formats and 10k, with and without every verdict).
 # Measured 395,248 / 278,763 B (was 396,527 / 282,224 B).
-APP_CEILING=$((387 * 1024)); APP_TARGET=$((300 * 1024))
+# Then raised by 1 / 2 KB, deliberately: records that give one assignment id different grants
+# (exports taken at different times) are found and named in a caveat instead of being
+# evaluated in silence (Tenant::conflicts, a robustness point of issue 5), and serde_json's
+# messages no longer repeat the location. Built with a set of 32-bit numbers and the shared
+# sort rather than a map of ids, and without hashing text for GUID ids (a 1M report +30-45 ms).
+# Measured 397,180 / 281,320 B.
+APP_CEILING=$((388 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((273 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((275 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0

@@ -220,12 +220,13 @@ pub fn generate(shape: Shape, seed: u64) -> Vec<(String, String)> {
         }
         let (pid, ptype) = &principals[rng.below(principals.len())];
         let w = rng.below(workspaces.len());
+        let scope = &workspaces[w];
+        let role = BUILTIN_ROLES[rng.below(BUILTIN_ROLES.len())];
+        // Each instance its own id, as PIM gives it (the schedule's id reuses the GUID).
+        let name = rng.guid();
         let _ = write!(
             pim,
-            r#"{{"properties":{{"scope":"{}","roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/{}","principalId":"{pid}","principalType":"{ptype}","status":"Provisioned","roleEligibilityScheduleId":"x","startDateTime":"2025-01-01T00:00:00Z","endDateTime":null,"memberType":"Direct"}},"name":"{}","id":"x","type":"Microsoft.Authorization/RoleEligibilityScheduleInstances"}}"#,
-            workspaces[w],
-            BUILTIN_ROLES[rng.below(BUILTIN_ROLES.len())],
-            rng.guid()
+            r#"{{"properties":{{"scope":"{scope}","roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/{role}","principalId":"{pid}","principalType":"{ptype}","status":"Provisioned","roleEligibilityScheduleId":"{scope}/providers/Microsoft.Authorization/roleEligibilitySchedules/{name}","startDateTime":"2025-01-01T00:00:00Z","endDateTime":null,"memberType":"Direct"}},"name":"{name}","id":"{scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/{name}","type":"Microsoft.Authorization/RoleEligibilityScheduleInstances"}}"#
         );
     }
     pim.push_str("]}");

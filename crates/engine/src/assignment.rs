@@ -94,6 +94,15 @@ impl AssignmentId {
     }
 }
 
+/// An assignment id in one form, however its record held or cased it (Azure compares ids
+/// without regard to case): the scope part in lower case and the GUID, or else the whole id
+/// in lower case. For telling records of one assignment apart from others.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum IdKey<'a> {
+    Guid(std::borrow::Cow<'a, str>, [u8; 16]),
+    Other(Box<str>),
+}
+
 /// The 16 bytes of a GUID written in lower case as 8-4-4-4-12 hex digits; `None` for any
 /// other text, so that writing the bytes back gives the same text.
 pub(crate) fn guid_bytes(text: &str) -> Option<[u8; 16]> {
@@ -163,6 +172,47 @@ impl RoleAssignment {
     }
 
     /// The assignment's id as the export wrote it.
+    /// A number that equal [`IdKey`]s share (and other keys rarely): from the GUID's bytes
+    /// alone when the id has one, so nearly every record's is had without hashing text.
+    pub(crate) fn id_print(&self) -> Option<u32> {
+        let from_guid = |g: &[u8; 16]| g.iter().fold(0u32, |acc, &byte| acc.rotate_left(5) ^ u32::from(byte));
+        match &self.id {
+            AssignmentId::UnderScope(guid) => Some(from_guid(guid)),
+            AssignmentId::Text(_) => match self.id_key()? {
+                IdKey::Guid(_, guid) => Some(from_guid(&guid)),
+                IdKey::Other(text) => Some(
+                    text.bytes()
+                        .fold(0u32, |acc, byte| acc.rotate_left(5) ^ u32::from(byte)),
+                ),
+            },
+        }
+    }
+
+    /// [`IdKey`] of this record's id; `None` when the record has none.
+    pub(crate) fn id_key(&self) -> Option<IdKey<'_>> {
+        match &self.id {
+            AssignmentId::UnderScope(guid) => Some(IdKey::Guid(
+                std::borrow::Cow::Borrowed(match self.scope.as_str() {
+                    "/" => "",
+                    _ => self.scope.key(),
+                }),
+                *guid,
+            )),
+            AssignmentId::Text(text) if text.trim().is_empty() => None,
+            AssignmentId::Text(text) => {
+                let lower = text.to_ascii_lowercase();
+                let suffix = ID_SUFFIX.to_ascii_lowercase();
+                let guid = lower
+                    .find(&suffix)
+                    .and_then(|at| Some((lower.get(..at)?, guid_bytes(lower.get(at + suffix.len()..)?)?)));
+                Some(match guid {
+                    Some((prefix, guid)) => IdKey::Guid(std::borrow::Cow::Owned(prefix.to_string()), guid),
+                    None => IdKey::Other(lower.into()),
+                })
+            }
+        }
+    }
+
     pub fn id(&self) -> std::borrow::Cow<'_, str> {
         match &self.id {
             AssignmentId::Text(text) => std::borrow::Cow::Borrowed(text),

@@ -20,6 +20,10 @@ use crate::scope::Scope;
 use crate::score::{self, Scores};
 use crate::task::TASKS;
 
+/// Conflicting assignment records named in the caveat that reports them; the count says how
+/// many there are in all.
+const CONFLICTS_SHOWN: usize = 3;
+
 /// Bumped whenever a field changes meaning or shape.
 /// 2: adds `summary`, `prerequisites`, `findings`, `checklist`; CSV gains a `record` column.
 /// 3: reasons are listed once in `reasons` and verdicts refer to them by index; verdicts
@@ -344,6 +348,31 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             "{} principal(s) could not be resolved by the exporting account: {}. Usually they were deleted and their assignments are orphaned (safe to remove); if the account simply could not read the directory, re-export with Microsoft Graph read access.",
             orphans.len(),
             orphans.join(", ")
+        ));
+    }
+    let conflicts = loaded.tenant.conflicts();
+    if !conflicts.is_empty() {
+        let records = &loaded.tenant.assignments;
+        let shown: Vec<String> = conflicts
+            .iter()
+            .take(CONFLICTS_SHOWN)
+            .filter_map(|&(first, later)| {
+                let (a, b) = (records.get(first)?, records.get(later)?);
+                Some(format!(
+                    "{} ({} record {}, {} record {})",
+                    a.id(),
+                    a.origin.file,
+                    a.origin.record,
+                    b.origin.file,
+                    b.origin.record
+                ))
+            })
+            .collect();
+        caveats.push(format!(
+            "{} role assignment id(s) appear in more than one record with a different principal, role, scope or condition. Each record was evaluated as given, so a verdict may rest on one that is out of date. The exports disagree, usually because they were taken at different times: export them again, together. {}: {}.",
+            conflicts.len(),
+            if conflicts.len() > CONFLICTS_SHOWN { "The first ones" } else { "They are" },
+            shown.join("; ")
         ));
     }
     // Each with its sort key, lower-cased once rather than at every comparison.

@@ -108,6 +108,67 @@ impl Tenant {
     }
 }
 
+impl Tenant {
+    /// Records that give one assignment id to different grants: another principal, scope,
+    /// role or condition. Exports taken at different times, or edited, disagree like this,
+    /// and nothing in them says which record is right, so both are evaluated and the report
+    /// says so. Pairs of positions in `assignments`: the id's first record and a later one,
+    /// in the later one's order. Run after [`Tenant::dedupe`], which drops exact repeats. A
+    /// PIM state alone does not count, nor a role named by id in one record and by name
+    /// only in the other.
+    pub fn conflicts(&self) -> Vec<(usize, usize)> {
+        // First a small number per id (see `id_print`): a million ids in a set of numbers
+        // rather than of keys. Only records whose number repeats are compared in full.
+        let mut prints =
+            rustc_hash::FxHashSet::with_capacity_and_hasher(self.assignments.len(), rustc_hash::FxBuildHasher);
+        let mut repeated: rustc_hash::FxHashSet<u32> = rustc_hash::FxHashSet::default();
+        for print in self.assignments.iter().filter_map(RoleAssignment::id_print) {
+            if !prints.insert(print) {
+                repeated.insert(print);
+            }
+        }
+        drop(prints);
+        let mut records: Vec<(usize, &RoleAssignment)> = self
+            .assignments
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.id_print().is_some_and(|p| repeated.contains(&p)))
+            .collect();
+        // By id, each id's records in their order (the sort is stable): every later record
+        // is set against the first. A sort rather than a map, so no id is compared with
+        // more than its neighbours, however the numbers collide.
+        crate::order::sort_by(&mut records, |(_, a), (_, b)| a.id_key().cmp(&b.id_key()));
+        let mut out = Vec::new();
+        let mut first: Option<(usize, &RoleAssignment)> = None;
+        for &(i, a) in &records {
+            match first {
+                Some((f, fa)) if fa.id_key() == a.id_key() => {
+                    if grants_differently(fa, a) {
+                        out.push((f, i));
+                    }
+                }
+                _ => first = Some((i, a)),
+            }
+        }
+        crate::order::sort_by_key(&mut out, |&(_, later)| later);
+        out
+    }
+}
+
+/// Whether two records of one assignment id disagree on what it grants (see
+/// [`Tenant::conflicts`]).
+fn grants_differently(a: &RoleAssignment, b: &RoleAssignment) -> bool {
+    let role = match ((&a.role.id, &a.role.name), (&b.role.id, &b.role.name)) {
+        ((Some(x), _), (Some(y), _)) => x != y,
+        ((None, Some(x)), (None, Some(y))) => !x.eq_ignore_ascii_case(y),
+        _ => false,
+    };
+    fn condition(r: &RoleAssignment) -> Option<&str> {
+        r.condition.as_deref().map(|c| c.text.as_str())
+    }
+    role || a.principal_id != b.principal_id || a.scope.key() != b.scope.key() || condition(a) != condition(b)
+}
+
 /// An assignment compared by what makes two records the same grant: principal, role (its
 /// id, or else its name in any casing), scope, condition and state.
 struct SameAs<'a>(&'a RoleAssignment);
@@ -226,6 +287,113 @@ mod tests {
         };
         tenant.dedupe();
         tenant.assignments.len()
+    }
+
+    /// A record for `conflicts`: assignment id, principal, role, scope, condition, state.
+    type Record<'a> = (&'a str, &'a str, RoleRef, &'a str, Option<&'a str>, AssignmentState);
+
+    /// `conflicts` after `dedupe`, as the report runs them.
+    fn conflicts(list: &[Record<'_>]) -> Vec<(usize, usize)> {
+        let mut tenant = Tenant {
+            assignments: list
+                .iter()
+                .map(|(id, principal, role, scope, condition, state)| {
+                    RoleAssignment::new(
+                        id,
+                        Scope::parse(scope).unwrap_or_else(|_| Scope::root()),
+                        (*principal).into(),
+                        PrincipalKind::User,
+                        role.clone(),
+                        condition.and_then(|c| Condition::new(Some(c), Some("2.0"))),
+                        state.clone(),
+                        Origin {
+                            file: "f.json".into(),
+                            record: 1,
+                        },
+                    )
+                })
+                .collect(),
+            ..Tenant::default()
+        };
+        tenant.dedupe();
+        tenant.conflicts()
+    }
+
+    #[test]
+    fn conflicts_are_one_id_given_to_different_grants() {
+        const SUB: &str = "/subscriptions/s1";
+        const ID: &str =
+            "/subscriptions/s1/providers/Microsoft.Authorization/roleAssignments/0b0c1a2e-1111-4a4a-9c9c-123456789abc";
+        const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+        let active = || AssignmentState::Active;
+        let by_id = |g: &str| RoleRef::new(Some(g), None);
+        let by_name = |n: &str| RoleRef::new(None, Some(n));
+        let cond = "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'x'";
+        // Another role, principal or condition under one id: the later record is paired with the first.
+        assert_eq!(
+            conflicts(&[
+                (ID, "p1", by_id(READER), SUB, None, active()),
+                (ID, "p1", by_id(OWNER), SUB, None, active()),
+                (ID, "p2", by_id(READER), SUB, None, active()),
+            ]),
+            vec![(0, 1), (0, 2)]
+        );
+        assert_eq!(
+            conflicts(&[
+                (ID, "p1", by_name("Reader"), SUB, None, active()),
+                (ID, "p1", by_name("Owner"), SUB, None, active())
+            ]),
+            vec![(0, 1)]
+        );
+        assert_eq!(
+            conflicts(&[
+                (ID, "p1", by_id(READER), SUB, None, active()),
+                (ID, "p1", by_id(READER), SUB, Some(cond), active())
+            ]),
+            vec![(0, 1)]
+        );
+        // The id in another casing is the same id (held as text, not as its GUID).
+        let upper = ID.to_ascii_uppercase();
+        assert_eq!(
+            conflicts(&[
+                (ID, "p1", by_id(READER), SUB, None, active()),
+                (&upper, "p1", by_id(OWNER), SUB, None, active())
+            ]),
+            vec![(0, 1)]
+        );
+        // Not conflicts: exact repeats, a name in another casing, a role named by id in one
+        // record and by name only in the other, a PIM state, other ids, records without one.
+        let eligible = AssignmentState::Eligible { start: None, end: None };
+        let other =
+            "/subscriptions/s1/providers/Microsoft.Authorization/roleAssignments/0b0c1a2e-2222-4a4a-9c9c-123456789abc";
+        for list in [
+            vec![
+                (ID, "p1", by_id(READER), SUB, None, active()),
+                (ID, "p1", by_id(READER), SUB, None, active()),
+            ],
+            vec![
+                (ID, "p1", by_name("Reader"), SUB, None, active()),
+                (ID, "p1", by_name("READER"), SUB, None, active()),
+            ],
+            vec![
+                (ID, "p1", by_id(READER), SUB, None, active()),
+                (ID, "p1", by_name("Owner"), SUB, None, active()),
+            ],
+            vec![
+                (ID, "p1", by_id(READER), SUB, None, active()),
+                (ID, "p1", by_id(READER), SUB, None, eligible),
+            ],
+            vec![
+                (ID, "p1", by_id(READER), SUB, None, active()),
+                (other, "p2", by_id(OWNER), SUB, None, active()),
+            ],
+            vec![
+                ("", "p1", by_id(READER), SUB, None, active()),
+                ("", "p2", by_id(OWNER), SUB, None, active()),
+            ],
+        ] {
+            assert_eq!(conflicts(&list), vec![], "{list:?}");
+        }
     }
 
     #[test]

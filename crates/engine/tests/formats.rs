@@ -27,16 +27,21 @@ fn read(name: &str) -> Vec<u8> {
     .unwrap()
 }
 
-fn verdicts(files: &[(String, Vec<u8>)]) -> BTreeMap<(String, String), String> {
+/// The report on `files` for the workspace `WS`, on the fixtures' date.
+fn report(files: &[(String, Vec<u8>)], all_verdicts: bool) -> sentinel_readiness_engine::Report {
     let opts = ReportOptions {
         workspaces: vec![WS.into()],
         as_of: None,
         today: Date::new(2026, 11, 23),
-        all_verdicts: true,
+        all_verdicts,
         primary: None,
         threads: 0,
     };
-    let report = analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).unwrap();
+    analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).unwrap()
+}
+
+fn verdicts(files: &[(String, Vec<u8>)]) -> BTreeMap<(String, String), String> {
+    let report = report(files, true);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     report
         .principals
@@ -222,6 +227,9 @@ fn a_broken_file_is_located_and_the_others_still_count() {
     assert_eq!(loc.line, 21);
     assert!(loc.column > 1);
     assert!(e.to_string().contains("broken.json"), "{e}");
+    // The location is said once, by the error itself, not again inside serde_json's message.
+    assert!(!e.message.contains(" column "), "{e}");
+    assert!(e.message.starts_with("invalid JSON: "), "{e}");
     let other = loaded.errors.iter().find(|e| e.path == "notes.txt").unwrap();
     assert!(other.message.contains("not a supported export"), "{other}");
 }
@@ -262,4 +270,43 @@ fn hostile_inputs_give_errors_not_crashes() {
         assert_eq!(e.path, *name);
         assert!(!e.message.is_empty());
     }
+}
+
+fn caveats(files: &[(String, Vec<u8>)]) -> Vec<String> {
+    report(files, false).caveats
+}
+
+#[test]
+fn records_that_give_one_assignment_id_different_grants_are_reported() {
+    const CONFLICT: &str = "role assignment id(s) appear in more than one record";
+    // Every format of the same tenant at once: the same ids again and again, none in conflict.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let all: Vec<(String, Vec<u8>)> = names.iter().map(|n| (n.clone(), read(n))).collect();
+    let found = caveats(&all);
+    assert!(!found.iter().any(|c| c.contains(CONFLICT)), "{found:#?}");
+    // The same export taken again after a role changed on one assignment.
+    let text = String::from_utf8(read("az-role-assignment-list.json")).unwrap();
+    let reader = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+    let owner = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+    let (from, to) = if text.contains(reader) {
+        (reader, owner)
+    } else {
+        (owner, reader)
+    };
+    let later = text.replacen(from, to, 1);
+    assert_ne!(later, text, "the fixture names neither role");
+    let mut files = with_context("before.json", text.into_bytes());
+    files.push(("after.json".into(), later.into_bytes()));
+    let found = caveats(&files);
+    let conflict = found.iter().find(|c| c.contains(CONFLICT)).expect("no caveat");
+    assert!(conflict.starts_with("1 role assignment id(s)"), "{conflict}");
+    assert!(
+        conflict.contains("before.json record") && conflict.contains("after.json record"),
+        "{conflict}"
+    );
 }

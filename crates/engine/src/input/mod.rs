@@ -594,13 +594,24 @@ enum Record<'r, 't> {
     General(Result<Map<String, Value>, String>),
 }
 
+/// serde_json's message without the " at line L column C" it ends with: the error's
+/// location is reported on its own, and a message that says it twice reads as a fault.
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&suffix) {
+        Some(message) => message.to_string(),
+        None => text,
+    }
+}
+
 /// One JSON record as an object.
 fn record_object(raw: &RawValue) -> Result<Map<String, Value>, String> {
     // The document parsed as a whole, so only the nesting limit can refuse a record here.
     match serde_json::from_str(raw.get()) {
         Ok(Value::Object(o)) => Ok(o),
         Ok(_) => Err("expected an object".into()),
-        Err(e) => Err(format!("invalid JSON: {e}")),
+        Err(e) => Err(format!("invalid JSON: {}", json_message(&e))),
     }
 }
 
@@ -615,7 +626,7 @@ fn json_rows<'t>(path: &str, text: &'t str) -> Result<(Format, Records<'t>), Inp
                 line: e.line(),
                 column: e.column(),
             }),
-            format!("invalid JSON: {e}"),
+            format!("invalid JSON: {}", json_message(&e)),
             Some(text),
         )
     };
