@@ -272,6 +272,37 @@ fn hostile_inputs_give_errors_not_crashes() {
     }
 }
 
+#[test]
+fn records_that_are_there_but_unreadable_are_not_called_missing() {
+    // Each holds one record that cannot be read; the error says why, and where it starts.
+    let nested = format!(
+        "[\n  {{\"principalId\": \"a\", \"deep\": {}1{}}}\n]",
+        "{\"a\":".repeat(500),
+        "}".repeat(500)
+    );
+    let cases = [
+        (
+            "number.json",
+            "[\n  {\"principalId\": \"a\", \"n\": 1e999999}\n]".to_string(),
+            "number out of range",
+        ),
+        ("nested.json", nested, "recursion limit"),
+        ("numbers.json", "[\n  1, 2]".to_string(), "expected an object"),
+    ];
+    for (name, text, why) in &cases {
+        let loaded = load([(*name, text.as_bytes())]);
+        let e = loaded.errors.first().unwrap_or_else(|| panic!("{name}: no error"));
+        assert!(
+            e.message.starts_with("no record could be read") && e.message.contains(why),
+            "{e}"
+        );
+        assert_eq!(e.location.map(|l| l.line), Some(2), "{e}");
+    }
+    // A document with no record at all still says so.
+    let e = load([("none.json", b"[]".as_slice())]).errors.remove(0);
+    assert_eq!(e.message, "the export holds no records");
+}
+
 fn caveats(files: &[(String, Vec<u8>)]) -> Vec<String> {
     report(files, false).caveats
 }

@@ -697,14 +697,31 @@ fn finish_rows<'t>(
             .map(std::borrow::Cow::Owned),
     };
     let Some(first) = first else {
-        let format = envelope.and_then(odata_format);
-        return Err(err(
-            path,
-            format.or_else(|| guess(text)),
-            Some(Location { line: 1, column: 1 }),
-            "the export holds no records",
-            Some(text),
-        ));
+        let format = envelope.and_then(odata_format).or_else(|| guess(text));
+        // Records that are there but none of which reads: say why the first does not, and
+        // where it is, rather than that there are none.
+        let unreadable = match &records {
+            Records::Json(items) => items
+                .first()
+                .and_then(|raw| Some((record_object(raw).err()?, tabular::Lines::new(text).of(raw.get())))),
+            Records::Parsed(_) => None,
+        };
+        return Err(match unreadable {
+            Some((why, at)) => err(
+                path,
+                format,
+                Some(at),
+                format!("no record could be read; the first: {why}"),
+                Some(text),
+            ),
+            None => err(
+                path,
+                format,
+                Some(Location { line: 1, column: 1 }),
+                "the export holds no records",
+                Some(text),
+            ),
+        });
     };
     let format = detect(envelope, &first).ok_or_else(|| {
         let keys: Vec<&String> = first.keys().take(8).collect();
