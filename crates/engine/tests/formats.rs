@@ -298,6 +298,16 @@ fn records_that_are_there_but_unreadable_are_not_called_missing() {
         );
         assert_eq!(e.location.map(|l| l.line), Some(2), "{e}");
     }
+    // A CSV cut short inside its first record: the line and what is wrong with it, once.
+    let csv = String::from_utf8(read("get-azroleassignment.csv")).unwrap();
+    let cut = csv.lines().take(2).collect::<Vec<_>>().join("\n");
+    let cut = &cut[..cut.len() - 40];
+    let e = load([("cut.csv", cut.as_bytes())]).errors.remove(0);
+    assert_eq!(e.location.map(|l| l.line), Some(2), "{e}");
+    assert!(
+        e.message.contains("where the header has") && !e.message.contains("line:"),
+        "{e}"
+    );
     // A document with no record at all still says so.
     let e = load([("none.json", b"[]".as_slice())]).errors.remove(0);
     assert_eq!(e.message, "the export holds no records");

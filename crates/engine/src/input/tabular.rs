@@ -35,7 +35,14 @@ pub fn csv_rows(text: &str) -> Result<Vec<Row>, (String, Location)> {
     for result in reader.records() {
         let record = result.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize).unwrap_or(0) + skipped_lines;
-            (format!("CSV: {e}"), Location { line, column: 1 })
+            // The location is reported on its own; the csv crate's message repeats it.
+            let message = match e.kind() {
+                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
+                    "CSV: this line has {len} field(s) where the header has {expected_len}: a value with an unquoted comma or line break, or a file cut short"
+                ),
+                _ => format!("CSV: {e}"),
+            };
+            (message, Location { line, column: 1 })
         })?;
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0) + skipped_lines;
         let object = headers
