@@ -130,11 +130,15 @@ cd "$(dirname "$0")/.."
 # messages no longer repeat the location. Built with a set of 32-bit numbers and the shared
 # sort rather than a map of ids, and without hashing text for GUID ids (a 1M report +30-45 ms).
 # Measured 397,180 / 281,320 B.
-APP_CEILING=$((388 * 1024)); APP_TARGET=$((300 * 1024))
+# Then +0.3 KB each, deliberately: an export whose records are all unreadable says why the
+# first is (not "holds no records"), and a CSV line of the wrong length says what the header
+# expects and why that happens. Measured 397,435 / 281,617 B, over the ceilings by 123 / 17 B,
+# so both went up by 1 KB.
+APP_CEILING=$((389 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((275 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((276 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0
