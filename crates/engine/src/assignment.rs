@@ -171,19 +171,19 @@ impl RoleAssignment {
         }
     }
 
-    /// The assignment's id as the export wrote it.
     /// A number that equal [`IdKey`]s share (and other keys rarely): from the GUID's bytes
     /// alone when the id has one, so nearly every record's is had without hashing text.
     pub(crate) fn id_print(&self) -> Option<u32> {
-        let from_guid = |g: &[u8; 16]| g.iter().fold(0u32, |acc, &byte| acc.rotate_left(5) ^ u32::from(byte));
+        fn fold(bytes: &[u8]) -> u32 {
+            bytes
+                .iter()
+                .fold(0, |acc: u32, &byte| acc.rotate_left(5) ^ u32::from(byte))
+        }
         match &self.id {
-            AssignmentId::UnderScope(guid) => Some(from_guid(guid)),
+            AssignmentId::UnderScope(guid) => Some(fold(guid)),
             AssignmentId::Text(_) => match self.id_key()? {
-                IdKey::Guid(_, guid) => Some(from_guid(&guid)),
-                IdKey::Other(text) => Some(
-                    text.bytes()
-                        .fold(0u32, |acc, byte| acc.rotate_left(5) ^ u32::from(byte)),
-                ),
+                IdKey::Guid(_, guid) => Some(fold(&guid)),
+                IdKey::Other(text) => Some(fold(text.as_bytes())),
             },
         }
     }
@@ -213,6 +213,7 @@ impl RoleAssignment {
         }
     }
 
+    /// The assignment's id as the export wrote it.
     pub fn id(&self) -> std::borrow::Cow<'_, str> {
         match &self.id {
             AssignmentId::Text(text) => std::borrow::Cow::Borrowed(text),

@@ -106,9 +106,7 @@ impl Tenant {
         let mut keep = keep.into_iter();
         self.assignments.retain(|_| keep.next().unwrap_or(true));
     }
-}
 
-impl Tenant {
     /// Records that give one assignment id to different grants: another principal, scope,
     /// role or condition. Exports taken at different times, or edited, disagree like this,
     /// and nothing in them says which record is right, so both are evaluated and the report

@@ -607,7 +607,8 @@ fn json_message(e: &serde_json::Error) -> String {
 
 /// One JSON record as an object.
 fn record_object(raw: &RawValue) -> Result<Map<String, Value>, String> {
-    // The document parsed as a whole, so only the nesting limit can refuse a record here.
+    // The document parsed as a whole, so only the nesting limit and numbers too large for a
+    // float can refuse a record here.
     match serde_json::from_str(raw.get()) {
         Ok(Value::Object(o)) => Ok(o),
         Ok(_) => Err("expected an object".into()),
