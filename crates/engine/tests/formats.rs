@@ -351,3 +351,62 @@ fn records_that_give_one_assignment_id_different_grants_are_reported() {
         "{conflict}"
     );
 }
+
+#[test]
+fn workspace_options_that_name_nothing_or_several_are_refused() {
+    use sentinel_readiness_engine::OptionsError;
+    // Two workspaces called `law` in different resource groups, one called `other`.
+    let ws = |rg: &str, name: &str| {
+        format!("/subscriptions/9b2e7c41-3d5a-4f86-a1c9-7e0d4b6f2a13/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{name}")
+    };
+    let record = |scope: String, n: u32| {
+        format!(
+            r#"{{"id":"{scope}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-00000000000{n}","principalId":"0d8f5e2a-7b1c-4c3e-9a4f-6b2d8e1c3a57","principalType":"User","roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7","roleDefinitionName":"Reader","scope":"{scope}"}}"#
+        )
+    };
+    let text = format!(
+        "[{},{},{}]",
+        record(ws("rg-a", "law"), 1),
+        record(ws("rg-b", "law"), 2),
+        record(ws("rg-a", "other"), 3)
+    );
+    let files = [("a.json", text.as_bytes())];
+    let with = |workspaces: Vec<String>, primary: Option<String>| {
+        let opts = ReportOptions {
+            workspaces,
+            as_of: None,
+            today: Date::new(2026, 11, 23),
+            all_verdicts: false,
+            primary,
+            threads: 1,
+        };
+        analyze(files.iter().copied(), &opts)
+    };
+    match with(vec!["LAW".into()], None) {
+        Err(OptionsError::AmbiguousWorkspace { given, candidates }) => {
+            assert_eq!(given, "LAW");
+            assert!(
+                candidates.contains("rg-a") && candidates.contains("rg-b"),
+                "{candidates}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        with(vec!["nowhere".into()], None),
+        Err(OptionsError::UnknownWorkspace { given }) if given == "nowhere"
+    ));
+    // A primary workspace must be one of those evaluated.
+    assert!(matches!(
+        with(vec!["other".into()], Some(ws("rg-a", "law"))),
+        Err(OptionsError::UnknownWorkspace { .. })
+    ));
+    // By name when it is unique, or by full id whatever the name.
+    let report = with(vec!["Other".into(), ws("rg-b", "law")], Some(ws("rg-b", "law"))).unwrap();
+    let ids: Vec<String> = report.workspaces.iter().map(|w| w.id.as_str().to_string()).collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(
+        ids.contains(&ws("rg-a", "other")) && ids.contains(&ws("rg-b", "law")),
+        "{ids:?}"
+    );
+}
