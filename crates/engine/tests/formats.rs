@@ -410,3 +410,85 @@ fn workspace_options_that_name_nothing_or_several_are_refused() {
         "{ids:?}"
     );
 }
+
+/// A fixture's JSON with `edit` applied to its first record (`list` names the array inside
+/// an envelope; `None` for a top-level array).
+fn first_record_edited(name: &str, list: Option<&str>, edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+    let mut doc: serde_json::Value = serde_json::from_slice(&read(name)).unwrap();
+    let records = match list {
+        Some(key) => &mut doc[key],
+        None => &mut doc,
+    };
+    edit(&mut records[0]);
+    serde_json::to_vec(&doc).unwrap()
+}
+
+#[test]
+fn each_kind_of_unusable_input_says_what_is_wrong() {
+    use serde_json::json;
+    // (file, bytes, what the file's error or its first skipped record's warning says)
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.json", vec![], "the file is empty"),
+        ("odd.json", vec![0xff, 0xfe, b'['], "odd number of bytes"),
+        ("number.json", b"42".to_vec(), "not a supported export"),
+        ("shape.json", br#"[{"foo": 1}]"#.to_vec(), "records of an unknown shape"),
+        (
+            "columns.csv",
+            b"Name,Value\na,b\n".to_vec(),
+            "without the columns of a role-assignment export",
+        ),
+        (
+            "no-role.json",
+            first_record_edited("az-role-assignment-list.json", None, |r| {
+                r.as_object_mut()
+                    .unwrap()
+                    .retain(|k, _| !k.starts_with("roleDefinition"));
+            }),
+            "no role definition id or name",
+        ),
+        (
+            "classic.json",
+            first_record_edited("az-role-assignment-list.json", None, |r| {
+                r["roleDefinitionId"] = json!("NA(classic admins)");
+            }),
+            "classic administrator row",
+        ),
+        (
+            "no-grant.json",
+            first_record_edited("az-role-definition-list-custom.json", None, |r| {
+                r["permissions"] = json!([{"actions": [], "notActions": [], "dataActions": [], "notDataActions": []}]);
+            }),
+            "grants nothing",
+        ),
+        (
+            "deny.json",
+            first_record_edited("deny-assignments.json", Some("value"), |r| {
+                r["properties"]["principals"] = json!([]);
+            }),
+            "deny assignment without principals",
+        ),
+        (
+            "groups.json",
+            first_record_edited("graph-groups-members.json", Some("value"), |r| {
+                r.as_object_mut().unwrap().remove("members");
+            }),
+            "without an expanded members or transitiveMembers list",
+        ),
+        (
+            "arg.json",
+            first_record_edited("arg-authorizationresources.json", Some("data"), |r| {
+                r["type"] = json!("microsoft.authorization/roleassignmentschedules");
+            }),
+            "Resource Graph row of type",
+        ),
+    ];
+    for (name, bytes, says) in &cases {
+        let loaded = load([(*name, bytes.as_slice())]);
+        let said = match (loaded.errors.first(), loaded.inputs.first()) {
+            (Some(e), _) => e.message.clone(),
+            (None, Some(input)) => input.warnings.first().cloned().unwrap_or_default(),
+            (None, None) => String::new(),
+        };
+        assert!(said.contains(says), "{name}: {said:?}");
+    }
+}
