@@ -128,7 +128,7 @@ cd "$(dirname "$0")/.."
 # (exports taken at different times) are found and named in a caveat instead of being
 # evaluated in silence (Tenant::conflicts, a robustness point of issue 5), and serde_json's
 # messages no longer repeat the location. Built with a set of 32-bit numbers and the shared
-# sort rather than a map of ids, and without hashing text for GUID ids (a 1M report +30-45 ms).
+# sort rather than a map of ids, and without hashing text for GUID ids (a 1M report +30-52 ms).
 # Measured 397,180 / 281,320 B.
 # Then +0.3 KB each, deliberately: an export whose records are all unreadable says why the
 # first is (not "holds no records"), and a CSV line of the wrong length says what the header

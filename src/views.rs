@@ -359,7 +359,7 @@ pub fn dashboard(e: &Evaluated) -> Html {
             </div>
             // Safe to inject: every piece of input text in it went through the engine's escaping
             // (svg::esc), which the XSS browser test checks with hostile names.
-            <div id="dashboard-body" onclick={ follow }><div class="sr-report">{ body }</div></div>
+            <div id="dashboard-body" onclick={ follow }><div class={ sentinel_readiness_engine::html::BODY_CLASS }>{ body }</div></div>
         </section>
     }
 }

@@ -51,10 +51,15 @@ fn id_prefix(scope: &Scope) -> &str {
     }
 }
 
+/// Where [`ID_SUFFIX`] starts in `id`, in any casing.
+fn suffix_at(id: &str) -> Option<usize> {
+    id.to_ascii_lowercase().find(&ID_SUFFIX.to_ascii_lowercase())
+}
+
 /// The scope an assignment id names (the text before [`ID_SUFFIX`], in any casing; the
 /// root when that is empty), for records that carry no scope of their own.
 pub(crate) fn scope_of_id(id: &str) -> Option<&str> {
-    let pos = id.to_ascii_lowercase().find(&ID_SUFFIX.to_ascii_lowercase())?;
+    let pos = suffix_at(id)?;
     Some(id.get(..pos).filter(|s| !s.is_empty()).unwrap_or("/"))
 }
 
@@ -201,10 +206,8 @@ impl RoleAssignment {
             AssignmentId::Text(text) if text.trim().is_empty() => None,
             AssignmentId::Text(text) => {
                 let lower = text.to_ascii_lowercase();
-                let suffix = ID_SUFFIX.to_ascii_lowercase();
-                let guid = lower
-                    .find(&suffix)
-                    .and_then(|at| Some((lower.get(..at)?, guid_bytes(lower.get(at + suffix.len()..)?)?)));
+                let guid = suffix_at(&lower)
+                    .and_then(|at| Some((lower.get(..at)?, guid_bytes(lower.get(at + ID_SUFFIX.len()..)?)?)));
                 Some(match guid {
                     Some((prefix, guid)) => IdKey::Guid(std::borrow::Cow::Owned(prefix.to_string()), guid),
                     None => IdKey::Other(lower.into()),

@@ -20,6 +20,10 @@ pub const HEAT_MAP_ROWS: usize = 40;
 /// Objects listed under one finding.
 const OBJECTS_SHOWN: usize = 50;
 
+/// The class of the `div` the report's body sits in ([`Report::html_body`]; the web app
+/// puts [`Report::html_body_parts`] in one too): every rule of the styles is scoped by it.
+pub const BODY_CLASS: &str = "sr-report";
+
 const STYLE: &str = r#"
 .sr-report{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;max-width:1100px;margin:0 auto;padding:0 16px}
 .sr-report h1{font-size:26px;margin:18px 0 4px}
@@ -207,7 +211,7 @@ impl Report {
     pub fn html_body(&self) -> String {
         let parts = self.html_body_parts();
         let mut s = String::with_capacity(parts.iter().map(String::len).sum::<usize>() + 32);
-        s.push_str("<div class=\"sr-report\">");
+        let _ = write!(s, "<div class=\"{BODY_CLASS}\">");
         for part in &parts {
             s.push_str(part);
         }
@@ -658,7 +662,7 @@ pub fn guidance_page(as_of: Option<Date>, full: bool) -> String {
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Sentinel in the Defender portal: multi-tenant and MSSP set-ups</title><style>{STYLE}</style></head><body>"
         );
     }
-    let _ = write!(s, "<div class=\"sr-report\"><style>{STYLE}</style>");
+    let _ = write!(s, "<div class=\"{BODY_CLASS}\"><style>{STYLE}</style>");
     html_guidance(&mut s, as_of);
     s.push_str("</div>");
     if full {

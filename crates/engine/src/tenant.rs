@@ -126,6 +126,10 @@ impl Tenant {
             }
         }
         drop(prints);
+        if repeated.is_empty() {
+            // Nearly every run: no id comes twice, and the records are not read again.
+            return Vec::new();
+        }
         let mut records: Vec<(usize, &RoleAssignment)> = self
             .assignments
             .iter()
@@ -156,15 +160,16 @@ impl Tenant {
 /// Whether two records of one assignment id disagree on what it grants (see
 /// [`Tenant::conflicts`]).
 fn grants_differently(a: &RoleAssignment, b: &RoleAssignment) -> bool {
-    let role = match ((&a.role.id, &a.role.name), (&b.role.id, &b.role.name)) {
-        ((Some(x), _), (Some(y), _)) => x != y,
-        ((None, Some(x)), (None, Some(y))) => !x.eq_ignore_ascii_case(y),
+    // Unlike `SameAs`, a role named by id in one record and by name only in the other is
+    // not told apart: the name may well be that id's.
+    let role = match (role_of(a), role_of(b)) {
+        (Some((x, true)), Some((y, true))) => x != y,
+        (Some((x, false)), Some((y, false))) => !x.eq_ignore_ascii_case(y),
         _ => false,
     };
-    fn condition(r: &RoleAssignment) -> Option<&str> {
-        r.condition.as_deref().map(|c| c.text.as_str())
-    }
-    role || a.principal_id != b.principal_id || a.scope.key() != b.scope.key() || condition(a) != condition(b)
+    role || a.principal_id != b.principal_id
+        || a.scope.key() != b.scope.key()
+        || SameAs(a).condition() != SameAs(b).condition()
 }
 
 /// An assignment compared by what makes two records the same grant: principal, role (its

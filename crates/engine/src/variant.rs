@@ -3,11 +3,12 @@
 //! Why not serde's derive: its `Deserialize` gives every enum a visitor that matches the names
 //! three ways (as text, as bytes, as an index), about 1 KB of Wasm apiece, and the web page
 //! reads a dozen enums back from its worker's answer. Here one list gives each enum `ALL`,
-//! `as_str`, `from_name`, `Serialize` and `Deserialize`, and one shared reader matches the names. A variant
-//! left out of the list fails to compile: `as_str`'s match must cover every variant.
+//! `as_str`, `from_name`, `Serialize` and `Deserialize`, and one shared reader matches the
+//! names. A variant left out of the list fails to compile: `as_str`'s match must cover every
+//! variant.
 
-/// `named_variants!(Kind { A => "a", B => "b" })`: `Kind::ALL`, `Kind::as_str`, and serde
-/// writing and reading each variant as its name.
+/// `named_variants!(Kind { A => "a", B => "b" })`: `Kind::ALL`, `Kind::as_str`,
+/// `Kind::from_name`, and serde writing and reading each variant as its name.
 macro_rules! named_variants {
     ($t:ident { $($v:ident => $name:literal),+ $(,)? }) => {
         impl $t {
