@@ -64,11 +64,15 @@ pub fn build(
         if let Some((_, list)) = by_task.iter().find(|(t, _)| *t == task) {
             return list.clone();
         }
+        // The same names recur on every workspace: each is kept once before sorting, so a
+        // large tenant sorts thousands of names, not a name per workspace.
+        let mut met: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
         let names: Vec<&str> = crate::order::sorted_set(
             outcomes
                 .iter()
                 .filter(|o| o.task == task)
                 .flat_map(|o| o.qualified.iter().map(|p| &*p.display_name))
+                .filter(|name| met.insert(name))
                 .collect(),
         );
         let mut list: Vec<String> = names.iter().take(WHO_LIMIT).map(|n| n.to_string()).collect();

@@ -513,12 +513,19 @@ impl Reached {
     }
 }
 
-/// What a lane of workspaces yields: per principal (task order, workspace, verdict), and
-/// (task order, workspace, outcome).
+/// What a lane of workspaces yields: per principal and task in force (at `principal *
+/// tasks + task`, tasks in the order of `in_force`), the verdicts in workspace order; and
+/// (task order, workspace, outcome). Kept per task, so the report's order (task, then
+/// workspace) is had by putting the lists one after another, not by sorting a million
+/// verdicts.
 struct Lane {
-    verdicts: Vec<Vec<(u32, u32, Verdict)>>,
+    verdicts: Vec<Vec<Verdict>>,
     outcomes: Vec<(usize, usize, TaskOutcome)>,
 }
+
+/// A lane and, for a lane another evaluator worked, where this evaluator's list put each of
+/// the reasons its verdicts cite (see [`Evaluator::absorb`]).
+type Worked = (Lane, Option<Vec<usize>>);
 
 /// Whether a role grants an operation: `None` no, `Some(None)` unconditionally,
 /// `Some(Some(c))` only through a block with condition `c`.
@@ -1230,13 +1237,36 @@ impl<'t> Evaluator<'t> {
             shared: &shared,
             principals: principals.len(),
         };
-        let Lane { verdicts, mut outcomes } = self.lanes(&w);
-        // Report order within a principal: task, then workspace.
-        eval.verdicts = verdicts
-            .into_iter()
-            .map(|mut list| {
-                list.sort_unstable_by_key(|(t, w, _)| (*t, *w));
-                list.into_iter().map(|(_, _, v)| v).collect()
+        let mut outcomes = Vec::new();
+        let mut lanes = Vec::new();
+        for (lane, moved) in self.lanes(&w) {
+            outcomes.extend(lane.outcomes);
+            lanes.push((lane.verdicts, moved));
+        }
+        // Report order within a principal: task, then workspace. Each lane holds its
+        // workspaces' verdicts per task, and the lanes come in workspace order. A verdict
+        // from another evaluator's lane is moved with its reasons renumbered.
+        let tasks = in_force.len();
+        eval.verdicts = (0..principals.len())
+            .map(|pi| {
+                let slots = pi * tasks..(pi + 1) * tasks;
+                let count = |(lists, _): &(Vec<Vec<Verdict>>, _)| -> usize {
+                    lists.get(slots.clone()).unwrap_or_default().iter().map(Vec::len).sum()
+                };
+                let mut out = Vec::with_capacity(lanes.iter().map(count).sum());
+                for slot in slots.clone() {
+                    for (lists, moved) in &mut lanes {
+                        let Some(list) = lists.get_mut(slot) else { continue };
+                        for mut v in std::mem::take(list) {
+                            if let Some(moved) = moved {
+                                renumber(&mut v.reasons, moved);
+                                renumber(&mut v.nearest, moved);
+                            }
+                            out.push(v);
+                        }
+                    }
+                }
+                out
             })
             .collect();
         eval.principals = principals;
@@ -1294,14 +1324,14 @@ impl<'t> Evaluator<'t> {
     /// caches of its own, and the results are taken in workspace order, so the evaluation is
     /// the same as one thread's.
     #[cfg(not(target_family = "wasm"))]
-    fn lanes(&self, w: &Shared<'_>) -> Lane {
+    fn lanes(&self, w: &Shared<'_>) -> Vec<Worked> {
         let ranges = lane_ranges(w.per_ws, self.threads());
         let Some((first, rest)) = ranges.split_first() else {
-            return self.lane(w, 0..w.workspaces.len());
+            return vec![(self.lane(w, 0..w.workspaces.len()), None)];
         };
         // Each other run with an evaluator of its own over the shared core.
         let core = &self.core;
-        let (mut out, others) = crate::parallel::beside(
+        let (mine, others) = crate::parallel::beside(
             rest,
             |range| {
                 let fork = Self::with_core(CoreRef::clone(core));
@@ -1310,23 +1340,25 @@ impl<'t> Evaluator<'t> {
             },
             || self.lane(w, first.clone()),
         );
+        let mut out = vec![(mine, None)];
         for (fork, lane) in others {
-            self.absorb(&mut out, fork, lane);
+            out.push((lane, Some(self.absorb(fork))));
         }
         out
     }
 
     /// The Wasm build has one thread: every workspace, here.
     #[cfg(target_family = "wasm")]
-    fn lanes(&self, w: &Shared<'_>) -> Lane {
-        self.lane(w, 0..w.workspaces.len())
+    fn lanes(&self, w: &Shared<'_>) -> Vec<Worked> {
+        vec![(self.lane(w, 0..w.workspaces.len()), None)]
     }
 
-    /// Adds a lane another evaluator worked, after this one's. Its reasons join this
-    /// evaluator's list: one this evaluator already holds (the same key) is used instead of
-    /// the copy, as a single evaluator would have, and the lane's verdicts are renumbered.
+    /// Takes in the reasons of an evaluator that worked a later lane: one this evaluator
+    /// already holds (the same key) is used instead of the copy, as a single evaluator would
+    /// have. Returns where each of the other's reasons now is: its lane's verdicts are
+    /// renumbered as they are put in the report's order.
     #[cfg(not(target_family = "wasm"))]
-    fn absorb(&self, out: &mut Lane, other: Evaluator<'t>, mut lane: Lane) {
+    fn absorb(&self, other: Evaluator<'t>) -> Vec<usize> {
         let theirs = other.reasons.into_inner();
         let mut keys: Vec<Option<ReasonKey>> = theirs.iter().map(|_| None).collect();
         for (key, at) in other.reason_cache.into_inner() {
@@ -1340,32 +1372,23 @@ impl<'t> Evaluator<'t> {
             reasons.push(reason);
             reasons.len() - 1
         };
-        let moved: Vec<usize> = theirs
+        theirs
             .into_iter()
             .zip(keys)
             .map(|(reason, key)| match key {
                 Some(key) => *cache.entry(key).or_insert_with(|| add(reason)),
                 None => add(reason),
             })
-            .collect();
-        let renumber = |list: &mut Vec<usize>| {
-            for at in list.iter_mut() {
-                *at = moved.get(*at).copied().unwrap_or(*at);
-            }
-        };
-        for (_, _, v) in lane.verdicts.iter_mut().flatten() {
-            renumber(&mut v.reasons);
-            renumber(&mut v.nearest);
-        }
-        append(out, lane);
+            .collect()
     }
 
     /// The verdicts and outcomes on the workspaces in `range`, with this evaluator's caches:
     /// one lane of a run (see [`Evaluator::lanes`]).
     fn lane(&self, w: &Shared<'_>, range: Range<usize>) -> Lane {
-        // Per principal: (task order, workspace, verdict). Kept apart from the start, so a
-        // dense tenant's million verdicts never sit in, or get copied through, one vector.
-        let mut verdicts: Vec<Vec<(u32, u32, Verdict)>> = (0..w.principals).map(|_| Vec::new()).collect();
+        // Per principal and task (see [`Lane`]). Kept apart from the start, so a dense
+        // tenant's million verdicts never sit in, or get copied through, one vector.
+        let tasks = w.in_force.len();
+        let mut verdicts: Vec<Vec<Verdict>> = (0..w.principals * tasks).map(|_| Vec::new()).collect();
         // Reused for every workspace: in large tenants each holds millions of entries.
         // Per holder (principal index): its assignments that reach the workspace, in
         // assignment order, each with its dedupe key so members check it without reaching
@@ -1489,7 +1512,7 @@ impl<'t> Evaluator<'t> {
                     }
                 }
             }
-            for ((rules, ctx), list) in w.in_force.iter().zip(&ctxs).zip(&mut task_verdicts) {
+            for (t, ((rules, ctx), list)) in w.in_force.iter().zip(&ctxs).zip(&mut task_verdicts).enumerate() {
                 outcomes.push((rules.order, wi, self.outcome(ctx, rules, list)));
                 if self.opts.explain_all {
                     // Everyone else holds nothing this task can use.
@@ -1503,8 +1526,8 @@ impl<'t> Evaluator<'t> {
                     list.retain(|(_, v)| v.verdict != VerdictKind::NotAllowed);
                 }
                 for (pi, v) in list.drain(..) {
-                    if let Some(verdicts) = verdicts.get_mut(pi as usize) {
-                        verdicts.push((rules.order as u32, wi as u32, v));
+                    if let Some(verdicts) = verdicts.get_mut(pi as usize * tasks + t) {
+                        verdicts.push(v);
                     }
                 }
             }
@@ -2442,13 +2465,12 @@ impl<'t> Evaluator<'t> {
 /// sort. The paths are compared as lists of numbers, one per group id, given on first sight:
 /// comparing the ids' text made this sort about a tenth of a 100k evaluation in the Wasm,
 /// where each text comparison is a byte loop.
-/// Puts `more`, a lane of later workspaces, after `out`.
-#[cfg(not(target_family = "wasm"))]
-fn append(out: &mut Lane, more: Lane) {
-    for (mine, theirs) in out.verdicts.iter_mut().zip(more.verdicts) {
-        mine.extend(theirs);
+/// Positions in another evaluator's reason list, as [`Evaluator::absorb`] moved them (the
+/// Wasm build has one evaluator, so never calls it).
+fn renumber(list: &mut [usize], moved: &[usize]) {
+    for at in list {
+        *at = moved.get(*at).copied().unwrap_or(*at);
     }
-    out.outcomes.extend(more.outcomes);
 }
 
 /// Cuts the workspaces into at most `lanes` runs, in order, of about equal work (the
@@ -2475,48 +2497,38 @@ fn lane_ranges(per_ws: &[Vec<(usize, usize)>], lanes: usize) -> Vec<Range<usize>
 }
 
 fn first_copies<'p, 'd>(group_paths: &'p [Vec<GroupPath<'d>>]) -> Vec<Vec<&'p GroupPath<'d>>> {
-    let mut firsts: Vec<Vec<&GroupPath>> = group_paths.iter().map(|paths| paths.iter().collect()).collect();
+    // Each group numbered, so a path is a short list of numbers to compare and hash.
     let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
     let mut flat: Vec<u32> = Vec::new();
-    let mut all: Vec<(usize, usize, Range<usize>)> = Vec::new();
-    for (pi, paths) in group_paths.iter().enumerate() {
-        for (k, path) in paths.iter().enumerate() {
-            let start = flat.len();
-            for g in path {
-                let n = match numbers.get(g) {
-                    Some(&n) => n,
-                    None => {
-                        let n = numbers.len() as u32;
-                        numbers.insert(g, n);
-                        n
+    let mut spans: Vec<Vec<Range<usize>>> = Vec::with_capacity(group_paths.len());
+    for paths in group_paths {
+        spans.push(
+            paths
+                .iter()
+                .map(|path| {
+                    let start = flat.len();
+                    for g in path {
+                        let next = numbers.len() as u32;
+                        flat.push(*numbers.entry(g).or_insert(next));
                     }
-                };
-                flat.push(n);
-            }
-            all.push((pi, k, start..flat.len()));
-        }
+                    start..flat.len()
+                })
+                .collect(),
+        );
     }
-    crate::order::sort_by(&mut all, |a, b| flat.get(a.2.clone()).cmp(&flat.get(b.2.clone())));
-    let mut lead: Option<(&GroupPath, &[u32])> = None;
-    for (pi, k, span) in &all {
-        let (Some(path), Some(key)) = (
-            group_paths.get(*pi).and_then(|paths| paths.get(*k)),
-            flat.get(span.clone()),
-        ) else {
-            continue;
-        };
-        let first = match lead {
-            Some((f, f_key)) if f_key == key => f,
-            _ => {
-                lead = Some((path, key));
-                path
-            }
-        };
-        if let Some(slot) = firsts.get_mut(*pi).and_then(|paths| paths.get_mut(*k)) {
-            *slot = first;
-        }
-    }
-    firsts
+    // The first copy met, principal by principal and path by path, stands for the others.
+    let mut first: FxHashMap<&[u32], &GroupPath> = FxHashMap::default();
+    group_paths
+        .iter()
+        .zip(&spans)
+        .map(|(paths, spans)| {
+            paths
+                .iter()
+                .zip(spans)
+                .map(|(path, span)| *first.entry(flat.get(span.clone()).unwrap_or_default()).or_insert(path))
+                .collect()
+        })
+        .collect()
 }
 
 /// The built-in roles the tasks name, compiled once per process: they are the same for every
