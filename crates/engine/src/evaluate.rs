@@ -513,15 +513,17 @@ impl Reached {
     }
 }
 
-/// What a lane of workspaces yields: per principal and task in force (at `principal *
-/// tasks + task`, tasks in the order of `in_force`), the verdicts in workspace order; and
-/// (task order, workspace, outcome). Kept per task, so the report's order (task, then
-/// workspace) is had by putting the lists one after another, not by sorting a million
-/// verdicts.
+/// What a lane of workspaces yields: per workspace, in order, and per task in force (in the
+/// order of `in_force`), the (principal, verdict) pairs in principal order; and (task order,
+/// workspace, outcome). Each list is sized once for the principals that can have a verdict
+/// there: lists kept per principal grew, and copied their verdicts, as workspaces were added.
 struct Lane {
-    verdicts: Vec<Vec<Verdict>>,
+    verdicts: Vec<WorkspaceVerdicts>,
     outcomes: Vec<(usize, usize, TaskOutcome)>,
 }
+
+/// One workspace's verdicts (see [`Lane`]).
+type WorkspaceVerdicts = Vec<Vec<(u32, Verdict)>>;
 
 /// A lane and, for a lane another evaluator worked, where this evaluator's list put each of
 /// the reasons its verdicts cite (see [`Evaluator::absorb`]).
@@ -1243,32 +1245,7 @@ impl<'t> Evaluator<'t> {
             outcomes.extend(lane.outcomes);
             lanes.push((lane.verdicts, moved));
         }
-        // Report order within a principal: task, then workspace. Each lane holds its
-        // workspaces' verdicts per task, and the lanes come in workspace order. A verdict
-        // from another evaluator's lane is moved with its reasons renumbered.
-        let tasks = in_force.len();
-        eval.verdicts = (0..principals.len())
-            .map(|pi| {
-                let slots = pi * tasks..(pi + 1) * tasks;
-                let count = |(lists, _): &(Vec<Vec<Verdict>>, _)| -> usize {
-                    lists.get(slots.clone()).unwrap_or_default().iter().map(Vec::len).sum()
-                };
-                let mut out = Vec::with_capacity(lanes.iter().map(count).sum());
-                for slot in slots.clone() {
-                    for (lists, moved) in &mut lanes {
-                        let Some(list) = lists.get_mut(slot) else { continue };
-                        for mut v in std::mem::take(list) {
-                            if let Some(moved) = moved {
-                                renumber(&mut v.reasons, moved);
-                                renumber(&mut v.nearest, moved);
-                            }
-                            out.push(v);
-                        }
-                    }
-                }
-                out
-            })
-            .collect();
+        eval.verdicts = by_principal(lanes, principals.len(), in_force.len());
         eval.principals = principals;
         crate::order::sort_by_key(&mut outcomes, |(t, w, _)| (*t, *w));
         eval.outcomes = outcomes.into_iter().map(|(_, _, o)| o).collect();
@@ -1385,10 +1362,7 @@ impl<'t> Evaluator<'t> {
     /// The verdicts and outcomes on the workspaces in `range`, with this evaluator's caches:
     /// one lane of a run (see [`Evaluator::lanes`]).
     fn lane(&self, w: &Shared<'_>, range: Range<usize>) -> Lane {
-        // Per principal and task (see [`Lane`]). Kept apart from the start, so a dense
-        // tenant's million verdicts never sit in, or get copied through, one vector.
-        let tasks = w.in_force.len();
-        let mut verdicts: Vec<Vec<Verdict>> = (0..w.principals * tasks).map(|_| Vec::new()).collect();
+        let mut verdicts = Vec::with_capacity(range.len());
         // Reused for every workspace: in large tenants each holds millions of entries.
         // Per holder (principal index): its assignments that reach the workspace, in
         // assignment order, each with its dedupe key so members check it without reaching
@@ -1405,10 +1379,6 @@ impl<'t> Evaluator<'t> {
         let mut by_task: Vec<Vec<Candidate<'_>>> = w.in_force.iter().map(|_| Vec::new()).collect();
         let mut scratch = Scratch::default();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
-        // Each task's verdicts on one workspace (thousands, each a few hundred bytes), reused:
-        // a new vector per task and workspace grew through fresh memory every time.
-        let mut task_verdicts: Vec<Vec<(u32, Verdict)>> = Vec::new();
-        task_verdicts.resize_with(w.in_force.len(), Vec::new);
         for wi in range {
             let (Some(ws), Some(sub)) = (w.workspaces.get(wi), w.subs.get(wi)) else {
                 continue;
@@ -1488,9 +1458,14 @@ impl<'t> Evaluator<'t> {
                 .map(|rules| deny_blocks(&denies, ws, sub, &rules.ops))
                 .collect();
             let ctxs: Vec<Here<'_>> = blocks.iter().map(|blocks| Here { blocks, ..base }).collect();
-            for list in &mut task_verdicts {
-                list.clear();
-            }
+            // Each task's verdicts on this workspace: at most one per principal with
+            // candidates, or per principal when every verdict is asked for.
+            let room = if self.opts.explain_all {
+                w.principals
+            } else {
+                spans.len()
+            };
+            let mut task_verdicts: WorkspaceVerdicts = w.in_force.iter().map(|_| Vec::with_capacity(room)).collect();
             // Principal by principal, every task in turn: a principal's few dozen candidates
             // stay in cache while each task reads them, instead of the whole workspace's
             // candidates being read again for every task.
@@ -1512,7 +1487,7 @@ impl<'t> Evaluator<'t> {
                     }
                 }
             }
-            for (t, ((rules, ctx), list)) in w.in_force.iter().zip(&ctxs).zip(&mut task_verdicts).enumerate() {
+            for ((rules, ctx), list) in w.in_force.iter().zip(&ctxs).zip(&mut task_verdicts) {
                 outcomes.push((rules.order, wi, self.outcome(ctx, rules, list)));
                 if self.opts.explain_all {
                     // Everyone else holds nothing this task can use.
@@ -1524,13 +1499,13 @@ impl<'t> Evaluator<'t> {
                     // `not-allowed` verdicts served the remediation above; the report leaves
                     // them out, so they are dropped now rather than carried along.
                     list.retain(|(_, v)| v.verdict != VerdictKind::NotAllowed);
-                }
-                for (pi, v) in list.drain(..) {
-                    if let Some(verdicts) = verdicts.get_mut(pi as usize * tasks + t) {
-                        verdicts.push(v);
+                    // Most of a dense tenant's onboarding verdicts are dropped here.
+                    if list.len() < list.capacity() / 2 {
+                        list.shrink_to_fit();
                     }
                 }
             }
+            verdicts.push(task_verdicts);
         }
         Lane { verdicts, outcomes }
     }
@@ -2465,6 +2440,61 @@ impl<'t> Evaluator<'t> {
 /// sort. The paths are compared as lists of numbers, one per group id, given on first sight:
 /// comparing the ids' text made this sort about a tenth of a 100k evaluation in the Wasm,
 /// where each text comparison is a byte loop.
+/// Each principal's verdicts in report order (task, then workspace), from the lanes'
+/// per-workspace lists (lanes in workspace order, each with the renumbering of its reasons
+/// when another evaluator worked it). Each verdict is moved once, straight to its place:
+/// the lists are counted first, per principal and task, so each principal's list is made at
+/// its full size.
+fn by_principal(
+    lanes: Vec<(Vec<WorkspaceVerdicts>, Option<Vec<usize>>)>,
+    principals: usize,
+    tasks: usize,
+) -> Vec<Vec<Verdict>> {
+    // Where the next verdict of each principal and task goes in the principal's list.
+    let mut next = vec![0usize; principals * tasks];
+    for (t, list) in lanes
+        .iter()
+        .flat_map(|(ws, _)| ws)
+        .flat_map(|per_task| per_task.iter().enumerate())
+    {
+        for (pi, _) in list {
+            if let Some(n) = next.get_mut(*pi as usize * tasks + t) {
+                *n += 1;
+            }
+        }
+    }
+    let mut out: Vec<Vec<Option<Verdict>>> = next
+        .chunks_mut(tasks.max(1))
+        .map(|counts| {
+            let mut at = 0;
+            for n in counts.iter_mut() {
+                (*n, at) = (at, at + *n);
+            }
+            std::iter::repeat_with(|| None).take(at).collect()
+        })
+        .collect();
+    for (ws, moved) in lanes {
+        for (t, list) in ws.into_iter().flat_map(|per_task| per_task.into_iter().enumerate()) {
+            for (pi, mut v) in list {
+                if let Some(moved) = &moved {
+                    renumber(&mut v.reasons, moved);
+                    renumber(&mut v.nearest, moved);
+                }
+                let (Some(at), Some(slots)) = (next.get_mut(pi as usize * tasks + t), out.get_mut(pi as usize)) else {
+                    continue;
+                };
+                if let Some(slot) = slots.get_mut(*at) {
+                    *slot = Some(v);
+                }
+                *at += 1;
+            }
+        }
+    }
+    out.into_iter()
+        .map(|slots| slots.into_iter().flatten().collect())
+        .collect()
+}
+
 /// Positions in another evaluator's reason list, as [`Evaluator::absorb`] moved them (the
 /// Wasm build has one evaluator, so never calls it).
 fn renumber(list: &mut [usize], moved: &[usize]) {
