@@ -514,11 +514,13 @@ impl Reached {
 }
 
 /// What a lane of workspaces yields: per workspace, in order, and per task in force (in the
-/// order of `in_force`), the (principal, verdict) pairs in principal order; and (task order,
-/// workspace, outcome). Each list is sized once for the principals that can have a verdict
-/// there: lists kept per principal grew, and copied their verdicts, as workspaces were added.
+/// order of `in_force`), the (principal, verdict) pairs in principal order; how many
+/// verdicts each principal has in them; and (task order, workspace, outcome). Each list is
+/// sized once for the principals that can have a verdict there: lists kept per principal
+/// grew, and copied their verdicts, as workspaces were added.
 struct Lane {
     verdicts: Vec<WorkspaceVerdicts>,
+    counts: Vec<usize>,
     outcomes: Vec<(usize, usize, TaskOutcome)>,
 }
 
@@ -1241,11 +1243,15 @@ impl<'t> Evaluator<'t> {
         };
         let mut outcomes = Vec::new();
         let mut lanes = Vec::new();
+        let mut counts = vec![0; principals.len()];
         for (lane, moved) in self.lanes(&w) {
             outcomes.extend(lane.outcomes);
+            for (total, n) in counts.iter_mut().zip(lane.counts) {
+                *total += n;
+            }
             lanes.push((lane.verdicts, moved));
         }
-        eval.verdicts = by_principal(lanes, principals.len(), in_force.len());
+        eval.verdicts = by_principal(lanes, &counts, in_force.len());
         eval.principals = principals;
         crate::order::sort_by_key(&mut outcomes, |(t, w, _)| (*t, *w));
         eval.outcomes = outcomes.into_iter().map(|(_, _, o)| o).collect();
@@ -1363,6 +1369,7 @@ impl<'t> Evaluator<'t> {
     /// one lane of a run (see [`Evaluator::lanes`]).
     fn lane(&self, w: &Shared<'_>, range: Range<usize>) -> Lane {
         let mut verdicts = Vec::with_capacity(range.len());
+        let mut counts = vec![0; w.principals];
         // Reused for every workspace: in large tenants each holds millions of entries.
         // Per holder (principal index): its assignments that reach the workspace, in
         // assignment order, each with its dedupe key so members check it without reaching
@@ -1490,10 +1497,14 @@ impl<'t> Evaluator<'t> {
             for ((rules, ctx), list) in w.in_force.iter().zip(&ctxs).zip(&mut task_verdicts) {
                 outcomes.push((rules.order, wi, self.outcome(ctx, rules, list)));
                 if self.opts.explain_all {
-                    // Everyone else holds nothing this task can use.
-                    let done: FxHashSet<u32> = list.iter().map(|(pi, _)| *pi).collect();
-                    for pi in (0..w.principals as u32).filter(|pi| !done.contains(pi)) {
-                        list.push((pi, self.verdict(ctx, pi, rules, &[], &mut scratch)));
+                    // Everyone else holds nothing this task can use: their verdicts join the
+                    // list in principal order.
+                    let mut useful = std::mem::replace(list, Vec::with_capacity(w.principals))
+                        .into_iter()
+                        .peekable();
+                    for pi in 0..w.principals as u32 {
+                        let next = useful.next_if(|(p, _)| *p == pi);
+                        list.push(next.unwrap_or_else(|| (pi, self.verdict(ctx, pi, rules, &[], &mut scratch))));
                     }
                 } else {
                     // `not-allowed` verdicts served the remediation above; the report leaves
@@ -1504,10 +1515,19 @@ impl<'t> Evaluator<'t> {
                         list.shrink_to_fit();
                     }
                 }
+                for (pi, _) in list.iter() {
+                    if let Some(n) = counts.get_mut(*pi as usize) {
+                        *n += 1;
+                    }
+                }
             }
             verdicts.push(task_verdicts);
         }
-        Lane { verdicts, outcomes }
+        Lane {
+            verdicts,
+            counts,
+            outcomes,
+        }
     }
 
     fn role_covers(&self, role: &RoleDefinition, role_idx: usize, named: &NamedRole) -> bool {
@@ -2442,56 +2462,46 @@ impl<'t> Evaluator<'t> {
 /// where each text comparison is a byte loop.
 /// Each principal's verdicts in report order (task, then workspace), from the lanes'
 /// per-workspace lists (lanes in workspace order, each with the renumbering of its reasons
-/// when another evaluator worked it). Each verdict is moved once, straight to its place:
-/// the lists are counted first, per principal and task, so each principal's list is made at
-/// its full size.
+/// when another evaluator worked it), given how many verdicts each principal has. Every
+/// list is in principal order, so each principal takes its verdicts from the heads of the
+/// lists, task by task and workspace by workspace: each verdict is moved once, straight into
+/// a list made at its full size.
 fn by_principal(
     lanes: Vec<(Vec<WorkspaceVerdicts>, Option<Vec<usize>>)>,
-    principals: usize,
+    counts: &[usize],
     tasks: usize,
 ) -> Vec<Vec<Verdict>> {
-    // Where the next verdict of each principal and task goes in the principal's list.
-    let mut next = vec![0usize; principals * tasks];
-    for (t, list) in lanes
-        .iter()
-        .flat_map(|(ws, _)| ws)
-        .flat_map(|per_task| per_task.iter().enumerate())
-    {
-        for (pi, _) in list {
-            if let Some(n) = next.get_mut(*pi as usize * tasks + t) {
-                *n += 1;
+    let mut moves = Vec::with_capacity(lanes.len());
+    // Per task: every workspace's list, in workspace order, with its lane.
+    type Head = std::iter::Peekable<std::vec::IntoIter<(u32, Verdict)>>;
+    let mut heads: Vec<Vec<(Head, usize)>> = (0..tasks).map(|_| Vec::new()).collect();
+    for (lane, (workspaces, moved)) in lanes.into_iter().enumerate() {
+        moves.push(moved);
+        for per_task in workspaces {
+            for (lists, list) in heads.iter_mut().zip(per_task) {
+                lists.push((list.into_iter().peekable(), lane));
             }
         }
     }
-    let mut out: Vec<Vec<Option<Verdict>>> = next
-        .chunks_mut(tasks.max(1))
-        .map(|counts| {
-            let mut at = 0;
-            for n in counts.iter_mut() {
-                (*n, at) = (at, at + *n);
-            }
-            std::iter::repeat_with(|| None).take(at).collect()
-        })
-        .collect();
-    for (ws, moved) in lanes {
-        for (t, list) in ws.into_iter().flat_map(|per_task| per_task.into_iter().enumerate()) {
-            for (pi, mut v) in list {
-                if let Some(moved) = &moved {
+    (0..)
+        .zip(counts)
+        .map(|(pi, &count)| {
+            let mut out = Vec::with_capacity(count);
+            for (list, lane) in heads.iter_mut().flatten() {
+                if out.len() == count {
+                    break;
+                }
+                let Some((_, mut v)) = list.next_if(|(p, _)| *p == pi) else {
+                    continue;
+                };
+                if let Some(Some(moved)) = moves.get(*lane) {
                     renumber(&mut v.reasons, moved);
                     renumber(&mut v.nearest, moved);
                 }
-                let (Some(at), Some(slots)) = (next.get_mut(pi as usize * tasks + t), out.get_mut(pi as usize)) else {
-                    continue;
-                };
-                if let Some(slot) = slots.get_mut(*at) {
-                    *slot = Some(v);
-                }
-                *at += 1;
+                out.push(v);
             }
-        }
-    }
-    out.into_iter()
-        .map(|slots| slots.into_iter().flatten().collect())
+            out
+        })
         .collect()
 }
 

@@ -280,10 +280,11 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         explain_all: opts.all_verdicts,
         threads: opts.threads,
     };
-    // Neither needs the other: both read every assignment of a large tenant.
-    let (evaluator, workspaces) = crate::parallel::join(
+    // None needs another: each reads every assignment of a large tenant. Finding conflicting
+    // records (60 ms at 1M) goes beside the evaluator's set-up, which is the shorter.
+    let ((evaluator, conflicts), workspaces) = crate::parallel::join(
         opts.threads != 1,
-        || Evaluator::new(&loaded.tenant, eval_opts),
+        || (Evaluator::new(&loaded.tenant, eval_opts), loaded.tenant.conflicts()),
         || resolve_workspaces(loaded, &opts.workspaces),
     );
     let workspaces = workspaces?;
@@ -350,7 +351,6 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             orphans.join(", ")
         ));
     }
-    let conflicts = loaded.tenant.conflicts();
     if !conflicts.is_empty() {
         let records = &loaded.tenant.assignments;
         let shown: Vec<String> = conflicts
