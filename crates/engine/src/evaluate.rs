@@ -2455,11 +2455,6 @@ impl<'t> Evaluator<'t> {
     }
 }
 
-/// Each principal's group paths, each replaced by the first principal's copy of the same
-/// path. Found by sorting (stably, so the first copy leads its run) with the engine's shared
-/// sort. The paths are compared as lists of numbers, one per group id, given on first sight:
-/// comparing the ids' text made this sort about a tenth of a 100k evaluation in the Wasm,
-/// where each text comparison is a byte loop.
 /// Each principal's verdicts in report order (task, then workspace), from the lanes'
 /// per-workspace lists (lanes in workspace order, each with the renumbering of its reasons
 /// when another evaluator worked it), given how many verdicts each principal has. Every
@@ -2536,6 +2531,11 @@ fn lane_ranges(per_ws: &[Vec<(usize, usize)>], lanes: usize) -> Vec<Range<usize>
     out
 }
 
+/// Each principal's group paths, each replaced by the first principal's copy of the same
+/// path, found with a map from each path to its first copy. The paths are keyed as lists of
+/// numbers, one per group id, given on first sight: comparing the ids' text once made this
+/// step about a tenth of a 100k evaluation in the Wasm, where each text comparison is a byte
+/// loop. (A stable sort of every path found the same first copies, more slowly.)
 fn first_copies<'p, 'd>(group_paths: &'p [Vec<GroupPath<'d>>]) -> Vec<Vec<&'p GroupPath<'d>>> {
     // Each group numbered, so a path is a short list of numbers to compare and hash.
     let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
