@@ -1466,13 +1466,9 @@ impl<'t> Evaluator<'t> {
                 .collect();
             let ctxs: Vec<Here<'_>> = blocks.iter().map(|blocks| Here { blocks, ..base }).collect();
             // Each task's verdicts on this workspace: at most one per principal with
-            // candidates, or per principal when every verdict is asked for.
-            let room = if self.opts.explain_all {
-                w.principals
-            } else {
-                spans.len()
-            };
-            let mut task_verdicts: WorkspaceVerdicts = w.in_force.iter().map(|_| Vec::with_capacity(room)).collect();
+            // candidates (the explain-all merge below makes its own list for everyone).
+            let mut task_verdicts: WorkspaceVerdicts =
+                w.in_force.iter().map(|_| Vec::with_capacity(spans.len())).collect();
             // Principal by principal, every task in turn: a principal's few dozen candidates
             // stay in cache while each task reads them, instead of the whole workspace's
             // candidates being read again for every task.
@@ -2460,7 +2456,8 @@ impl<'t> Evaluator<'t> {
 /// when another evaluator worked it), given how many verdicts each principal has. Every
 /// list is in principal order, so each principal takes its verdicts from the heads of the
 /// lists, task by task and workspace by workspace: each verdict is moved once, straight into
-/// a list made at its full size.
+/// a list made at its full size. The counts only size the lists: every head is looked at for
+/// every principal, so a verdict is never left behind.
 fn by_principal(
     lanes: Vec<(Vec<WorkspaceVerdicts>, Option<Vec<usize>>)>,
     counts: &[usize],
@@ -2483,9 +2480,6 @@ fn by_principal(
         .map(|(pi, &count)| {
             let mut out = Vec::with_capacity(count);
             for (list, lane) in heads.iter_mut().flatten() {
-                if out.len() == count {
-                    break;
-                }
                 let Some((_, mut v)) = list.next_if(|(p, _)| *p == pi) else {
                     continue;
                 };
@@ -2940,6 +2934,77 @@ mod tests {
             proptest::prop_assert_eq!(compact, derived.as_ref().map(|d| format!("[{d},{d}]")));
             proptest::prop_assert_eq!(serde_json::to_string(&v).ok(), derived);
         }
+    }
+
+    /// Lists in principal order, per lane, workspace and task, become each principal's
+    /// verdicts in report order (task, then workspace), with another evaluator's reasons
+    /// renumbered; the counts size the lists and nothing else.
+    #[test]
+    fn principals_take_their_verdicts_in_task_then_workspace_order() {
+        let ws = |name: &str| {
+            Scope::parse(&format!(
+                "/subscriptions/s/resourceGroups/r/providers/Microsoft.OperationalInsights/workspaces/{name}"
+            ))
+            .unwrap()
+        };
+        let v = |task: &str, at: &Scope, reasons: Vec<usize>, nearest: Vec<usize>| Verdict {
+            task: SharedText::new(task),
+            workspace: at.clone(),
+            verdict: VerdictKind::Allowed,
+            route: None,
+            reasons,
+            missing: vec![],
+            nearest,
+            held: 0,
+            notes: vec![],
+        };
+        let (a, b) = (ws("a"), ws("b"));
+        let lanes = || {
+            vec![
+                // This evaluator's lane: workspace a.
+                (
+                    vec![vec![
+                        vec![(0, v("t0", &a, vec![0], vec![])), (2, v("t0", &a, vec![1], vec![]))],
+                        vec![(1, v("t1", &a, vec![0], vec![]))],
+                    ]],
+                    None,
+                ),
+                // Another evaluator's lane: workspace b, its reasons 0 and 1 moved to 5 and 7.
+                (
+                    vec![vec![
+                        vec![(2, v("t0", &b, vec![1], vec![]))],
+                        vec![(0, v("t1", &b, vec![0], vec![1]))],
+                    ]],
+                    Some(vec![5, 7]),
+                ),
+            ]
+        };
+        // Task, workspace name, reasons, nearest.
+        type Got = (String, String, Vec<usize>, Vec<usize>);
+        let read = |lists: Vec<Vec<Verdict>>| -> Vec<Vec<Got>> {
+            lists
+                .into_iter()
+                .map(|list| {
+                    list.into_iter()
+                        .map(|v| (v.task.to_string(), v.workspace.name().to_string(), v.reasons, v.nearest))
+                        .collect()
+                })
+                .collect()
+        };
+        let expected = vec![
+            vec![
+                ("t0".to_string(), "a".to_string(), vec![0], vec![]),
+                ("t1".to_string(), "b".to_string(), vec![5], vec![7]),
+            ],
+            vec![("t1".to_string(), "a".to_string(), vec![0], vec![])],
+            vec![
+                ("t0".to_string(), "a".to_string(), vec![1], vec![]),
+                ("t0".to_string(), "b".to_string(), vec![7], vec![]),
+            ],
+        ];
+        assert_eq!(read(by_principal(lanes(), &[2, 1, 2], 2)), expected);
+        // Counts too small (or missing) size the lists wrongly but lose no verdict.
+        assert_eq!(read(by_principal(lanes(), &[0, 0, 0], 2)), expected);
     }
 
     #[test]
