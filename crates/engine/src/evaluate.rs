@@ -15,6 +15,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::positions::Positions;
 use crate::shared_text::SharedText;
 use crate::Text;
 
@@ -156,18 +157,18 @@ pub struct Verdict {
     /// Which documented way of meeting the task decided it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub route: Option<SharedText>,
-    pub reasons: Vec<usize>,
+    pub reasons: Positions,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<String>,
+    pub missing: Box<[String]>,
     /// For a verdict short of `allowed`: the closest grants the principal does hold.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub nearest: Vec<usize>,
+    pub nearest: Positions,
     /// How many related grants back this verdict (reasons and nearest, whether or not the
     /// nearest were spelled out): ranks who is closest for remediation. Not reported.
     #[serde(skip)]
-    pub held: usize,
+    pub held: u32,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<SharedText>,
+    pub notes: Box<[SharedText]>,
 }
 
 /// How a [`Verdict`] is written: its fields in order, and which are left out when empty.
@@ -178,11 +179,11 @@ struct VerdictFields<'a> {
     verdict: VerdictKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     route: &'a Option<SharedText>,
-    reasons: &'a [usize],
+    reasons: &'a [u32],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     missing: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    nearest: &'a [usize],
+    nearest: &'a [u32],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     notes: &'a [SharedText],
 }
@@ -206,7 +207,7 @@ impl Verdict {
     /// The JSON [`VerdictFields`] writes without indentation, put together from the shared
     /// texts' ready-made JSON.
     fn push_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        fn numbers(out: &mut Vec<u8>, key: &[u8], list: &[usize]) -> serde_json::Result<()> {
+        fn numbers(out: &mut Vec<u8>, key: &[u8], list: &[u32]) -> serde_json::Result<()> {
             out.extend_from_slice(key);
             serde_json::to_writer(out, list)
         }
@@ -2087,16 +2088,16 @@ impl<'t> Evaluator<'t> {
                 workspace: here.ws.clone(),
                 verdict: VerdictKind::NotAllowed,
                 route: None,
-                reasons: Vec::new(),
-                missing: Vec::new(),
-                held,
-                nearest: Vec::new(),
-                notes: Vec::new(),
+                reasons: Positions::new(),
+                missing: Box::default(),
+                held: saturate(held),
+                nearest: Positions::new(),
+                notes: Box::default(),
             };
         }
-        let mut reasons: Vec<usize> = match best {
+        let mut reasons: Positions = match best {
             Some(_) => s.best_held.iter().map(|h| self.held_reason(h)).collect(),
-            None => Vec::new(),
+            None => Positions::new(),
         };
         reasons.extend(entra_reason);
         let route = best.map(|_| match s.best_labels.as_slice() {
@@ -2127,8 +2128,8 @@ impl<'t> Evaluator<'t> {
             let ids = here.deny_ids.get(pi as usize).map(Vec::as_slice).unwrap_or_default();
             if let Some(block) = self.deny_for(here, ids) {
                 s.near_held.clear();
-                s.near_held.extend(reasons.drain(..).map(Held::Reason));
-                reasons.push(self.deny_reason(block, rules.order));
+                s.near_held.extend(reasons.iter().map(|&at| Held::Reason(at as usize)));
+                reasons = Positions::one(self.deny_reason(block, rules.order));
                 held += 1;
                 verdict = VerdictKind::Denied;
             }
@@ -2156,10 +2157,10 @@ impl<'t> Evaluator<'t> {
                 route
             },
             reasons,
-            missing,
-            held,
+            missing: missing.into_boxed_slice(),
+            held: saturate(held),
             nearest: s.near_held.iter().map(|h| self.held_reason(h)).collect(),
-            notes,
+            notes: notes.into_boxed_slice(),
         }
     }
 
@@ -2496,9 +2497,17 @@ fn by_principal(
 
 /// Positions in another evaluator's reason list, as [`Evaluator::absorb`] moved them (the
 /// Wasm build has one evaluator, so never calls it).
-fn renumber(list: &mut [usize], moved: &[usize]) {
+/// A count as a verdict keeps it: it only ranks verdicts, so one past `u32::MAX` (which no
+/// tenant reaches) may stop there.
+fn saturate(count: usize) -> u32 {
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
+fn renumber(list: &mut [u32], moved: &[usize]) {
     for at in list {
-        *at = moved.get(*at).copied().unwrap_or(*at);
+        if let Some(&to) = moved.get(*at as usize) {
+            *at = u32::try_from(to).unwrap_or(u32::MAX);
+        }
     }
 }
 
@@ -2888,9 +2897,9 @@ mod tests {
                     workspace: Scope::parse(&format!("/subscriptions/{ws}")).unwrap_or_else(|_| Scope::root()),
                     verdict: KINDS.get(kind).copied().unwrap_or(VerdictKind::Allowed),
                     route: route.map(|r| SharedText::new(&r)),
-                    reasons,
-                    missing,
-                    nearest,
+                    reasons: reasons.into(),
+                    missing: missing.into(),
+                    nearest: nearest.into(),
                     held: 0,
                     notes: notes.iter().map(|n| SharedText::new(n)).collect(),
                 },
@@ -2936,6 +2945,14 @@ mod tests {
         }
     }
 
+    /// A dense tenant's report holds millions of verdicts, each moved into its place once:
+    /// a field that grows one shows here (152 bytes before round 21, 112 since).
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn a_verdict_stays_small() {
+        assert_eq!(std::mem::size_of::<Verdict>(), 112);
+    }
+
     /// Lists in principal order, per lane, workspace and task, become each principal's
     /// verdicts in report order (task, then workspace), with another evaluator's reasons
     /// renumbered; the counts size the lists and nothing else.
@@ -2952,11 +2969,11 @@ mod tests {
             workspace: at.clone(),
             verdict: VerdictKind::Allowed,
             route: None,
-            reasons,
-            missing: vec![],
-            nearest,
+            reasons: reasons.into(),
+            missing: Box::default(),
+            nearest: nearest.into(),
             held: 0,
-            notes: vec![],
+            notes: Box::default(),
         };
         let (a, b) = (ws("a"), ws("b"));
         let lanes = || {
@@ -2980,13 +2997,20 @@ mod tests {
             ]
         };
         // Task, workspace name, reasons, nearest.
-        type Got = (String, String, Vec<usize>, Vec<usize>);
+        type Got = (String, String, Vec<u32>, Vec<u32>);
         let read = |lists: Vec<Vec<Verdict>>| -> Vec<Vec<Got>> {
             lists
                 .into_iter()
                 .map(|list| {
                     list.into_iter()
-                        .map(|v| (v.task.to_string(), v.workspace.name().to_string(), v.reasons, v.nearest))
+                        .map(|v| {
+                            (
+                                v.task.to_string(),
+                                v.workspace.name().to_string(),
+                                v.reasons.to_vec(),
+                                v.nearest.to_vec(),
+                            )
+                        })
                         .collect()
                 })
                 .collect()

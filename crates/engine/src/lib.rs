@@ -32,6 +32,7 @@ pub mod input;
 pub mod json_indent;
 pub mod order;
 pub mod parallel;
+pub mod positions;
 pub mod prerequisite;
 pub mod principal;
 pub mod report;
@@ -52,6 +53,7 @@ pub use date::Date;
 pub use error::{InputError, OptionsError};
 pub use evaluate::{Reason, Verdict, VerdictKind};
 pub use input::{load, load_on, Format, Loaded};
+pub use positions::Positions;
 pub use report::{build, Report, ReportOptions, VerdictEntry};
 pub use shared_text::SharedText;
 

@@ -132,8 +132,8 @@ pub type VerdictEntry = crate::evaluate::Verdict;
 
 impl Report {
     /// The reasons a list of positions refers to (positions out of range are skipped).
-    pub fn reasons_at<'r>(&'r self, at: &'r [usize]) -> impl Iterator<Item = &'r Reason> + 'r {
-        at.iter().filter_map(|&i| self.reasons.get(i)).map(|r| &**r)
+    pub fn reasons_at<'r>(&'r self, at: &'r [u32]) -> impl Iterator<Item = &'r Reason> + 'r {
+        at.iter().filter_map(|&i| self.reasons.get(i as usize)).map(|r| &**r)
     }
 
     /// Verdicts listed under the principals.
@@ -405,15 +405,15 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     // Verdicts hold positions in the evaluation's list; each is renumbered in place.
     let table = std::mem::take(&mut eval.reasons);
     let mut reasons: Vec<Arc<Reason>> = Vec::new();
-    let mut renumbered: Vec<Option<usize>> = vec![None; table.len()];
-    let mut renumber = |list: &mut Vec<usize>| {
+    let mut renumbered: Vec<Option<u32>> = vec![None; table.len()];
+    let mut renumber = |list: &mut crate::Positions| {
         list.retain_mut(|at| {
-            let (Some(slot), Some(reason)) = (renumbered.get_mut(*at), table.get(*at)) else {
+            let (Some(slot), Some(reason)) = (renumbered.get_mut(*at as usize), table.get(*at as usize)) else {
                 return false;
             };
             *at = *slot.get_or_insert_with(|| {
                 reasons.push(Arc::clone(reason));
-                reasons.len() - 1
+                u32::try_from(reasons.len() - 1).unwrap_or(u32::MAX)
             });
             true
         });

@@ -216,7 +216,7 @@ fn all_verdicts_only_adds_not_allowed_verdicts() {
             .flat_map(|p| p.tasks.iter().map(move |v| (p, v)))
             .filter(|(_, v)| v.verdict != VerdictKind::NotAllowed)
             .map(|(p, v)| {
-                let texts = |at: &[usize]| r.reasons_at(at).map(|x| x.text.clone()).collect::<Vec<_>>();
+                let texts = |at: &[u32]| r.reasons_at(at).map(|x| x.text.clone()).collect::<Vec<_>>();
                 format!(
                     "{} {} {} {:?} {:?} {:?} {:?} {:?} {:?}",
                     p.id,
@@ -268,8 +268,8 @@ fn each_reason_is_listed_once_and_shared() {
             let mut users: std::collections::BTreeMap<usize, std::collections::BTreeSet<&str>> = Default::default();
             for p in &r.principals {
                 for v in &p.tasks {
-                    for &at in v.reasons.iter().chain(&v.nearest) {
-                        users.entry(at).or_default().insert(&p.id);
+                    for &at in v.reasons.iter().chain(v.nearest.iter()) {
+                        users.entry(at as usize).or_default().insert(&p.id);
                     }
                 }
             }
