@@ -15,7 +15,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::positions::Positions;
+use crate::positions::{narrow, Positions};
 use crate::shared_text::SharedText;
 use crate::Text;
 
@@ -155,19 +155,18 @@ pub struct Verdict {
     pub workspace: Scope,
     pub verdict: VerdictKind,
     /// Which documented way of meeting the task decided it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub route: Option<SharedText>,
     pub reasons: Positions,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub missing: Box<[String]>,
     /// For a verdict short of `allowed`: the closest grants the principal does hold.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub nearest: Positions,
     /// How many related grants back this verdict (reasons and nearest, whether or not the
     /// nearest were spelled out): ranks who is closest for remediation. Not reported.
     #[serde(skip)]
     pub held: u32,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub notes: Box<[SharedText]>,
 }
 
@@ -2090,7 +2089,7 @@ impl<'t> Evaluator<'t> {
                 route: None,
                 reasons: Positions::new(),
                 missing: Box::default(),
-                held: saturate(held),
+                held: narrow(held),
                 nearest: Positions::new(),
                 notes: Box::default(),
             };
@@ -2158,7 +2157,7 @@ impl<'t> Evaluator<'t> {
             },
             reasons,
             missing: missing.into_boxed_slice(),
-            held: saturate(held),
+            held: narrow(held),
             nearest: s.near_held.iter().map(|h| self.held_reason(h)).collect(),
             notes: notes.into_boxed_slice(),
         }
@@ -2497,16 +2496,10 @@ fn by_principal(
 
 /// Positions in another evaluator's reason list, as [`Evaluator::absorb`] moved them (the
 /// Wasm build has one evaluator, so never calls it).
-/// A count as a verdict keeps it: it only ranks verdicts, so one past `u32::MAX` (which no
-/// tenant reaches) may stop there.
-fn saturate(count: usize) -> u32 {
-    u32::try_from(count).unwrap_or(u32::MAX)
-}
-
 fn renumber(list: &mut [u32], moved: &[usize]) {
     for at in list {
         if let Some(&to) = moved.get(*at as usize) {
-            *at = u32::try_from(to).unwrap_or(u32::MAX);
+            *at = narrow(to);
         }
     }
 }

@@ -14,12 +14,12 @@ const INLINE: usize = 3;
 
 /// A short list of positions in [`crate::Report::reasons`] (or, during evaluation, in the
 /// evaluation's own list). Reads and writes as a JSON array of numbers, like a `Vec`.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Positions(Store);
 
 #[derive(Clone)]
 enum Store {
-    /// `len` of `at` are used; the rest are zero, so derived comparisons would also hold.
+    /// The first `len` of `at` are the list.
     Inline { len: u8, at: [u32; INLINE] },
     /// Boxed twice so that this variant is one pointer and the type stays 16 bytes; lists
     /// this long are rare.
@@ -27,19 +27,17 @@ enum Store {
     Heap(Box<Vec<u32>>),
 }
 
-impl Default for Store {
+impl Default for Positions {
     fn default() -> Self {
-        Store::Inline {
-            len: 0,
-            at: [0; INLINE],
-        }
+        Self::new()
     }
 }
 
-/// A position as held. A list of reasons cannot reach 2^32 entries in memory (each is a
-/// shared sentence of tens of bytes or more); should one ever be out of range, it becomes a
-/// position no list has, which readers skip ([`crate::Report::reasons_at`]).
-fn narrow(at: usize) -> u32 {
+/// A position (or a count of them) as held. A list of reasons cannot reach 2^32 entries in
+/// memory (each is a shared sentence of tens of bytes or more); should one ever be out of
+/// range, it becomes a position no list has, which readers skip
+/// ([`crate::Report::reasons_at`]), and a count stops at the largest.
+pub(crate) fn narrow(at: usize) -> u32 {
     u32::try_from(at).unwrap_or(u32::MAX)
 }
 

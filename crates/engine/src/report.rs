@@ -413,7 +413,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             };
             *at = *slot.get_or_insert_with(|| {
                 reasons.push(Arc::clone(reason));
-                u32::try_from(reasons.len() - 1).unwrap_or(u32::MAX)
+                crate::positions::narrow(reasons.len() - 1)
             });
             true
         });
