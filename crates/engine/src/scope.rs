@@ -15,18 +15,30 @@ use crate::shared_text::SharedText;
 
 /// A normalised scope: the text as exported (for display) and a lower-case key.
 /// Equality, order and hashing use the key only: ARM ids are case-insensitive.
-/// Shared strings: a large report clones the same few workspace scopes millions of times.
-#[derive(Debug, Clone)]
-pub struct Scope {
-    key: Arc<str>,
+/// One shared pointer: a large report clones the same few workspace scopes millions of
+/// times, and holds one in every verdict.
+#[derive(Clone)]
+pub struct Scope(Arc<Parts>);
+
+struct Parts {
+    key: Box<str>,
     /// Held as the JSON it is written as (see [`SharedText`]): a dense report names the same
     /// workspaces a million times, a quarter of all the text it writes.
     text: SharedText,
 }
 
+impl fmt::Debug for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scope")
+            .field("key", &self.0.key)
+            .field("text", &self.0.text)
+            .finish()
+    }
+}
+
 impl PartialEq for Scope {
     fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
+        Arc::ptr_eq(&self.0, &other.0) || self.0.key == other.0.key
     }
 }
 
@@ -40,13 +52,13 @@ impl PartialOrd for Scope {
 
 impl Ord for Scope {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key.as_ref().cmp(other.key.as_ref())
+        self.0.key.cmp(&other.0.key)
     }
 }
 
 impl std::hash::Hash for Scope {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.key.hash(state);
+        self.0.key.hash(state);
     }
 }
 
@@ -83,39 +95,39 @@ impl Scope {
             trimmed.trim_end_matches('/').to_string()
         };
         let text = if text.is_empty() { "/".to_string() } else { text };
-        let key: Arc<str> = Arc::from(text.to_ascii_lowercase());
-        Ok(Self {
-            key,
-            text: SharedText::new(&text),
-        })
+        Ok(Self::from_parts(text.to_ascii_lowercase(), &text))
     }
 
     /// The tenant root scope `/`.
     pub fn root() -> Self {
-        Self {
-            key: "/".into(),
-            text: SharedText::new("/"),
-        }
+        Self::from_parts("/".into(), "/")
+    }
+
+    fn from_parts(key: String, text: &str) -> Self {
+        Self(Arc::new(Parts {
+            key: key.into_boxed_str(),
+            text: SharedText::new(text),
+        }))
     }
 
     /// The scope as it appeared in the export.
     pub fn as_str(&self) -> &str {
-        self.text.as_str()
+        self.0.text.as_str()
     }
 
     /// Lower-case comparison key.
     pub fn key(&self) -> &str {
-        &self.key
+        &self.0.key
     }
 
     /// Where this scope's key is held: scopes parsed once and cloned share it, so records
     /// at one scope can be told apart from others without comparing text.
     pub(crate) fn shared_key(&self) -> *const u8 {
-        self.key.as_ptr()
+        self.0.key.as_ptr()
     }
 
     fn segments(&self) -> impl Iterator<Item = &str> {
-        self.key.split('/').filter(|s| !s.is_empty())
+        self.0.key.split('/').filter(|s| !s.is_empty())
     }
 
     fn text_segments(&self) -> impl Iterator<Item = &str> {
@@ -179,9 +191,9 @@ impl Scope {
     /// The Log Analytics workspace this scope is, or lies under (e.g. a Sentinel
     /// extension resource such as an incident or the onboarding state).
     pub fn workspace_scope(&self) -> Option<Scope> {
-        let pos = self.key.find(WORKSPACE_TYPE)?;
+        let pos = self.key().find(WORKSPACE_TYPE)?;
         let name_start = pos + WORKSPACE_TYPE.len();
-        let rest = self.key.get(name_start..)?;
+        let rest = self.key().get(name_start..)?;
         let name_len = rest.find('/').unwrap_or(rest.len());
         if name_len == 0 {
             return None;
@@ -203,10 +215,11 @@ impl Scope {
     /// Management-group reach into subscriptions is not visible in paths; see
     /// [`ManagementGroupTree::reach`].
     pub fn is_ancestor_or_self(&self, other: &Scope) -> bool {
-        if &*self.key == "/" || self.key == other.key {
+        let (key, other) = (self.key(), other.key());
+        if key == "/" || key == other {
             return true;
         }
-        other.key.starts_with(&*self.key) && other.key.as_bytes().get(self.key.len()) == Some(&b'/')
+        other.starts_with(key) && other.as_bytes().get(key.len()) == Some(&b'/')
     }
 }
 
@@ -226,13 +239,13 @@ impl<'de> serde::Deserialize<'de> for Scope {
 impl Scope {
     /// Appends the scope's text as a JSON string.
     pub(crate) fn push_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        self.text.push_json(out)
+        self.0.text.push_json(out)
     }
 }
 
 impl Serialize for Scope {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.text.serialize(s)
+        self.0.text.serialize(s)
     }
 }
 
@@ -355,6 +368,12 @@ mod tests {
         let incident = format!("{WS}/providers/Microsoft.SecurityInsights/incidents/123");
         assert_eq!(s(&incident).workspace_scope(), Some(s(WS)));
         assert_eq!(s("/subscriptions/x").workspace_scope(), None);
+    }
+
+    /// A scope is one pointer: every verdict and assignment holds one.
+    #[test]
+    fn a_scope_is_one_pointer() {
+        assert_eq!(std::mem::size_of::<Scope>(), std::mem::size_of::<usize>());
     }
 
     #[test]
