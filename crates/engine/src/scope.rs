@@ -38,7 +38,7 @@ impl fmt::Debug for Scope {
 
 impl PartialEq for Scope {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || self.0.key == other.0.key
+        Arc::ptr_eq(&self.0, &other.0) || self.key() == other.key()
     }
 }
 
@@ -52,13 +52,13 @@ impl PartialOrd for Scope {
 
 impl Ord for Scope {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.key.cmp(&other.0.key)
+        self.key().cmp(other.key())
     }
 }
 
 impl std::hash::Hash for Scope {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.key.hash(state);
+        self.key().hash(state);
     }
 }
 
@@ -123,11 +123,11 @@ impl Scope {
     /// Where this scope's key is held: scopes parsed once and cloned share it, so records
     /// at one scope can be told apart from others without comparing text.
     pub(crate) fn shared_key(&self) -> *const u8 {
-        self.0.key.as_ptr()
+        self.key().as_ptr()
     }
 
     fn segments(&self) -> impl Iterator<Item = &str> {
-        self.0.key.split('/').filter(|s| !s.is_empty())
+        self.key().split('/').filter(|s| !s.is_empty())
     }
 
     fn text_segments(&self) -> impl Iterator<Item = &str> {
