@@ -304,6 +304,11 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
             eprintln!("not ready: nobody can {} on {} today", t.task, t.workspace.name());
         }
     }
+    // The process ends here: letting go of a large tenant's report and records one
+    // allocation at a time took about 0.16 s at a million assignments, for memory the
+    // system takes back at exit anyway.
+    std::mem::forget(report);
+    std::mem::forget(loaded);
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
