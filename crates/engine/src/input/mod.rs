@@ -867,8 +867,19 @@ fn str_field<'v>(obj: &'v dyn Fields, names: &[&str]) -> Option<&'v str> {
             Some(Scalar::Str(s)) => Some(s),
             _ => None,
         })
-        .map(str::trim)
+        .map(trimmed)
         .find(|s| !s.is_empty())
+}
+
+/// `str::trim`, with the usual case (no space at either end) decided from the two end bytes:
+/// a byte in `!`..=`~` is a whole character and not white space. Every field of every record
+/// is trimmed, and the call to `trim` was 5 % of the reading thread's time at a million
+/// assignments.
+pub(crate) fn trimmed(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 fn bool_field(obj: &Map<String, Value>, names: &[&str]) -> Option<bool> {
@@ -1372,6 +1383,14 @@ fn config_object(
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        /// The quick trim is `str::trim`, for any text (white space of every kind included).
+        #[test]
+        fn trimmed_is_trim(s in "[ \\t\\n\u{a0}\u{3000}a-z~!é]{0,12}") {
+            proptest::prop_assert_eq!(super::trimmed(&s), s.trim());
+        }
+    }
+
     use super::*;
 
     #[test]
