@@ -136,11 +136,13 @@ cd "$(dirname "$0")/.."
 # so both went up by 1 KB.
 # Round 20 changed only code: 397,757 / 281,525 B (+403 / -85) after its review, within the
 # ceilings.
+# Lowered in round 23 (JS API 276 -> 275 KB): rounds 22 and 23 took it from 282,107 to
+# 281,144 B. The app's 397,198 B leaves too little room under 388 KB to lower its ceiling.
 APP_CEILING=$((389 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((276 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((275 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0
