@@ -2519,10 +2519,11 @@ fn lane_ranges(per_ws: &[Vec<(usize, usize)>], lanes: usize) -> Vec<Range<usize>
         // Cut once this run holds its share of the work: after this workspace, or before it
         // when that is nearer the share. Always cutting after it left one run a workspace
         // longer than the other at 1M (26 and 24 of 50), and the other thread waiting 0.1 s.
-        let share = total * (out.len() + 1);
-        if done * lanes >= share && out.len() + 1 < lanes {
-            let over = done * lanes - share;
-            let under = share.saturating_sub(before * lanes);
+        // Work done so far, against the shares of the runs so far, both times `lanes`.
+        let target = total * (out.len() + 1);
+        if done * lanes >= target && out.len() + 1 < lanes {
+            let over = done * lanes - target;
+            let under = target.saturating_sub(before * lanes);
             let end = if under < over && wi > start { wi } else { wi + 1 };
             out.push(start..end);
             start = end;

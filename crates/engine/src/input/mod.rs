@@ -1383,15 +1383,15 @@ fn config_object(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     proptest::proptest! {
         /// The quick trim is `str::trim`, for any text (white space of every kind included).
         #[test]
         fn trimmed_is_trim(s in "[ \\t\\n\u{a0}\u{3000}a-z~!é]{0,12}") {
-            proptest::prop_assert_eq!(super::trimmed(&s), s.trim());
+            proptest::prop_assert_eq!(trimmed(&s), s.trim());
         }
     }
-
-    use super::*;
 
     #[test]
     fn files_prepared_ahead_read_as_files_read_in_turn() {
