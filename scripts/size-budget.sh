@@ -138,11 +138,17 @@ cd "$(dirname "$0")/.."
 # ceilings.
 # Lowered in round 23 (JS API 276 -> 275 KB): rounds 22 and 23 took it from 282,107 to
 # 281,144 B. The app's 397,198 B leaves too little room under 388 KB to lower its ceiling.
+# Round 24 raised the JS API's by 7 KB, deliberately: it is built with LLVM's inlining
+# threshold at 45 instead of the 25 that `opt-level = "z"` implies (scripts/build-js-api.sh),
+# which took the streamed 100k evaluation in Node from 4.52-4.64 to 3.82-3.92 s (native on
+# one thread: 2.2-2.3 s, so the Wasm ratio went from about 2.0x to 1.7x). Answers are
+# byte-identical (the shared formats, 10k and 100k, with and without every verdict).
+# Measured 287,478 B (was 281,171 B).
 APP_CEILING=$((389 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((275 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((282 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0
