@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 # web app's `wasm-release` profile is (Cargo.toml). OPT=s or OPT=3 builds other trade-offs
 # for measurement (docs/performance-history.md).
 # The inlining threshold (INLINE= builds without setting it): at `z`, LLVM inlines almost
-# nothing, not even `Vec::push` in the evaluation's loops. 45 took the streamed 100k
-# evaluation in Node from 4.52-4.64 s to 3.82-3.92 s for +6.3 KB gzip (round 24; 35 gained
-# little, 50 and 75 no more than 45). The JS API only: issue 5's Wasm speed target is
-# measured on it; the app keeps its size.
+# nothing, not even `Vec::push` in the evaluation's loops. 45 makes the streamed 100k
+# evaluation about 15 % faster for +6.3 KB gzip (round 24; the thresholds tried and the
+# figures: docs/performance.md, "Wasm against native"). The JS API only: issue 5's Wasm
+# speed target is measured on it; the app keeps its size.
 inline=${INLINE-45}
 RUSTFLAGS="${RUSTFLAGS:-}${inline:+ -Cllvm-args=-inline-threshold=$inline}" \
 CARGO_PROFILE_RELEASE_OPT_LEVEL=${OPT:-z} wasm-pack build crates/wasm --release --target web --out-dir ../../pkg --mode no-install

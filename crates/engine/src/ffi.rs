@@ -283,8 +283,11 @@ pub fn reserve_heap(request_bytes: usize) {
     // again found the free room in pieces and grew the memory by the whole block once more
     // (1.7 -> 3.3 GB of Wasm memory after a second 100k evaluation in one instance).
     #[cfg(target_arch = "wasm32")]
-    if core::arch::wasm32::memory_size::<0>().saturating_mul(65_536) >= wanted {
-        return;
+    {
+        const PAGE: usize = 64 * 1024;
+        if core::arch::wasm32::memory_size::<0>().saturating_mul(PAGE) >= wanted {
+            return;
+        }
     }
     let mut block: Vec<u8> = Vec::new();
     // Declined when the memory cannot grow that far: the evaluation then grows as it needs.
