@@ -350,6 +350,10 @@ pub struct Evaluation {
     pub principals: Vec<String>,
     /// Each principal's verdicts (same order as `principals`), by task, then workspace.
     pub verdicts: Vec<Vec<Verdict>>,
+    /// Each principal's groups (same order as `principals`), direct and nested, in the order
+    /// [`crate::principal::Directory::groups_of`] finds them, by label. The evaluation has
+    /// walked every principal's groups already; the report takes them from here.
+    pub groups: Vec<Vec<SharedText>>,
     pub outcomes: Vec<TaskOutcome>,
     /// Every reason a verdict cites, once: verdicts refer to them by position, so a reason
     /// a million verdicts share is neither copied nor counted a million times.
@@ -1252,6 +1256,11 @@ impl<'t> Evaluator<'t> {
             lanes.push((lane.verdicts, moved));
         }
         eval.verdicts = by_principal(lanes, &counts, in_force.len());
+        // Each list after the principal itself is the last group of each of its paths.
+        eval.groups = deny_ids
+            .iter()
+            .map(|ids| ids.iter().skip(1).map(|g| self.group_label(g)).collect())
+            .collect();
         eval.principals = principals;
         crate::order::sort_by_key(&mut outcomes, |(t, w, _)| (*t, *w));
         eval.outcomes = outcomes.into_iter().map(|(_, _, o)| o).collect();

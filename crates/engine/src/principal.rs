@@ -190,12 +190,6 @@ impl Directory {
         out
     }
 
-    /// Every group the principal belongs to, directly or through nesting, in the order of
-    /// [`Self::groups_of`], without the paths.
-    pub fn group_ids(&self, principal: &str) -> Vec<&str> {
-        self.group_tree(principal).into_iter().map(|(g, _)| g).collect()
-    }
-
     /// The breadth-first walk behind [`Self::groups_of`]: each group once, with the position
     /// of the group it was reached from (`usize::MAX` for the principal's own groups). The
     /// list is its own queue: groups are expanded in the order they were found.

@@ -376,17 +376,14 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         ));
     }
     // Each with its sort key, lower-cased once rather than at every comparison.
+    let mut groups = std::mem::take(&mut eval.groups).into_iter();
     let mut principals: Vec<(String, PrincipalReport, Vec<crate::evaluate::Verdict>)> =
         std::mem::take(&mut eval.principals)
             .into_iter()
             .zip(std::mem::take(&mut eval.verdicts))
             .map(|(id, verdicts)| {
                 let p = dir.get(&id);
-                let groups = dir
-                    .group_ids(&id)
-                    .into_iter()
-                    .map(|g| evaluator.group_label(g))
-                    .collect();
+                let groups = groups.next().unwrap_or_default();
                 let report = PrincipalReport {
                     display_name: p.map(|p| p.label()).unwrap_or_else(|| id.clone()),
                     kind: p.map(|p| p.kind.as_str()).unwrap_or("Unknown").into(),
