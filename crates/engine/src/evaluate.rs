@@ -1256,7 +1256,8 @@ impl<'t> Evaluator<'t> {
             lanes.push((lane.verdicts, moved));
         }
         eval.verdicts = by_principal(lanes, &counts, in_force.len());
-        // Each list after the principal itself is the last group of each of its paths.
+        // `deny_ids` holds each principal's id, then the last group of each of its paths:
+        // its groups, in `groups_of`'s order.
         eval.groups = deny_ids
             .iter()
             .map(|ids| ids.iter().skip(1).map(|g| self.group_label(g)).collect())

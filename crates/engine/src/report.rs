@@ -375,8 +375,8 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             shown.join("; ")
         ));
     }
-    // Each with its sort key, lower-cased once rather than at every comparison.
     let mut groups = std::mem::take(&mut eval.groups).into_iter();
+    // Each with its sort key, lower-cased once rather than at every comparison.
     let mut principals: Vec<(String, PrincipalReport, Vec<crate::evaluate::Verdict>)> =
         std::mem::take(&mut eval.principals)
             .into_iter()
