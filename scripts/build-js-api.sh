@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # --mode no-install: use the wasm-bindgen-cli already on PATH (no download).
 # wasm-pack 0.13 has no --profile: the release profile is optimised for size here, as the
-# web app's `wasm-release` profile is (Cargo.toml). OPT=s or OPT=3 builds other trade-offs
-# for measurement (docs/performance-history.md).
+# web app's `wasm-release` profile is (Cargo.toml). OPT=s or OPT=3 builds the faster, larger
+# trade-offs weighed in docs/performance.md, "Decisions this issue needs".
 # The inlining threshold (INLINE= builds without setting it): at `z`, LLVM inlines almost
 # nothing, not even `Vec::push` in the evaluation's loops. 45 makes the streamed 100k
 # evaluation about 15 % faster for +6.3 KB gzip (round 24; the thresholds tried and the

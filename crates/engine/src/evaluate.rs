@@ -1256,11 +1256,16 @@ impl<'t> Evaluator<'t> {
             lanes.push((lane.verdicts, moved));
         }
         eval.verdicts = by_principal(lanes, &counts, in_force.len());
-        // `deny_ids` holds each principal's id, then the last group of each of its paths:
-        // its groups, in `groups_of`'s order.
-        eval.groups = deny_ids
+        // Each path ends at one of the principal's groups, in `groups_of`'s order.
+        eval.groups = group_paths
             .iter()
-            .map(|ids| ids.iter().skip(1).map(|g| self.group_label(g)).collect())
+            .map(|paths| {
+                paths
+                    .iter()
+                    .filter_map(|p| p.last())
+                    .map(|g| self.group_label(g))
+                    .collect()
+            })
             .collect();
         eval.principals = principals;
         crate::order::sort_by_key(&mut outcomes, |(t, w, _)| (*t, *w));
