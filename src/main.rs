@@ -14,6 +14,10 @@ use yew::prelude::*;
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+// Linked for its `memcmp`, which replaces compiler-builtins' byte loop (crates/memcmp).
+#[cfg(target_family = "wasm")]
+use sentinel_readiness_memcmp as _;
+
 fn today() -> Date {
     let ms = js_sys::Date::now();
     Date::from_days_since_epoch((ms / 86_400_000.0).floor() as i64)

@@ -9,6 +9,10 @@ use wasm_bindgen::prelude::*;
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+// Linked for its `memcmp`, which replaces compiler-builtins' byte loop (crates/memcmp).
+#[cfg(target_family = "wasm")]
+use sentinel_readiness_memcmp as _;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** One export file, as text. The format is detected from the content. */
