@@ -13,8 +13,16 @@ cd "$(dirname "$0")/.."
 # figures: docs/performance.md, "Wasm against native"). The JS API only: issue 5's Wasm
 # speed target is measured on it; the app keeps its size.
 inline=${INLINE-45}
+# ENGINE_OPT=2 builds the engine alone at that level, its dependencies staying at OPT: the
+# speed option with the smallest size cost (round 26, same section of docs/performance.md).
+engine=()
+if [ -n "${ENGINE_OPT:-}" ]; then
+  level=$ENGINE_OPT
+  [[ $level =~ ^[0-9]$ ]] || level="\"$level\""
+  engine=(-- --config "profile.release.package.sentinel-readiness-engine.opt-level=$level")
+fi
 RUSTFLAGS="${RUSTFLAGS:-}${inline:+ -Cllvm-args=-inline-threshold=$inline}" \
-CARGO_PROFILE_RELEASE_OPT_LEVEL=${OPT:-z} wasm-pack build crates/wasm --release --target web --out-dir ../../pkg --mode no-install
+CARGO_PROFILE_RELEASE_OPT_LEVEL=${OPT:-z} wasm-pack build crates/wasm --release --target web --out-dir ../../pkg --mode no-install "${engine[@]}"
 # --low-memory-unused: see scripts/size-budget.sh (round 19); index.html passes it to trunk too.
 wasm-opt -Oz --converge --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
