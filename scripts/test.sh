@@ -16,8 +16,8 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 step "cargo clippy (native, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-step "cargo clippy (web app and JS API for wasm32)"
-cargo clippy --target wasm32-unknown-unknown -p sentinel-readiness-web -p sentinel-readiness-wasm --locked -- -D warnings
+step "cargo clippy (web app, JS API and their memcmp for wasm32)"
+cargo clippy --target wasm32-unknown-unknown -p sentinel-readiness-web -p sentinel-readiness-wasm -p sentinel-readiness-memcmp --locked -- -D warnings
 step "cargo test"
 # Snapshots are compared, never rewritten, here: review changes with `cargo insta review`.
 INSTA_UPDATE=no cargo test --workspace --locked

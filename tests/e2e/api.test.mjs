@@ -1,7 +1,7 @@
 // The JS API package (pkg/, from scripts/build-js-api.sh) in Node, as a script or a bundler
 // would use it: the three ways to evaluate give the same report, an answer can come in chunks,
 // bytes are read as from disk, bad requests come back as failures in words, not exceptions,
-// and evaluations in a row do not keep growing the memory.
+// evaluations in a row do not keep growing the memory, and the package's own memcmp is right.
 //   node tests/e2e/api.test.mjs
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,6 +104,44 @@ await check('searchDifferences ranks the catalogue', async () => {
   const hits = api.searchDifferences('fusion');
   assert(hits[0]?.id === 'fusion-rule-disabled', `first hit: ${hits[0]?.id}`);
   assert(hits[0].sources.length === hits[0].sourceDates.length, 'a date beside each source');
+});
+
+await check("the Wasm's memcmp (crates/memcmp) answers as C's does", async () => {
+  // The package exports it (a `#[no_mangle]` function in a cdylib always is), which also shows
+  // it replaced compiler-builtins' hidden one. Called here, it is the Wasm build that is
+  // checked: compiled without LLVM's builtins, at every length to 40, both pointers at every
+  // offset within a word, and the first difference at every position, both ways round.
+  assert(typeof wasm.memcmp === 'function', 'the package has no memcmp of its own');
+  const room = 64;
+  const at = wasm.__wbindgen_malloc(2 * room, 8);
+  const base = Array.from({ length: 48 }, (_, i) => (i * 37 + 11) & 255);
+  let calls = 0;
+  try {
+    for (let oa = 0; oa < 8; oa++) {
+      const ob = (oa * 3 + 1) % 8;
+      for (let n = 0; n <= 40; n++) {
+        for (let pos = -1; pos < n; pos++) {
+          for (const delta of pos < 0 ? [0] : [1, 0x80, 0xff]) {
+            const a = base.slice(0, n);
+            const b = a.slice();
+            if (pos >= 0) b[pos] = (b[pos] + delta) & 255;
+            // Bytes past `n` differ and must not count.
+            const mem = new Uint8Array(wasm.memory.buffer);
+            mem.set([...a, 1, 2, 3], at + oa);
+            mem.set([...b, 4, 5, 6], at + room + ob);
+            const want = pos < 0 ? 0 : a[pos] - b[pos];
+            const got = wasm.memcmp(at + oa, at + room + ob, n);
+            const back = wasm.memcmp(at + room + ob, at + oa, n);
+            calls += 2;
+            assert(got === want && back === -want, `n=${n} pos=${pos} offsets ${oa}/${ob}: ${got}, ${back}, want ${want}`);
+          }
+        }
+      }
+    }
+  } finally {
+    wasm.__wbindgen_free(at, 2 * room, 8);
+  }
+  assert(calls > 10000, `only ${calls} comparisons`);
 });
 
 const { passed, failed } = results();
