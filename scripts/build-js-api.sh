@@ -17,12 +17,16 @@ inline=${INLINE-45}
 # speed option with the smallest size cost (round 26, same section of docs/performance.md).
 engine=()
 if [ -n "${ENGINE_OPT:-}" ]; then
-  level=$ENGINE_OPT
-  [[ $level =~ ^[0-9]$ ]] || level="\"$level\""
+  case $ENGINE_OPT in
+    [0-3]) level=$ENGINE_OPT ;;
+    s | z) level="\"$ENGINE_OPT\"" ;;
+    *) echo "ENGINE_OPT=$ENGINE_OPT: use an opt-level, 0 to 3, s or z" >&2; exit 2 ;;
+  esac
   engine=(-- --config "profile.release.package.sentinel-readiness-engine.opt-level=$level")
 fi
+# `${engine[@]+…}`: an empty array is an unset variable under `set -u` in bash before 4.4.
 RUSTFLAGS="${RUSTFLAGS:-}${inline:+ -Cllvm-args=-inline-threshold=$inline}" \
-CARGO_PROFILE_RELEASE_OPT_LEVEL=${OPT:-z} wasm-pack build crates/wasm --release --target web --out-dir ../../pkg --mode no-install "${engine[@]}"
+CARGO_PROFILE_RELEASE_OPT_LEVEL=${OPT:-z} wasm-pack build crates/wasm --release --target web --out-dir ../../pkg --mode no-install ${engine[@]+"${engine[@]}"}
 # --low-memory-unused: see scripts/size-budget.sh (round 19); index.html passes it to trunk too.
 wasm-opt -Oz --converge --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \

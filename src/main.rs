@@ -15,7 +15,7 @@ use yew::prelude::*;
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 // Linked for its `memcmp`, which replaces compiler-builtins' byte loop (crates/memcmp).
-#[cfg(target_family = "wasm")]
+#[cfg(all(target_family = "wasm", target_os = "unknown"))]
 use sentinel_readiness_memcmp as _;
 
 fn today() -> Date {

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 // Linked for its `memcmp`, which replaces compiler-builtins' byte loop (crates/memcmp).
-#[cfg(target_family = "wasm")]
+#[cfg(all(target_family = "wasm", target_os = "unknown"))]
 use sentinel_readiness_memcmp as _;
 
 #[wasm_bindgen(typescript_custom_section)]
