@@ -1,0 +1,244 @@
+//! The evaluation's scale machinery (shared candidate lists, per-principal indices, group
+//! routes worked out once, workspaces shared out between lanes) must not change any
+//! verdict. These properties check it on seeded synthetic enterprises: a verdict for one
+//! workspace does not depend on which other workspaces are evaluated, on the order of the
+//! records in the exports, or on how the assignments are split between files.
+
+// Test helpers may unwrap and index: a failure should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use sentinel_readiness_bench::{generate, Shape};
+use sentinel_readiness_engine::{analyze, Date, Report, ReportOptions};
+
+type Files = Vec<(String, String)>;
+
+/// Small enough for a debug build, dense enough that most principals reach several
+/// workspaces through groups, management groups and subscriptions.
+const SHAPE: Shape = Shape {
+    assignments: 2_500,
+    principals: 300,
+    custom_roles: 40,
+    workspaces: 5,
+};
+
+fn report(files: &Files, workspaces: Vec<String>) -> Report {
+    let opts = ReportOptions {
+        workspaces,
+        as_of: None,
+        today: Date::new(2026, 11, 23),
+        // Every verdict, `not-allowed` included, with what is missing.
+        all_verdicts: true,
+        primary: None,
+        threads: 1,
+    };
+    analyze(files.iter().map(|(n, t)| (n.as_str(), t.as_bytes())), &opts).unwrap()
+}
+
+/// A verdict as people read it: the reasons spelled out rather than as positions, which
+/// are numbered per report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Seen {
+    verdict: String,
+    route: Option<String>,
+    missing: Vec<String>,
+    /// The reasons' JSON, without where each record came from (file and record number).
+    reasons: Vec<String>,
+    nearest: Vec<String>,
+}
+
+type Key = (String, String, String);
+
+/// Every verdict of the report by (principal, task, workspace).
+fn verdicts(r: &Report) -> BTreeMap<Key, Seen> {
+    let spelled = |positions: &[u32]| -> Vec<String> {
+        positions
+            .iter()
+            .map(|&p| {
+                let mut reason = (*r.reasons[p as usize]).clone();
+                reason.origin = None;
+                serde_json::to_string(&reason).unwrap()
+            })
+            .collect()
+    };
+    let mut out = BTreeMap::new();
+    for p in &r.principals {
+        for v in &p.tasks {
+            let key = (p.id.clone(), v.task.to_string(), v.workspace.as_str().to_string());
+            let seen = Seen {
+                verdict: v.verdict.as_str().to_string(),
+                route: v.route.as_ref().map(|s| s.to_string()),
+                missing: v.missing.to_vec(),
+                reasons: spelled(&v.reasons),
+                nearest: spelled(&v.nearest),
+            };
+            assert!(out.insert(key.clone(), seen).is_none(), "two verdicts for {key:?}");
+        }
+    }
+    out
+}
+
+/// Asserts two verdict maps are equal, naming the first difference.
+fn assert_same(what: &str, got: &BTreeMap<Key, Seen>, want: &BTreeMap<Key, Seen>) {
+    for (k, w) in want {
+        match got.get(k) {
+            Some(g) => assert_eq!(g, w, "{what}: {k:?}"),
+            None => panic!("{what}: no verdict for {k:?} (want {w:?})"),
+        }
+    }
+    if let Some(k) = got.keys().find(|k| !want.contains_key(*k)) {
+        panic!("{what}: an extra verdict for {k:?}");
+    }
+}
+
+/// What the generator leaves out, added: an ABAC condition on every `every`-th role
+/// assignment (a condition the engine cannot evaluate offline, so `conditional` verdicts),
+/// and, unless `known_tree`, no Resource Graph export (so management-group assignments
+/// reach workspaces only perhaps: `unknown` verdicts).
+fn varied(files: Files, every: usize, known_tree: bool) -> Files {
+    files
+        .into_iter()
+        .filter(|(name, _)| known_tree || name != "resourcecontainers.json")
+        .map(|(name, text)| {
+            if !name.starts_with("role-assignments") {
+                return (name, text);
+            }
+            let mut v: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+            for (i, record) in v.iter_mut().enumerate() {
+                if i % every == every - 1 {
+                    record["condition"] =
+                        "@Resource[Microsoft.OperationalInsights/workspaces:name] StringEquals 'law-1'".into();
+                    record["conditionVersion"] = "2.0".into();
+                }
+            }
+            (name, serde_json::to_string(&v).unwrap())
+        })
+        .collect()
+}
+
+/// The records of each export in the opposite order: the top-level array, or the `value`
+/// or `data` array an export wraps them in, and each group's member list.
+fn reversed(files: &Files) -> Files {
+    fn flip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Array(items) => {
+                items.reverse();
+                items.iter_mut().for_each(flip);
+            }
+            serde_json::Value::Object(fields) => {
+                for key in ["value", "data", "members"] {
+                    if let Some(inner) = fields.get_mut(key) {
+                        flip(inner);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    files
+        .iter()
+        .map(|(name, text)| {
+            let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+            flip(&mut v);
+            (name.clone(), serde_json::to_string(&v).unwrap())
+        })
+        .collect()
+}
+
+/// The role assignments split into two files at `cut` (a fraction of the records).
+fn split(files: &Files, cut: f64) -> Files {
+    let mut out = Vec::new();
+    for (name, text) in files {
+        if name != "role-assignments.json" {
+            out.push((name.clone(), text.clone()));
+            continue;
+        }
+        let v: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
+        let at = ((v.len() as f64) * cut) as usize;
+        let (a, b) = v.split_at(at.min(v.len()));
+        out.push(("role-assignments-a.json".to_string(), serde_json::to_string(a).unwrap()));
+        out.push(("role-assignments-b.json".to_string(), serde_json::to_string(b).unwrap()));
+    }
+    out
+}
+
+fn for_workspace(all: &BTreeMap<Key, Seen>, ws: &str) -> BTreeMap<Key, Seen> {
+    all.iter()
+        .filter(|(k, _)| k.2 == ws)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// The verdict and what is missing: what the order of the records may not change. Of
+/// several equally strong grants, the first in the records is the one quoted, so the route
+/// (a role's name) and the reasons may name another of them.
+fn outcomes(all: &BTreeMap<Key, Seen>) -> BTreeMap<Key, (String, Vec<String>)> {
+    all.iter()
+        .map(|(k, v)| (k.clone(), (v.verdict.clone(), v.missing.clone())))
+        .collect()
+}
+
+proptest! {
+    // Each case builds up to seven reports of a 2,500-assignment tenant in a debug build.
+    #![proptest_config(ProptestConfig::with_cases(6))]
+
+    #[test]
+    fn a_workspace_s_verdicts_do_not_depend_on_the_other_workspaces(
+        seed in any::<u64>(),
+        every in 3usize..12,
+        known_tree in any::<bool>(),
+    ) {
+        let files = varied(generate(SHAPE, seed), every, known_tree);
+        let full = report(&files, vec![]);
+        prop_assert_eq!(full.workspaces.len(), SHAPE.workspaces);
+        let all = verdicts(&full);
+        // Not a vacuous comparison: the tenant both grants and lacks.
+        prop_assert!(all.values().any(|s| s.verdict == "allowed"));
+        prop_assert!(all.values().any(|s| s.verdict == "not-allowed"));
+        // With the management groups' subscriptions known, no reach is in doubt. The rarer
+        // kinds are not asserted, as some seeds lack them; seed 7 with a condition on every
+        // fifth assignment holds 3,904 allowed, 1,372 equivalent, 104 conditional, 5
+        // eligible, 725 denied and 1,390 not-allowed verdicts, and 332 unknown without the
+        // Resource Graph export.
+        if known_tree {
+            prop_assert!(all.values().all(|s| s.verdict != "unknown"));
+        }
+        for ws in &full.workspaces {
+            let alone = report(&files, vec![ws.id.as_str().to_string()]);
+            prop_assert_eq!(alone.workspaces.len(), 1);
+            let want = for_workspace(&all, ws.id.as_str());
+            prop_assert!(!want.is_empty());
+            assert_same(&format!("seed {seed}, {} alone", ws.name), &verdicts(&alone), &want);
+        }
+    }
+
+    #[test]
+    fn verdicts_do_not_depend_on_the_order_of_the_records(
+        seed in any::<u64>(),
+        every in 3usize..12,
+        known_tree in any::<bool>(),
+    ) {
+        let files = varied(generate(SHAPE, seed), every, known_tree);
+        let want = outcomes(&verdicts(&report(&files, vec![])));
+        let got = outcomes(&verdicts(&report(&reversed(&files), vec![])));
+        prop_assert_eq!(got.len(), want.len());
+        for (k, w) in &want {
+            prop_assert_eq!(got.get(k), Some(w), "seed {}: {:?}", seed, k);
+        }
+    }
+
+    #[test]
+    fn verdicts_do_not_depend_on_how_the_assignments_are_split_into_files(
+        seed in any::<u64>(),
+        cut in 0.0f64..1.0,
+        every in 3usize..12,
+        known_tree in any::<bool>(),
+    ) {
+        let files = varied(generate(SHAPE, seed), every, known_tree);
+        let want = verdicts(&report(&files, vec![]));
+        let got = verdicts(&report(&split(&files, cut), vec![]));
+        assert_same(&format!("seed {seed}, cut at {cut}"), &got, &want);
+    }
+}
