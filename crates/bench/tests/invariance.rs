@@ -24,7 +24,8 @@ const SHAPE: Shape = Shape {
     workspaces: 5,
 };
 
-fn report(files: &Files, workspaces: Vec<String>) -> Report {
+/// `threads`: the evaluation shares the workspaces out between that many lanes.
+fn report(files: &Files, workspaces: Vec<String>, threads: usize) -> Report {
     let opts = ReportOptions {
         workspaces,
         as_of: None,
@@ -32,7 +33,7 @@ fn report(files: &Files, workspaces: Vec<String>) -> Report {
         // Every verdict, `not-allowed` included, with what is missing.
         all_verdicts: true,
         primary: None,
-        threads: 1,
+        threads,
     };
     analyze(files.iter().map(|(n, t)| (n.as_str(), t.as_bytes())), &opts).unwrap()
 }
@@ -189,9 +190,10 @@ proptest! {
         seed in any::<u64>(),
         every in 3usize..12,
         known_tree in any::<bool>(),
+        threads in 1usize..4,
     ) {
         let files = varied(generate(SHAPE, seed), every, known_tree);
-        let full = report(&files, vec![]);
+        let full = report(&files, vec![], threads);
         prop_assert_eq!(full.workspaces.len(), SHAPE.workspaces);
         let all = verdicts(&full);
         // Not a vacuous comparison: the tenant both grants and lacks.
@@ -206,11 +208,11 @@ proptest! {
             prop_assert!(all.values().all(|s| s.verdict != "unknown"));
         }
         for ws in &full.workspaces {
-            let alone = report(&files, vec![ws.id.as_str().to_string()]);
+            let alone = report(&files, vec![ws.id.as_str().to_string()], 1);
             prop_assert_eq!(alone.workspaces.len(), 1);
             let want = for_workspace(&all, ws.id.as_str());
             prop_assert!(!want.is_empty());
-            assert_same(&format!("seed {seed}, {} alone", ws.name), &verdicts(&alone), &want);
+            assert_same(&format!("seed {seed}, {} alone, whole tenant on {threads} threads", ws.name), &verdicts(&alone), &want);
         }
     }
 
@@ -221,8 +223,8 @@ proptest! {
         known_tree in any::<bool>(),
     ) {
         let files = varied(generate(SHAPE, seed), every, known_tree);
-        let want = outcomes(&verdicts(&report(&files, vec![])));
-        let got = outcomes(&verdicts(&report(&reversed(&files), vec![])));
+        let want = outcomes(&verdicts(&report(&files, vec![], 1)));
+        let got = outcomes(&verdicts(&report(&reversed(&files), vec![], 1)));
         prop_assert_eq!(got.len(), want.len());
         for (k, w) in &want {
             prop_assert_eq!(got.get(k), Some(w), "seed {}: {:?}", seed, k);
@@ -237,8 +239,8 @@ proptest! {
         known_tree in any::<bool>(),
     ) {
         let files = varied(generate(SHAPE, seed), every, known_tree);
-        let want = verdicts(&report(&files, vec![]));
-        let got = verdicts(&report(&split(&files, cut), vec![]));
+        let want = verdicts(&report(&files, vec![], 1));
+        let got = verdicts(&report(&split(&files, cut), vec![], 1));
         assert_same(&format!("seed {seed}, cut at {cut}"), &got, &want);
     }
 }
