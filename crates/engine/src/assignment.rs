@@ -193,6 +193,31 @@ impl RoleAssignment {
         }
     }
 
+    /// A number that orders records by id (see [`crate::tenant::Tenant::assignment_order`]):
+    /// in its top two bits whether the id is a GUID, another id or missing; below them the
+    /// GUID's leading bits however the id is written, or those of a hash of another id in
+    /// lower case. Records of one assignment share it.
+    pub(crate) fn order_key(&self) -> u64 {
+        fn leading(guid: &[u8; 16]) -> u64 {
+            guid.first_chunk().map_or(0, |b| u64::from_be_bytes(*b))
+        }
+        let (class, bits) = match &self.id {
+            AssignmentId::UnderScope(guid) => (0, leading(guid)),
+            AssignmentId::Text(_) => match self.id_key() {
+                Some(IdKey::Guid(_, guid)) => (0, leading(&guid)),
+                // FNV-1a: fixed, unlike the standard hasher, so every run orders alike.
+                Some(IdKey::Other(text)) => (
+                    1,
+                    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h: u64, b| {
+                        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                    }),
+                ),
+                None => (2, 0),
+            },
+        };
+        (class << 62) | (bits >> 2)
+    }
+
     /// [`IdKey`] of this record's id; `None` when the record has none.
     pub(crate) fn id_key(&self) -> Option<IdKey<'_>> {
         match &self.id {

@@ -969,7 +969,13 @@ impl<'t> Evaluator<'t> {
         let mut roles: Vec<Arc<RoleDefinition>> = Vec::new();
         let mut resolved = Vec::with_capacity(tenant.assignments.len());
         let mut unresolved: BTreeMap<String, usize> = BTreeMap::new();
-        for a in &tenant.assignments {
+        // In the assignments' own order, not the records' (see `assignment_order`): of
+        // equally strong grants the first is quoted, and roles are numbered as met.
+        for a in tenant
+            .assignment_order()
+            .into_iter()
+            .filter_map(|i| tenant.assignments.get(i))
+        {
             let key: Cow<'t, str> = match (&a.role.id, &a.role.name) {
                 (Some(id), _) => Cow::Borrowed(&**id),
                 (None, name) => Cow::Owned(format!(

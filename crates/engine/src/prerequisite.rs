@@ -247,6 +247,7 @@ fn entra_role(c: &Context<'_>) -> (Status, String) {
             "no Microsoft Graph directory-role export was given".into(),
         );
     }
+    // By name, each once: someone can hold both roles, and the records' order means nothing.
     let holders: Vec<String> = c
         .tenant
         .directory_roles
@@ -261,6 +262,7 @@ fn entra_role(c: &Context<'_>) -> (Status, String) {
         })
         .map(|r| c.tenant.directory.label(&r.principal_id))
         .collect();
+    let holders = crate::order::sorted_set(holders);
     if holders.is_empty() {
         (
             Status::Fail,

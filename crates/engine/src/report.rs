@@ -305,7 +305,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     if workspaces.is_empty() {
         caveats.push("No workspace found in the inputs: pass --workspace with the workspace resource id, or add an export whose scopes include the workspace.".into());
     }
-    let expired: Vec<String> = loaded
+    let mut expired: Vec<String> = loaded
         .tenant
         .assignments
         .iter()
@@ -326,6 +326,8 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             format!("{} — {role}, {window}", loaded.tenant.directory.label(&a.principal_id))
         })
         .collect();
+    // By who and what, not by where the records stood.
+    crate::order::sort(&mut expired);
     if !expired.is_empty() {
         caveats.push(format!(
             "{} PIM schedule(s) are outside their window on {} and were not counted: {}.",

@@ -249,6 +249,7 @@ fn load_files(files: &[(&str, &[u8])], ahead: bool) -> Loaded {
     }
     loaded.tenant = tenant;
     loaded.tenant.dedupe_in(ahead);
+    loaded.tenant.order_small_lists();
     loaded
 }
 
