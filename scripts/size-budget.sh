@@ -145,17 +145,18 @@ cd "$(dirname "$0")/.."
 # about 1.95x; docs/performance.md). Answers are byte-identical (the shared formats, 10k and
 # 100k, with and without every verdict).
 # Measured 287,478 B (was 281,171 B).
-# Round 28 raised both by 1 KB, deliberately: a report no longer depends on the order of the
+# Round 28 raised both by 2 KB, deliberately: a report no longer depends on the order of the
 # records in the exports (Tenant::assignment_order, the order of deny and directory-role
-# assignments and of configuration objects, and which of two records of one grant is kept),
-# so a re-export in another order gives the same routes and reasons. The Wasm sorts with the
-# engine's shared sort rather than a copy of the standard one (-1.1 KB). Measured 399,003 /
-# 289,404 B (was 397,298 / 287,713 B), 667 / 636 B over the old ceilings.
-APP_CEILING=$((390 * 1024)); APP_TARGET=$((300 * 1024))
+# assignments and of configuration objects, which of two records of one grant is kept, and
+# which record of a conflicting id the others are set against), so a re-export in another
+# order gives the same routes, reasons and caveats. The Wasm sorts with the engine's shared
+# sort rather than a copy of the standard one (-1.1 KB). Measured 400,097 / 290,253 B (was
+# 397,298 / 287,713 B), 1,761 / 1,485 B over the old ceilings.
+APP_CEILING=$((391 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((283 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((284 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0

@@ -195,24 +195,36 @@ impl RoleAssignment {
 
     /// A number that orders records by id (see [`crate::tenant::Tenant::assignment_order`]):
     /// in its top two bits whether the id is a GUID, another id or missing; below them the
-    /// GUID's leading bits however the id is written, or those of a hash of another id in
-    /// lower case. Records of one assignment share it.
+    /// GUID's leading bits however the id is written, a hash of another id in lower case, or
+    /// for a record without an id a hash of its principal, scope and role id. Records of one
+    /// assignment share it.
     pub(crate) fn order_key(&self) -> u64 {
         fn leading(guid: &[u8; 16]) -> u64 {
             guid.first_chunk().map_or(0, |b| u64::from_be_bytes(*b))
+        }
+        // FNV-1a: fixed, unlike the standard hasher, so every run orders alike.
+        fn fnv(hash: u64, bytes: &[u8]) -> u64 {
+            bytes
+                .iter()
+                .fold(hash, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
         }
         let (class, bits) = match &self.id {
             AssignmentId::UnderScope(guid) => (0, leading(guid)),
             AssignmentId::Text(_) => match self.id_key() {
                 Some(IdKey::Guid(_, guid)) => (0, leading(&guid)),
-                // FNV-1a: fixed, unlike the standard hasher, so every run orders alike.
-                Some(IdKey::Other(text)) => (
-                    1,
-                    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h: u64, b| {
-                        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-                    }),
+                Some(IdKey::Other(text)) => (1, fnv(0xcbf2_9ce4_8422_2325, text.as_bytes())),
+                // No id (post-processed exports): a hash of what the record grants, so a
+                // large export of them is not one run compared in full.
+                None => (
+                    2,
+                    [
+                        self.principal_id.as_bytes(),
+                        self.scope.key().as_bytes(),
+                        self.role.id.as_deref().unwrap_or_default().as_bytes(),
+                    ]
+                    .into_iter()
+                    .fold(0xcbf2_9ce4_8422_2325, fnv),
                 ),
-                None => (2, 0),
             },
         };
         (class << 62) | (bits >> 2)
