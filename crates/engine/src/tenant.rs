@@ -388,6 +388,11 @@ mod tests {
     use crate::role::RoleRef;
 
     const READER: &str = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+    const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+    /// A subscription, and an assignment id at it, for the conflict checks.
+    const SUB: &str = "/subscriptions/s1";
+    const ID: &str =
+        "/subscriptions/s1/providers/Microsoft.Authorization/roleAssignments/0b0c1a2e-1111-4a4a-9c9c-123456789abc";
 
     fn grant(
         principal: &str,
@@ -452,10 +457,6 @@ mod tests {
 
     #[test]
     fn conflicts_are_one_id_given_to_different_grants() {
-        const SUB: &str = "/subscriptions/s1";
-        const ID: &str =
-            "/subscriptions/s1/providers/Microsoft.Authorization/roleAssignments/0b0c1a2e-1111-4a4a-9c9c-123456789abc";
-        const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
         let active = || AssignmentState::Active;
         let by_id = |g: &str| RoleRef::new(Some(g), None);
         let by_name = |n: &str| RoleRef::new(None, Some(n));
@@ -560,7 +561,6 @@ mod tests {
 
     #[test]
     fn assignments_have_one_order_whatever_the_records_order() {
-        const SUB: &str = "/subscriptions/s1";
         let id = |guid: &str| format!("{SUB}/providers/Microsoft.Authorization/roleAssignments/{guid}");
         let list = || {
             vec![
@@ -599,7 +599,6 @@ mod tests {
 
     #[test]
     fn dedupe_keeps_the_first_repeat_in_the_assignments_order() {
-        const SUB: &str = "/subscriptions/s1";
         let id = |guid: &str| format!("{SUB}/providers/Microsoft.Authorization/roleAssignments/{guid}");
         let (low, high) = (
             id("10000000-0000-4000-8000-000000000000"),
@@ -635,10 +634,6 @@ mod tests {
 
     #[test]
     fn conflicts_do_not_depend_on_the_order_of_the_records() {
-        const SUB: &str = "/subscriptions/s1";
-        const ID: &str =
-            "/subscriptions/s1/providers/Microsoft.Authorization/roleAssignments/0b0c1a2e-1111-4a4a-9c9c-123456789abc";
-        const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
         let active = || AssignmentState::Active;
         // A role by id, the same id's record naming a role only by name (not told apart from
         // either), and another role by id: set against a first record of its own, each
