@@ -193,7 +193,7 @@ impl RoleAssignment {
         }
     }
 
-    /// A number that orders records by id (see [`crate::tenant::Tenant::assignment_order`]):
+    /// A number that orders records by id (see [`crate::tenant::canonical_cmp`]):
     /// in its top two bits whether the id is a GUID, another id or missing; below them the
     /// GUID's leading bits however the id is written, a hash of another id in lower case, or
     /// for a record without an id a hash of its principal, scope and role id. Records of one

@@ -558,6 +558,9 @@ struct Resolved<'t> {
     /// them was a cache miss each, tens of millions of times at 1M.
     eligible: bool,
     cond: Option<&'t Condition>,
+    /// [`RoleAssignment::order_key`]: of equally strong grants a holder has, the one first by
+    /// this key (and then [`crate::tenant::canonical_cmp`]) is quoted, not the first read.
+    order: u64,
     /// The assignment's id, written out the first time a reason quotes it (ids are held
     /// compactly, and one assignment backs thousands of reasons).
     id: Once<SharedText>,
@@ -633,6 +636,31 @@ impl<'a> Candidate<'a> {
 struct HolderEntry<'a> {
     key: DedupeKey,
     cand: Candidate<'a>,
+}
+
+/// A holder's entries in the assignments' own order ([`crate::tenant::canonical_cmp`],
+/// its number key first). Nearly every list is short and sorted by insertion; longer ones go
+/// through the engine's shared sort, as another copy of the standard one costs the Wasm
+/// more than a kilobyte.
+fn in_own_order(list: &mut [HolderEntry<'_>]) {
+    let after = |x: &HolderEntry<'_>, y: &HolderEntry<'_>| {
+        x.cand
+            .r
+            .order
+            .cmp(&y.cand.r.order)
+            .then_with(|| crate::tenant::canonical_cmp(x.cand.r.a, y.cand.r.a))
+    };
+    if list.len() > 16 {
+        crate::order::sort_by(list, after);
+        return;
+    }
+    for i in 1..list.len() {
+        let mut j = i;
+        while j > 0 && matches!((list.get(j - 1), list.get(j)), (Some(x), Some(y)) if after(x, y).is_gt()) {
+            list.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// Short lists a verdict's routes are worked out in, reused from one verdict to the next:
@@ -969,13 +997,7 @@ impl<'t> Evaluator<'t> {
         let mut roles: Vec<Arc<RoleDefinition>> = Vec::new();
         let mut resolved = Vec::with_capacity(tenant.assignments.len());
         let mut unresolved: BTreeMap<String, usize> = BTreeMap::new();
-        // In the assignments' own order, not the records' (see `assignment_order`): of
-        // equally strong grants the first is quoted, and roles are numbered as met.
-        for a in tenant
-            .assignment_order()
-            .into_iter()
-            .filter_map(|i| tenant.assignments.get(i))
-        {
+        for a in &tenant.assignments {
             let key: Cow<'t, str> = match (&a.role.id, &a.role.name) {
                 (Some(id), _) => Cow::Borrowed(&**id),
                 (None, name) => Cow::Owned(format!(
@@ -1002,6 +1024,7 @@ impl<'t> Evaluator<'t> {
                     matched,
                     eligible: matches!(a.state, AssignmentState::Eligible { .. }),
                     cond: a.condition.as_deref(),
+                    order: a.order_key(),
                     id: Once::new(),
                 }),
                 None => *unresolved.entry(role_ref_label(a)).or_default() += 1,
@@ -1392,10 +1415,10 @@ impl<'t> Evaluator<'t> {
         let mut verdicts = Vec::with_capacity(range.len());
         let mut counts = vec![0; w.principals];
         // Reused for every workspace: in large tenants each holds millions of entries.
-        // Per holder (principal index): its assignments that reach the workspace, in
-        // assignment order, each with its dedupe key so members check it without reaching
-        // back into the assignment (a cache miss each, tens of millions of times at 1M);
-        // and which holders have any.
+        // Per holder (principal index): its assignments that reach the workspace, in their
+        // own order (see `Resolved::order`), each with its dedupe key so members check it
+        // without reaching back into the assignment (a cache miss each, tens of millions of
+        // times at 1M); and which holders have any.
         let mut by_holder: Vec<Vec<HolderEntry<'_>>> = vec![Vec::new(); w.principals];
         let mut holders: Vec<u32> = Vec::new();
         let mut cands: Vec<Candidate<'_>> = Vec::new();
@@ -1429,19 +1452,27 @@ impl<'t> Evaluator<'t> {
                 else {
                     continue;
                 };
-                // A holder's repeats of one role reaching the same way are dropped before its
-                // members are expanded: every member would drop them below anyway (the first
-                // in assignment order is the one kept, here as there).
                 let cand = Candidate::new(r, how);
-                let key = cand.dedupe_key();
-                if !held.insert((h, key)) {
-                    continue;
-                }
                 if let Some(list) = by_holder.get_mut(h as usize) {
                     if list.is_empty() {
                         holders.push(h);
                     }
-                    list.push(HolderEntry { key, cand });
+                    list.push(HolderEntry {
+                        key: cand.dedupe_key(),
+                        cand,
+                    });
+                }
+            }
+            // Each holder's list in the assignments' own order rather than the records', so
+            // which of equal grants is quoted does not depend on how the exports were
+            // ordered; then its repeats of one role reaching the same way are dropped
+            // before its members are expanded (every member would drop them below anyway:
+            // the first is the one kept, here as there). Sorting the short lists here costs
+            // far less than putting a million assignments in that order up front.
+            for &h in &holders {
+                if let Some(list) = by_holder.get_mut(h as usize) {
+                    in_own_order(list);
+                    list.retain(|e| held.insert((h, e.key)));
                 }
             }
             cands.clear();

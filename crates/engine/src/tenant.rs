@@ -100,7 +100,7 @@ impl Tenant {
     /// role or condition. Exports taken at different times, or edited, disagree like this,
     /// and nothing in them says which record is right, so both are evaluated and the report
     /// says so. Pairs of positions in `assignments`, the earlier first: the id's first record
-    /// in [`Self::assignment_order`]'s order (so the pairs found do not depend on the order
+    /// in [`canonical_cmp`]'s order (so the pairs found do not depend on the order
     /// the records were read in) and another, by the later of the two. Run after
     /// [`Tenant::dedupe`], which drops exact repeats. A
     /// PIM state alone does not count, nor a role named by id in one record and by name
@@ -149,7 +149,7 @@ impl Tenant {
     }
 
     /// Deny and directory-role assignments and configuration objects in an order of their
-    /// own rather than the records', for the reason [`Self::assignment_order`] gives: the
+    /// own rather than the records', for the reason [`canonical_cmp`] gives: the
     /// first deny that binds someone, and the first of equal directory roles, is the one
     /// quoted, and findings list their objects in this order (by name, then id).
     pub(crate) fn order_small_lists(&mut self) {
@@ -180,52 +180,10 @@ impl Tenant {
             key(a).cmp(&key(b))
         });
     }
-
-    /// The positions of [`Self::assignments`] in an order of their own rather than the
-    /// records': by id, then by what they grant (records alike in all of that keep their
-    /// order). The evaluation quotes the first of equally strong grants, so in this order an
-    /// export that lists its records differently, or splits them between other files, gives
-    /// the same report.
-    pub(crate) fn assignment_order(&self) -> Vec<usize> {
-        // A number key sorts a million records in under a tenth of a second; only records
-        // that share it (one id in two records, records without an id) are compared in full.
-        let keys: Vec<u64> = self.assignments.iter().map(RoleAssignment::order_key).collect();
-        // Natively the standard sort of (key, position) pairs, for speed at a million
-        // records; in the Wasm the engine's shared sort, as another copy of the standard
-        // one would cost a kilobyte.
-        #[cfg(not(target_family = "wasm"))]
-        let mut order: Vec<usize> = {
-            let mut keyed: Vec<(u64, usize)> = keys.iter().copied().zip(0..).collect();
-            keyed.sort_unstable();
-            keyed.into_iter().map(|(_, i)| i).collect()
-        };
-        #[cfg(target_family = "wasm")]
-        let mut order: Vec<usize> = {
-            let mut order: Vec<usize> = (0..keys.len()).collect();
-            crate::order::sort_by_key(&mut order, |&i| keys.get(i).copied());
-            order
-        };
-        let key = |order: &[usize], k: usize| order.get(k).and_then(|&i| keys.get(i)).copied();
-        let mut start = 0;
-        while let Some(first) = key(&order, start) {
-            let len = (start..).take_while(|&k| key(&order, k) == Some(first)).count();
-            if len > 1 {
-                if let Some(run) = order.get_mut(start..start + len) {
-                    let list = &self.assignments;
-                    crate::order::sort_by(run, |&x, &y| match (list.get(x), list.get(y)) {
-                        (Some(a), Some(b)) => canonical_cmp(a, b),
-                        _ => std::cmp::Ordering::Equal,
-                    });
-                }
-            }
-            start += len;
-        }
-        order
-    }
 }
 
 /// Positions of the repeats among the records of `list` that `mine` picks: of records that
-/// are the same grant, every one but the first in [`Tenant::assignment_order`]'s order, so
+/// are the same grant, every one but the first in [`canonical_cmp`]'s order, so
 /// the id a reason quotes does not depend on the records' order either.
 fn repeats(list: &[RoleAssignment], mine: impl Fn(&RoleAssignment) -> bool, capacity: usize) -> Vec<usize> {
     // One pointer per entry, the key's fields read through it: a set of a million copied
@@ -253,10 +211,13 @@ fn repeats(list: &[RoleAssignment], mine: impl Fn(&RoleAssignment) -> bool, capa
     out
 }
 
-/// The order of [`Tenant::assignment_order`]: by the number key, then in full, down to
-/// how each record spells what the report quotes, so that only records differing in
-/// nothing but where they were read compare equal.
-fn canonical_cmp(a: &RoleAssignment, b: &RoleAssignment) -> std::cmp::Ordering {
+/// The assignments' own order, rather than the records': by
+/// [`RoleAssignment::order_key`], then in full, down to how each record spells what the
+/// report quotes, so that only records differing in nothing but where they were read
+/// compare equal. Of equally strong grants the evaluation quotes the first in this order,
+/// so an export that lists its records differently, or splits them between other files,
+/// gives the same report.
+pub(crate) fn canonical_cmp(a: &RoleAssignment, b: &RoleAssignment) -> std::cmp::Ordering {
     let (x, y) = (SameAs(a), SameAs(b));
     a.order_key()
         .cmp(&b.order_key())
@@ -546,17 +507,9 @@ mod tests {
         )
     }
 
-    fn ids_in_order(list: Vec<RoleAssignment>) -> Vec<String> {
-        let tenant = Tenant {
-            assignments: list,
-            ..Tenant::default()
-        };
-        tenant
-            .assignment_order()
-            .into_iter()
-            .filter_map(|i| tenant.assignments.get(i))
-            .map(|a| format!("{}|{}", a.id(), a.principal_id))
-            .collect()
+    fn ids_in_order(mut list: Vec<RoleAssignment>) -> Vec<String> {
+        crate::order::sort_by(&mut list, canonical_cmp);
+        list.iter().map(|a| format!("{}|{}", a.id(), a.principal_id)).collect()
     }
 
     #[test]
