@@ -559,7 +559,8 @@ struct Resolved<'t> {
     eligible: bool,
     cond: Option<&'t Condition>,
     /// [`RoleAssignment::order_key`]: of equally strong grants a holder has, the one first by
-    /// this key (and then [`crate::tenant::canonical_cmp`]) is quoted, not the first read.
+    /// this key (and then [`crate::tenant::same_key_cmp`]) is quoted, not the first read.
+    /// Copied here like the fields above, as every workspace sorts by it.
     order: u64,
     /// The assignment's id, written out the first time a reason quotes it (ids are held
     /// compactly, and one assignment backs thousands of reasons).
@@ -648,7 +649,7 @@ fn in_own_order(list: &mut [HolderEntry<'_>]) {
             .r
             .order
             .cmp(&y.cand.r.order)
-            .then_with(|| crate::tenant::canonical_cmp(x.cand.r.a, y.cand.r.a))
+            .then_with(|| crate::tenant::same_key_cmp(x.cand.r.a, y.cand.r.a))
     };
     if list.len() > 16 {
         crate::order::sort_by(list, after);
