@@ -78,6 +78,75 @@ impl Serialize for Date {
     }
 }
 
+/// A moment in UTC, as an export's `updatedOn` gives it (`2025-07-29T13:30:02.117845+00:00`
+/// from the CLI, `…Z` from REST and Resource Graph), with the text kept to quote. Equal and
+/// ordered by the moment alone.
+#[derive(Debug, Clone)]
+pub struct Timestamp {
+    /// `YYYYMMDDhhmmss` as a number, and nanoseconds: in UTC, their order is time's.
+    at: (u64, u32),
+    pub text: String,
+}
+
+impl Timestamp {
+    /// `None` for anything but a whole date and time in UTC (`Z`, `±00:00` or no offset):
+    /// Azure writes its times so, and an update time that cannot be read is no update time.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim();
+        let bytes = t.as_bytes();
+        let mut at = 0u64;
+        for (i, &want) in b"dddd-dd-ddTdd:dd:dd".iter().enumerate() {
+            let c = *bytes.get(i)?;
+            let fits = match want {
+                b'd' => c.is_ascii_digit(),
+                b'T' => matches!(c, b'T' | b't' | b' '),
+                _ => c == want,
+            };
+            if !fits {
+                return None;
+            }
+            if want == b'd' {
+                at = at * 10 + u64::from(c - b'0');
+            }
+        }
+        let mut rest = bytes.get(19..)?;
+        let mut nanos = 0u32;
+        if let [b'.', fraction @ ..] = rest {
+            let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+            let mut unit = 100_000_000;
+            for c in fraction.iter().take(n.min(9)) {
+                nanos += u32::from(c - b'0') * unit;
+                unit /= 10;
+            }
+            rest = fraction.get(n..)?;
+        }
+        matches!(rest, b"" | b"Z" | b"z" | b"+00:00" | b"-00:00").then(|| Self {
+            at: (at, nanos),
+            text: t.to_string(),
+        })
+    }
+}
+
+impl PartialEq for Timestamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.at == other.at
+    }
+}
+
+impl Eq for Timestamp {}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.at.cmp(&other.at)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +158,28 @@ mod tests {
         assert!(Date::parse("26-1-1").is_err());
         assert_eq!(Date::from_days_since_epoch(0), Date::new(1970, 1, 1));
         assert_eq!(Date::from_days_since_epoch(20_415), Date::new(2025, 11, 23));
+    }
+
+    #[test]
+    fn timestamps_compare_as_moments_in_utc() {
+        let at = |t: &str| Timestamp::parse(t).map(|t| t.at);
+        let cli = at("2025-07-29T13:30:02.117845+00:00");
+        assert_eq!(cli, Some((20_250_729_133_002, 117_845_000)));
+        // The same moment from REST and Resource Graph (seven digits, `Z`).
+        assert_eq!(at(" 2025-07-29T13:30:02.1178450Z "), cli);
+        assert!(at("2025-07-29T13:30:02Z") < cli && cli < at("2025-07-29T13:30:03"));
+        assert!(at("2025-07-29T13:30:02.9Z") > cli && at("2024-12-31T23:59:59.999Z") < cli);
+        for bad in [
+            "2025-07-29",
+            "2025-07-29T13:30",
+            "2025-07-29T13:30:0x",
+            "2025-07-29T15:30:02+02:00",
+            "2025-07-29T13:30:02ZZ",
+            "2025-07-29T13:30:02.5 junk",
+            "2025-07-29T13:30:02.１２",
+            "",
+        ] {
+            assert_eq!(at(bad), None, "{bad}");
+        }
     }
 }

@@ -23,6 +23,8 @@ use crate::task::TASKS;
 /// Conflicting assignment records named in the caveat that reports them; the count says how
 /// many there are in all.
 const CONFLICTS_SHOWN: usize = 3;
+/// Custom roles named in the caveat about roles the exports define differently.
+const ROLES_SHOWN: usize = 10;
 
 /// Bumped whenever a field changes meaning or shape.
 /// 2: adds `summary`, `prerequisites`, `findings`, `checklist`; CSV gains a `record` column.
@@ -375,6 +377,45 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             conflicts.len(),
             if conflicts.len() > CONFLICTS_SHOWN { "The first ones" } else { "They are" },
             shown.join("; ")
+        ));
+    }
+    let redefined = loaded.tenant.roles.redefined();
+    for newest_used in [true, false] {
+        let all: Vec<&crate::role::Redefined> = redefined.iter().filter(|r| r.newest_used == newest_used).collect();
+        let roles: Vec<String> = all
+            .iter()
+            .take(ROLES_SHOWN)
+            .map(|r| {
+                let sources: Vec<String> = r
+                    .sources
+                    .iter()
+                    .map(|(origin, updated)| {
+                        let at = origin.as_ref().map_or_else(
+                            || "a definition".to_string(),
+                            |o| format!("{} record {}", o.file, o.record),
+                        );
+                        match updated {
+                            Some(t) => format!("{at}, updated {}", t.text),
+                            None => format!("{at}, no update time"),
+                        }
+                    })
+                    .collect();
+                format!("`{}` ({}: {})", r.name, r.id, sources.join("; "))
+            })
+            .collect();
+        if all.is_empty() {
+            continue;
+        }
+        let decision = if newest_used {
+            "The most recently updated definition was used for each, as the current one."
+        } else {
+            "No update time says which is current, so each was taken to grant what any of its definitions grants: a verdict that rests on one of these roles may be more generous than Azure is."
+        };
+        caveats.push(format!(
+            "{} custom role(s) are defined with different permissions by different exports, usually because they were exported at different times. {decision} Export the role definitions again, together with the assignments. {}: {}.",
+            all.len(),
+            if all.len() > ROLES_SHOWN { "The first ones by id" } else { "They are" },
+            roles.join(", ")
         ));
     }
     let mut groups = std::mem::take(&mut eval.groups).into_iter();

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::action::ActionPattern;
+use crate::assignment::Origin;
 use crate::condition::Condition;
+use crate::date::Timestamp;
 
 /// One built-in role, split out of the table `build.rs` generates from
 /// `data/azure-builtin-roles.json` (see its `.SOURCE.md`).
@@ -304,10 +306,113 @@ impl<K: std::hash::Hash + Eq, V: Clone> BundledMemo<K, V> {
 /// Every role definition the run knows: the bundled built-ins plus custom roles.
 #[derive(Debug, Clone, Default)]
 pub struct RoleCatalog {
-    /// Custom roles by id: a later definition of an id replaces the earlier one. A map, not
-    /// a list: exports taken per subscription repeat the same roles hundreds of times, and
-    /// a list searched on every addition would grow as the square of that.
+    /// Custom roles by id, as evaluated: settled from `versions` (see [`settle`]). Maps, not
+    /// lists: exports taken per subscription repeat the same roles hundreds of times, and a
+    /// list searched on every addition would grow as the square of that.
     custom: BTreeMap<String, RoleDefinition>,
+    /// Every different way the exports defined each custom role id.
+    versions: BTreeMap<String, Vec<Version>>,
+}
+
+/// One way the exports defined a custom role id. Repeats with the same grants, name and
+/// update time are one version, quoted by the first of their records.
+#[derive(Debug, Clone)]
+struct Version {
+    def: RoleDefinition,
+    grants: String,
+    updated: Option<Timestamp>,
+    origin: Option<Origin>,
+}
+
+/// What blocks grant, as one text of sorted, lower-cased parts: two exports of one role may
+/// list its actions or blocks in another order (PowerShell also flattens the blocks, which
+/// leaves a one-block role as it was).
+fn grants_key(blocks: &[PermissionBlock]) -> String {
+    let texts: Vec<String> = blocks
+        .iter()
+        .map(|b| {
+            let mut text = String::new();
+            for list in [&b.actions, &b.not_actions, &b.data_actions, &b.not_data_actions] {
+                let items: Vec<String> = list.iter().map(|p| p.as_str().to_ascii_lowercase()).collect();
+                text.push_str(&crate::order::sorted_set(items).join("\u{1f}"));
+                text.push('\u{1e}');
+            }
+            text.push_str(b.condition.as_ref().map_or("", |c| c.text.trim()));
+            text
+        })
+        .collect();
+    crate::order::sorted_set(texts).join("\u{1d}")
+}
+
+/// Where a record came from, as an order: by file name and number, a record with none last.
+fn origin_key(origin: &Option<Origin>) -> (bool, Option<(&str, usize)>) {
+    (origin.is_none(), origin.as_ref().map(|o| (&*o.file, o.record)))
+}
+
+/// The versions in the order they are chosen in: the newest update first (an undated one
+/// last), then by name, then by the record that gave it. Every tie is broken, so the choice
+/// does not depend on the order the exports were read in.
+fn by_preference(versions: &[Version]) -> Vec<&Version> {
+    let mut order: Vec<&Version> = versions.iter().collect();
+    crate::order::sort_by(&mut order, |a, b| {
+        b.updated
+            .cmp(&a.updated)
+            .then_with(|| a.def.name.cmp(&b.def.name))
+            .then_with(|| origin_key(&a.origin).cmp(&origin_key(&b.origin)))
+    });
+    order
+}
+
+/// What a custom role defined differently by the exports is taken to grant.
+///
+/// When every version carries an update time and the newest ones agree, the newest
+/// definition is the role as it is now. Otherwise nothing says which is current, and the
+/// role is taken to grant what any version grants: the verdicts then show everyone who
+/// may hold an access, and the report's caveat names the role so nobody relies on it.
+fn settle(versions: &[Version]) -> Option<RoleDefinition> {
+    let order = by_preference(versions);
+    let mut def = order.first()?.def.clone();
+    if newest_decides(&order) {
+        return Some(def);
+    }
+    def.blocks.clear();
+    let mut kept: Vec<String> = Vec::new();
+    for block in order.iter().flat_map(|v| &v.def.blocks) {
+        let key = grants_key(std::slice::from_ref(block));
+        if !kept.contains(&key) {
+            kept.push(key);
+            def.blocks.push(block.clone());
+        }
+    }
+    Some(def)
+}
+
+/// Do the versions, in [`by_preference`] order, agree on what the role grants, or does a
+/// dated newest version decide? An undated version could be newer than any dated one.
+fn newest_decides(order: &[&Version]) -> bool {
+    let Some(first) = order.first() else {
+        return true;
+    };
+    order.iter().all(|v| v.grants == first.grants)
+        || (order.iter().all(|v| v.updated.is_some())
+            && order
+                .iter()
+                .filter(|v| v.updated == first.updated)
+                .all(|v| v.grants == first.grants))
+}
+
+/// A custom role id the exports define in more than one way, for the report's caveat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redefined {
+    pub id: String,
+    /// The name the evaluation uses.
+    pub name: String,
+    /// One entry per different set of grants, newest first: the record that gave it (the
+    /// first by file name and number) and its update time when the export had one.
+    pub sources: Vec<(Option<Origin>, Option<Timestamp>)>,
+    /// True when the newest definition was used; false when the role was taken to grant
+    /// what any definition grants.
+    pub newest_used: bool,
 }
 
 /// How an assignment names its role.
@@ -380,8 +485,62 @@ const FORMER_NAMES: &[(&str, &str)] = &[
 ];
 
 impl RoleCatalog {
+    /// Adds a custom role with nothing to say when or where it was defined (tests, samples).
     pub fn add_custom(&mut self, role: RoleDefinition) {
-        self.custom.insert(role.id.clone(), role);
+        self.define(role, None, None);
+    }
+
+    /// Adds a definition read from an export. A role id defined again with other grants
+    /// is settled by [`settle`] and listed by [`Self::redefined`], whatever the order.
+    pub fn define(&mut self, role: RoleDefinition, updated: Option<Timestamp>, origin: Option<Origin>) {
+        let versions = self.versions.entry(role.id.clone()).or_default();
+        let grants = grants_key(&role.blocks);
+        let same = versions
+            .iter_mut()
+            .find(|v| v.grants == grants && v.def.name == role.name && v.updated == updated);
+        match same {
+            // The first record by file name and number stands for them all, whatever came
+            // first: its spelling of the actions is the one reasons quote.
+            Some(v) if origin_key(&origin) < origin_key(&v.origin) => {
+                v.origin = origin;
+                v.def = role;
+            }
+            Some(_) => return,
+            None => versions.push(Version {
+                def: role,
+                grants,
+                updated,
+                origin,
+            }),
+        }
+        if let Some(def) = settle(versions) {
+            self.custom.insert(def.id.clone(), def);
+        }
+    }
+
+    /// The custom roles the exports define with different grants, by id.
+    pub fn redefined(&self) -> Vec<Redefined> {
+        let mut list = Vec::new();
+        for (id, versions) in &self.versions {
+            let order = by_preference(versions);
+            let mut listed: Vec<&str> = Vec::new();
+            let mut sources = Vec::new();
+            for v in &order {
+                if !listed.contains(&v.grants.as_str()) {
+                    listed.push(&v.grants);
+                    sources.push((v.origin.clone(), v.updated.clone()));
+                }
+            }
+            if let (true, Some(def)) = (sources.len() > 1, self.custom.get(id)) {
+                list.push(Redefined {
+                    id: id.clone(),
+                    name: def.name.clone(),
+                    sources,
+                    newest_used: newest_decides(&order),
+                });
+            }
+        }
+        list
     }
 
     pub fn builtin_count() -> usize {
@@ -471,25 +630,75 @@ mod tests {
         })
     }
 
-    /// A later definition of an id replaces the earlier one, and a name shared by custom
-    /// roles resolves to the lowest id, whatever order they were supplied in.
-    #[test]
-    fn custom_roles_replace_by_id_and_resolve_names_by_lowest_id() {
-        let custom = |id: &str, name: &str| RoleDefinition {
+    fn custom(id: &str, name: &str, actions: &[&str]) -> RoleDefinition {
+        RoleDefinition {
             id: id.to_string(),
             name: name.to_string(),
             kind: RoleKind::Custom,
-            blocks: vec![],
+            blocks: vec![PermissionBlock::from_lists(actions, &[], &[], &[], None)],
             assignable_scopes: vec![],
-        };
+        }
+    }
+
+    fn at(file: &str, record: usize) -> Option<Origin> {
+        Some(Origin {
+            file: file.into(),
+            record,
+        })
+    }
+
+    fn stamp(day: u8) -> Option<Timestamp> {
+        Timestamp::parse(&format!("2026-01-{day:02}T08:00:00Z"))
+    }
+
+    /// Each order of `items` (all of them, for up to four).
+    fn orders<T: Clone>(items: &[T]) -> Vec<Vec<T>> {
+        if items.len() <= 1 {
+            return vec![items.to_vec()];
+        }
+        let mut all = Vec::new();
+        for (i, first) in items.iter().enumerate() {
+            let mut rest = items.to_vec();
+            rest.remove(i);
+            for mut tail in orders(&rest) {
+                tail.insert(0, first.clone());
+                all.push(tail);
+            }
+        }
+        all
+    }
+
+    /// The catalog after `definitions` in every order: it must not depend on the order.
+    fn settled(definitions: &[(RoleDefinition, Option<Timestamp>, Option<Origin>)]) -> RoleCatalog {
+        let mut results = orders(definitions).into_iter().map(|order| {
+            let mut cat = RoleCatalog::default();
+            for (def, updated, origin) in order {
+                cat.define(def, updated, origin);
+            }
+            cat
+        });
+        let first = results.next().unwrap();
+        for other in results {
+            assert_eq!(other.custom, first.custom);
+            assert_eq!(other.redefined(), first.redefined());
+        }
+        first
+    }
+
+    /// A name shared by custom roles resolves to the lowest id, and a renamed role is known
+    /// by its newest name, whatever order they were supplied in.
+    #[test]
+    fn custom_roles_resolve_names_by_lowest_id_and_newest_name() {
         let (low, high) = (
             "11111111-0000-0000-0000-000000000000",
             "22222222-0000-0000-0000-000000000000",
         );
-        let mut cat = RoleCatalog::default();
-        cat.add_custom(custom(high, "SOC Triage"));
-        cat.add_custom(custom(low, "Old name"));
-        cat.add_custom(custom(low, "SOC Triage"));
+        let read = ["Microsoft.SecurityInsights/*/read"];
+        let cat = settled(&[
+            (custom(high, "SOC Triage", &read), stamp(1), at("a.json", 1)),
+            (custom(low, "Old name", &read), stamp(1), at("a.json", 2)),
+            (custom(low, "SOC Triage", &read), stamp(2), at("b.json", 1)),
+        ]);
         let by_name = cat.resolve(&RoleRef::new(None, Some("soc triage")));
         assert_eq!(
             by_name.map(|(r, m)| (r.id, m)),
@@ -501,6 +710,63 @@ mod tests {
             by_id.map(|(r, m)| (r.name, m)),
             Some(("SOC Triage".to_string(), RoleMatch::ById))
         );
+        // A new name alone changes no grant: nothing to report.
+        assert_eq!(cat.redefined(), vec![]);
+    }
+
+    #[test]
+    fn a_role_defined_differently_takes_the_newest_definition_when_every_one_is_dated() {
+        let id = "33333333-0000-0000-0000-000000000000";
+        let (read, write) = (
+            "Microsoft.SecurityInsights/*/read",
+            "Microsoft.SecurityInsights/incidents/write",
+        );
+        let old = custom(id, "Triage", &[read, write]);
+        let new = custom(id, "Triage", &[read]);
+        let grants = |cat: &RoleCatalog| {
+            let def = cat.resolve(&RoleRef::new(Some(id), None)).map(|(d, _)| d);
+            def.map(|d| {
+                (
+                    d.grant(write, Plane::Control).is_some(),
+                    d.grant(read, Plane::Control).is_some(),
+                )
+            })
+        };
+        // Dated: the newest wins, and both are quoted, newest first, by their first record.
+        let cat = settled(&[
+            (old.clone(), stamp(1), at("old.json", 4)),
+            (new.clone(), stamp(9), at("new.json", 2)),
+            (old.clone(), stamp(1), at("another.json", 7)),
+        ]);
+        assert_eq!(grants(&cat), Some((false, true)));
+        assert_eq!(
+            cat.redefined(),
+            vec![Redefined {
+                id: id.to_string(),
+                name: "Triage".to_string(),
+                sources: vec![(at("new.json", 2), stamp(9)), (at("another.json", 7), stamp(1))],
+                newest_used: true,
+            }]
+        );
+        // The newest is older than an undated one may be, or two newest disagree: both grant.
+        for (old_at, new_at) in [(None, stamp(9)), (stamp(9), stamp(9)), (stamp(9), None)] {
+            let case = format!("{old_at:?} {new_at:?}");
+            let cat = settled(&[
+                (old.clone(), old_at, at("old.json", 1)),
+                (new.clone(), new_at, at("new.json", 1)),
+            ]);
+            assert_eq!(grants(&cat), Some((true, true)), "{case}");
+            let redefined = cat.redefined();
+            assert!(
+                redefined.len() == 1 && redefined.iter().all(|r| !r.newest_used && r.sources.len() == 2),
+                "{redefined:?}"
+            );
+        }
+        // The same grants in another order, or repeated, are one definition.
+        let shuffled = custom(id, "Triage", &[write, read, write]);
+        let cat = settled(&[(old.clone(), None, at("a.json", 1)), (shuffled, None, at("b.json", 1))]);
+        assert_eq!(cat.redefined(), vec![]);
+        assert_eq!(grants(&cat), Some((true, true)));
     }
 
     #[test]

@@ -492,3 +492,91 @@ fn each_kind_of_unusable_input_says_what_is_wrong() {
         assert!(said.contains(says), "{name}: {said:?}");
     }
 }
+
+/// What the report says about access: each principal's verdicts with the reasons they rest on.
+fn access(files: &[(String, Vec<u8>)]) -> String {
+    let report = report(files, true);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    serde_json::to_string(&(&report.principals, &report.reasons)).unwrap()
+}
+
+#[test]
+fn custom_roles_that_exports_define_differently_are_settled_and_reported() {
+    const REDEFINED: &str = "custom role(s) are defined with different permissions";
+    const READS: &str = "\"Microsoft.SecurityInsights/*/read\",";
+    let original = String::from_utf8(read("az-role-definition-list-custom.json")).unwrap();
+    // The triage role exported again after it lost its reads of Sentinel.
+    let later =
+        original
+            .replacen(READS, "", 1)
+            .replacen("2025-07-29T13:30:02.117845+00:00", "2026-01-10T08:00:00.5+00:00", 1);
+    assert!(
+        original.contains(READS) && !later.contains(READS),
+        "the fixture changed"
+    );
+    let undated = |text: &str| text.replace("\"updatedOn\"", "\"notUpdatedOn\"");
+    let files = |definitions: &[(&str, &str)]| {
+        let mut files: Vec<(String, Vec<u8>)> = CONTEXT
+            .iter()
+            .filter(|c| !c.contains("role-definition"))
+            .map(|c| (c.to_string(), read(c)))
+            .collect();
+        files.push((
+            "az-role-assignment-list.json".into(),
+            read("az-role-assignment-list.json"),
+        ));
+        files.extend(definitions.iter().map(|(n, t)| (n.to_string(), t.as_bytes().to_vec())));
+        files
+    };
+    let only_before = access(&files(&[("roles.json", &original)]));
+    let only_after = access(&files(&[("roles.json", &later)]));
+    assert_ne!(only_before, only_after, "the change decides nothing");
+    // Every format of the same roles at once (CLI, PowerShell, REST, Resource Graph): the
+    // same definitions in other shapes, none reported.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    let all: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .map(|n| (n.clone(), read(&n)))
+        .collect();
+    let found = caveats(&all);
+    assert!(!found.iter().any(|c| c.contains(REDEFINED)), "{found:#?}");
+    for (before, after, expected, decision) in [
+        (
+            original.clone(),
+            later.clone(),
+            &only_after,
+            "most recently updated definition was used",
+        ),
+        // Without update times the role grants what either version grants.
+        (
+            undated(&original),
+            undated(&later),
+            &only_before,
+            "may be more generous",
+        ),
+    ] {
+        let mut reports = Vec::new();
+        for order in [
+            [("before.json", &before), ("after.json", &after)],
+            [("after.json", &after), ("before.json", &before)],
+        ] {
+            let files = files(&order.map(|(n, t)| (n, t.as_str())));
+            assert_eq!(&access(&files), expected, "{decision}");
+            let found = caveats(&files);
+            let caveat = found.iter().find(|c| c.contains(REDEFINED)).expect("no caveat");
+            assert!(caveat.starts_with("1 custom role(s)"), "{caveat}");
+            assert!(caveat.contains(decision), "{caveat}");
+            assert!(
+                caveat.contains("`SOC Incident Triage (Custom)` (2d6f9b3e-8a1c-4e7d-b5f2-9c3a6e8d1b70")
+                    && caveat.contains("before.json record 1")
+                    && caveat.contains("after.json record 1"),
+                "{caveat}"
+            );
+            let mut report = serde_json::to_value(report(&files, true)).unwrap();
+            report["inputs"] = serde_json::Value::Null;
+            reports.push(report);
+        }
+        assert_eq!(reports[0], reports[1], "the order of the files changed the report");
+    }
+}

@@ -978,7 +978,7 @@ fn read_record(format: Format, raw: Map<String, Value>, origin: Origin, tenant: 
                 "microsoft.authorization/roleassignments" => {
                     role_assignment(&obj, AssignmentState::Active, origin, tenant)
                 }
-                "microsoft.authorization/roledefinitions" => role_definition(&obj, tenant),
+                "microsoft.authorization/roledefinitions" => role_definition(&obj, origin, tenant),
                 "microsoft.resources/subscriptions" | "microsoft.management/managementgroups" => {
                     container(raw, &obj, tenant)
                 }
@@ -995,7 +995,7 @@ fn read_record(format: Format, raw: Map<String, Value>, origin: Origin, tenant: 
 fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
     match format {
         Format::RoleDefinitionsCli | Format::RoleDefinitionsPowerShell | Format::RoleDefinitionsRest => {
-            role_definition(obj, tenant)
+            role_definition(obj, origin, tenant)
         }
         Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell => deny_assignment(obj, origin, tenant),
         Format::PimEligibility => {
@@ -1122,7 +1122,7 @@ fn blocks_of(obj: &Map<String, Value>) -> Vec<PermissionBlock> {
     }
 }
 
-fn role_definition(obj: &Map<String, Value>, tenant: &mut Tenant) -> Result<usize, String> {
+fn role_definition(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
     let name_field = str_field(obj, &["name"]);
     let id = [name_field, str_field(obj, &["id"]).and_then(|i| i.rsplit('/').next())]
         .into_iter()
@@ -1148,13 +1148,15 @@ fn role_definition(obj: &Map<String, Value>, tenant: &mut Tenant) -> Result<usiz
     if blocks.iter().all(|b| b.actions.is_empty() && b.data_actions.is_empty()) {
         return Err(format!("role `{name}` grants nothing (no actions or dataActions)"));
     }
-    tenant.roles.add_custom(RoleDefinition {
+    let role = RoleDefinition {
         id: id.unwrap_or_else(|| format!("custom:{}", name.to_ascii_lowercase())),
         name,
         kind: if builtin { RoleKind::BuiltIn } else { RoleKind::Custom },
         blocks,
         assignable_scopes: str_list(obj, &["assignableScopes"]),
-    });
+    };
+    let updated = str_field(obj, &["updatedOn"]).and_then(crate::date::Timestamp::parse);
+    tenant.roles.define(role, updated, Some(origin));
     Ok(1)
 }
 
