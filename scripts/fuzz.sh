@@ -15,9 +15,20 @@ targets=(load decode patterns report ffi)
 [ $# -ge 1 ] && targets=("$1")
 runs="${2:-10000000}"
 
+# A custom role defined differently by three exports (dated, later, undated), with the
+# assignments that use it. Added to a corpus that already exists too (round 29).
+redefined() {
+  local f=crates/engine/tests/fixtures/formats
+  { printf 7; cat "$f/az-role-assignment-list.json"; printf '\0'; cat "$f/az-role-definition-list-custom.json"
+    printf '\0'; sed -e '0,/"Microsoft.SecurityInsights\/\*\/read",/s///' -e 's/2025-07-29T13:30:02.117845/2026-01-10T08:00:00.5/' \
+      "$f/az-role-definition-list-custom.json"
+    printf '\0'; cat "$f/get-azroledefinition.json"; } >"$1/redefined-roles"
+}
+
 seed() {
   local dir="fuzz/corpus/$1"
   mkdir -p "$dir"
+  if [ "$1" = report ] && [ -n "$(ls -A "$dir")" ]; then redefined "$dir"; fi
   [ -n "$(ls -A "$dir")" ] && return
   case "$1" in
     patterns)
@@ -41,7 +52,8 @@ seed() {
       # And the same export twice, one role changed in the second: records in conflict.
       { printf 0; cat "$f/az-role-assignment-list.json"; printf '\0'
         sed '0,/8e3af657-a8ff-443c-a75c-2fe8c4bcb635/s//acdd72a7-3385-48ef-bd42-f606fba81ae7/' "$f/az-role-assignment-list.json"; } >"$dir/conflicting-records"
-      { printf '?'; tail -c +2 "$dir/sample-tenant"; } >"$dir/sample-tenant-two-threads" ;;
+      { printf '?'; tail -c +2 "$dir/sample-tenant"; } >"$dir/sample-tenant-two-threads"
+      redefined "$dir" ;;
     *)
       find crates/engine/tests/fixtures -type f \( -name '*.json' -o -name '*.csv' -o -name '*.txt' \) -size -64k \
         | while read -r f; do cp "$f" "$dir/$(echo "$f" | tr '/' '_')"; done ;;

@@ -409,7 +409,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         let decision = if newest_used {
             "The most recently updated definition was used for each, as the current one."
         } else {
-            "No update time says which is current, so each was taken to grant what any of its definitions grants: a verdict that rests on one of these roles may be more generous than Azure is."
+            "Their update times do not settle which is current (a copy has none, or the newest copies disagree), so each was taken to grant what any of its definitions grants: a verdict that rests on one of these roles may be more generous than Azure is."
         };
         caveats.push(format!(
             "{} custom role(s) are defined with different permissions by different exports, usually because they were exported at different times. {decision} Export the role definitions again, together with the assignments. {}: {}.",

@@ -407,8 +407,9 @@ pub struct Redefined {
     pub id: String,
     /// The name the evaluation uses.
     pub name: String,
-    /// One entry per different set of grants, newest first: the record that gave it (the
-    /// first by file name and number) and its update time when the export had one.
+    /// One entry per different set of grants (and per set, its copies without an update
+    /// time apart), newest first: the record that gave it (the first by file name and
+    /// number) and its update time when the export had one.
     pub sources: Vec<(Option<Origin>, Option<Timestamp>)>,
     /// True when the newest definition was used; false when the role was taken to grant
     /// what any definition grants.
@@ -523,15 +524,19 @@ impl RoleCatalog {
         let mut list = Vec::new();
         for (id, versions) in &self.versions {
             let order = by_preference(versions);
-            let mut listed: Vec<&str> = Vec::new();
+            // One source per set of grants, and per set its undated copy apart: an undated
+            // copy is what leaves the choice open, so the caveat shows it.
+            let mut listed: Vec<(&str, bool)> = Vec::new();
             let mut sources = Vec::new();
             for v in &order {
-                if !listed.contains(&v.grants.as_str()) {
-                    listed.push(&v.grants);
+                let kind = (v.grants.as_str(), v.updated.is_some());
+                if !listed.contains(&kind) {
+                    listed.push(kind);
                     sources.push((v.origin.clone(), v.updated.clone()));
                 }
             }
-            if let (true, Some(def)) = (sources.len() > 1, self.custom.get(id)) {
+            let differ = listed.iter().any(|(g, _)| listed.first().is_some_and(|(f, _)| f != g));
+            if let (true, Some(def)) = (differ, self.custom.get(id)) {
                 list.push(Redefined {
                     id: id.clone(),
                     name: def.name.clone(),
@@ -762,6 +767,25 @@ mod tests {
                 "{redefined:?}"
             );
         }
+        // A newer dated definition, and an undated copy of the older (PowerShell's): the
+        // undated copy could be the newest, so both grant, and the caveat shows it apart.
+        let cat = settled(&[
+            (old.clone(), stamp(1), at("cli.json", 1)),
+            (new.clone(), stamp(9), at("later.json", 1)),
+            (old.clone(), None, at("ps.json", 1)),
+        ]);
+        assert_eq!(grants(&cat), Some((true, true)));
+        assert_eq!(
+            cat.redefined().first().map(|r| (r.newest_used, r.sources.clone())),
+            Some((
+                false,
+                vec![
+                    (at("later.json", 1), stamp(9)),
+                    (at("cli.json", 1), stamp(1)),
+                    (at("ps.json", 1), None)
+                ]
+            ))
+        );
         // The same grants in another order, or repeated, are one definition.
         let shuffled = custom(id, "Triage", &[write, read, write]);
         let cat = settled(&[(old.clone(), None, at("a.json", 1)), (shuffled, None, at("b.json", 1))]);
