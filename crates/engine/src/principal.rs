@@ -123,19 +123,21 @@ impl Directory {
         // look it up before making any copy.
         let id = lower_key(id);
         let id = id.as_ref();
-        let clean = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        // An unreadable principal can be reported with a type but no name: a name from any
+        // other export fills it. Of two names for one id (exports from before and after a
+        // rename) the first in byte order is kept, so the name does not depend on which file
+        // was read first; likewise the kind (`Unknown` sorts last).
+        let pick = |slot: &mut Option<String>, new: Option<&str>| {
+            if let Some(new) = new.map(str::trim).filter(|s| !s.is_empty()) {
+                if slot.as_deref().is_none_or(|old| new < old) {
+                    *slot = Some(new.to_string());
+                }
+            }
+        };
         let fill = |entry: &mut Principal| {
-            if entry.kind == PrincipalKind::Unknown {
-                entry.kind = kind;
-            }
-            // An unreadable principal can be reported with a type but no name; a name from
-            // any other export wins.
-            if entry.display_name.is_none() {
-                entry.display_name = clean(display_name);
-            }
-            if entry.sign_in_name.is_none() {
-                entry.sign_in_name = clean(sign_in_name);
-            }
+            entry.kind = entry.kind.min(kind);
+            pick(&mut entry.display_name, display_name);
+            pick(&mut entry.sign_in_name, sign_in_name);
         };
         match self.principals.get_mut(id) {
             Some(entry) => fill(entry),
@@ -256,5 +258,30 @@ mod tests {
         let p = d.get("abc");
         assert_eq!(p.map(|p| p.kind), Some(PrincipalKind::User));
         assert_eq!(p.map(Principal::label), Some("Priya Shah".to_string()));
+    }
+
+    /// Two exports naming one id differently give the same name in either order.
+    #[test]
+    fn differing_names_do_not_depend_on_the_order() {
+        let records = [
+            (PrincipalKind::Unknown, Some("Priya Shah (old)"), None),
+            (PrincipalKind::User, Some(" Priya Shah "), Some("priya@contoso.example")),
+            (PrincipalKind::User, None, Some("p.shah@contoso.example")),
+        ];
+        let mut seen = Vec::new();
+        for order in [[0, 1, 2], [2, 1, 0], [1, 0, 2], [2, 0, 1]] {
+            let mut d = Directory::default();
+            for i in order {
+                let (kind, name, sign_in) = records[i];
+                d.observe("abc", kind, name, sign_in);
+            }
+            seen.push(d.get("abc").cloned());
+        }
+        let first = seen[0].clone().unwrap();
+        assert_eq!(
+            (first.kind, first.display_name.as_deref(), first.sign_in_name.as_deref()),
+            (PrincipalKind::User, Some("Priya Shah"), Some("p.shah@contoso.example"))
+        );
+        assert!(seen.iter().all(|p| p.as_ref() == Some(&first)), "{seen:#?}");
     }
 }
