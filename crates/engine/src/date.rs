@@ -83,53 +83,72 @@ impl Serialize for Date {
 /// ordered by the moment alone.
 #[derive(Debug, Clone)]
 pub struct Timestamp {
-    /// `YYYYMMDDhhmmss` as a number, and nanoseconds: in UTC, their order is time's.
-    at: (u64, u32),
+    /// `YYYYMMDDhhmmss` and nine digits of fraction: in UTC, their order is time's.
+    moment: String,
     pub text: String,
 }
 
 impl Timestamp {
-    /// `None` for anything but a whole date and time in UTC (`Z`, `±00:00` or no offset):
-    /// Azure writes its times so, and an update time that cannot be read is no update time.
+    /// `None` for anything but a whole date and time in UTC (`Z`, `±00:00` or no offset)
+    /// between 1970 and 2999: Azure writes its times so, and a time that cannot be read, or
+    /// a placeholder such as .NET's unset `0001-01-01`, is no update time.
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
         let bytes = t.as_bytes();
-        let mut at = 0u64;
+        if bytes.len() > 40 {
+            return None;
+        }
+        let mut moment = String::with_capacity(23);
         for (i, &want) in b"dddd-dd-ddTdd:dd:dd".iter().enumerate() {
             let c = *bytes.get(i)?;
-            let fits = match want {
-                b'd' => c.is_ascii_digit(),
-                b'T' => matches!(c, b'T' | b't' | b' '),
-                _ => c == want,
-            };
-            if !fits {
+            match want {
+                b'd' if c.is_ascii_digit() => moment.push(char::from(c)),
+                b'T' if matches!(c, b'T' | b't' | b' ') => {}
+                b'-' | b':' if c == want => {}
+                _ => return None,
+            }
+        }
+        // Each field within its range: year, month, day, hour, minute, second.
+        let ranges = [
+            ("1970", "2999"),
+            ("01", "12"),
+            ("01", "31"),
+            ("00", "23"),
+            ("00", "59"),
+            ("00", "60"),
+        ];
+        let mut at = 0;
+        for (low, high) in ranges {
+            let field = moment.get(at..at + low.len())?;
+            if field < low || field > high {
                 return None;
             }
-            if want == b'd' {
-                at = at * 10 + u64::from(c - b'0');
-            }
+            at += low.len();
         }
         let mut rest = bytes.get(19..)?;
-        let mut nanos = 0u32;
         if let [b'.', fraction @ ..] = rest {
             let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
-            let mut unit = 100_000_000;
-            for c in fraction.iter().take(n.min(9)) {
-                nanos += u32::from(c - b'0') * unit;
-                unit /= 10;
-            }
-            rest = fraction.get(n..)?;
+            moment.push_str(t.get(20..20 + n.min(9))?);
+            rest = fraction.get(n..).filter(|_| n > 0)?;
+        }
+        while moment.len() < 23 {
+            moment.push('0');
         }
         matches!(rest, b"" | b"Z" | b"z" | b"+00:00" | b"-00:00").then(|| Self {
-            at: (at, nanos),
+            moment,
             text: t.to_string(),
         })
+    }
+
+    /// The moment as digits, for keys: `YYYYMMDDhhmmss` and nine digits of fraction.
+    pub fn moment(&self) -> &str {
+        &self.moment
     }
 }
 
 impl PartialEq for Timestamp {
     fn eq(&self, other: &Self) -> bool {
-        self.at == other.at
+        self.moment == other.moment
     }
 }
 
@@ -143,7 +162,7 @@ impl PartialOrd for Timestamp {
 
 impl Ord for Timestamp {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.at.cmp(&other.at)
+        self.moment.cmp(&other.moment)
     }
 }
 
@@ -162,9 +181,9 @@ mod tests {
 
     #[test]
     fn timestamps_compare_as_moments_in_utc() {
-        let at = |t: &str| Timestamp::parse(t).map(|t| t.at);
+        let at = |t: &str| Timestamp::parse(t).map(|t| t.moment);
         let cli = at("2025-07-29T13:30:02.117845+00:00");
-        assert_eq!(cli, Some((20_250_729_133_002, 117_845_000)));
+        assert_eq!(cli.as_deref(), Some("20250729133002117845000"));
         // The same moment from REST and Resource Graph (seven digits, `Z`).
         assert_eq!(at(" 2025-07-29T13:30:02.1178450Z "), cli);
         assert!(at("2025-07-29T13:30:02Z") < cli && cli < at("2025-07-29T13:30:03"));
@@ -177,6 +196,14 @@ mod tests {
             "2025-07-29T13:30:02ZZ",
             "2025-07-29T13:30:02.5 junk",
             "2025-07-29T13:30:02.１２",
+            "2025-07-29T13:30:02.Z",
+            "2025-13-29T13:30:02Z",
+            "2025-07-32T13:30:02Z",
+            "2025-07-29T24:00:00Z",
+            "2025-07-29T13:60:02Z",
+            "0001-01-01T00:00:00",
+            "9999-12-31T23:59:59Z",
+            "2025-07-29T13:30:02.1234567890123456789012Z",
             "",
         ] {
             assert_eq!(at(bad), None, "{bad}");

@@ -23,8 +23,10 @@ use crate::task::TASKS;
 /// Conflicting assignment records named in the caveat that reports them; the count says how
 /// many there are in all.
 const CONFLICTS_SHOWN: usize = 3;
-/// Custom roles named in the caveat about roles the exports define differently.
+/// Roles named in the caveat about roles the exports define differently, and the records
+/// shown for each.
 const ROLES_SHOWN: usize = 10;
+const SOURCES_SHOWN: usize = 4;
 
 /// Bumped whenever a field changes meaning or shape.
 /// 2: adds `summary`, `prerequisites`, `findings`, `checklist`; CSV gains a `record` column.
@@ -386,9 +388,10 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             .iter()
             .take(ROLES_SHOWN)
             .map(|r| {
-                let sources: Vec<String> = r
+                let mut sources: Vec<String> = r
                     .sources
                     .iter()
+                    .take(SOURCES_SHOWN)
                     .map(|(origin, updated)| {
                         let at = origin.as_ref().map_or_else(
                             || "a definition".to_string(),
@@ -400,6 +403,9 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
                         }
                     })
                     .collect();
+                if r.sources.len() > SOURCES_SHOWN {
+                    sources.push(format!("{} more", r.sources.len() - SOURCES_SHOWN));
+                }
                 format!("`{}` ({}: {})", r.name, r.id, sources.join("; "))
             })
             .collect();
@@ -412,7 +418,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             "Their update times do not settle which is current (a copy has none, or the newest copies disagree), so each was taken to grant what any of its definitions grants: a verdict that rests on one of these roles may be more generous than Azure is."
         };
         caveats.push(format!(
-            "{} custom role(s) are defined with different permissions by different exports, usually because they were exported at different times. {decision} Export the role definitions again, together with the assignments. {}: {}.",
+            "{} role definition(s) from the exports give one role id different permissions in different records, usually because they were exported at different times. {decision} Export the role definitions again, together with the assignments. {}: {}.",
             all.len(),
             if all.len() > ROLES_SHOWN { "The first ones by id" } else { "They are" },
             roles.join(", ")

@@ -5,7 +5,7 @@
 //! NotActions are not denies (azure-docs `role-definitions.md`, commit 00766527;
 //! `azure-rbac-semantics.md` §3).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -306,12 +306,18 @@ impl<K: std::hash::Hash + Eq, V: Clone> BundledMemo<K, V> {
 /// Every role definition the run knows: the bundled built-ins plus custom roles.
 #[derive(Debug, Clone, Default)]
 pub struct RoleCatalog {
-    /// Custom roles by id, as evaluated: settled from `versions` (see [`settle`]). Maps, not
-    /// lists: exports taken per subscription repeat the same roles hundreds of times, and a
-    /// list searched on every addition would grow as the square of that.
+    /// Custom roles by id, as evaluated. Maps, not lists: exports taken per subscription
+    /// repeat the same roles hundreds of times, and a list searched on every addition would
+    /// grow as the square of that.
     custom: BTreeMap<String, RoleDefinition>,
     /// Every different way the exports defined each custom role id.
     versions: BTreeMap<String, Vec<Version>>,
+    /// Each version's identity (id, grants, name and update time, each put with
+    /// [`push_item`]) → its place in its id's list: one file can hold thousands of versions
+    /// of one id, and each record is looked up.
+    known: BTreeMap<String, usize>,
+    /// Ids given a second version since [`RoleCatalog::settle`] last ran.
+    unsettled: BTreeSet<String>,
 }
 
 /// One way the exports defined a custom role id. Repeats with the same grants, name and
@@ -320,13 +326,33 @@ pub struct RoleCatalog {
 struct Version {
     def: RoleDefinition,
     grants: String,
+    /// For a role of several blocks, the key of what PowerShell's export makes of it (one
+    /// block: the lists put together, the first block's condition).
+    flat: Option<String>,
+    /// Read from PowerShell's flattened shape, which loses the blocks.
+    lossy: bool,
     updated: Option<Timestamp>,
     origin: Option<Origin>,
 }
 
+impl Version {
+    /// Do the two grant the same, allowing for PowerShell's flattening of the blocks?
+    fn same_grants(&self, other: &Version) -> bool {
+        self.grants == other.grants
+            || (self.lossy && other.flat.as_ref() == Some(&self.grants))
+            || (other.lossy && self.flat.as_ref() == Some(&other.grants))
+    }
+}
+
+/// Appends `text` so that no two lists of texts give the same result: its length first.
+fn push_item(key: &mut String, text: &str) {
+    key.push_str(&text.len().to_string());
+    key.push(':');
+    key.push_str(text);
+}
+
 /// What blocks grant, as one text of sorted, lower-cased parts: two exports of one role may
-/// list its actions or blocks in another order (PowerShell also flattens the blocks, which
-/// leaves a one-block role as it was).
+/// list its actions or blocks in another order.
 fn grants_key(blocks: &[PermissionBlock]) -> String {
     let texts: Vec<String> = blocks
         .iter()
@@ -334,14 +360,34 @@ fn grants_key(blocks: &[PermissionBlock]) -> String {
             let mut text = String::new();
             for list in [&b.actions, &b.not_actions, &b.data_actions, &b.not_data_actions] {
                 let items: Vec<String> = list.iter().map(|p| p.as_str().to_ascii_lowercase()).collect();
-                text.push_str(&crate::order::sorted_set(items).join("\u{1f}"));
-                text.push('\u{1e}');
+                let items = crate::order::sorted_set(items);
+                push_item(&mut text, &items.len().to_string());
+                for item in &items {
+                    push_item(&mut text, item);
+                }
             }
-            text.push_str(b.condition.as_ref().map_or("", |c| c.text.trim()));
+            push_item(&mut text, b.condition.as_ref().map_or("", |c| c.text.trim()));
             text
         })
         .collect();
-    crate::order::sorted_set(texts).join("\u{1d}")
+    let mut key = String::new();
+    for block in crate::order::sorted_set(texts) {
+        push_item(&mut key, &block);
+    }
+    key
+}
+
+/// A role of several blocks as PowerShell's export gives it (its `Actions` … lists are
+/// the blocks' put together, its `Condition` the first block's).
+fn flattened(blocks: &[PermissionBlock]) -> PermissionBlock {
+    let all = |list: fn(&PermissionBlock) -> &Vec<ActionPattern>| blocks.iter().flat_map(list).cloned().collect();
+    PermissionBlock {
+        actions: all(|b| &b.actions),
+        not_actions: all(|b| &b.not_actions),
+        data_actions: all(|b| &b.data_actions),
+        not_data_actions: all(|b| &b.not_data_actions),
+        condition: blocks.first().and_then(|b| b.condition.clone()),
+    }
 }
 
 /// Where a record came from, as an order: by file name and number, a record with none last.
@@ -350,55 +396,72 @@ fn origin_key(origin: &Option<Origin>) -> (bool, Option<(&str, usize)>) {
 }
 
 /// The versions in the order they are chosen in: the newest update first (an undated one
-/// last), then by name, then by the record that gave it. Every tie is broken, so the choice
-/// does not depend on the order the exports were read in.
-fn by_preference(versions: &[Version]) -> Vec<&Version> {
-    let mut order: Vec<&Version> = versions.iter().collect();
+/// last), a version with its blocks before PowerShell's flattened one, then by name, by the
+/// record that gave it and by grants. Every tie is broken, so the choice does not depend on
+/// the order the exports were read in.
+fn by_preference<'v>(versions: impl Iterator<Item = &'v Version>) -> Vec<&'v Version> {
+    let mut order: Vec<&Version> = versions.collect();
     crate::order::sort_by(&mut order, |a, b| {
         b.updated
             .cmp(&a.updated)
+            .then_with(|| a.lossy.cmp(&b.lossy))
             .then_with(|| a.def.name.cmp(&b.def.name))
             .then_with(|| origin_key(&a.origin).cmp(&origin_key(&b.origin)))
+            .then_with(|| a.grants.cmp(&b.grants))
     });
     order
 }
 
+/// The versions that say something of their own: PowerShell's flattened copy of a version
+/// read with its blocks adds nothing but the loss of the blocks.
+fn telling<'v>(order: &[&'v Version]) -> Vec<&'v Version> {
+    let mut flats: BTreeSet<String> = BTreeSet::new();
+    for flat in order.iter().filter_map(|v| v.flat.as_ref()) {
+        flats.insert(flat.clone());
+    }
+    order
+        .iter()
+        .filter(|v| !(v.lossy && flats.contains(&v.grants)))
+        .copied()
+        .collect()
+}
+
 /// What a custom role defined differently by the exports is taken to grant.
 ///
-/// When every version carries an update time and the newest ones agree, the newest
-/// definition is the role as it is now. Otherwise nothing says which is current, and the
-/// role is taken to grant what any version grants: the verdicts then show everyone who
-/// may hold an access, and the report's caveat names the role so nobody relies on it.
-fn settle(versions: &[Version]) -> Option<RoleDefinition> {
+/// When the newest dated versions agree, and every undated version (which could be newer)
+/// grants the same, that is the role as it is now. Otherwise nothing says which is current,
+/// and the role is taken to grant what any version grants: the verdicts then show everyone
+/// who may hold an access, and the report's caveat names the role so nobody relies on it.
+fn settled<'v>(versions: impl Iterator<Item = &'v Version>) -> Option<RoleDefinition> {
     let order = by_preference(versions);
     let mut def = order.first()?.def.clone();
     if newest_decides(&order) {
         return Some(def);
     }
     def.blocks.clear();
-    let mut kept: Vec<String> = Vec::new();
-    for block in order.iter().flat_map(|v| &v.def.blocks) {
-        let key = grants_key(std::slice::from_ref(block));
-        if !kept.contains(&key) {
-            kept.push(key);
+    let mut kept: BTreeSet<String> = BTreeSet::new();
+    for block in telling(&order).iter().flat_map(|v| &v.def.blocks) {
+        if kept.insert(grants_key(std::slice::from_ref(block))) {
             def.blocks.push(block.clone());
         }
     }
     Some(def)
 }
 
-/// Do the versions, in [`by_preference`] order, agree on what the role grants, or does a
-/// dated newest version decide? An undated version could be newer than any dated one.
+/// Do the versions, in [`by_preference`] order, agree on what the role grants, or does the
+/// newest dated version decide, every undated one granting the same?
 fn newest_decides(order: &[&Version]) -> bool {
     let Some(first) = order.first() else {
         return true;
     };
-    order.iter().all(|v| v.grants == first.grants)
-        || (order.iter().all(|v| v.updated.is_some())
-            && order
-                .iter()
-                .filter(|v| v.updated == first.updated)
-                .all(|v| v.grants == first.grants))
+    if order.iter().all(|v| v.same_grants(first)) {
+        return true;
+    }
+    first.updated.is_some()
+        && order
+            .iter()
+            .filter(|v| v.updated.is_none() || v.updated == first.updated)
+            .all(|v| v.same_grants(first))
 }
 
 /// A custom role id the exports define in more than one way, for the report's caveat.
@@ -408,8 +471,8 @@ pub struct Redefined {
     /// The name the evaluation uses.
     pub name: String,
     /// One entry per different set of grants (and per set, its copies without an update
-    /// time apart), newest first: the record that gave it (the first by file name and
-    /// number) and its update time when the export had one.
+    /// time apart), in the order versions are chosen in (newest first): the first record
+    /// by file name and number that gave it, and its update time when the export had one.
     pub sources: Vec<(Option<Origin>, Option<Timestamp>)>,
     /// True when the newest definition was used; false when the role was taken to grant
     /// what any definition grants.
@@ -488,55 +551,87 @@ const FORMER_NAMES: &[(&str, &str)] = &[
 impl RoleCatalog {
     /// Adds a custom role with nothing to say when or where it was defined (tests, samples).
     pub fn add_custom(&mut self, role: RoleDefinition) {
-        self.define(role, None, None);
+        self.define(role, None, None, false);
+        self.settle();
     }
 
-    /// Adds a definition read from an export. A role id defined again with other grants
-    /// is settled by [`settle`] and listed by [`Self::redefined`], whatever the order.
-    pub fn define(&mut self, role: RoleDefinition, updated: Option<Timestamp>, origin: Option<Origin>) {
-        let versions = self.versions.entry(role.id.clone()).or_default();
+    /// Adds a definition read from an export (`lossy`: from PowerShell's flattened shape).
+    /// An id defined again with other grants waits for [`Self::settle`], which the reading
+    /// calls once every file is read; [`Self::redefined`] lists it.
+    pub fn define(&mut self, role: RoleDefinition, updated: Option<Timestamp>, origin: Option<Origin>, lossy: bool) {
         let grants = grants_key(&role.blocks);
-        let same = versions
-            .iter_mut()
-            .find(|v| v.grants == grants && v.def.name == role.name && v.updated == updated);
-        match same {
+        let mut identity = String::new();
+        for part in [&role.id, &grants, &role.name] {
+            push_item(&mut identity, part);
+        }
+        if let Some(t) = &updated {
+            push_item(&mut identity, t.moment());
+        }
+        let id = role.id.clone();
+        let versions = self.versions.entry(role.id.clone()).or_default();
+        match self.known.get(&identity).and_then(|&at| versions.get_mut(at)) {
             // The first record by file name and number stands for them all, whatever came
-            // first: its spelling of the actions is the one reasons quote.
+            // first: its spelling of the actions and of the time is the one quoted.
             Some(v) if origin_key(&origin) < origin_key(&v.origin) => {
                 v.origin = origin;
+                v.updated = updated;
+                v.lossy = lossy;
                 v.def = role;
             }
             Some(_) => return,
-            None => versions.push(Version {
-                def: role,
-                grants,
-                updated,
-                origin,
-            }),
+            None => {
+                self.known.insert(identity, versions.len());
+                let flat = (role.blocks.len() > 1 && !lossy).then(|| grants_key(&[flattened(&role.blocks)]));
+                versions.push(Version {
+                    def: role,
+                    grants,
+                    flat,
+                    lossy,
+                    updated,
+                    origin,
+                });
+            }
         }
-        if let Some(def) = settle(versions) {
-            self.custom.insert(def.id.clone(), def);
+        match versions.as_slice() {
+            [only] => {
+                self.custom.insert(id, only.def.clone());
+            }
+            _ => {
+                self.unsettled.insert(id);
+            }
+        }
+    }
+
+    /// Settles every id given more than one version since the last call (see [`settled`]).
+    pub fn settle(&mut self) {
+        for id in std::mem::take(&mut self.unsettled) {
+            if let Some(def) = self.versions.get(&id).and_then(|v| settled(v.iter())) {
+                self.custom.insert(id, def);
+            }
         }
     }
 
     /// The custom roles the exports define with different grants, by id.
     pub fn redefined(&self) -> Vec<Redefined> {
         let mut list = Vec::new();
-        for (id, versions) in &self.versions {
-            let order = by_preference(versions);
+        for (id, versions) in self.versions.iter().filter(|(_, v)| v.len() > 1) {
+            let order = by_preference(versions.iter());
+            let Some(first) = order.first() else { continue };
+            if order.iter().all(|v| v.same_grants(first)) {
+                continue;
+            }
             // One source per set of grants, and per set its undated copy apart: an undated
             // copy is what leaves the choice open, so the caveat shows it.
-            let mut listed: Vec<(&str, bool)> = Vec::new();
+            let mut listed: BTreeSet<String> = BTreeSet::new();
             let mut sources = Vec::new();
-            for v in &order {
-                let kind = (v.grants.as_str(), v.updated.is_some());
-                if !listed.contains(&kind) {
-                    listed.push(kind);
+            for v in telling(&order) {
+                let mut kind = v.grants.clone();
+                kind.push(if v.updated.is_some() { 'd' } else { 'u' });
+                if listed.insert(kind) {
                     sources.push((v.origin.clone(), v.updated.clone()));
                 }
             }
-            let differ = listed.iter().any(|(g, _)| listed.first().is_some_and(|(f, _)| f != g));
-            if let (true, Some(def)) = (differ, self.custom.get(id)) {
+            if let Some(def) = self.custom.get(id) {
                 list.push(Redefined {
                     id: id.clone(),
                     name: def.name.clone(),
@@ -674,18 +769,26 @@ mod tests {
     }
 
     /// The catalog after `definitions` in every order: it must not depend on the order.
-    fn settled(definitions: &[(RoleDefinition, Option<Timestamp>, Option<Origin>)]) -> RoleCatalog {
+    fn in_every_order(definitions: &[(RoleDefinition, Option<Timestamp>, Option<Origin>)]) -> RoleCatalog {
+        let lossy: Vec<(RoleDefinition, Option<Timestamp>, Option<Origin>, bool)> =
+            definitions.iter().cloned().map(|(d, u, o)| (d, u, o, false)).collect();
+        in_every_order_read(&lossy)
+    }
+
+    fn in_every_order_read(definitions: &[(RoleDefinition, Option<Timestamp>, Option<Origin>, bool)]) -> RoleCatalog {
         let mut results = orders(definitions).into_iter().map(|order| {
             let mut cat = RoleCatalog::default();
-            for (def, updated, origin) in order {
-                cat.define(def, updated, origin);
+            for (def, updated, origin, lossy) in order {
+                cat.define(def, updated, origin, lossy);
             }
+            cat.settle();
             cat
         });
         let first = results.next().unwrap();
         for other in results {
             assert_eq!(other.custom, first.custom);
-            assert_eq!(other.redefined(), first.redefined());
+            // Debug shows each time's text too, which `==` leaves aside.
+            assert_eq!(format!("{:?}", other.redefined()), format!("{:?}", first.redefined()));
         }
         first
     }
@@ -699,7 +802,7 @@ mod tests {
             "22222222-0000-0000-0000-000000000000",
         );
         let read = ["Microsoft.SecurityInsights/*/read"];
-        let cat = settled(&[
+        let cat = in_every_order(&[
             (custom(high, "SOC Triage", &read), stamp(1), at("a.json", 1)),
             (custom(low, "Old name", &read), stamp(1), at("a.json", 2)),
             (custom(low, "SOC Triage", &read), stamp(2), at("b.json", 1)),
@@ -738,7 +841,7 @@ mod tests {
             })
         };
         // Dated: the newest wins, and both are quoted, newest first, by their first record.
-        let cat = settled(&[
+        let cat = in_every_order(&[
             (old.clone(), stamp(1), at("old.json", 4)),
             (new.clone(), stamp(9), at("new.json", 2)),
             (old.clone(), stamp(1), at("another.json", 7)),
@@ -756,7 +859,7 @@ mod tests {
         // The newest is older than an undated one may be, or two newest disagree: both grant.
         for (old_at, new_at) in [(None, stamp(9)), (stamp(9), stamp(9)), (stamp(9), None)] {
             let case = format!("{old_at:?} {new_at:?}");
-            let cat = settled(&[
+            let cat = in_every_order(&[
                 (old.clone(), old_at, at("old.json", 1)),
                 (new.clone(), new_at, at("new.json", 1)),
             ]);
@@ -769,7 +872,7 @@ mod tests {
         }
         // A newer dated definition, and an undated copy of the older (PowerShell's): the
         // undated copy could be the newest, so both grant, and the caveat shows it apart.
-        let cat = settled(&[
+        let cat = in_every_order(&[
             (old.clone(), stamp(1), at("cli.json", 1)),
             (new.clone(), stamp(9), at("later.json", 1)),
             (old.clone(), None, at("ps.json", 1)),
@@ -786,11 +889,101 @@ mod tests {
                 ]
             ))
         );
+        // The undated copy grants what the newest dated one grants: whichever is newer, that
+        // is the role now.
+        let cat = in_every_order(&[
+            (old.clone(), stamp(1), at("cli.json", 1)),
+            (new.clone(), stamp(9), at("later.json", 1)),
+            (new.clone(), None, at("ps.json", 1)),
+        ]);
+        assert_eq!(grants(&cat), Some((false, true)));
+        assert_eq!(cat.redefined().first().map(|r| r.newest_used), Some(true));
+        // One moment spelled two ways (CLI and REST): the first record's spelling is quoted,
+        // whatever the order (`in_every_order` compares the texts).
+        let rest = Timestamp::parse("2026-01-09T08:00:00.0000000Z");
+        let cat = in_every_order(&[
+            (new.clone(), stamp(9), at("b.json", 1)),
+            (new.clone(), rest, at("a.json", 1)),
+            (old.clone(), stamp(1), at("c.json", 1)),
+        ]);
+        let quoted = cat.redefined().first().and_then(|r| r.sources.first().cloned());
+        assert_eq!(
+            quoted.map(|(o, t)| (o, t.map(|t| t.text))),
+            Some((at("a.json", 1), Some("2026-01-09T08:00:00.0000000Z".to_string())))
+        );
         // The same grants in another order, or repeated, are one definition.
         let shuffled = custom(id, "Triage", &[write, read, write]);
-        let cat = settled(&[(old.clone(), None, at("a.json", 1)), (shuffled, None, at("b.json", 1))]);
+        let cat = in_every_order(&[(old.clone(), None, at("a.json", 1)), (shuffled, None, at("b.json", 1))]);
         assert_eq!(cat.redefined(), vec![]);
         assert_eq!(grants(&cat), Some((true, true)));
+    }
+
+    /// PowerShell's export of a role of two blocks is the same role, flattened: it neither
+    /// makes the role redefined nor replaces its blocks.
+    #[test]
+    fn a_flattened_copy_of_a_role_is_the_same_role() {
+        let id = "44444444-0000-0000-0000-000000000000";
+        let condition = Condition::new(Some("@Resource[x] StringEquals 'y'"), Some("2.0"));
+        let blocks = vec![
+            PermissionBlock::from_lists(&["Microsoft.SecurityInsights/*/read"], &[], &[], &[], None),
+            PermissionBlock::from_lists(
+                &[],
+                &[],
+                &["Microsoft.OperationalInsights/workspaces/tables/data/read"],
+                &[],
+                condition,
+            ),
+        ];
+        let role = RoleDefinition {
+            id: id.to_string(),
+            name: "Two blocks".to_string(),
+            kind: RoleKind::Custom,
+            blocks: blocks.clone(),
+            assignable_scopes: vec![],
+        };
+        let flat = RoleDefinition {
+            blocks: vec![flattened(&blocks)],
+            ..role.clone()
+        };
+        let cat = in_every_order_read(&[
+            (role.clone(), stamp(3), at("cli.json", 1), false),
+            (flat.clone(), None, at("ps.json", 1), true),
+        ]);
+        assert_eq!(cat.redefined(), vec![]);
+        assert_eq!(
+            cat.resolve(&RoleRef::new(Some(id), None)).map(|(d, _)| d.blocks),
+            Some(blocks)
+        );
+        // A flattened copy that says something else still counts.
+        let other = RoleDefinition {
+            blocks: vec![PermissionBlock::from_lists(&["*"], &[], &[], &[], None)],
+            ..flat
+        };
+        let cat = in_every_order_read(&[
+            (role, stamp(3), at("cli.json", 1), false),
+            (other, None, at("ps.json", 1), true),
+        ]);
+        assert_eq!(cat.redefined().first().map(|r| r.newest_used), Some(false));
+    }
+
+    /// Thousands of versions of one id (a crafted file) are settled once, not at each record.
+    #[test]
+    fn many_versions_of_one_role_are_settled_once() {
+        let id = "55555555-0000-0000-0000-000000000000";
+        let mut cat = RoleCatalog::default();
+        for i in 0..20_000 {
+            let action = format!("Microsoft.Example/things{i}/read");
+            cat.define(
+                custom(id, "Many", &[action.as_str()]),
+                None,
+                at("big.json", i + 1),
+                true,
+            );
+        }
+        cat.settle();
+        let role = cat.resolve(&RoleRef::new(Some(id), None)).map(|(d, _)| d);
+        assert_eq!(role.map(|d| d.blocks.len()), Some(20_000));
+        assert_eq!(cat.redefined().first().map(|r| r.sources.len()), Some(20_000));
     }
 
     #[test]

@@ -250,6 +250,7 @@ fn load_files(files: &[(&str, &[u8])], ahead: bool) -> Loaded {
     loaded.tenant = tenant;
     loaded.tenant.dedupe_in(ahead);
     loaded.tenant.order_small_lists();
+    loaded.tenant.roles.settle();
     loaded
 }
 
@@ -1156,7 +1157,9 @@ fn role_definition(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant
         assignable_scopes: str_list(obj, &["assignableScopes"]),
     };
     let updated = str_field(obj, &["updatedOn"]).and_then(crate::date::Timestamp::parse);
-    tenant.roles.define(role, updated, Some(origin));
+    // PowerShell's shape has no `permissions` list: its blocks come flattened into one.
+    let lossy = !matches!(field(obj, &["permissions"]), Some(Value::Array(_)));
+    tenant.roles.define(role, updated, Some(origin), lossy);
     Ok(1)
 }
 
