@@ -155,14 +155,14 @@ cd "$(dirname "$0")/.."
 # 1,504 / 1,259 B over the old ceilings (after the final review, which shared the key comparison: -18 / -89 B).
 # Round 29 raised the app by 5 KB and the JS API by 5 KB, deliberately: a custom role that
 # exports define with different permissions is settled whatever order the files come in (the
-# newest `updatedOn` when every undated copy agrees with it, else what any copy grants;
-# PowerShell's flattened copy of a role of several blocks counts as the same role), each id's
-# versions kept in a map so a crafted file of thousands of versions is settled once, and the
-# role named in a caveat, instead of the last file read silently winning (role.rs `define`,
-# date.rs `Timestamp`). A first version kept its grants key as a list of tuples (+3 KB); a
-# faster path for repeated identical records cost 1 KB more and gave nothing measurable at
-# 51k role records; a map keyed by whole identities with range lookups cost 2.3 KB more than
-# a map of positions. Measured 405,191 / 295,669 B (was 399,840 / 290,027 B).
+# newest `updatedOn` when every undated copy agrees with it, else what any copy grants), each
+# id's versions found through a map and settled once after reading, so a crafted file of
+# thousands of versions of one id cannot take cubic time, and the role named in a caveat,
+# instead of the last file read silently winning (role.rs `define`, date.rs `Timestamp`). A
+# first version kept its grants key as a list of tuples (+3 KB); a faster path for repeated
+# identical records cost 1 KB more and gave nothing measurable at 51k role records; a map
+# keyed by whole identities with range lookups cost 2.3 KB more than a map of positions.
+# Measured 404,617 / 295,005 B (was 399,840 / 290,027 B).
 APP_CEILING=$((396 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression

@@ -126,7 +126,7 @@ impl Directory {
         // An unreadable principal can be reported with a type but no name: a name from any
         // other export fills it. Of two names for one id (exports from before and after a
         // rename) the first in byte order is kept, so the name does not depend on which file
-        // was read first; likewise the kind (`Unknown` sorts last).
+        // was read first; likewise the kind.
         let pick = |slot: &mut Option<String>, new: Option<&str>| {
             if let Some(new) = new.map(str::trim).filter(|s| !s.is_empty()) {
                 if slot.as_deref().is_none_or(|old| new < old) {
@@ -135,7 +135,15 @@ impl Directory {
             }
         };
         let fill = |entry: &mut Principal| {
-            entry.kind = entry.kind.min(kind);
+            // A group wins: the export that says so usually lists its members too.
+            let rank = |k: PrincipalKind| match k {
+                PrincipalKind::Group | PrincipalKind::ForeignGroup => 0,
+                PrincipalKind::Unknown => 2,
+                _ => 1,
+            };
+            if (rank(kind), kind) < (rank(entry.kind), entry.kind) {
+                entry.kind = kind;
+            }
             pick(&mut entry.display_name, display_name);
             pick(&mut entry.sign_in_name, sign_in_name);
         };
@@ -283,5 +291,16 @@ mod tests {
             (PrincipalKind::User, Some("Priya Shah"), Some("p.shah@contoso.example"))
         );
         assert!(seen.iter().all(|p| p.as_ref() == Some(&first)), "{seen:#?}");
+        // One export calls an id a user, another (the groups export) a group: a group.
+        for kinds in [
+            [PrincipalKind::User, PrincipalKind::Group],
+            [PrincipalKind::Group, PrincipalKind::User],
+        ] {
+            let mut d = Directory::default();
+            for kind in kinds {
+                d.observe("g", kind, None, None);
+            }
+            assert_eq!(d.get("g").map(|p| p.kind), Some(PrincipalKind::Group));
+        }
     }
 }

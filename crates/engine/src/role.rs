@@ -326,22 +326,8 @@ pub struct RoleCatalog {
 struct Version {
     def: RoleDefinition,
     grants: String,
-    /// For a role of several blocks, the key of what PowerShell's export makes of it (one
-    /// block: the lists put together, the first block's condition).
-    flat: Option<String>,
-    /// Read from PowerShell's flattened shape, which loses the blocks.
-    lossy: bool,
     updated: Option<Timestamp>,
     origin: Option<Origin>,
-}
-
-impl Version {
-    /// Do the two grant the same, allowing for PowerShell's flattening of the blocks?
-    fn same_grants(&self, other: &Version) -> bool {
-        self.grants == other.grants
-            || (self.lossy && other.flat.as_ref() == Some(&self.grants))
-            || (other.lossy && self.flat.as_ref() == Some(&other.grants))
-    }
 }
 
 /// Appends `text` so that no two lists of texts give the same result: its length first.
@@ -377,53 +363,24 @@ fn grants_key(blocks: &[PermissionBlock]) -> String {
     key
 }
 
-/// A role of several blocks as PowerShell's export gives it (its `Actions` … lists are
-/// the blocks' put together, its `Condition` the first block's).
-fn flattened(blocks: &[PermissionBlock]) -> PermissionBlock {
-    let all = |list: fn(&PermissionBlock) -> &Vec<ActionPattern>| blocks.iter().flat_map(list).cloned().collect();
-    PermissionBlock {
-        actions: all(|b| &b.actions),
-        not_actions: all(|b| &b.not_actions),
-        data_actions: all(|b| &b.data_actions),
-        not_data_actions: all(|b| &b.not_data_actions),
-        condition: blocks.first().and_then(|b| b.condition.clone()),
-    }
-}
-
 /// Where a record came from, as an order: by file name and number, a record with none last.
 fn origin_key(origin: &Option<Origin>) -> (bool, Option<(&str, usize)>) {
     (origin.is_none(), origin.as_ref().map(|o| (&*o.file, o.record)))
 }
 
 /// The versions in the order they are chosen in: the newest update first (an undated one
-/// last), a version with its blocks before PowerShell's flattened one, then by name, by the
-/// record that gave it and by grants. Every tie is broken, so the choice does not depend on
+/// last), then by name, by the record that gave it and by grants. Every tie is broken, so the choice does not depend on
 /// the order the exports were read in.
 fn by_preference<'v>(versions: impl Iterator<Item = &'v Version>) -> Vec<&'v Version> {
     let mut order: Vec<&Version> = versions.collect();
     crate::order::sort_by(&mut order, |a, b| {
         b.updated
             .cmp(&a.updated)
-            .then_with(|| a.lossy.cmp(&b.lossy))
             .then_with(|| a.def.name.cmp(&b.def.name))
             .then_with(|| origin_key(&a.origin).cmp(&origin_key(&b.origin)))
             .then_with(|| a.grants.cmp(&b.grants))
     });
     order
-}
-
-/// The versions that say something of their own: PowerShell's flattened copy of a version
-/// read with its blocks adds nothing but the loss of the blocks.
-fn telling<'v>(order: &[&'v Version]) -> Vec<&'v Version> {
-    let mut flats: BTreeSet<String> = BTreeSet::new();
-    for flat in order.iter().filter_map(|v| v.flat.as_ref()) {
-        flats.insert(flat.clone());
-    }
-    order
-        .iter()
-        .filter(|v| !(v.lossy && flats.contains(&v.grants)))
-        .copied()
-        .collect()
 }
 
 /// What a custom role defined differently by the exports is taken to grant.
@@ -440,7 +397,7 @@ fn settled<'v>(versions: impl Iterator<Item = &'v Version>) -> Option<RoleDefini
     }
     def.blocks.clear();
     let mut kept: BTreeSet<String> = BTreeSet::new();
-    for block in telling(&order).iter().flat_map(|v| &v.def.blocks) {
+    for block in order.iter().flat_map(|v| &v.def.blocks) {
         if kept.insert(grants_key(std::slice::from_ref(block))) {
             def.blocks.push(block.clone());
         }
@@ -454,14 +411,12 @@ fn newest_decides(order: &[&Version]) -> bool {
     let Some(first) = order.first() else {
         return true;
     };
-    if order.iter().all(|v| v.same_grants(first)) {
-        return true;
-    }
-    first.updated.is_some()
-        && order
-            .iter()
-            .filter(|v| v.updated.is_none() || v.updated == first.updated)
-            .all(|v| v.same_grants(first))
+    order.iter().all(|v| v.grants == first.grants)
+        || (first.updated.is_some()
+            && order
+                .iter()
+                .filter(|v| v.updated.is_none() || v.updated == first.updated)
+                .all(|v| v.grants == first.grants))
 }
 
 /// A custom role id the exports define in more than one way, for the report's caveat.
@@ -551,14 +506,13 @@ const FORMER_NAMES: &[(&str, &str)] = &[
 impl RoleCatalog {
     /// Adds a custom role with nothing to say when or where it was defined (tests, samples).
     pub fn add_custom(&mut self, role: RoleDefinition) {
-        self.define(role, None, None, false);
+        self.define(role, None, None);
         self.settle();
     }
 
-    /// Adds a definition read from an export (`lossy`: from PowerShell's flattened shape).
-    /// An id defined again with other grants waits for [`Self::settle`], which the reading
+    /// Adds a definition read from an export. An id defined again with other grants waits for [`Self::settle`], which the reading
     /// calls once every file is read; [`Self::redefined`] lists it.
-    pub fn define(&mut self, role: RoleDefinition, updated: Option<Timestamp>, origin: Option<Origin>, lossy: bool) {
+    pub fn define(&mut self, role: RoleDefinition, updated: Option<Timestamp>, origin: Option<Origin>) {
         let grants = grants_key(&role.blocks);
         let mut identity = String::new();
         for part in [&role.id, &grants, &role.name] {
@@ -575,18 +529,14 @@ impl RoleCatalog {
             Some(v) if origin_key(&origin) < origin_key(&v.origin) => {
                 v.origin = origin;
                 v.updated = updated;
-                v.lossy = lossy;
                 v.def = role;
             }
             Some(_) => return,
             None => {
                 self.known.insert(identity, versions.len());
-                let flat = (role.blocks.len() > 1 && !lossy).then(|| grants_key(&[flattened(&role.blocks)]));
                 versions.push(Version {
                     def: role,
                     grants,
-                    flat,
-                    lossy,
                     updated,
                     origin,
                 });
@@ -617,14 +567,14 @@ impl RoleCatalog {
         for (id, versions) in self.versions.iter().filter(|(_, v)| v.len() > 1) {
             let order = by_preference(versions.iter());
             let Some(first) = order.first() else { continue };
-            if order.iter().all(|v| v.same_grants(first)) {
+            if order.iter().all(|v| v.grants == first.grants) {
                 continue;
             }
             // One source per set of grants, and per set its undated copy apart: an undated
             // copy is what leaves the choice open, so the caveat shows it.
             let mut listed: BTreeSet<String> = BTreeSet::new();
             let mut sources = Vec::new();
-            for v in telling(&order) {
+            for v in &order {
                 let mut kind = v.grants.clone();
                 kind.push(if v.updated.is_some() { 'd' } else { 'u' });
                 if listed.insert(kind) {
@@ -770,16 +720,10 @@ mod tests {
 
     /// The catalog after `definitions` in every order: it must not depend on the order.
     fn in_every_order(definitions: &[(RoleDefinition, Option<Timestamp>, Option<Origin>)]) -> RoleCatalog {
-        let lossy: Vec<(RoleDefinition, Option<Timestamp>, Option<Origin>, bool)> =
-            definitions.iter().cloned().map(|(d, u, o)| (d, u, o, false)).collect();
-        in_every_order_read(&lossy)
-    }
-
-    fn in_every_order_read(definitions: &[(RoleDefinition, Option<Timestamp>, Option<Origin>, bool)]) -> RoleCatalog {
         let mut results = orders(definitions).into_iter().map(|order| {
             let mut cat = RoleCatalog::default();
-            for (def, updated, origin, lossy) in order {
-                cat.define(def, updated, origin, lossy);
+            for (def, updated, origin) in order {
+                cat.define(def, updated, origin);
             }
             cat.settle();
             cat
@@ -918,52 +862,40 @@ mod tests {
         assert_eq!(grants(&cat), Some((true, true)));
     }
 
-    /// PowerShell's export of a role of two blocks is the same role, flattened: it neither
-    /// makes the role redefined nor replaces its blocks.
+    /// PowerShell's export of a role of two blocks puts them into one, with the first
+    /// block's condition. Without an update time it is another definition: the role then
+    /// grants what either grants, each block with its own condition, and is reported.
     #[test]
-    fn a_flattened_copy_of_a_role_is_the_same_role() {
+    fn a_flattened_copy_of_a_role_is_reported_and_both_count() {
         let id = "44444444-0000-0000-0000-000000000000";
-        let condition = Condition::new(Some("@Resource[x] StringEquals 'y'"), Some("2.0"));
+        let (read, data) = (
+            "Microsoft.SecurityInsights/*/read",
+            "Microsoft.OperationalInsights/workspaces/tables/data/read",
+        );
+        let condition = || Condition::new(Some("@Resource[x] StringEquals 'y'"), Some("2.0"));
         let blocks = vec![
-            PermissionBlock::from_lists(&["Microsoft.SecurityInsights/*/read"], &[], &[], &[], None),
-            PermissionBlock::from_lists(
-                &[],
-                &[],
-                &["Microsoft.OperationalInsights/workspaces/tables/data/read"],
-                &[],
-                condition,
-            ),
+            PermissionBlock::from_lists(&[read], &[], &[], &[], condition()),
+            PermissionBlock::from_lists(&[], &[], &[data], &[], None),
         ];
         let role = RoleDefinition {
             id: id.to_string(),
             name: "Two blocks".to_string(),
             kind: RoleKind::Custom,
-            blocks: blocks.clone(),
+            blocks,
             assignable_scopes: vec![],
         };
         let flat = RoleDefinition {
-            blocks: vec![flattened(&blocks)],
+            blocks: vec![PermissionBlock::from_lists(&[read], &[], &[data], &[], condition())],
             ..role.clone()
         };
-        let cat = in_every_order_read(&[
-            (role.clone(), stamp(3), at("cli.json", 1), false),
-            (flat.clone(), None, at("ps.json", 1), true),
-        ]);
-        assert_eq!(cat.redefined(), vec![]);
-        assert_eq!(
-            cat.resolve(&RoleRef::new(Some(id), None)).map(|(d, _)| d.blocks),
-            Some(blocks)
+        let cat = in_every_order(&[(role, stamp(3), at("cli.json", 1)), (flat, None, at("ps.json", 1))]);
+        let redefined = cat.redefined();
+        assert!(
+            redefined.len() == 1 && redefined.iter().all(|r| !r.newest_used && r.sources.len() == 2),
+            "{redefined:?}"
         );
-        // A flattened copy that says something else still counts.
-        let other = RoleDefinition {
-            blocks: vec![PermissionBlock::from_lists(&["*"], &[], &[], &[], None)],
-            ..flat
-        };
-        let cat = in_every_order_read(&[
-            (role, stamp(3), at("cli.json", 1), false),
-            (other, None, at("ps.json", 1), true),
-        ]);
-        assert_eq!(cat.redefined().first().map(|r| r.newest_used), Some(false));
+        let def = cat.resolve(&RoleRef::new(Some(id), None)).map(|(d, _)| d);
+        assert_eq!(def.as_ref().map(|d| d.blocks.len()), Some(3));
     }
 
     /// Thousands of versions of one id (a crafted file) are settled once, not at each record.
@@ -973,12 +905,7 @@ mod tests {
         let mut cat = RoleCatalog::default();
         for i in 0..20_000 {
             let action = format!("Microsoft.Example/things{i}/read");
-            cat.define(
-                custom(id, "Many", &[action.as_str()]),
-                None,
-                at("big.json", i + 1),
-                true,
-            );
+            cat.define(custom(id, "Many", &[action.as_str()]), None, at("big.json", i + 1));
         }
         cat.settle();
         let role = cat.resolve(&RoleRef::new(Some(id), None)).map(|(d, _)| d);

@@ -1157,9 +1157,7 @@ fn role_definition(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant
         assignable_scopes: str_list(obj, &["assignableScopes"]),
     };
     let updated = str_field(obj, &["updatedOn"]).and_then(crate::date::Timestamp::parse);
-    // PowerShell's shape has no `permissions` list: its blocks come flattened into one.
-    let lossy = !matches!(field(obj, &["permissions"]), Some(Value::Array(_)));
-    tenant.roles.define(role, updated, Some(origin), lossy);
+    tenant.roles.define(role, updated, Some(origin));
     Ok(1)
 }
 
