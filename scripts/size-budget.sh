@@ -162,7 +162,7 @@ cd "$(dirname "$0")/.."
 # first version kept its grants key as a list of tuples (+3 KB); a faster path for repeated
 # identical records cost 1 KB more and gave nothing measurable at 51k role records; a map
 # keyed by whole identities with range lookups cost 2.3 KB more than a map of positions.
-# Measured 404,617 / 295,005 B (was 399,840 / 290,027 B).
+# Measured 404,671 / 295,128 B (was 399,840 / 290,027 B).
 APP_CEILING=$((396 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression

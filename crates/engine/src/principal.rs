@@ -73,6 +73,10 @@ pub struct Principal {
     pub display_name: Option<String>,
     pub sign_in_name: Option<String>,
     pub kind: PrincipalKind,
+    /// The display name came from a directory export (Microsoft Graph), which wins over
+    /// the copies in role-assignment exports.
+    #[serde(skip)]
+    pub named_by_directory: bool,
 }
 
 impl Principal {
@@ -113,8 +117,30 @@ pub(crate) fn lower_key(id: &str) -> std::borrow::Cow<'_, str> {
 }
 
 impl Directory {
-    /// Adds or enriches a principal; names already known are kept unless missing.
+    /// Adds or enriches a principal from a role-assignment export.
     pub fn observe(&mut self, id: &str, kind: PrincipalKind, display_name: Option<&str>, sign_in_name: Option<&str>) {
+        self.observe_from(id, kind, display_name, sign_in_name, false);
+    }
+
+    /// As [`Directory::observe`], from a directory export: its display name wins.
+    pub fn observe_in_directory(
+        &mut self,
+        id: &str,
+        kind: PrincipalKind,
+        display_name: Option<&str>,
+        sign_in_name: Option<&str>,
+    ) {
+        self.observe_from(id, kind, display_name, sign_in_name, true);
+    }
+
+    fn observe_from(
+        &mut self,
+        id: &str,
+        kind: PrincipalKind,
+        display_name: Option<&str>,
+        sign_in_name: Option<&str>,
+        directory: bool,
+    ) {
         let id = id.trim();
         if id.is_empty() {
             return;
@@ -125,14 +151,17 @@ impl Directory {
         let id = id.as_ref();
         // An unreadable principal can be reported with a type but no name: a name from any
         // other export fills it. Of two names for one id (exports from before and after a
-        // rename) the first in byte order is kept, so the name does not depend on which file
-        // was read first; likewise the kind.
-        let pick = |slot: &mut Option<String>, new: Option<&str>| {
-            if let Some(new) = new.map(str::trim).filter(|s| !s.is_empty()) {
-                if slot.as_deref().is_none_or(|old| new < old) {
-                    *slot = Some(new.to_string());
-                }
+        // rename) a directory export's wins, then the first in byte order, so the name does
+        // not depend on which file was read first; likewise the kind.
+        let pick = |slot: &mut Option<String>, new: Option<&str>, ahead: bool| match new
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(new) if ahead || slot.as_deref().is_none_or(|old| new < old) => {
+                *slot = Some(new.to_string());
+                true
             }
+            _ => false,
         };
         let fill = |entry: &mut Principal| {
             // A group wins: the export that says so usually lists its members too.
@@ -144,8 +173,13 @@ impl Directory {
             if (rank(kind), kind) < (rank(entry.kind), entry.kind) {
                 entry.kind = kind;
             }
-            pick(&mut entry.display_name, display_name);
-            pick(&mut entry.sign_in_name, sign_in_name);
+            if directory >= entry.named_by_directory {
+                let ahead = directory && !entry.named_by_directory;
+                if pick(&mut entry.display_name, display_name, ahead) && directory {
+                    entry.named_by_directory = true;
+                }
+            }
+            pick(&mut entry.sign_in_name, sign_in_name, false);
         };
         match self.principals.get_mut(id) {
             Some(entry) => fill(entry),
@@ -155,6 +189,7 @@ impl Directory {
                     display_name: None,
                     sign_in_name: None,
                     kind,
+                    named_by_directory: false,
                 };
                 fill(&mut entry);
                 self.principals.insert(id.to_string(), entry);
@@ -291,6 +326,18 @@ mod tests {
             (PrincipalKind::User, Some("Priya Shah"), Some("p.shah@contoso.example"))
         );
         assert!(seen.iter().all(|p| p.as_ref() == Some(&first)), "{seen:#?}");
+        // A directory export's name wins over a role-assignment export's, in either order.
+        for directory_first in [true, false] {
+            let mut d = Directory::default();
+            for step in [directory_first, !directory_first] {
+                if step {
+                    d.observe_in_directory("g", PrincipalKind::Group, Some("SOC Tier 1"), None);
+                } else {
+                    d.observe("g", PrincipalKind::Group, Some("Analysts (old name)"), None);
+                }
+            }
+            assert_eq!(d.get("g").map(Principal::label), Some("SOC Tier 1".to_string()));
+        }
         // One export calls an id a user, another (the groups export) a group: a group.
         for kinds in [
             [PrincipalKind::User, PrincipalKind::Group],

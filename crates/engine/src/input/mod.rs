@@ -1245,7 +1245,7 @@ fn observe_graph_object(o: &Map<String, Value>, tenant: &mut Tenant) -> Option<S
     };
     tenant
         .directory
-        .observe(&id, kind, get(&["displayName"]), get(&["userPrincipalName"]));
+        .observe_in_directory(&id, kind, get(&["displayName"]), get(&["userPrincipalName"]));
     Some(id)
 }
 
@@ -1255,7 +1255,7 @@ fn group_members(obj: &Map<String, Value>, tenant: &mut Tenant) -> Result<usize,
         .to_ascii_lowercase();
     tenant
         .directory
-        .observe(&group, PrincipalKind::Group, str_field(obj, &["displayName"]), None);
+        .observe_in_directory(&group, PrincipalKind::Group, str_field(obj, &["displayName"]), None);
     let members = field(obj, &["transitiveMembers"]).or_else(|| field(obj, &["members"]));
     let Some(Value::Array(members)) = members else {
         return Err("group without an expanded members or transitiveMembers list".into());
