@@ -369,8 +369,8 @@ fn origin_key(origin: &Option<Origin>) -> (bool, Option<(&str, usize)>) {
 }
 
 /// The versions in the order they are chosen in: the newest update first (an undated one
-/// last), then by name, by the record that gave it and by grants. Every tie is broken, so the choice does not depend on
-/// the order the exports were read in.
+/// last), then by name, by the record that gave it and by grants. Every tie is broken, so
+/// the choice does not depend on the order the exports were read in.
 fn by_preference<'v>(versions: impl Iterator<Item = &'v Version>) -> Vec<&'v Version> {
     let mut order: Vec<&Version> = versions.collect();
     crate::order::sort_by(&mut order, |a, b| {
@@ -510,8 +510,9 @@ impl RoleCatalog {
         self.settle();
     }
 
-    /// Adds a definition read from an export. An id defined again with other grants waits for [`Self::settle`], which the reading
-    /// calls once every file is read; [`Self::redefined`] lists it.
+    /// Adds a definition read from an export. An id defined again with other grants waits
+    /// for [`Self::settle`], which the reading calls once every file is read;
+    /// [`Self::redefined`] lists it.
     pub fn define(&mut self, role: RoleDefinition, updated: Option<Timestamp>, origin: Option<Origin>) {
         let grants = grants_key(&role.blocks);
         let mut identity = String::new();
