@@ -176,6 +176,28 @@ try {
     await page.screenshot({ path: join(artifacts, 'inputs.png'), fullPage: true });
   });
 
+  await check('a custom role two exports define differently is named in the caveats, whatever the order', async () => {
+    const roles = await fixture('az-role-definition-list-custom.json');
+    const later = roles.replace('"Microsoft.SecurityInsights/*/read",', '')
+      .replace('2025-07-29T13:30:02.117845+00:00', '2026-01-10T08:00:00.5+00:00');
+    assert(later !== roles, 'the fixture changed');
+    const seen = [];
+    for (const order of [['before.json', 'after.json'], ['after.json', 'before.json']]) {
+      await page.goto(`${origin}/#/inputs`);
+      await page.click('#clear-all');
+      await paste(page, 'az-role-assignment-list.json', await fixture('az-role-assignment-list.json'));
+      for (const name of order) await paste(page, name, name === 'before.json' ? roles : later);
+      await page.goto(`${origin}/#/report`);
+      const caveat = page.locator('li', { hasText: 'give one role id different permissions' });
+      await caveat.first().waitFor();
+      const text = await caveat.first().textContent();
+      assert(/most recently updated definition was used/.test(text), `caveat: ${text}`);
+      assert(/SOC Incident Triage \(Custom\)/.test(text) && /after\.json record 1/.test(text) && /before\.json record 1/.test(text), `caveat: ${text}`);
+      seen.push(text);
+    }
+    assert(seen[0] === seen[1], `the order changed the caveat: ${seen.join(' | ')}`);
+  });
+
   await check('a script in a display name is shown as text', async () => {
     const evil = JSON.stringify([{ principalId: '11111111-2222-4333-8444-555555555555', principalName: '<img src=x onerror="window.__xss=1">',
       principalType: 'Group', roleDefinitionId: '8d289c81-5878-46d4-8554-54e1e3d8b5cb',
