@@ -188,7 +188,7 @@ try {
       await paste(page, 'az-role-assignment-list.json', await fixture('az-role-assignment-list.json'));
       for (const name of order) await paste(page, name, name === 'before.json' ? roles : later);
       await page.goto(`${origin}/#/report`);
-      const caveat = page.locator('li', { hasText: 'give one role id different permissions' });
+      const caveat = page.locator('li', { hasText: 'have different permissions in different records' });
       await caveat.first().waitFor();
       const text = await caveat.first().textContent();
       assert(/most recently updated definition was used/.test(text), `caveat: ${text}`);

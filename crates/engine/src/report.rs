@@ -418,7 +418,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             "Their update times do not settle which is current (a copy has none, or the newest copies disagree), so each was taken to grant what any of its definitions grants: a verdict that rests on one of these roles may be more generous than Azure is."
         };
         caveats.push(format!(
-            "{} role definition(s) from the exports give one role id different permissions in different records, usually because they were exported at different times. {decision} Export the role definitions again, together with the assignments. {}: {}.",
+            "{} role(s) have different permissions in different records of the role-definition exports, usually because they were exported at different times. {decision} Export the role definitions again, together with the assignments. {}: {}.",
             all.len(),
             if all.len() > ROLES_SHOWN { "The first ones by id" } else { "They are" },
             roles.join(", ")

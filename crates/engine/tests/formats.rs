@@ -502,7 +502,7 @@ fn access(files: &[(String, Vec<u8>)]) -> String {
 
 #[test]
 fn custom_roles_that_exports_define_differently_are_settled_and_reported() {
-    const REDEFINED: &str = "give one role id different permissions in different records";
+    const REDEFINED: &str = "have different permissions in different records of the role-definition exports";
     const READS: &str = "\"Microsoft.SecurityInsights/*/read\",";
     let original = String::from_utf8(read("az-role-definition-list-custom.json")).unwrap();
     // The triage role exported again after it lost its reads of Sentinel.
@@ -565,7 +565,7 @@ fn custom_roles_that_exports_define_differently_are_settled_and_reported() {
             assert_eq!(&access(&files), expected, "{decision}");
             let found = caveats(&files);
             let caveat = found.iter().find(|c| c.contains(REDEFINED)).expect("no caveat");
-            assert!(caveat.starts_with("1 role definition(s)"), "{caveat}");
+            assert!(caveat.starts_with("1 role(s) have"), "{caveat}");
             assert!(caveat.contains(decision), "{caveat}");
             assert!(
                 caveat.contains("`SOC Incident Triage (Custom)` (2d6f9b3e-8a1c-4e7d-b5f2-9c3a6e8d1b70")
