@@ -108,17 +108,10 @@ impl Timestamp {
                 _ => return None,
             }
         }
-        // Each field within its range: year, month, day, hour, minute, second.
-        let ranges = [
-            ("1970", "2999"),
-            ("01", "12"),
-            ("01", "31"),
-            ("00", "23"),
-            ("00", "59"),
-            ("00", "60"),
-        ];
-        let mut at = 0;
-        for (low, high) in ranges {
+        // The date as every date is read; then the time's fields within their ranges.
+        Date::parse(t).ok().filter(|d| (1970..=2999).contains(&d.year))?;
+        let mut at = 8;
+        for (low, high) in [("00", "23"), ("00", "59"), ("00", "60")] {
             let field = moment.get(at..at + low.len())?;
             if field < low || field > high {
                 return None;

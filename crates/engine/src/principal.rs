@@ -153,16 +153,9 @@ impl Directory {
         // other export fills it. Of two names for one id (exports from before and after a
         // rename) a directory export's wins, then the first in byte order, so the name does
         // not depend on which file was read first; likewise the kind.
-        let pick = |slot: &mut Option<String>, new: Option<&str>, ahead: bool| match new
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            Some(new) if ahead || slot.as_deref().is_none_or(|old| new < old) => {
-                *slot = Some(new.to_string());
-                true
-            }
-            _ => false,
-        };
+        fn clean(s: Option<&str>) -> Option<&str> {
+            s.map(str::trim).filter(|s| !s.is_empty())
+        }
         let fill = |entry: &mut Principal| {
             // A group wins: the export that says so usually lists its members too.
             let rank = |k: PrincipalKind| match k {
@@ -173,13 +166,19 @@ impl Directory {
             if (rank(kind), kind) < (rank(entry.kind), entry.kind) {
                 entry.kind = kind;
             }
-            if directory >= entry.named_by_directory {
-                let ahead = directory && !entry.named_by_directory;
-                if pick(&mut entry.display_name, display_name, ahead) && directory {
-                    entry.named_by_directory = true;
+            // `false` sorts first: a directory export's name before any other.
+            if let Some(new) = clean(display_name) {
+                let old = entry.display_name.as_deref().map(|o| (!entry.named_by_directory, o));
+                if old.is_none_or(|old| (!directory, new) < old) {
+                    entry.display_name = Some(new.to_string());
+                    entry.named_by_directory = directory;
                 }
             }
-            pick(&mut entry.sign_in_name, sign_in_name, false);
+            if let Some(new) = clean(sign_in_name) {
+                if entry.sign_in_name.as_deref().is_none_or(|old| new < old) {
+                    entry.sign_in_name = Some(new.to_string());
+                }
+            }
         };
         match self.principals.get_mut(id) {
             Some(entry) => fill(entry),

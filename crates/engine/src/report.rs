@@ -384,6 +384,9 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     let redefined = loaded.tenant.roles.redefined();
     for newest_used in [true, false] {
         let all: Vec<&crate::role::Redefined> = redefined.iter().filter(|r| r.newest_used == newest_used).collect();
+        if all.is_empty() {
+            continue;
+        }
         let roles: Vec<String> = all
             .iter()
             .take(ROLES_SHOWN)
@@ -409,9 +412,6 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
                 format!("`{}` ({}: {})", r.name, r.id, sources.join("; "))
             })
             .collect();
-        if all.is_empty() {
-            continue;
-        }
         let decision = if newest_used {
             "The most recently updated definition was used for each, as the current one."
         } else {

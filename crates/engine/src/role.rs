@@ -523,7 +523,7 @@ impl RoleCatalog {
             push_item(&mut identity, t.moment());
         }
         let id = role.id.clone();
-        let versions = self.versions.entry(role.id.clone()).or_default();
+        let versions = self.versions.entry(id.clone()).or_default();
         match self.known.get(&identity).and_then(|&at| versions.get_mut(at)) {
             // The first record by file name and number stands for them all, whatever came
             // first: its spelling of the actions and of the time is the one quoted.
