@@ -8,39 +8,14 @@
 // Test helpers may unwrap and index: a failure should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use sentinel_readiness_engine::{analyze, Date, ReportOptions};
-use serde_json::Value;
-
-fn case_dirs() -> Vec<(String, PathBuf)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tasks");
-    let mut out = Vec::new();
-    for task in std::fs::read_dir(&root).unwrap() {
-        let task = task.unwrap().path();
-        let task_id = task.file_name().unwrap().to_string_lossy().to_string();
-        for case in std::fs::read_dir(&task).unwrap() {
-            out.push((task_id.clone(), case.unwrap().path()));
-        }
-    }
-    out.sort();
-    out
-}
 
 fn run_case(task: &str, dir: &Path) -> Result<(), String> {
-    let expect: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap()).unwrap();
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().is_some_and(|n| n != "expect.json"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().to_string(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
+    let (files, expect) = common::read_case(dir);
     let workspace = expect["workspace"].as_str().unwrap().to_string();
     let opts = ReportOptions {
         workspaces: vec![workspace.clone()],
@@ -101,33 +76,17 @@ fn run_case(task: &str, dir: &Path) -> Result<(), String> {
 
 #[test]
 fn every_task_fixture_gives_its_expected_verdict() {
-    let cases = case_dirs();
-    assert!(cases.len() >= 30, "fixtures missing: {}", cases.len());
-    let failures: Vec<String> = cases
-        .iter()
-        .filter_map(|(task, dir)| {
-            run_case(task, dir)
-                .err()
-                .map(|e| format!("{task}/{}: {e}", dir.file_name().unwrap().to_string_lossy()))
-        })
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    common::assert_every_case(&common::case_dirs("tasks"), 30, run_case);
 }
 
 #[test]
 fn every_task_has_positive_and_negative_cases() {
-    let cases = case_dirs();
+    let cases = common::case_dirs("tasks");
     for task in sentinel_readiness_engine::task::TASKS {
         let names: Vec<String> = cases
             .iter()
             .filter(|(t, _)| t == task.id)
-            .map(|(_, d)| d.file_name().unwrap().to_string_lossy().to_string())
+            .map(|(_, d)| common::case_name(d))
             .collect();
         assert!(
             names
