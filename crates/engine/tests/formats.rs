@@ -68,6 +68,15 @@ fn utf16le_bom(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// UTF-16 big-endian without a byte order mark: recognised by the zero bytes of ASCII text.
+fn utf16be(bytes: &[u8]) -> Vec<u8> {
+    std::str::from_utf8(bytes)
+        .unwrap()
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect()
+}
+
 #[test]
 fn every_assignment_format_gives_the_same_verdicts() {
     let baseline = verdicts(&with_context(
@@ -91,6 +100,10 @@ fn every_assignment_format_gives_the_same_verdicts() {
         (
             "get-azroleassignment-utf16.json",
             utf16le_bom(&read("get-azroleassignment.json")),
+        ),
+        (
+            "get-azroleassignment-utf16be.json",
+            utf16be(&read("get-azroleassignment.json")),
         ),
         (
             "get-azroleassignment-ps51.csv",
@@ -169,6 +182,7 @@ fn formats_are_detected_by_shape() {
             "graph-directory-role-assignments.json",
             Format::GraphDirectoryRoleAssignments,
         ),
+        ("graph-directory-roles.json", Format::GraphDirectoryRoles),
     ];
     for (name, format) in cases {
         let bytes = read(name);
@@ -423,6 +437,17 @@ fn first_record_edited(name: &str, list: Option<&str>, edit: impl Fn(&mut serde_
     serde_json::to_vec(&doc).unwrap()
 }
 
+/// A fixture's JSON with a copy of its first record, edited, added at the end of `list`: the
+/// format is known from the first record, so the copy is read as one and skipped with a reason.
+fn record_added(name: &str, list: &str, edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+    let mut doc: serde_json::Value = serde_json::from_slice(&read(name)).unwrap();
+    let records = doc[list].as_array_mut().unwrap();
+    let mut copy = records[0].clone();
+    edit(&mut copy);
+    records.push(copy);
+    serde_json::to_vec(&doc).unwrap()
+}
+
 #[test]
 fn each_kind_of_unusable_input_says_what_is_wrong() {
     use serde_json::json;
@@ -480,6 +505,39 @@ fn each_kind_of_unusable_input_says_what_is_wrong() {
                 r["type"] = json!("microsoft.authorization/roleassignmentschedules");
             }),
             "Resource Graph row of type",
+        ),
+        (
+            "no-scope.json",
+            first_record_edited("az-role-assignment-list.json", None, |r| {
+                let r = r.as_object_mut().unwrap();
+                r.remove("scope");
+                r.remove("id");
+            }),
+            "no scope and no assignment id to take it from",
+        ),
+        (
+            "containers.json",
+            first_record_edited("arg-resourcecontainers.json", Some("data"), |r| {
+                r["properties"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("managementGroupAncestorsChain");
+            }),
+            "no managementGroupAncestorsChain in the row",
+        ),
+        (
+            "directory-roles.json",
+            record_added("graph-directory-roles.json", "value", |r| {
+                r["members"] = json!(null);
+            }),
+            "directory role without an expanded members list",
+        ),
+        (
+            "directory-role-template.json",
+            record_added("graph-directory-roles.json", "value", |r| {
+                r.as_object_mut().unwrap().remove("roleTemplateId");
+            }),
+            "directory role without roleTemplateId",
         ),
     ];
     for (name, bytes, says) in &cases {
