@@ -240,3 +240,83 @@ fn features_json_has_the_contract_fields() {
     let n: Vec<serde_json::Value> = serde_json::from_slice(&early.stdout).unwrap();
     assert!(!n.is_empty() && n.len() < 101);
 }
+
+#[test]
+fn output_goes_to_the_named_file_or_says_why_it_cannot() {
+    let dir = std::env::temp_dir().join(format!("sentinel-readiness-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("report.html");
+    let out = run(&[
+        "report",
+        "--sample",
+        "--format",
+        "html",
+        "--today",
+        "2026-11-23",
+        "--output",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("Priya Shah"),
+        "{html:.300}"
+    );
+    // A folder that does not exist: exit 2, naming the path.
+    let missing = dir.join("no-such-folder").join("report.json");
+    let out = run(&["report", "--sample", "--output", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(missing.to_str().unwrap()),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn features_in_every_format_and_when_nothing_matches() {
+    let ids = |format: &str| {
+        let out = run(&["features", "m365d", "connector", "--format", format]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    for format in ["csv", "md"] {
+        assert!(
+            ids(format).contains("xdr-connector-managed-by-onboarding"),
+            "{format}: {}",
+            ids(format)
+        );
+    }
+    assert!(ids("csv").starts_with("id,"), "{}", ids("csv"));
+    let none = run(&["features", "zzzz-no-such-words", "--format", "json"]);
+    assert!(none.status.success());
+    assert_eq!(text(&none.stdout).trim(), "[]");
+    assert!(
+        text(&none.stderr).contains("no entry matches"),
+        "{}",
+        text(&none.stderr)
+    );
+    assert_eq!(run(&["features", "--as-of", "2025-02-30"]).status.code(), Some(2));
+}
+
+#[test]
+fn mssp_guidance_page_and_bad_dates() {
+    let out = run(&["mssp", "--as-of", "2026-11-23"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = text(&out.stdout);
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("Lighthouse"),
+        "{html:.300}"
+    );
+    for command in ["mssp", "tasks"] {
+        let out = run(&[command, "--as-of", "yesterday"]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(
+            text(&out.stderr).contains("`yesterday` is not a date"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}

@@ -27,7 +27,7 @@ impl Date {
         let year: i32 = it.next().and_then(|y| y.parse().ok()).ok_or_else(bad)?;
         let month: u8 = it.next().and_then(|m| m.parse().ok()).ok_or_else(bad)?;
         let day: u8 = it.next().and_then(|d| d.parse().ok()).ok_or_else(bad)?;
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || head.len() != 10 {
+        if head.len() != 10 || !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
             return Err(bad());
         }
         Ok(Self { year, month, day })
@@ -159,6 +159,17 @@ impl Ord for Timestamp {
     }
 }
 
+/// Days in a month of the proleptic Gregorian calendar: a date such as 2025-02-30 is refused
+/// rather than read as 2 March.
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +179,26 @@ mod tests {
         assert_eq!(Date::parse("2026-09-30T23:59:59Z"), Ok(Date::new(2026, 9, 30)));
         assert!(Date::parse("2026-13-01").is_err());
         assert!(Date::parse("26-1-1").is_err());
+        // Days that the month does not have; 29 February only in leap years.
+        for bad in [
+            "2025-02-29",
+            "2025-02-30",
+            "2026-04-31",
+            "2026-06-31",
+            "2026-09-31",
+            "2026-11-31",
+            "2100-02-29",
+            "2026-01-32",
+            "2026-01-00",
+        ] {
+            assert!(Date::parse(bad).is_err(), "{bad}");
+        }
+        for good in ["2024-02-29", "2000-02-29", "2026-01-31", "2026-04-30", "2026-12-31"] {
+            let date = Date::parse(good).unwrap_or(Date::new(1970, 1, 1));
+            assert_eq!(date.to_string(), good);
+            // A real date survives the round trip through a count of days.
+            assert_eq!(Date::from_days_since_epoch(date.days_since_epoch()), date);
+        }
         assert_eq!(Date::from_days_since_epoch(0), Date::new(1970, 1, 1));
         assert_eq!(Date::from_days_since_epoch(20_415), Date::new(2025, 11, 23));
     }

@@ -425,6 +425,46 @@ mod tests {
         assert!(parse_bytes_request(r#"{"files":[{"name":"a","length":-1}]}"#).is_err());
     }
 
+    /// The entry point the Wasm builds call: a request as JSON text, with or without a buffer
+    /// of files, answered with a report or with failures in words, never a trap.
+    #[test]
+    fn requests_as_text_are_answered_or_refused_in_words() {
+        let today = Date::new(2026, 11, 23);
+        let kind = |answer: Answer<Report>| {
+            let json = serde_json::to_value(answer).unwrap_or_default();
+            let errors = json["errors"].as_array().map(|e| format!("{e:?}")).unwrap_or_default();
+            (json["type"].as_str().unwrap_or_default().to_string(), errors)
+        };
+        let text = crate::sample::SAMPLE_FILES
+            .first()
+            .map(|(_, text)| *text)
+            .unwrap_or_default();
+        let with_text = serde_json::json!({"files": [{"name": "a.json", "text": text}]}).to_string();
+        assert_eq!(kind(evaluate_request(&with_text, None, today)).0, "success");
+        let spans = format!(r#"{{"files":[{{"name":"a.json","length":{}}}]}}"#, text.len());
+        assert_eq!(
+            kind(evaluate_request(&spans, Some(text.as_bytes()), today)).0,
+            "success"
+        );
+        // A request that is not one, each way, says so.
+        for (request, data) in [
+            ("{", None),
+            ("[]", None),
+            ("{", Some(b"".as_slice())),
+            (r#"{"files":3}"#, Some(b"".as_slice())),
+        ] {
+            let (answer, errors) = kind(evaluate_request(request, data, today));
+            assert_eq!(answer, "failure", "{request}");
+            assert!(!errors.is_empty(), "{request}: no reason");
+        }
+        // A workspace option that names nothing in the exports is refused after reading.
+        let unknown =
+            serde_json::json!({"files": [{"name": "a.json", "text": text}], "workspaces": ["nowhere"]}).to_string();
+        let (answer, errors) = kind(evaluate_request(&unknown, None, today));
+        assert_eq!(answer, "failure");
+        assert!(errors.contains("`nowhere` is not a workspace resource id"), "{errors}");
+    }
+
     #[test]
     fn answers_too_long_for_a_js_string_are_refused_in_words() {
         let fits = fit_js_string(b"{\"type\":\"success\"}".to_vec(), 20);

@@ -132,3 +132,74 @@ fn every_prerequisite_has_a_passing_case_and_one_that_does_not() {
         );
     }
 }
+
+/// The summary's verdict follows the checks: `ready` only when every check in force passes
+/// and no finding is high or medium; `ready-with-warnings` when one is unknown or warns;
+/// `blocked` when one fails.
+#[test]
+fn the_overall_verdict_is_ready_only_when_every_check_passes() {
+    const WS: &str = "/subscriptions/9b2e7c41-3d5a-4f86-a1c9-7e0d4b6f2a13/resourceGroups/rg-soc-prod/providers/Microsoft.OperationalInsights/workspaces/law-soc-prod";
+    // Priya Shah is a Global Administrator in the directory export; here she is also Owner of
+    // the workspace's subscription, so she can connect it and see Sentinel.
+    let owner = r#"[{
+        "id": "/subscriptions/9b2e7c41-3d5a-4f86-a1c9-7e0d4b6f2a13/providers/Microsoft.Authorization/roleAssignments/00000040-0000-4000-8000-000000000040",
+        "principalId": "4a7c9e1b-2d3f-4b8a-8c6e-5f1a0b9d2e74",
+        "principalType": "User",
+        "roleDefinitionId": "/subscriptions/9b2e7c41-3d5a-4f86-a1c9-7e0d4b6f2a13/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+        "scope": "/subscriptions/9b2e7c41-3d5a-4f86-a1c9-7e0d4b6f2a13"
+    }]"#;
+    let read = |name: &str| std::fs::read(common::fixtures("formats").join(name)).unwrap();
+    // The Defender XDR connectors alone: the Defender for Cloud one raises a medium finding.
+    let mut connectors: Value = serde_json::from_slice(&read("sentinel-data-connectors.json")).unwrap();
+    connectors["value"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|c| c["kind"] == "MicrosoftThreatProtection");
+    let exports: Vec<(String, Vec<u8>)> = vec![
+        ("onboarding.json".into(), read("sentinel-onboarding-states.json")),
+        ("connectors.json".into(), serde_json::to_vec(&connectors).unwrap()),
+        ("directory.json".into(), read("graph-directory-role-assignments.json")),
+        ("owner.json".into(), owner.as_bytes().to_vec()),
+    ];
+    let run = |without: &str, today: Date| {
+        let mut files: Vec<(String, Vec<u8>)> = exports.iter().filter(|(n, _)| n != without).cloned().collect();
+        if without == "connectors.json" {
+            files.push(("all-connectors.json".into(), read("sentinel-data-connectors.json")));
+        }
+        let opts = ReportOptions {
+            workspaces: vec![WS.into()],
+            as_of: None,
+            today,
+            all_verdicts: false,
+            primary: None,
+            threads: 0,
+        };
+        let report = analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        let not_passed: Vec<String> = report
+            .prerequisites
+            .iter()
+            .filter(|p| p.status.as_str() != "pass")
+            .map(|p| format!("{} {}", p.id, p.status.as_str()))
+            .collect();
+        (report.summary.overall.as_str(), not_passed)
+    };
+    let early = Date::new(2026, 6, 1);
+    assert_eq!(run("", early), ("ready", vec![]));
+    assert_eq!(
+        run("directory.json", early),
+        ("ready-with-warnings", vec!["entra-onboarding-role unknown".to_string()])
+    );
+    // Every check passes, but a finding needs attention.
+    assert_eq!(run("connectors.json", early), ("ready-with-warnings", vec![]));
+    // Within 180 days of the retirement the same tenant is told to hurry, and after it, that
+    // the Azure portal is gone.
+    assert_eq!(
+        run("", Date::new(2026, 11, 23)),
+        ("ready-with-warnings", vec!["before-retirement warn".to_string()])
+    );
+    assert_eq!(
+        run("", Date::new(2027, 4, 1)),
+        ("blocked", vec!["before-retirement fail".to_string()])
+    );
+}

@@ -1,5 +1,6 @@
 //! Property tests for the two primitives every verdict rests on, action-pattern matching
-//! and scope ancestry, and for the shared sort that orders the report's lists.
+//! and scope ancestry, for the shared sort that orders the report's lists, and for the dates
+//! that decide which rules and PIM windows apply.
 
 // Test helpers may unwrap and index: a failure should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -8,6 +9,7 @@ use proptest::prelude::*;
 use sentinel_readiness_engine::action::ActionPattern;
 use sentinel_readiness_engine::order;
 use sentinel_readiness_engine::scope::Scope;
+use sentinel_readiness_engine::Date;
 
 /// Reference matcher: plain recursion over characters, `*` matching any run.
 fn reference(pattern: &[u8], text: &[u8]) -> bool {
@@ -129,5 +131,24 @@ proptest! {
         let base = format!("/{}", segs.join("/"));
         let sibling = format!("{base}{extra}/child");
         prop_assert!(!Scope::parse(&base).unwrap().is_ancestor_or_self(&Scope::parse(&sibling).unwrap()));
+    }
+
+    /// Every day from 1000-01-01 to 9999-12-31 is written and read back as itself, and the
+    /// next day is one more; no other text of that shape reads as a date (see `date.rs`).
+    #[test]
+    fn dates_round_trip_through_text_and_day_counts(days in -354_285i64..2_932_896) {
+        let date = Date::from_days_since_epoch(days);
+        prop_assert_eq!(date.days_since_epoch(), days);
+        prop_assert_eq!(Date::parse(&date.to_string()), Ok(date));
+        prop_assert!(Date::from_days_since_epoch(days + 1) > date);
+    }
+
+    #[test]
+    fn a_text_reads_as_a_date_only_if_it_names_a_real_day(y in 1000i32..10_000, m in 1u8..13, d in 1u8..32) {
+        let text = format!("{y:04}-{m:02}-{d:02}");
+        if let Ok(date) = Date::parse(&text) {
+            prop_assert_eq!(Date::from_days_since_epoch(date.days_since_epoch()), date);
+            prop_assert_eq!(date.to_string(), text);
+        }
     }
 }

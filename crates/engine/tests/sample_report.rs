@@ -288,3 +288,35 @@ fn each_reason_is_listed_once_and_shared() {
         );
     }
 }
+
+/// What the Markdown report adds beyond the sample's snapshot: the era of the rules, a file
+/// it could not read, a record it skipped, and the tasks not yet documented in that era.
+#[test]
+fn markdown_names_the_era_the_files_not_read_and_the_records_skipped() {
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats/az-role-assignment-list.json");
+    let mut records: serde_json::Value = serde_json::from_slice(&std::fs::read(fixture).unwrap()).unwrap();
+    records[0]["roleDefinitionId"] = "NA(classic admins)".into();
+    let skipped = serde_json::to_vec(&records).unwrap();
+    let mut files: Vec<(&str, &[u8])> = sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    files.push(("broken.json", b"[{\"principalId\": ".as_slice()));
+    files.push(("classic.json", &skipped));
+    let opts = ReportOptions {
+        workspaces: vec![],
+        as_of: Some(Date::new(2024, 1, 15)),
+        today: sample::SAMPLE_DATE,
+        all_verdicts: false,
+        primary: Some(sample::SAMPLE_PRIMARY.into()),
+        threads: 0,
+    };
+    let md = analyze(files, &opts).unwrap().to_markdown();
+    for expected in [
+        "Rules: **as documented on 2024-01-15**",
+        "| broken.json | **error**: broken.json: invalid JSON",
+        "\nSkipped records:\n\n- classic.json: record 1",
+        "classic administrator row",
+        "\nNot yet documented on 2024-01-15: view-sentinel",
+    ] {
+        assert!(md.contains(expected), "no `{expected}` in:\n{md}");
+    }
+}
