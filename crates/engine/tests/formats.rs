@@ -183,6 +183,7 @@ fn formats_are_detected_by_shape() {
             Format::GraphDirectoryRoleAssignments,
         ),
         ("graph-directory-roles.json", Format::GraphDirectoryRoles),
+        ("arm-template-alert-rules.json", Format::ArmTemplate),
     ];
     for (name, format) in cases {
         let bytes = read(name);
@@ -637,4 +638,81 @@ fn custom_roles_that_exports_define_differently_are_settled_and_reported() {
         }
         assert_eq!(reports[0], reports[1], "the order of the files changed the report");
     }
+}
+
+/// Each finding as its id and the names of the objects it names, sorted.
+fn findings(files: &[(String, Vec<u8>)]) -> Vec<(String, Vec<String>)> {
+    let report = report(files, false);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let mut out: Vec<(String, Vec<String>)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut names: Vec<String> = f.objects.iter().map(|o| o.name.clone()).collect();
+            names.sort();
+            (f.id.to_string(), names)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_shape_of_an_analytics_rule_export_gives_the_same_findings() {
+    use serde_json::{Map, Value};
+    let rest: Value = serde_json::from_slice(&read("sentinel-alert-rules.json")).unwrap();
+    let baseline = findings(&[("rules.json".into(), read("sentinel-alert-rules.json"))]);
+    assert!(baseline.len() >= 5, "{baseline:?}");
+    // `az sentinel alert-rule list`: each rule's properties beside its id, name and kind.
+    let flattened: Vec<Map<String, Value>> = rest["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| {
+            let mut flat: Map<String, Value> = rule["properties"].as_object().unwrap().clone();
+            for key in ["id", "name", "kind", "etag"] {
+                flat.insert(key.into(), rule[key].clone());
+            }
+            flat
+        })
+        .collect();
+    // `Get-AzSentinelAlertRule | ConvertTo-Json`: the same, in PascalCase.
+    let pascal: Vec<Map<String, Value>> = flattened
+        .iter()
+        .map(|flat| {
+            flat.iter()
+                .map(|(k, v)| (format!("{}{}", k[..1].to_uppercase(), &k[1..]), v.clone()))
+                .collect()
+        })
+        .collect();
+    let shapes = [
+        ("arm-template-alert-rules.json", read("arm-template-alert-rules.json")),
+        ("az-sentinel.json", serde_json::to_vec(&flattened).unwrap()),
+        ("get-azsentinelalertrule.json", serde_json::to_vec(&pascal).unwrap()),
+    ];
+    for (name, bytes) in shapes {
+        let files = [(name.to_string(), bytes)];
+        let loaded = load(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+        let records = loaded.inputs.first().map(|i| (i.records, i.warnings.len()));
+        assert_eq!(records, Some((9, 0)), "{name}: {:?}", loaded.errors);
+        assert_eq!(findings(&files), baseline, "{name}");
+    }
+    // A template that also deploys a playbook: the workflow is skipped and said to be, not
+    // read as one more analytics rule.
+    let mut template: Value = serde_json::from_slice(&read("arm-template-alert-rules.json")).unwrap();
+    template["resources"].as_array_mut().unwrap().push(serde_json::json!({
+        "type": "Microsoft.Logic/workflows",
+        "apiVersion": "2017-07-01",
+        "name": "[parameters('PlaybookName')]",
+        "properties": {"state": "Enabled", "definition": {"triggers": {}}}
+    }));
+    let bytes = serde_json::to_vec(&template).unwrap();
+    let loaded = load([("template.json", bytes.as_slice())]);
+    let input = loaded.inputs.first().unwrap();
+    assert_eq!((input.format, input.records), (Format::ArmTemplate, 9));
+    assert!(
+        input.warnings.len() == 1 && input.warnings[0].contains("`Microsoft.Logic/workflows`"),
+        "{:?}",
+        input.warnings
+    );
 }

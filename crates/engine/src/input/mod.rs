@@ -784,9 +784,10 @@ fn detect(envelope: Option<&Map<String, Value>>, first: &Map<String, Value>) -> 
     let props = field(first, &["properties"]).and_then(Value::as_object);
     let get = |names: &[&str]| field(first, names).or_else(|| props.and_then(|p| field(p, names)));
     let type_ = str_field(first, &["type"]).unwrap_or_default().to_ascii_lowercase();
-    if envelope
-        .is_some_and(|e| field(e, &["resources"]).is_some() && field(e, &["$schema", "contentVersion"]).is_some())
-    {
+    // A template's `resources` list is the records, taken out of the envelope: what is left
+    // of a template is its schema and version. Each resource is then read by its own type,
+    // and one the planner does not use (a playbook's workflow) is skipped with a warning.
+    if envelope.is_some_and(|e| field(e, &["$schema", "contentVersion"]).is_some()) {
         return Some(Format::ArmTemplate);
     }
     if let Some(kind) = ObjectKind::from_type(&type_).or_else(|| config_kind_by_shape(first, props)) {
