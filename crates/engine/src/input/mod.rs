@@ -277,34 +277,111 @@ fn err(
     }
 }
 
-/// Guesses a format from raw text, for error messages about files that do not parse.
+/// Guesses a format for the error message of a file that does not parse whole (cut short,
+/// say): the format its first whole record would be read as, or failing that, a guess from
+/// the field names it holds.
 fn guess(text: &str) -> Option<Format> {
     let has = |s: &str| text.contains(s);
-    if has("RoleEligibilitySchedule") {
+    // A template's records are ARM resources of many kinds: its schema names it.
+    if has("deploymentTemplate.json") {
+        return Some(Format::ArmTemplate);
+    }
+    if let Some(format) = first_record(text).and_then(|first| detect(None, &first)) {
+        return Some(format);
+    }
+    // The first few whole values of a key (a value cut off is no evidence).
+    let values = |key: &'static str| {
+        text.split(key).skip(1).take(8).filter_map(|rest| {
+            let value = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+            value.split_once('"').map(|(v, _)| v)
+        })
+    };
+    // Graph states what it returned before the records; a configuration export names its
+    // resource type in every record.
+    if let Some(format) = values("\"@odata.context\"").find_map(|c| {
+        let mut context = Map::new();
+        context.insert("@odata.context".into(), Value::String(c.to_string()));
+        odata_format(&context)
+    }) {
+        return Some(format);
+    }
+    if let Some(kind) = values("\"type\"").find_map(ObjectKind::from_type) {
+        return Some(Format::for_object(kind));
+    }
+    // Most specific first: PIM instances name the eligibility they come from, and directory
+    // role assignments carry a `principalId` too.
+    if has("\"assignmentType\"") || has("\"linkedRoleEligibilityScheduleId\"") {
+        Some(Format::PimAssignmentInstances)
+    } else if has("RoleEligibilitySchedule") {
         Some(Format::PimEligibility)
-    } else if has("denyAssignmentName") || has("DenyAssignmentName") {
+    } else if has("DenyAssignmentName") {
+        Some(Format::DenyAssignmentsPowerShell)
+    } else if has("denyAssignmentName") {
         Some(Format::DenyAssignmentsRest)
     } else if has("managementGroupAncestorsChain") {
         Some(Format::ResourceGraphContainers)
     } else if has("microsoft.authorization/roleassignments") {
         Some(Format::ResourceGraphAuthorization)
+    } else if has("directoryScopeId") {
+        Some(Format::GraphDirectoryRoleAssignments)
     } else if has("\"properties\"") && has("principalId") {
         Some(Format::RestRoleAssignments)
     } else if has("principalId") {
         Some(Format::AzRoleAssignmentList)
     } else if has("RoleAssignmentName") {
         Some(Format::PowerShellRoleAssignmentJson)
-    } else if has("RoleAssignmentId") || has("ObjectId") {
+    } else if has("\"RoleAssignmentId\"") || has("\"ObjectId\"") {
         Some(Format::PortalRoleAssignmentJson)
+    } else if has("\"IsCustom\"") {
+        Some(Format::RoleDefinitionsPowerShell)
+    } else if has("\"roleName\"") && has("\"properties\"") {
+        Some(Format::RoleDefinitionsRest)
     } else if has("roleName") || has("NotActions") {
         Some(Format::RoleDefinitionsCli)
-    } else if has("directoryScopeId") {
-        Some(Format::GraphDirectoryRoleAssignments)
+    } else if has("roleTemplateId") {
+        Some(Format::GraphDirectoryRoles)
     } else if has("members") {
         Some(Format::GraphGroupMembers)
     } else {
-        None
+        // Last: role exports quote workspace paths too.
+        values("\"id\"").find_map(ObjectKind::from_id).map(Format::for_object)
     }
+}
+
+/// The first whole object of a list at the top of the document or one level down (an
+/// envelope's `value`, `data` or `resources`), read even when the text breaks off after it.
+fn first_record(text: &str) -> Option<Map<String, Value>> {
+    let mut open: Vec<u8> = Vec::new();
+    let (mut in_string, mut escaped) = (false, false);
+    let mut start = None;
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                if b == b'{' && start.is_none() && matches!(open.as_slice(), [b'['] | [b'{', b'[']) {
+                    start = Some((i, open.len()));
+                }
+                open.push(b);
+            }
+            b']' | b'}' => {
+                open.pop();
+                if let Some((at, _)) = start.filter(|&(_, depth)| b == b'}' && open.len() == depth) {
+                    return serde_json::from_str(text.get(at..=i)?).ok();
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Largest single file accepted (a browser paste of this size is already impractical).
@@ -1401,6 +1478,21 @@ fn config_object(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_whole_record_is_found_past_brackets_in_strings() {
+        let first = |t: &str| first_record(t).map(|r| Value::Object(r).to_string());
+        // Brackets, braces and escaped quotes inside strings do not count.
+        let tricky = r#"[{"a": "}]\"{[", "n": [1, {"x": 2}]}, {"b": "#;
+        assert_eq!(first(tricky).as_deref(), Some(r#"{"a":"}]\"{[","n":[1,{"x":2}]}"#));
+        // One level down, in an envelope, after other keys.
+        let envelope = r#"{"@odata.context": "x[", "value": [{"id": "1"}, {"id"#;
+        assert_eq!(first(envelope).as_deref(), Some(r#"{"id":"1"}"#));
+        // A record still open, or none at the top, is nothing.
+        for nothing in [r#"[{"a": 1"#, r#"{"a": {"b": 1}}"#, "", "[[{\"a\": 1}]]"] {
+            assert_eq!(first(nothing), None, "{nothing}");
+        }
+    }
 
     proptest::proptest! {
         /// The quick trim is `str::trim`, for any text (white space of every kind included).
