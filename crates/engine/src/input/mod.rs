@@ -298,55 +298,47 @@ fn guess(text: &str) -> Option<Format> {
     };
     // Graph states what it returned before the records; a configuration export names its
     // resource type in every record.
-    if let Some(format) = values("\"@odata.context\"").find_map(|c| {
-        let mut context = Map::new();
-        context.insert("@odata.context".into(), Value::String(c.to_string()));
-        odata_format(&context)
-    }) {
+    if let Some(format) = values("\"@odata.context\"").find_map(odata_format) {
         return Some(format);
     }
     if let Some(kind) = values("\"type\"").find_map(ObjectKind::from_type) {
         return Some(Format::for_object(kind));
     }
-    // Most specific first: PIM instances name the eligibility they come from, and directory
-    // role assignments carry a `principalId` too.
-    if has("\"assignmentType\"") || has("\"linkedRoleEligibilityScheduleId\"") {
-        Some(Format::PimAssignmentInstances)
-    } else if has("RoleEligibilitySchedule") {
-        Some(Format::PimEligibility)
-    } else if has("DenyAssignmentName") {
-        Some(Format::DenyAssignmentsPowerShell)
-    } else if has("denyAssignmentName") {
-        Some(Format::DenyAssignmentsRest)
-    } else if has("managementGroupAncestorsChain") {
-        Some(Format::ResourceGraphContainers)
-    } else if has("microsoft.authorization/roleassignments") {
-        Some(Format::ResourceGraphAuthorization)
-    } else if has("directoryScopeId") {
-        Some(Format::GraphDirectoryRoleAssignments)
-    } else if has("\"properties\"") && has("principalId") {
-        Some(Format::RestRoleAssignments)
-    } else if has("principalId") {
-        Some(Format::AzRoleAssignmentList)
-    } else if has("RoleAssignmentName") {
-        Some(Format::PowerShellRoleAssignmentJson)
-    } else if has("\"RoleAssignmentId\"") || has("\"ObjectId\"") {
-        Some(Format::PortalRoleAssignmentJson)
-    } else if has("\"IsCustom\"") {
-        Some(Format::RoleDefinitionsPowerShell)
-    } else if has("\"roleName\"") && has("\"properties\"") {
-        Some(Format::RoleDefinitionsRest)
-    } else if has("roleName") || has("NotActions") {
-        Some(Format::RoleDefinitionsCli)
-    } else if has("roleTemplateId") {
-        Some(Format::GraphDirectoryRoles)
-    } else if has("members") {
-        Some(Format::GraphGroupMembers)
-    } else {
+    HINTS
+        .iter()
+        .find(|(names, _)| names.iter().all(|name| has(name)))
+        .map(|&(_, format)| format)
         // Last: role exports quote workspace paths too.
-        values("\"id\"").find_map(ObjectKind::from_id).map(Format::for_object)
-    }
+        .or_else(|| values("\"id\"").find_map(ObjectKind::from_id).map(Format::for_object))
 }
+
+/// Field names that give a role export away, each row needing all of its names, most specific
+/// first: PIM instances name the eligibility they come from, and directory role assignments
+/// carry a `principalId` too.
+const HINTS: &[(&[&str], Format)] = &[
+    (&["\"assignmentType\""], Format::PimAssignmentInstances),
+    (&["\"linkedRoleEligibilityScheduleId\""], Format::PimAssignmentInstances),
+    (&["RoleEligibilitySchedule"], Format::PimEligibility),
+    (&["DenyAssignmentName"], Format::DenyAssignmentsPowerShell),
+    (&["denyAssignmentName"], Format::DenyAssignmentsRest),
+    (&["managementGroupAncestorsChain"], Format::ResourceGraphContainers),
+    (
+        &["microsoft.authorization/roleassignments"],
+        Format::ResourceGraphAuthorization,
+    ),
+    (&["directoryScopeId"], Format::GraphDirectoryRoleAssignments),
+    (&["\"properties\"", "principalId"], Format::RestRoleAssignments),
+    (&["principalId"], Format::AzRoleAssignmentList),
+    (&["RoleAssignmentName"], Format::PowerShellRoleAssignmentJson),
+    (&["\"RoleAssignmentId\""], Format::PortalRoleAssignmentJson),
+    (&["\"ObjectId\""], Format::PortalRoleAssignmentJson),
+    (&["\"IsCustom\""], Format::RoleDefinitionsPowerShell),
+    (&["\"roleName\"", "\"properties\""], Format::RoleDefinitionsRest),
+    (&["roleName"], Format::RoleDefinitionsCli),
+    (&["NotActions"], Format::RoleDefinitionsCli),
+    (&["roleTemplateId"], Format::GraphDirectoryRoles),
+    (&["members"], Format::GraphGroupMembers),
+];
 
 /// The first whole object of a list at the top of the document or one level down (an
 /// envelope's `value`, `data` or `resources`), read even when the text breaks off after it.
@@ -375,7 +367,11 @@ fn first_record(text: &str) -> Option<Map<String, Value>> {
             b']' | b'}' => {
                 open.pop();
                 if let Some((at, _)) = start.filter(|&(_, depth)| b == b'}' && open.len() == depth) {
-                    return serde_json::from_str(text.get(at..=i)?).ok();
+                    // Through `Value`, whose parser the build has anyway.
+                    return match serde_json::from_str(text.get(at..=i)?) {
+                        Ok(Value::Object(record)) => Some(record),
+                        _ => None,
+                    };
                 }
             }
             _ => {}
@@ -801,7 +797,10 @@ fn finish_rows<'t>(
             .map(std::borrow::Cow::Owned),
     };
     let Some(first) = first else {
-        let format = envelope.and_then(odata_format).or_else(|| guess(text));
+        let format = envelope
+            .and_then(|e| str_field(e, &["@odata.context"]))
+            .and_then(odata_format)
+            .or_else(|| guess(text));
         // Records that are there but none of which reads: say why the first does not, and
         // where it is, rather than that there are none.
         let unreadable = match &records {
@@ -844,8 +843,9 @@ fn finish_rows<'t>(
     Ok((format, records))
 }
 
-fn odata_format(envelope: &Map<String, Value>) -> Option<Format> {
-    let ctx = str_field(envelope, &["@odata.context"])?.to_ascii_lowercase();
+/// What a Microsoft Graph answer holds, from its `@odata.context`.
+fn odata_format(context: &str) -> Option<Format> {
+    let ctx = context.to_ascii_lowercase();
     if ctx.contains("rolemanagement/directory") {
         Some(Format::GraphDirectoryRoleAssignments)
     } else if ctx.contains("directoryroles") {
@@ -903,7 +903,10 @@ fn detect(envelope: Option<&Map<String, Value>>, first: &Map<String, Value>) -> 
         return Some(Format::GraphDirectoryRoles);
     }
     if field(first, &["members", "transitiveMembers"]).is_some()
-        || envelope.and_then(odata_format) == Some(Format::GraphGroupMembers)
+        || envelope
+            .and_then(|e| str_field(e, &["@odata.context"]))
+            .and_then(odata_format)
+            == Some(Format::GraphGroupMembers)
     {
         return Some(Format::GraphGroupMembers);
     }
