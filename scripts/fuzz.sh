@@ -25,11 +25,11 @@ redefined() {
     printf '\0'; cat "$f/get-azroledefinition.json"; } >"$1/redefined-roles"
 }
 
+# Every fixture is a seed, also one added after the corpus was made (each seed is named after
+# its file, and an existing one is left as it is).
 seed() {
   local dir="fuzz/corpus/$1"
   mkdir -p "$dir"
-  if [ "$1" = report ] && [ -n "$(ls -A "$dir")" ]; then redefined "$dir"; fi
-  [ -n "$(ls -A "$dir")" ] && return
   case "$1" in
     patterns)
       printf '/subscriptions/x/resourceGroups/y\nMicrosoft.SecurityInsights/*/read' >"$dir/scope-action"
@@ -43,7 +43,10 @@ seed() {
       # "?") evaluates on two threads.
       find crates/engine/tests/fixtures -type f \( -name '*.json' -o -name '*.csv' -o -name '*.txt' \) -size -64k \
         | while read -r f; do
-            for opt in 0 1 7; do { printf '%s' "$opt"; cat "$f"; } >"$dir/$opt-$(echo "$f" | tr '/' '_')"; done
+            for opt in 0 1 7; do
+              s="$dir/$opt-$(echo "$f" | tr '/' '_')"
+              [ -e "$s" ] || { printf '%s' "$opt"; cat "$f"; } >"$s"
+            done
           done
       # And three files of the sample tenant together, so evaluation starts with workspaces.
       f=crates/engine/tests/fixtures/formats
@@ -56,7 +59,7 @@ seed() {
       redefined "$dir" ;;
     *)
       find crates/engine/tests/fixtures -type f \( -name '*.json' -o -name '*.csv' -o -name '*.txt' \) -size -64k \
-        | while read -r f; do cp "$f" "$dir/$(echo "$f" | tr '/' '_')"; done ;;
+        | while read -r f; do cp -n "$f" "$dir/$(echo "$f" | tr '/' '_')"; done ;;
   esac
 }
 
