@@ -23,11 +23,19 @@ impl Date {
         let bad = || OptionsError::BadDate(text.to_string());
         let t = text.trim();
         let head = t.get(..10).ok_or_else(bad)?;
+        // Digits and dashes only: `parse` alone would also take a sign (`2026-+2-+9`).
+        let shape = head.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
         let mut it = head.split('-');
         let year: i32 = it.next().and_then(|y| y.parse().ok()).ok_or_else(bad)?;
         let month: u8 = it.next().and_then(|m| m.parse().ok()).ok_or_else(bad)?;
         let day: u8 = it.next().and_then(|d| d.parse().ok()).ok_or_else(bad)?;
-        if head.len() != 10 || !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
+        if !shape || !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
             return Err(bad());
         }
         Ok(Self { year, month, day })

@@ -282,13 +282,6 @@ fn err(
 /// the field names it holds.
 fn guess(text: &str) -> Option<Format> {
     let has = |s: &str| text.contains(s);
-    // A template's records are ARM resources of many kinds: its schema names it.
-    if has("deploymentTemplate.json") {
-        return Some(Format::ArmTemplate);
-    }
-    if let Some(format) = first_record(text).and_then(|first| detect(None, &first)) {
-        return Some(format);
-    }
     // The first few whole values of a key (a value cut off is no evidence).
     let values = |key: &'static str| {
         text.split(key).skip(1).take(8).filter_map(|rest| {
@@ -296,6 +289,14 @@ fn guess(text: &str) -> Option<Format> {
             value.split_once('"').map(|(v, _)| v)
         })
     };
+    // A template's records are ARM resources of many kinds: its schema names it (resource
+    // group, subscription or management group deployment).
+    if values("\"$schema\"").any(|s| s.to_ascii_lowercase().contains("deploymenttemplate.json")) {
+        return Some(Format::ArmTemplate);
+    }
+    if let Some(format) = first_record(text).and_then(|first| detect(None, &first)) {
+        return Some(format);
+    }
     // Graph states what it returned before the records; a configuration export names its
     // resource type in every record.
     if let Some(format) = values("\"@odata.context\"").find_map(odata_format) {
@@ -313,9 +314,10 @@ fn guess(text: &str) -> Option<Format> {
 }
 
 /// Field names that give a role export away, each row needing all of its names, most specific
-/// first: PIM instances name the eligibility they come from, and directory role assignments
-/// carry a `principalId` too.
+/// first: Graph's directory PIM records carry Azure PIM's field names, Azure PIM instances name
+/// the eligibility they come from, and directory role assignments carry a `principalId` too.
 const HINTS: &[(&[&str], Format)] = &[
+    (&["directoryScopeId"], Format::GraphDirectoryRoleAssignments),
     (&["\"assignmentType\""], Format::PimAssignmentInstances),
     (&["\"linkedRoleEligibilityScheduleId\""], Format::PimAssignmentInstances),
     (&["RoleEligibilitySchedule"], Format::PimEligibility),
@@ -340,8 +342,9 @@ const HINTS: &[(&[&str], Format)] = &[
     (&["members"], Format::GraphGroupMembers),
 ];
 
-/// The first whole object of a list at the top of the document or one level down (an
-/// envelope's `value`, `data` or `resources`), read even when the text breaks off after it.
+/// The first whole object of the first list at the top of the document or one level down
+/// (an envelope's `value`, `data` or `resources`, unless another key's list of objects comes
+/// first), read even when the text breaks off after it.
 fn first_record(text: &str) -> Option<Map<String, Value>> {
     let mut open: Vec<u8> = Vec::new();
     let (mut in_string, mut escaped) = (false, false);
@@ -880,6 +883,11 @@ fn detect(envelope: Option<&Map<String, Value>>, first: &Map<String, Value>) -> 
             Format::ResourceGraphContainers
         });
     }
+    // Before Azure's PIM: Microsoft Graph's directory PIM records (schedule instances) carry
+    // `assignmentType` or `roleEligibilityScheduleId` too.
+    if get(&["directoryScopeId"]).is_some() {
+        return Some(Format::GraphDirectoryRoleAssignments);
+    }
     if type_.contains("roleeligibilityschedule") || get(&["roleEligibilityScheduleId"]).is_some() {
         return Some(Format::PimEligibility);
     }
@@ -895,9 +903,6 @@ fn detect(envelope: Option<&Map<String, Value>>, first: &Map<String, Value>) -> 
         } else {
             Format::DenyAssignmentsPowerShell
         });
-    }
-    if get(&["directoryScopeId"]).is_some() {
-        return Some(Format::GraphDirectoryRoleAssignments);
     }
     if field(first, &["roleTemplateId"]).is_some() && field(first, &["members"]).is_some() {
         return Some(Format::GraphDirectoryRoles);
@@ -1363,8 +1368,13 @@ fn directory_role_assignment(obj: &Map<String, Value>, origin: Origin, tenant: &
         .or_else(|| str_field(obj, &["roleDefinitionId"]))
         .ok_or("directory role assignment without roleDefinitionId")?
         .to_ascii_lowercase();
+    // An assignment schedule or instance (`assignmentType`: assigned or activated) is in force;
+    // an eligibility schedule or instance is not until activated.
     let eligible = str_field(obj, &["@odata.type"]).is_some_and(|t| t.to_ascii_lowercase().contains("eligib"))
-        || field(obj, &["memberType"]).is_some() && field(obj, &["startDateTime", "scheduleInfo"]).is_some();
+        || field(obj, &["roleEligibilityScheduleId"]).is_some()
+        || field(obj, &["assignmentType"]).is_none()
+            && field(obj, &["memberType"]).is_some()
+            && field(obj, &["startDateTime", "scheduleInfo"]).is_some();
     tenant.directory_roles.push(DirectoryRoleAssignment {
         principal_id,
         role_template_id: template,
