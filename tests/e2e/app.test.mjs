@@ -166,13 +166,18 @@ try {
     });
   }
 
-  await check('a malformed file gets a located error and its text is kept', async () => {
+  await check('a malformed file gets a located error, the format it looked like, and its text is kept', async () => {
     const broken = '[\n  {"principalId": "x",\n   "scope": }\n]';
     await paste(page, 'broken.json', broken);
     const item = page.locator('li.input', { hasText: 'broken.json' });
     const text = await item.textContent();
     assert(/line 3, column/.test(text), `error: ${text}`);
     assert(/"scope": }/.test(await item.locator('pre.input-text').textContent()), 'text kept');
+    // A Graph export cut short after its first record is named by what that record is.
+    const graph = await fixture('graph-directory-role-assignments.json');
+    await paste(page, 'cut.json', graph.slice(0, Math.floor(graph.length * 0.6)));
+    const cut = await page.locator('li.input', { hasText: 'cut.json' }).textContent();
+    assert(/looks like Microsoft Graph directory role assignments/.test(cut), `error: ${cut}`);
     await page.screenshot({ path: join(artifacts, 'inputs.png'), fullPage: true });
   });
 
