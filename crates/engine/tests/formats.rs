@@ -508,6 +508,13 @@ fn each_kind_of_unusable_input_says_what_is_wrong() {
             "Resource Graph row of type",
         ),
         (
+            "pim-end.json",
+            first_record_edited("pim-eligibility.json", Some("value"), |r| {
+                r["properties"]["endDateTime"] = json!("2026-02-30T00:00:00Z");
+            }),
+            "endDateTime `2026-02-30T00:00:00Z` is not a date",
+        ),
+        (
             "no-scope.json",
             first_record_edited("az-role-assignment-list.json", None, |r| {
                 let r = r.as_object_mut().unwrap();

@@ -1087,8 +1087,8 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
         Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell => deny_assignment(obj, origin, tenant),
         Format::PimEligibility => {
             let state = AssignmentState::Eligible {
-                start: date_field(obj, &["startDateTime"]),
-                end: date_field(obj, &["endDateTime"]),
+                start: date_field(obj, "startDateTime")?,
+                end: date_field(obj, "endDateTime")?,
             };
             role_assignment(obj, state, origin, tenant)
         }
@@ -1096,7 +1096,7 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
             let activated = str_field(obj, &["assignmentType"]).is_some_and(|t| t.eq_ignore_ascii_case("activated"));
             let state = if activated {
                 AssignmentState::Activated {
-                    end: date_field(obj, &["endDateTime"]),
+                    end: date_field(obj, "endDateTime")?,
                 }
             } else {
                 AssignmentState::Active
@@ -1110,8 +1110,13 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
     }
 }
 
-fn date_field(obj: &Map<String, Value>, names: &[&str]) -> Option<Date> {
-    str_field(obj, names).and_then(|s| Date::parse(s).ok())
+/// A PIM window's start or end: absent or `null` is open, and text that is not a date skips
+/// the record with a reason rather than open the window (an activation read as never ending
+/// would be access that has ended).
+fn date_field(obj: &Map<String, Value>, name: &str) -> Result<Option<Date>, String> {
+    str_field(obj, &[name])
+        .map(|s| Date::parse(s).map_err(|_| format!("{name} `{s}` is not a date")))
+        .transpose()
 }
 
 fn role_assignment(
