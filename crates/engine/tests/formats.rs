@@ -766,3 +766,96 @@ fn a_file_cut_short_is_named_by_the_format_it_would_have_been() {
     // Most cuts are named (480 of 532 when written).
     assert!(named * 10 >= names.len() * 19 * 8, "{named} named");
 }
+
+/// Microsoft Graph PowerShell (`Get-Mg… | ConvertTo-Json`) writes the same objects as the REST
+/// API, as a list, with PascalCase names (`@odata` annotations as they are).
+fn graph_powershell(rest: &[u8]) -> Vec<u8> {
+    fn pascal(v: &serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(o) => o
+                .iter()
+                .map(|(k, v)| {
+                    let key = match k.starts_with('@') {
+                        true => k.clone(),
+                        false => format!("{}{}", k[..1].to_uppercase(), &k[1..]),
+                    };
+                    (key, pascal(v))
+                })
+                .collect(),
+            serde_json::Value::Array(a) => a.iter().map(pascal).collect(),
+            other => other.clone(),
+        }
+    }
+    let doc: serde_json::Value = serde_json::from_slice(rest).unwrap();
+    serde_json::to_vec(&pascal(&doc["value"])).unwrap()
+}
+
+#[test]
+fn graph_powershell_exports_read_as_the_rest_ones() {
+    // The groups and directory exports with the tenant's assignments: each decides verdicts.
+    let tenant = |graph: Option<(&str, Vec<u8>)>| {
+        let mut files: Vec<(String, Vec<u8>)> = CONTEXT
+            .iter()
+            .filter(|c| !c.starts_with("graph-"))
+            .map(|c| (c.to_string(), read(c)))
+            .collect();
+        files.push((
+            "az-role-assignment-list.json".into(),
+            read("az-role-assignment-list.json"),
+        ));
+        files.extend(graph.map(|(name, bytes)| (name.to_string(), bytes)));
+        verdicts(&files)
+    };
+    let without = tenant(None);
+    for name in [
+        "graph-groups-members.json",
+        "graph-groups-transitive-members.json",
+        "graph-directory-role-assignments.json",
+        "graph-directory-roles.json",
+    ] {
+        let rest = tenant(Some((name, read(name))));
+        assert_ne!(rest, without, "{name} decides nothing");
+        assert_eq!(tenant(Some((name, graph_powershell(&read(name))))), rest, "{name}");
+    }
+    // Graph's PIM lists for directory roles, in both forms: the same verdict.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tasks/connect-workspace");
+    for (case, list, verdict) in [
+        (
+            "allow-entra-security-administrator-through-a-pim-activation",
+            "directory-activations.json",
+            "allowed",
+        ),
+        (
+            "eligible-entra-security-administrator-through-a-pim-eligibility-instance",
+            "directory-eligibility-instances.json",
+            "eligible",
+        ),
+    ] {
+        let rest = std::fs::read(dir.join(case).join(list)).unwrap();
+        let files = [
+            (
+                "assignments.json",
+                std::fs::read(dir.join(case).join("assignments.json")).unwrap(),
+            ),
+            (list, graph_powershell(&rest)),
+        ];
+        let opts = ReportOptions {
+            workspaces: vec!["/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc".into()],
+            as_of: None,
+            today: Date::new(2026, 11, 23),
+            all_verdicts: true,
+            primary: None,
+            threads: 0,
+        };
+        let report = analyze(files.iter().map(|(n, b)| (*n, b.as_slice())), &opts).unwrap();
+        assert!(report.errors.is_empty(), "{case}: {:?}", report.errors);
+        let got = report
+            .principals
+            .iter()
+            .filter(|p| p.id == "aaaaaaaa-0000-4000-8000-000000000001")
+            .flat_map(|p| &p.tasks)
+            .find(|v| v.task == "connect-workspace")
+            .map(|v| v.verdict.as_str());
+        assert_eq!(got, Some(verdict), "{case}");
+    }
+}
