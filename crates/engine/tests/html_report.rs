@@ -5,6 +5,8 @@
 // Test helpers may unwrap and index: a failure should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod common;
+
 use std::collections::BTreeSet;
 
 use sentinel_readiness_engine::{analyze, sample, Report, ReportOptions};
@@ -114,4 +116,47 @@ fn the_mssp_guidance_page_stands_alone_and_cites_its_sources() {
     // Every access model points at a catalogue entry shown on the same page.
     assert!(page.contains("href=\"#g-gdap-lighthouse-limits\"") && page.contains("id=\"g-gdap-lighthouse-limits\""));
     assert!(page.contains("https://learn.microsoft.com/"));
+}
+
+/// The report on a task fixture's files (`tests/fixtures/tasks/<case>`) and extra files.
+fn fixture_report(case: &str, extra: &[(&str, Vec<u8>)]) -> Report {
+    let (mut files, _) = common::read_case(&common::fixtures("tasks").join(case));
+    files.extend(extra.iter().map(|(n, b)| (n.to_string(), b.clone())));
+    let opts = ReportOptions {
+        workspaces: vec!["/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc".into()],
+        as_of: None,
+        today: sample::SAMPLE_DATE,
+        all_verdicts: false,
+        primary: None,
+        threads: 0,
+    };
+    analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).unwrap()
+}
+
+/// Verdicts the sample has none of, shown in the heat map with their own mark and words, and
+/// what the report says of objects without a workspace, of files it could not read and of a
+/// workspace where nobody can do anything.
+#[test]
+fn the_html_report_names_rarer_verdicts_files_not_read_and_objects_without_a_workspace() {
+    let conditional = fixture_report(
+        "query-and-view-incidents/conditional-grant-with-unevaluable-condition",
+        &[],
+    )
+    .to_html();
+    assert!(conditional.contains(": conditional</title>"), "no conditional cell");
+    let unknown = fixture_report("connect-workspace/unknown-management-group-without-hierarchy", &[]).to_html();
+    assert!(unknown.contains(": unknown</title>"), "no unknown cell");
+    let template = std::fs::read(common::fixtures("formats").join("arm-template-alert-rules.json")).unwrap();
+    let html = fixture_report(
+        "view-sentinel/deny-reader-on-another-workspace",
+        &[("rules.json", template), ("broken.json", b"[{".to_vec())],
+    )
+    .to_html();
+    for expected in [
+        "Objects whose export did not say which workspace they belong to.",
+        "<li>broken.json — error: broken.json: invalid JSON",
+        "Nobody in the exports can do any task here.",
+    ] {
+        assert!(html.contains(expected), "no `{expected}`");
+    }
 }
