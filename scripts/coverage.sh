@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Line and region coverage of the engine and the CLI by their Rust tests, to find verdicts and
 # error paths that no test takes. Not part of CI (it rebuilds everything instrumented, about
-# 5 minutes on 2 cores); see docs/performance.md, "Coverage of the tests".
+# a minute on this machine's 2 cores); see docs/performance.md, "Coverage of the tests".
 #
 #   bash scripts/coverage.sh            # per-file table, then target/coverage/uncovered.txt
 #   bash scripts/coverage.sh input/     # also print the uncovered lines of files matching input/

@@ -16,7 +16,7 @@ targets=(load decode patterns report ffi)
 runs="${2:-10000000}"
 
 # A custom role defined differently by three exports (dated, later, undated), with the
-# assignments that use it. Added to a corpus that already exists too (round 29).
+# assignments that use it (round 29).
 redefined() {
   local f=crates/engine/tests/fixtures/formats
   { printf 7; cat "$f/az-role-assignment-list.json"; printf '\0'; cat "$f/az-role-definition-list-custom.json"

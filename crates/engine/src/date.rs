@@ -23,14 +23,12 @@ impl Date {
         let bad = || OptionsError::BadDate(text.to_string());
         let t = text.trim();
         let head = t.get(..10).ok_or_else(bad)?;
-        // Digits and dashes only: `parse` alone would also take a sign (`2026-+2-+9`).
-        let shape = head.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
+        // Digits where the pattern has `d` (as in [`Timestamp::parse`]): `parse` alone would
+        // also take a sign (`2026-+2-+9`).
+        let shape = head
+            .bytes()
+            .zip(b"dddd-dd-dd")
+            .all(|(c, &want)| if want == b'd' { c.is_ascii_digit() } else { c == want });
         let mut it = head.split('-');
         let year: i32 = it.next().and_then(|y| y.parse().ok()).ok_or_else(bad)?;
         let month: u8 = it.next().and_then(|m| m.parse().ok()).ok_or_else(bad)?;

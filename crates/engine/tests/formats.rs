@@ -29,8 +29,13 @@ fn read(name: &str) -> Vec<u8> {
 
 /// The report on `files` for the workspace `WS`, on the fixtures' date.
 fn report(files: &[(String, Vec<u8>)], all_verdicts: bool) -> sentinel_readiness_engine::Report {
+    report_at(WS, files, all_verdicts)
+}
+
+/// The report on `files` for the workspace `ws`, on the fixtures' date.
+fn report_at(ws: &str, files: &[(String, Vec<u8>)], all_verdicts: bool) -> sentinel_readiness_engine::Report {
     let opts = ReportOptions {
-        workspaces: vec![WS.into()],
+        workspaces: vec![ws.into()],
         as_of: None,
         today: Date::new(2026, 11, 23),
         all_verdicts,
@@ -52,6 +57,22 @@ fn verdicts(files: &[(String, Vec<u8>)]) -> BTreeMap<(String, String), String> {
                 .map(move |v| ((p.id.clone(), v.task.to_string()), v.verdict.as_str().to_string()))
         })
         .collect()
+}
+
+/// The fixture tenant's assignments and its context files but those whose name holds
+/// `left_out`, with `extra` in their place.
+fn tenant_files(left_out: &str, extra: impl IntoIterator<Item = (String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = CONTEXT
+        .iter()
+        .filter(|c| !c.contains(left_out))
+        .map(|c| (c.to_string(), read(c)))
+        .collect();
+    files.push((
+        "az-role-assignment-list.json".into(),
+        read("az-role-assignment-list.json"),
+    ));
+    files.extend(extra);
+    files
 }
 
 fn with_context(name: &str, bytes: Vec<u8>) -> Vec<(String, Vec<u8>)> {
@@ -582,17 +603,10 @@ fn custom_roles_that_exports_define_differently_are_settled_and_reported() {
     );
     let undated = |text: &str| text.replace("\"updatedOn\"", "\"notUpdatedOn\"");
     let files = |definitions: &[(&str, &str)]| {
-        let mut files: Vec<(String, Vec<u8>)> = CONTEXT
-            .iter()
-            .filter(|c| !c.contains("role-definition"))
-            .map(|c| (c.to_string(), read(c)))
-            .collect();
-        files.push((
-            "az-role-assignment-list.json".into(),
-            read("az-role-assignment-list.json"),
-        ));
-        files.extend(definitions.iter().map(|(n, t)| (n.to_string(), t.as_bytes().to_vec())));
-        files
+        tenant_files(
+            "role-definition",
+            definitions.iter().map(|(n, t)| (n.to_string(), t.as_bytes().to_vec())),
+        )
     };
     let only_before = access(&files(&[("roles.json", &original)]));
     let only_after = access(&files(&[("roles.json", &later)]));
@@ -794,17 +808,10 @@ fn graph_powershell(rest: &[u8]) -> Vec<u8> {
 fn graph_powershell_exports_read_as_the_rest_ones() {
     // The groups and directory exports with the tenant's assignments: each decides verdicts.
     let tenant = |graph: Option<(&str, Vec<u8>)>| {
-        let mut files: Vec<(String, Vec<u8>)> = CONTEXT
-            .iter()
-            .filter(|c| !c.starts_with("graph-"))
-            .map(|c| (c.to_string(), read(c)))
-            .collect();
-        files.push((
-            "az-role-assignment-list.json".into(),
-            read("az-role-assignment-list.json"),
-        ));
-        files.extend(graph.map(|(name, bytes)| (name.to_string(), bytes)));
-        verdicts(&files)
+        verdicts(&tenant_files(
+            "graph-",
+            graph.map(|(name, bytes)| (name.to_string(), bytes)),
+        ))
     };
     let without = tenant(None);
     for name in [
@@ -834,20 +841,13 @@ fn graph_powershell_exports_read_as_the_rest_ones() {
         let rest = std::fs::read(dir.join(case).join(list)).unwrap();
         let files = [
             (
-                "assignments.json",
+                "assignments.json".to_string(),
                 std::fs::read(dir.join(case).join("assignments.json")).unwrap(),
             ),
-            (list, graph_powershell(&rest)),
+            (list.to_string(), graph_powershell(&rest)),
         ];
-        let opts = ReportOptions {
-            workspaces: vec!["/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc".into()],
-            as_of: None,
-            today: Date::new(2026, 11, 23),
-            all_verdicts: true,
-            primary: None,
-            threads: 0,
-        };
-        let report = analyze(files.iter().map(|(n, b)| (*n, b.as_slice())), &opts).unwrap();
+        let ws = "/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc";
+        let report = report_at(ws, &files, true);
         assert!(report.errors.is_empty(), "{case}: {:?}", report.errors);
         let got = report
             .principals

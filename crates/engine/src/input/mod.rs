@@ -281,7 +281,6 @@ fn err(
 /// say): the format its first whole record would be read as, or failing that, a guess from
 /// the field names it holds.
 fn guess(text: &str) -> Option<Format> {
-    let has = |s: &str| text.contains(s);
     // The first few whole values of a key (a value cut off is no evidence).
     let values = |key: &'static str| {
         text.split(key).skip(1).take(8).filter_map(|rest| {
@@ -307,7 +306,7 @@ fn guess(text: &str) -> Option<Format> {
     }
     HINTS
         .iter()
-        .find(|(names, _)| names.iter().all(|name| has(name)))
+        .find(|(names, _)| names.iter().all(|name| text.contains(name)))
         .map(|&(_, format)| format)
         // Last: role exports quote workspace paths too.
         .or_else(|| values("\"id\"").find_map(ObjectKind::from_id).map(Format::for_object))
@@ -328,7 +327,6 @@ const HINTS: &[(&[&str], Format)] = &[
         &["microsoft.authorization/roleassignments"],
         Format::ResourceGraphAuthorization,
     ),
-    (&["directoryScopeId"], Format::GraphDirectoryRoleAssignments),
     (&["\"properties\"", "principalId"], Format::RestRoleAssignments),
     (&["principalId"], Format::AzRoleAssignmentList),
     (&["RoleAssignmentName"], Format::PowerShellRoleAssignmentJson),
@@ -800,10 +798,7 @@ fn finish_rows<'t>(
             .map(std::borrow::Cow::Owned),
     };
     let Some(first) = first else {
-        let format = envelope
-            .and_then(|e| str_field(e, &["@odata.context"]))
-            .and_then(odata_format)
-            .or_else(|| guess(text));
+        let format = envelope_format(envelope).or_else(|| guess(text));
         // Records that are there but none of which reads: say why the first does not, and
         // where it is, rather than that there are none.
         let unreadable = match &records {
@@ -844,6 +839,13 @@ fn finish_rows<'t>(
         )
     })?;
     Ok((format, records))
+}
+
+/// What a Microsoft Graph answer holds, from the `@odata.context` of its envelope.
+fn envelope_format(envelope: Option<&Map<String, Value>>) -> Option<Format> {
+    envelope
+        .and_then(|e| str_field(e, &["@odata.context"]))
+        .and_then(odata_format)
 }
 
 /// What a Microsoft Graph answer holds, from its `@odata.context`.
@@ -908,10 +910,7 @@ fn detect(envelope: Option<&Map<String, Value>>, first: &Map<String, Value>) -> 
         return Some(Format::GraphDirectoryRoles);
     }
     if field(first, &["members", "transitiveMembers"]).is_some()
-        || envelope
-            .and_then(|e| str_field(e, &["@odata.context"]))
-            .and_then(odata_format)
-            == Some(Format::GraphGroupMembers)
+        || envelope_format(envelope) == Some(Format::GraphGroupMembers)
     {
         return Some(Format::GraphGroupMembers);
     }
