@@ -1,0 +1,978 @@
+//! A second evaluator, written plainly, checks every verdict of the real one on generated
+//! tenants. The real engine shares candidate lists, indexes by principal and scope, interns
+//! ids and compiles patterns; this one reads the export files itself with `serde_json` and,
+//! for each principal, workspace and task, scans every assignment, walks the groups from
+//! scratch and decides whether a role grants an operation by trying concrete operations
+//! (the provider's real ones, and each pattern filled in several ways) instead of comparing
+//! patterns. It shares only the tasks' rules (the data) with the engine. A wrong `allowed`
+//! that the engine's shortcuts and its readers have in common, which the invariance tests
+//! cannot see, would show here as a difference.
+//!
+//! The rules it applies, from the README's verdict table and `azure-rbac-semantics.md`:
+//! - a route's strength is its weakest requirement's, the verdict's the best route's, in
+//!   the order allowed > equivalent > conditional > eligible > unknown;
+//! - a requirement for named roles is `allowed` through one of them, `equivalent` through a
+//!   role that grants, without conditions, every operation the named role grants; one for
+//!   operations needs every operation from any mix of assignments (`equivalent` at best);
+//! - a grant is weakened to `eligible` by PIM eligibility, to `conditional` by an ABAC
+//!   condition that names an operation it is used for (for a named role, any operation the
+//!   task performs) or that names none, and to `unknown` by a management group whose
+//!   subscriptions the exports do not show;
+//! - the onboarding task also needs Entra Global or Security Administrator tenant-wide when
+//!   a directory-role export is given (`eligible` if only PIM-eligible);
+//! - a verdict that qualifies becomes `denied` when a deny assignment that binds the
+//!   principal (directly, through a group, or as All Principals, and not excluded) blocks
+//!   one of the task's operations at the scope it is performed.
+
+// Test helpers may unwrap and index: a failure should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use proptest::prelude::*;
+use sentinel_readiness_bench::{generate, Rng, Shape};
+use sentinel_readiness_engine::task::{Requirement, ScopeRule, Target, TASKS};
+use sentinel_readiness_engine::{analyze, Date, ReportOptions};
+use serde_json::{json, Value};
+
+type Files = Vec<(String, String)>;
+
+const SHAPE: Shape = Shape {
+    assignments: 2_000,
+    principals: 240,
+    custom_roles: 40,
+    workspaces: 4,
+};
+const TODAY: &str = "2026-11-23";
+const ALL_PRINCIPALS: &str = "00000000-0000-0000-0000-000000000000";
+
+const BUILTIN: &str = include_str!("../../engine/data/azure-builtin-roles.json");
+const OPERATIONS: &str = include_str!("../../engine/tests/fixtures/azure-provider-operations-subset.json");
+
+/// What a pattern's `*` is replaced with to make concrete operations of it.
+const FILLERS: &[&str] = &["", "zz", "zz/read", "zz/write", "zz/delete", "zz/action", "zz/zz/write"];
+
+// ---------------------------------------------------------------- matching
+
+/// Does `pat` (lower case, `*` = any run of characters) match `text` (lower case)? The
+/// textbook two-pointer match: on a mismatch, the last `*` takes one more character.
+fn glob(pat: &str, text: &str) -> bool {
+    let (p, t) = (pat.as_bytes(), text.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < t.len() {
+        if i < p.len() && p[i] == b'*' {
+            star = Some((i, j));
+            i += 1;
+        } else if i < p.len() && p[i] == t[j] {
+            i += 1;
+            j += 1;
+        } else if let Some((si, sj)) = star {
+            i = si + 1;
+            j = sj + 1;
+            star = Some((si, sj + 1));
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == b'*')
+}
+
+/// Could an operation match both patterns? Tried on each one's concrete operations.
+fn overlap(a: &str, b: &str) -> bool {
+    instances(a).iter().any(|x| glob(b, x)) || instances(b).iter().any(|x| glob(a, x))
+}
+
+/// Concrete operations a (lower-case) pattern stands for.
+fn instances(pattern: &str) -> Vec<String> {
+    if !pattern.contains('*') {
+        return vec![pattern.to_string()];
+    }
+    FILLERS.iter().map(|f| pattern.replace('*', f)).collect()
+}
+
+// ---------------------------------------------------------------- the tenant
+
+#[derive(Debug, Clone)]
+struct Block {
+    actions: Vec<String>,
+    not_actions: Vec<String>,
+    data: Vec<String>,
+    not_data: Vec<String>,
+    conditional: bool,
+}
+
+impl Block {
+    fn read(v: &Value) -> Self {
+        let list = |k: &str| -> Vec<String> {
+            v[k].as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_ascii_lowercase)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        Self {
+            actions: list("actions"),
+            not_actions: list("notActions"),
+            data: list("dataActions"),
+            not_data: list("notDataActions"),
+            conditional: v["condition"].as_str().is_some_and(|c| !c.trim().is_empty()),
+        }
+    }
+
+    /// `Some(conditional)` when the block grants `op` on that plane.
+    fn grants(&self, op: &str, data: bool) -> Option<bool> {
+        let (yes, no) = if data {
+            (&self.data, &self.not_data)
+        } else {
+            (&self.actions, &self.not_actions)
+        };
+        (yes.iter().any(|a| glob(a, op)) && !no.iter().any(|n| glob(n, op))).then_some(self.conditional)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Strength {
+    Unknown,
+    Eligible,
+    Conditional,
+    Equivalent,
+    Allowed,
+}
+
+impl Strength {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Eligible => "eligible",
+            Self::Conditional => "conditional",
+            Self::Equivalent => "equivalent",
+            Self::Allowed => "allowed",
+        }
+    }
+}
+
+/// Which operations an assignment's ABAC condition restricts.
+#[derive(Debug, Clone)]
+enum Cond {
+    None,
+    /// A condition without `ActionMatches` clauses: everything is in doubt.
+    All,
+    Ops(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+struct Assignment {
+    principal: String,
+    role: String,
+    scope: String,
+    cond: Cond,
+    eligible: bool,
+}
+
+impl Assignment {
+    /// From an `az role assignment list` record, or a PIM record's `properties`.
+    fn read(r: &Value, eligible: bool) -> Self {
+        Self {
+            principal: r["principalId"].as_str().unwrap().to_ascii_lowercase(),
+            role: guid_of(r["roleDefinitionId"].as_str().unwrap()),
+            scope: scope_of(r["scope"].as_str().unwrap()),
+            cond: cond_of(r),
+            eligible,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Deny {
+    scope: String,
+    exact: bool,
+    principals: Vec<String>,
+    excluded: Vec<String>,
+    blocks: Vec<Block>,
+}
+
+struct Tenant {
+    roles: HashMap<String, Vec<Block>>,
+    assignments: Vec<Assignment>,
+    /// Group → its direct members.
+    members: HashMap<String, Vec<String>>,
+    /// Subscription → the management groups above it; `None` without the Resource Graph export.
+    ancestry: Option<HashMap<String, HashSet<String>>>,
+    denies: Vec<Deny>,
+    /// Entra directory roles held tenant-wide: (principal, role template id, eligible);
+    /// `None` without a directory-role export.
+    directory: Option<Vec<(String, String, bool)>>,
+    /// The real operations of the relevant providers, (operation, is a data action).
+    universe: Vec<(String, bool)>,
+    /// Answers of `covers`, which tries two thousand operations per pair of roles, and of
+    /// `role_grants`: the plain way is slow enough to need them.
+    covered: RefCell<HashMap<(String, String), bool>>,
+    granted: RefCell<HashMap<(String, String), Option<Strength>>>,
+}
+
+fn guid_of(id: &str) -> String {
+    id.rsplit('/').next().unwrap_or(id).to_ascii_lowercase()
+}
+
+fn scope_of(s: &str) -> String {
+    let s = s.trim_end_matches('/').to_ascii_lowercase();
+    if s.is_empty() {
+        "/".to_string()
+    } else {
+        s
+    }
+}
+
+/// A condition's restricted operations, read from the shapes `varied` writes.
+fn cond_of(record: &Value) -> Cond {
+    let Some(text) = record["condition"].as_str() else {
+        return Cond::None;
+    };
+    let mut ops = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("ActionMatches{") {
+        let inner = &rest[at + "ActionMatches{".len()..];
+        let end = inner.find('}').unwrap();
+        ops.extend(
+            inner[..end]
+                .split(',')
+                .map(|q| q.trim().trim_matches('\'').to_ascii_lowercase()),
+        );
+        rest = &inner[end..];
+    }
+    if ops.is_empty() {
+        Cond::All
+    } else {
+        Cond::Ops(ops)
+    }
+}
+
+/// The answer for (a, b) from `memo`, worked out once.
+fn remembered<V: Copy>(memo: &RefCell<HashMap<(String, String), V>>, a: &str, b: &str, work: impl FnOnce() -> V) -> V {
+    let key = (a.to_string(), b.to_string());
+    if let Some(&known) = memo.borrow().get(&key) {
+        return known;
+    }
+    let answer = work();
+    memo.borrow_mut().insert(key, answer);
+    answer
+}
+
+fn records<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.as_array()
+        .or_else(|| v[key].as_array())
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+impl Tenant {
+    fn read(files: &Files) -> Self {
+        let mut roles = HashMap::new();
+        let builtin: Value = serde_json::from_str(BUILTIN).unwrap();
+        for r in builtin.as_array().unwrap() {
+            let blocks = r["permissions"].as_array().unwrap().iter().map(Block::read).collect();
+            roles.insert(guid_of(r["id"].as_str().unwrap()), blocks);
+        }
+        let ops: Value = serde_json::from_str(OPERATIONS).unwrap();
+        let mut universe = Vec::new();
+        for p in ops["providers"].as_object().unwrap().values() {
+            for o in p["operations"].as_array().unwrap() {
+                universe.push((
+                    o["operation"].as_str().unwrap().to_ascii_lowercase(),
+                    o["isDataAction"] == true,
+                ));
+            }
+        }
+        let mut t = Self {
+            roles,
+            assignments: vec![],
+            members: HashMap::new(),
+            ancestry: None,
+            denies: vec![],
+            directory: None,
+            universe,
+            covered: RefCell::default(),
+            granted: RefCell::default(),
+        };
+        for (name, text) in files {
+            let v: Value = serde_json::from_str(text).unwrap();
+            match name.as_str() {
+                "custom-roles.json" => {
+                    for r in records(&v, "value") {
+                        let blocks = r["permissions"].as_array().unwrap().iter().map(Block::read).collect();
+                        t.roles.insert(r["name"].as_str().unwrap().to_ascii_lowercase(), blocks);
+                    }
+                }
+                "resourcecontainers.json" => {
+                    let mut anc = HashMap::new();
+                    for s in records(&v, "data") {
+                        let chain = s["properties"]["managementGroupAncestorsChain"].as_array().unwrap();
+                        let names = chain
+                            .iter()
+                            .map(|m| m["name"].as_str().unwrap().to_ascii_lowercase())
+                            .collect();
+                        anc.insert(s["subscriptionId"].as_str().unwrap().to_ascii_lowercase(), names);
+                    }
+                    t.ancestry = Some(anc);
+                }
+                "pim-eligibility.json" => {
+                    for r in records(&v, "value") {
+                        let p = &r["properties"];
+                        let start = p["startDateTime"].as_str().unwrap_or("");
+                        let end = p["endDateTime"].as_str();
+                        // Expired (or not yet started) schedules are not counted.
+                        if start.get(..10).is_some_and(|s| s > TODAY) || end.is_some_and(|e| &e[..10] < TODAY) {
+                            continue;
+                        }
+                        t.assignments.push(Assignment::read(p, true));
+                    }
+                }
+                "deny-assignments.json" => {
+                    for r in records(&v, "value") {
+                        let p = &r["properties"];
+                        let ids = |k: &str| -> Vec<String> {
+                            p[k].as_array()
+                                .map(|a| {
+                                    a.iter()
+                                        .map(|x| x["id"].as_str().unwrap().to_ascii_lowercase())
+                                        .collect()
+                                })
+                                .unwrap_or_default()
+                        };
+                        t.denies.push(Deny {
+                            scope: scope_of(p["scope"].as_str().unwrap()),
+                            exact: p["doNotApplyToChildScopes"] == true,
+                            principals: ids("principals"),
+                            excluded: ids("excludePrincipals"),
+                            blocks: p["permissions"].as_array().unwrap().iter().map(Block::read).collect(),
+                        });
+                    }
+                }
+                "directory-roles.json" | "directory-eligibility.json" => {
+                    let eligible = name == "directory-eligibility.json";
+                    let list = t.directory.get_or_insert_with(Vec::new);
+                    for r in records(&v, "value") {
+                        // Roles scoped to an administrative unit are not tenant-wide.
+                        if r["directoryScopeId"] == "/" {
+                            list.push((
+                                r["principalId"].as_str().unwrap().to_ascii_lowercase(),
+                                r["roleDefinitionId"].as_str().unwrap().to_ascii_lowercase(),
+                                eligible,
+                            ));
+                        }
+                    }
+                }
+                "graph-groups.json" => {
+                    for g in records(&v, "value") {
+                        let ms = g["members"].as_array().unwrap();
+                        t.members.insert(
+                            g["id"].as_str().unwrap().to_ascii_lowercase(),
+                            ms.iter()
+                                .map(|m| m["id"].as_str().unwrap().to_ascii_lowercase())
+                                .collect(),
+                        );
+                    }
+                }
+                n if n.starts_with("role-assignments") => {
+                    for r in records(&v, "value") {
+                        t.assignments.push(Assignment::read(r, false));
+                    }
+                }
+                _ => {}
+            }
+        }
+        t
+    }
+
+    /// The principal and every group that holds it, directly or through other groups.
+    fn identities(&self, principal: &str) -> HashSet<String> {
+        let mut out = HashSet::from([principal.to_string()]);
+        loop {
+            let more: Vec<String> = self
+                .members
+                .iter()
+                .filter(|(g, ms)| !out.contains(*g) && ms.iter().any(|m| out.contains(m)))
+                .map(|(g, _)| g.clone())
+                .collect();
+            if more.is_empty() {
+                return out;
+            }
+            out.extend(more);
+        }
+    }
+
+    /// Does an assignment at `at` reach `target` (a subscription, resource group or
+    /// resource)? `Some(Unknown)` when only a management group whose subscriptions the
+    /// exports do not show could make it.
+    fn reaches(&self, at: &str, target: &str) -> Option<Strength> {
+        if at == "/" {
+            return Some(Strength::Allowed);
+        }
+        if let Some(mg) = at.strip_prefix("/providers/microsoft.management/managementgroups/") {
+            let sub = target.strip_prefix("/subscriptions/")?.split('/').next()?;
+            return match &self.ancestry {
+                None => Some(Strength::Unknown),
+                Some(anc) => anc
+                    .get(sub)
+                    .is_some_and(|a| a.contains(mg))
+                    .then_some(Strength::Allowed),
+            };
+        }
+        (target == at || target.starts_with(&format!("{at}/"))).then_some(Strength::Allowed)
+    }
+
+    /// The scope an operation is performed at, for a workspace.
+    fn place(ws: &str, subscription: bool) -> String {
+        if subscription {
+            ws.split('/').take(3).collect::<Vec<_>>().join("/")
+        } else {
+            ws.to_string()
+        }
+    }
+
+    /// The strongest way `role` grants the operation `op` (a pattern is granted when every
+    /// concrete operation it stands for is), on the control plane.
+    fn role_grants(&self, role: &str, op: &str) -> Option<Strength> {
+        remembered(&self.granted, role, op, || self.role_grants_uncached(role, op))
+    }
+
+    fn role_grants_uncached(&self, role: &str, op: &str) -> Option<Strength> {
+        let blocks = self.roles.get(role)?;
+        let mut weakest = Strength::Equivalent;
+        for one in instances(op) {
+            let best = blocks
+                .iter()
+                .filter_map(|b| b.grants(&one, false))
+                .map(|conditional| {
+                    if conditional {
+                        Strength::Conditional
+                    } else {
+                        Strength::Equivalent
+                    }
+                })
+                .max()?;
+            weakest = weakest.min(best);
+        }
+        Some(weakest)
+    }
+
+    /// Does `role` grant, without conditions, every operation `named` grants (on both
+    /// planes), tried on the providers' real operations and the named role's own patterns?
+    fn covers(&self, role: &str, named: &str) -> bool {
+        remembered(&self.covered, role, named, || self.covers_uncached(role, named))
+    }
+
+    fn covers_uncached(&self, role: &str, named: &str) -> bool {
+        let (Some(mine), Some(theirs)) = (self.roles.get(role), self.roles.get(named)) else {
+            return false;
+        };
+        let mut tried: Vec<(String, bool)> = self.universe.clone();
+        for b in theirs {
+            tried.extend(b.actions.iter().flat_map(|a| instances(a)).map(|o| (o, false)));
+            tried.extend(b.data.iter().flat_map(|a| instances(a)).map(|o| (o, true)));
+        }
+        tried.iter().all(|(op, data)| {
+            !theirs.iter().any(|b| b.grants(op, *data).is_some())
+                || mine.iter().any(|b| b.grants(op, *data) == Some(false))
+        })
+    }
+
+    /// How an assignment's own terms weaken a grant of `ops`.
+    fn terms(a: &Assignment, ops: &[String]) -> Strength {
+        let restricted = match &a.cond {
+            Cond::None => false,
+            Cond::All => true,
+            Cond::Ops(list) => ops.iter().any(|op| list.iter().any(|r| overlap(r, op))),
+        };
+        if a.eligible {
+            Strength::Eligible
+        } else if restricted {
+            Strength::Conditional
+        } else {
+            Strength::Allowed
+        }
+    }
+
+    fn requirement(&self, held: &[&Assignment], ws: &str, req: &Requirement, needed: &[String]) -> Option<Strength> {
+        match req {
+            Requirement::Role { roles, at } => {
+                let target = Self::place(ws, *at == ScopeRule::SubscriptionOrAbove);
+                held.iter()
+                    .filter_map(|a| {
+                        let reach = self.reaches(&a.scope, &target)?;
+                        let level = if roles.iter().any(|r| r.id == a.role) {
+                            Strength::Allowed
+                        } else if roles.iter().any(|r| self.covers(&a.role, r.id)) {
+                            Strength::Equivalent
+                        } else {
+                            return None;
+                        };
+                        Some(level.min(reach).min(Self::terms(a, needed)))
+                    })
+                    .max()
+            }
+            Requirement::Actions { operations, at } => {
+                let target = Self::place(ws, *at == ScopeRule::SubscriptionOrAbove);
+                let mut weakest = Strength::Equivalent;
+                for op in operations.iter().map(|o| o.to_ascii_lowercase()) {
+                    let best = held
+                        .iter()
+                        .filter_map(|a| {
+                            let reach = self.reaches(&a.scope, &target)?;
+                            let grant = self.role_grants(&a.role, &op)?;
+                            Some(grant.min(reach).min(Self::terms(a, std::slice::from_ref(&op))))
+                        })
+                        .max()?;
+                    weakest = weakest.min(best);
+                }
+                Some(weakest)
+            }
+        }
+    }
+
+    fn denied(&self, who: &HashSet<String>, ops: &[(String, String)]) -> bool {
+        self.denies.iter().any(|d| {
+            let binds = d.principals.iter().any(|p| p == ALL_PRINCIPALS || who.contains(p));
+            let excused = d.excluded.iter().any(|p| who.contains(p));
+            binds
+                && !excused
+                && ops.iter().any(|(op, target)| {
+                    self.reaches(&d.scope, target) == Some(Strength::Allowed)
+                        && (!d.exact || d.scope == *target)
+                        && d.blocks.iter().any(|b| {
+                            // Some operation the task may perform that the block denies.
+                            let tried = b.actions.iter().flat_map(|a| instances(a)).chain(instances(op));
+                            tried
+                                .filter(|one| glob(op, one))
+                                .any(|one| b.grants(&one, false).is_some())
+                        })
+                })
+        })
+    }
+
+    fn verdict(&self, principal: &str, ws: &str, task: &str) -> &'static str {
+        let variant = TASKS.iter().find(|t| t.id == task).unwrap().variants.last().unwrap();
+        let who = self.identities(principal);
+        let held: Vec<&Assignment> = self.assignments.iter().filter(|a| who.contains(&a.principal)).collect();
+        // The operations the task performs: its key operations and every listed operation,
+        // each with the scope it is performed at.
+        let mut ops: Vec<(String, String)> = variant
+            .key_operations
+            .iter()
+            .map(|k| {
+                (
+                    k.operation.to_ascii_lowercase(),
+                    Self::place(ws, k.at == Target::Subscription),
+                )
+            })
+            .collect();
+        for route in variant.routes {
+            for req in route.requirements {
+                if let Requirement::Actions { operations, at } = req {
+                    let place = Self::place(ws, *at == ScopeRule::SubscriptionOrAbove);
+                    ops.extend(operations.iter().map(|o| (o.to_ascii_lowercase(), place.clone())));
+                }
+            }
+        }
+        let needed: Vec<String> = ops.iter().map(|(o, _)| o.clone()).collect();
+        let best = variant
+            .routes
+            .iter()
+            .filter_map(|route| {
+                route.requirements.iter().try_fold(Strength::Allowed, |w, req| {
+                    Some(w.min(self.requirement(&held, ws, req, &needed)?))
+                })
+            })
+            .max();
+        // The Entra role, when the task asks for one and the exports show them.
+        let best = match (variant.entra, &self.directory) {
+            (Some(entra), Some(held)) => best.and_then(|b| {
+                let entra = held
+                    .iter()
+                    .filter(|(p, role, _)| who.contains(p) && entra.roles.iter().any(|r| r.id == role))
+                    .map(|(_, _, eligible)| {
+                        if *eligible {
+                            Strength::Eligible
+                        } else {
+                            Strength::Allowed
+                        }
+                    })
+                    .max()?;
+                Some(b.min(entra))
+            }),
+            _ => best,
+        };
+        match best {
+            None => "not-allowed",
+            Some(_) if self.denied(&who, &ops) => "denied",
+            Some(s) => s.name(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the tenants tried
+
+/// The generated tenant, made harder: ABAC conditions of both shapes on assignments and a
+/// condition on a second permission block of some custom roles; custom roles near the
+/// named ones (one in eight assignments holds one); one assignment in eight made
+/// PIM-eligible instead, and eligibility that has expired or ends later; assignments at the
+/// root scope and at the tenant root group; two groups that hold each other; ids spelled in other cases and shapes; deny
+/// assignments that bind one group, exclude one, or apply to their own scope only; Entra
+/// directory roles, active and eligible; and (unless `known_tree`) no Resource Graph export.
+fn varied(files: Files, seed: u64, known_tree: bool) -> Files {
+    let mut rng = Rng::new(seed ^ 0x5eed);
+    let text_of =
+        |name: &str| -> Value { serde_json::from_str(&files.iter().find(|(n, _)| n == name).unwrap().1).unwrap() };
+    let groups: Vec<String> = records(&text_of("graph-groups.json"), "value")
+        .iter()
+        .map(|g| g["id"].as_str().unwrap().to_string())
+        .collect();
+    let tenant = text_of("resourcecontainers.json")["data"][0]["tenantId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let directory = directory_roles(&text_of("graph-groups.json"), &mut rng);
+    let restricted = [
+        "Microsoft.SecurityInsights/incidents/write",
+        "Microsoft.OperationalInsights/workspaces/query/read",
+        "Microsoft.Authorization/roleAssignments/write",
+        "Microsoft.Support/supportTickets/write",
+        "Microsoft.Storage/storageAccounts/write",
+    ];
+    let mut eligible = Vec::new();
+    // Custom roles near the named ones, where "covers" is easy to get wrong.
+    let reader: Vec<&str> = vec![
+        "Microsoft.SecurityInsights/*/read",
+        "Microsoft.SecurityInsights/dataConnectorsCheckRequirements/action",
+        "Microsoft.SecurityInsights/threatIntelligence/indicators/query/action",
+        "Microsoft.SecurityInsights/threatIntelligence/queryIndicators/action",
+        "Microsoft.OperationalInsights/workspaces/analytics/query/action",
+        "Microsoft.OperationalInsights/workspaces/*/read",
+        "Microsoft.OperationalInsights/workspaces/LinkedServices/read",
+        "Microsoft.OperationalInsights/workspaces/savedSearches/read",
+        "Microsoft.OperationsManagement/solutions/read",
+        "Microsoft.OperationalInsights/workspaces/query/read",
+        "Microsoft.OperationalInsights/workspaces/query/*/read",
+        "Microsoft.OperationalInsights/querypacks/*/read",
+        "Microsoft.OperationalInsights/workspaces/dataSources/read",
+        "Microsoft.Insights/workbooks/read",
+        "Microsoft.Insights/myworkbooks/read",
+        "Microsoft.Authorization/*/read",
+        "Microsoft.Insights/alertRules/*",
+        "Microsoft.Resources/deployments/*",
+        "Microsoft.Resources/subscriptions/resourceGroups/read",
+        "Microsoft.Resources/templateSpecs/*/read",
+        "Microsoft.Support/*",
+    ];
+    let reader_not = [
+        "Microsoft.SecurityInsights/ConfidentialWatchlists/*",
+        "Microsoft.OperationalInsights/workspaces/query/ConfidentialWatchlist/*",
+    ];
+    let upper: Vec<String> = reader.iter().rev().map(|a| a.to_ascii_uppercase()).collect();
+    let mut responder_plus: Vec<&str> = reader.clone();
+    responder_plus.extend([
+        "Microsoft.SecurityInsights/incidents/*",
+        "Microsoft.OperationalInsights/workspaces/read",
+    ]);
+    let near: Vec<Value> = vec![
+        // Sentinel Reader's permissions, reordered and in capitals: covers it.
+        json!({"actions": upper, "notActions": reader_not}),
+        // Without one of its actions: does not.
+        json!({"actions": reader[..reader.len() - 2].iter().chain(&reader[reader.len() - 1..]).collect::<Vec<_>>(), "notActions": reader_not}),
+        // Everything but writing and deleting authorization: covers the Sentinel roles.
+        json!({"actions": ["*"], "notActions": ["Microsoft.Authorization/*/write", "Microsoft.Authorization/*/delete"]}),
+        // One NotAction fewer: grants more than Sentinel Reader, so covers it.
+        json!({"actions": reader, "notActions": [reader_not[0]]}),
+        // One read taken away: neither covers Reader nor holds the query operations.
+        json!({"actions": reader, "notActions": [reader_not[0], reader_not[1], "Microsoft.SecurityInsights/incidents/read"]}),
+        // Incidents and the workspace's own read: the investigation's operations.
+        json!({"actions": responder_plus, "notActions": ["Microsoft.SecurityInsights/incidents/*/delete"]}),
+        // Support reads only: not `Microsoft.Support/*`.
+        json!({"actions": ["Microsoft.Support/*/read", "Microsoft.Support/supportTickets/write"], "notActions": []}),
+    ];
+    let near: Vec<(String, Value)> = near.into_iter().map(|p| (rng.guid(), p)).collect();
+    files
+        .into_iter()
+        .filter(|(name, _)| known_tree || name != "resourcecontainers.json")
+        .map(|(name, text)| {
+            let mut v: Value = serde_json::from_str(&text).unwrap();
+            if name == "custom-roles.json" {
+                let sub = v[0]["assignableScopes"][0].as_str().unwrap().to_string();
+                for (i, (id, p)) in near.iter().enumerate() {
+                    let mut p = p.clone();
+                    p["dataActions"] = json!([]);
+                    p["notDataActions"] = json!([]);
+                    v.as_array_mut().unwrap().push(json!({
+                        "id": format!("{sub}/providers/Microsoft.Authorization/roleDefinitions/{id}"),
+                        "name": id,
+                        "roleName": format!("Near role {i}"),
+                        "roleType": "CustomRole",
+                        "type": "Microsoft.Authorization/roleDefinitions",
+                        "assignableScopes": [sub],
+                        "permissions": [p]
+                    }));
+                }
+                for r in v.as_array_mut().unwrap().iter_mut().step_by(5) {
+                    r["permissions"].as_array_mut().unwrap().push(json!({
+                        "actions": ["Microsoft.SecurityInsights/incidents/*", "Microsoft.OperationalInsights/workspaces/*"],
+                        "notActions": [],
+                        "dataActions": [],
+                        "notDataActions": [],
+                        "condition": "@Resource[Microsoft.OperationalInsights/workspaces:name] StringEquals 'law-0'",
+                        "conditionVersion": "2.0"
+                    }));
+                }
+            } else if name.starts_with("role-assignments") {
+                let list = v.as_array_mut().unwrap();
+                for r in list.iter_mut() {
+                    match rng.below(24) {
+                        0 => r["condition"] = "@Resource[Microsoft.OperationalInsights/workspaces:name] StringEquals 'law-1'".into(),
+                        1 | 2 => {
+                            let op = restricted[rng.below(restricted.len())];
+                            r["condition"] = format!("((!(ActionMatches{{'{op}'}})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {{8d289c81-5878-46d4-8554-54e1e3d8b5cb}}))").into();
+                        }
+                        3 => {
+                            let at = if rng.below(2) == 0 { "/".to_string() } else { format!("/providers/Microsoft.Management/managementGroups/{tenant}") };
+                            r["id"] = format!("{at}/providers/Microsoft.Authorization/roleAssignments/{}", r["name"].as_str().unwrap()).replace("//", "/").into();
+                            r["scope"] = at.into();
+                            continue;
+                        }
+                        4 => {
+                            // The same record spelled otherwise: upper-case ids, a lower-case
+                            // `resourcegroups`, a bare role GUID.
+                            r["principalId"] = r["principalId"].as_str().unwrap().to_ascii_uppercase().into();
+                            r["scope"] = r["scope"].as_str().unwrap().replace("resourceGroups", "resourcegroups").into();
+                            r["roleDefinitionId"] = guid_of(r["roleDefinitionId"].as_str().unwrap()).to_ascii_uppercase().into();
+                            continue;
+                        }
+                        6..=8 => {
+                            let id = &near[rng.below(near.len())].0;
+                            r["roleDefinitionId"] = format!("/providers/Microsoft.Authorization/roleDefinitions/{id}").into();
+                            continue;
+                        }
+                        5 | 9 | 10 => {
+                            eligible.push(r.clone());
+                            r["principalId"] = "moved".into();
+                            continue;
+                        }
+                        _ => continue,
+                    }
+                    r["conditionVersion"] = "2.0".into();
+                }
+                list.retain(|r| r["principalId"] != "moved");
+            } else if name == "graph-groups.json" {
+                // Two groups that hold each other: a cycle, as directories allow.
+                let list = v["value"].as_array_mut().unwrap();
+                let n = list.len();
+                for (at, other) in [(n - 1, n - 2), (n - 2, n - 1)] {
+                    let id = list[other]["id"].clone();
+                    list[at]["members"].as_array_mut().unwrap().push(json!({"@odata.type": "#microsoft.graph.group", "id": id}));
+                }
+            } else if name == "pim-eligibility.json" {
+                let list = v["value"].as_array_mut().unwrap();
+                for r in list.iter_mut() {
+                    match rng.below(4) {
+                        0 => r["properties"]["endDateTime"] = "2026-01-31T00:00:00Z".into(),
+                        1 => r["properties"]["endDateTime"] = "2027-06-30T00:00:00Z".into(),
+                        _ => {}
+                    }
+                }
+                for r in eligible.drain(..) {
+                    let id = rng.guid();
+                    let scope = r["scope"].as_str().unwrap();
+                    list.push(json!({
+                        "properties": {
+                            "scope": scope,
+                            "roleDefinitionId": r["roleDefinitionId"],
+                            "principalId": r["principalId"],
+                            "principalType": r["principalType"],
+                            "status": "Provisioned",
+                            "roleEligibilityScheduleId": format!("{scope}/providers/Microsoft.Authorization/roleEligibilitySchedules/{id}"),
+                            "startDateTime": "2025-06-01T00:00:00Z",
+                            "endDateTime": null,
+                            "memberType": "Direct"
+                        },
+                        "name": id,
+                        "id": format!("{scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/{id}"),
+                        "type": "Microsoft.Authorization/RoleEligibilityScheduleInstances"
+                    }));
+                }
+            } else if name == "deny-assignments.json" {
+                let list = v["value"].as_array_mut().unwrap();
+                // One deny per resource group, so that each kind decides its workspace's
+                // verdicts rather than hiding behind another deny for All Principals.
+                let mut scopes = HashSet::new();
+                list.retain(|d| scopes.insert(d["properties"]["scope"].as_str().unwrap().to_string()));
+                for (i, d) in list.iter_mut().enumerate() {
+                    let p = &mut d["properties"];
+                    match i % 4 {
+                        // On the resource group only: not on the workspace in it.
+                        0 => p["doNotApplyToChildScopes"] = true.into(),
+                        1 => p["excludePrincipals"] = json!([{"id": groups[rng.below(groups.len())], "type": "Group"}]),
+                        2 => p["principals"] = json!([{"id": groups[rng.below(groups.len())], "type": "Group"}]),
+                        // On the workspace only.
+                        _ => {
+                            let rg = p["scope"].as_str().unwrap().to_string();
+                            let ws = rg.rsplit('-').next().unwrap();
+                            p["scope"] = format!("{rg}/providers/Microsoft.OperationalInsights/workspaces/law-{ws}").into();
+                            p["doNotApplyToChildScopes"] = true.into();
+                        }
+                    }
+                }
+                // One deny on a subscription's role assignments, for the onboarding task's
+                // other key operation.
+                let sub = list[0]["properties"]["scope"].as_str().unwrap().split('/').take(3).collect::<Vec<_>>().join("/");
+                list.push(json!({
+                    "properties": {
+                        "denyAssignmentName": "no-delegation",
+                        "permissions": [{"actions": ["Microsoft.Authorization/roleAssignments/*"], "notActions": ["Microsoft.Authorization/roleAssignments/read"], "dataActions": [], "notDataActions": []}],
+                        "scope": sub,
+                        "doNotApplyToChildScopes": false,
+                        "principals": [{"id": groups[rng.below(groups.len())], "type": "Group"}],
+                        "excludePrincipals": [],
+                        "isSystemProtected": true
+                    },
+                    "id": format!("{sub}/providers/Microsoft.Authorization/denyAssignments/{}", rng.guid()),
+                    "type": "Microsoft.Authorization/denyAssignments",
+                    "name": "no-delegation"
+                }));
+            }
+            (name, serde_json::to_string(&v).unwrap())
+        })
+        .chain(directory)
+        .collect()
+}
+
+/// Entra directory roles for some groups and their members: Global or Security
+/// Administrator, or a role that does not count, tenant-wide or on an administrative unit;
+/// active (`roleAssignments`) or PIM-eligible (`roleEligibilitySchedules`).
+fn directory_roles(groups: &Value, rng: &mut Rng) -> Files {
+    let roles = [
+        "62e90394-69f5-4237-9190-012177145e10", // Global Administrator
+        "194ae4cb-b126-40b2-bd5b-6091b380977d", // Security Administrator
+        "5d6b6bb7-de71-4623-b4af-96380a352509", // Security Reader: not enough
+    ];
+    let (mut active, mut eligible) = (Vec::new(), Vec::new());
+    for g in records(groups, "value") {
+        let mut holders = vec![g["id"].as_str().unwrap()];
+        holders.extend(
+            g["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["id"].as_str().unwrap()),
+        );
+        for who in holders {
+            if rng.below(6) != 0 {
+                continue;
+            }
+            let scope = if rng.below(5) == 0 {
+                format!("/administrativeUnits/{}", rng.guid())
+            } else {
+                "/".to_string()
+            };
+            let record = json!({
+                "id": rng.guid(),
+                "principalId": who,
+                "roleDefinitionId": roles[rng.below(roles.len())],
+                "directoryScopeId": scope,
+            });
+            if rng.below(3) == 0 {
+                let mut r = record;
+                r["memberType"] = "Direct".into();
+                r["scheduleInfo"] =
+                    json!({"startDateTime": "2026-01-01T00:00:00Z", "expiration": {"type": "noExpiration"}});
+                eligible.push(r);
+            } else {
+                active.push(record);
+            }
+        }
+    }
+    let graph = "https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory";
+    vec![
+        (
+            "directory-roles.json".to_string(),
+            json!({"@odata.context": format!("{graph}/roleAssignments"), "value": active}).to_string(),
+        ),
+        (
+            "directory-eligibility.json".to_string(),
+            json!({"@odata.context": format!("{graph}/roleEligibilitySchedules"), "value": eligible}).to_string(),
+        ),
+    ]
+}
+
+/// (principal, task, workspace) → (the engine's verdict, the reference's).
+type Differences = BTreeMap<(String, String, String), (String, String)>;
+
+/// Every (principal, task, workspace) verdict of the engine where the reference gives
+/// another, and how many of each kind the reference gave.
+fn compare(files: &Files) -> (Differences, BTreeMap<&'static str, usize>) {
+    let opts = ReportOptions {
+        workspaces: vec![],
+        as_of: None,
+        today: Date::parse(TODAY).unwrap(),
+        all_verdicts: true,
+        primary: None,
+        threads: 1,
+    };
+    let report = analyze(files.iter().map(|(n, t)| (n.as_str(), t.as_bytes())), &opts).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let tenant = Tenant::read(files);
+    let mut kinds = BTreeMap::new();
+    let mut differ = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for p in &report.principals {
+        for v in &p.tasks {
+            let (ws, task) = (v.workspace.as_str().to_ascii_lowercase(), v.task.to_string());
+            let want = tenant.verdict(&p.id.to_ascii_lowercase(), &ws, &task);
+            *kinds.entry(want).or_insert(0) += 1;
+            seen.insert((p.id.to_ascii_lowercase(), task.clone(), ws.clone()));
+            if v.verdict.as_str() != want {
+                differ.insert(
+                    (p.id.clone(), task, ws),
+                    (v.verdict.as_str().to_string(), want.to_string()),
+                );
+            }
+        }
+    }
+    // Every principal that holds an assignment has a verdict for every task and workspace.
+    for a in &tenant.assignments {
+        for ws in &report.workspaces {
+            for t in TASKS {
+                let key = (
+                    a.principal.clone(),
+                    t.id.to_string(),
+                    ws.id.as_str().to_ascii_lowercase(),
+                );
+                assert!(seen.contains(&key), "no verdict for {key:?}");
+            }
+        }
+    }
+    (differ, kinds)
+}
+
+proptest! {
+    // A case builds one report of a 2,000-assignment tenant in a debug build and evaluates
+    // it again the slow way.
+    #![proptest_config(ProptestConfig::with_cases(4))]
+
+    #[test]
+    fn every_verdict_is_the_one_a_plain_reading_of_the_rules_gives(seed in any::<u64>(), known_tree in any::<bool>()) {
+        let files = varied(generate(SHAPE, seed), seed, known_tree);
+        let (differ, kinds) = compare(&files);
+        let shown: Vec<_> = differ.iter().take(8).collect();
+        prop_assert!(differ.is_empty(), "seed {seed}, tree {known_tree}: {} verdicts differ (engine, reference): {shown:#?}; reference's kinds {kinds:?}", differ.len());
+        // No comparison is vacuous: every kind the variations are there to produce occurs.
+        for kind in ["allowed", "equivalent", "conditional", "eligible", "denied", "not-allowed"] {
+            prop_assert!(kinds.contains_key(kind), "seed {seed}: no {kind} verdict in {kinds:?}");
+        }
+        if !known_tree {
+            prop_assert!(kinds.contains_key("unknown"), "seed {seed}: no unknown verdict in {kinds:?}");
+        }
+    }
+}
