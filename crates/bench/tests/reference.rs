@@ -919,12 +919,130 @@ fn directory_roles(groups: &Value, rng: &mut Rng) -> Files {
     ]
 }
 
+/// The same role assignments as the engine may be given them: cut into three parts, each
+/// in a format drawn from `seed` (the CLI's, REST, Resource Graph, `Get-AzRoleAssignment` as
+/// JSON or CSV, the portal's download). The reference keeps reading the CLI's.
+fn reshaped(files: &Files, seed: u64) -> Files {
+    let mut rng = Rng::new(seed ^ 0xf0f0);
+    let builtin: Value = serde_json::from_str(BUILTIN).unwrap();
+    let names: HashMap<String, String> = builtin
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                guid_of(r["id"].as_str().unwrap()),
+                r["roleName"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (name, text) in files {
+        if !name.starts_with("role-assignments") {
+            out.push((name.clone(), text.clone()));
+            continue;
+        }
+        let all: Vec<Value> = serde_json::from_str(text).unwrap();
+        let third = all.len().div_ceil(3);
+        for (part, chunk) in all.chunks(third).enumerate() {
+            let props = |r: &Value| {
+                json!({
+                    "roleDefinitionId": r["roleDefinitionId"], "principalId": r["principalId"],
+                    "principalType": r["principalType"], "scope": r["scope"], "condition": r["condition"],
+                    "conditionVersion": r["conditionVersion"], "createdOn": r["createdOn"], "updatedOn": r["updatedOn"],
+                })
+            };
+            let powershell = |r: &Value| {
+                let role = guid_of(r["roleDefinitionId"].as_str().unwrap());
+                json!({
+                    "RoleAssignmentName": r["name"], "RoleAssignmentId": r["id"], "Scope": r["scope"],
+                    "DisplayName": r["principalName"], "SignInName": null,
+                    "RoleDefinitionName": names.get(&role).cloned().unwrap_or_else(|| "Custom role".to_string()),
+                    "RoleDefinitionId": role, "ObjectId": r["principalId"], "ObjectType": r["principalType"],
+                    "CanDelegate": false, "Description": null,
+                    "ConditionVersion": r["conditionVersion"], "Condition": r["condition"],
+                })
+            };
+            let (file, body) = match rng.below(6) {
+                0 => ("json", Value::Array(chunk.to_vec()).to_string()),
+                1 => {
+                    let list: Vec<Value> = chunk
+                        .iter()
+                        .map(|r| json!({"properties": props(r), "id": r["id"], "type": r["type"], "name": r["name"]}))
+                        .collect();
+                    ("json", json!({ "value": list }).to_string())
+                }
+                2 => {
+                    let list: Vec<Value> = chunk
+                        .iter()
+                        .map(|r| {
+                            json!({"id": r["id"], "name": r["name"], "type": "microsoft.authorization/roleassignments",
+                                   "tenantId": "", "properties": props(r)})
+                        })
+                        .collect();
+                    ("json", json!({"count": list.len(), "data": list}).to_string())
+                }
+                3 => ("json", Value::Array(chunk.iter().map(powershell).collect()).to_string()),
+                4 => {
+                    // The portal's download: PowerShell's fields without the name.
+                    let list: Vec<Value> = chunk
+                        .iter()
+                        .map(|r| {
+                            let mut v = powershell(r);
+                            v.as_object_mut().unwrap().remove("RoleAssignmentName");
+                            v
+                        })
+                        .collect();
+                    ("json", Value::Array(list).to_string())
+                }
+                _ => {
+                    // `Get-AzRoleAssignment | Export-Csv`: every field quoted, nulls empty.
+                    let columns = [
+                        "RoleAssignmentName",
+                        "RoleAssignmentId",
+                        "Scope",
+                        "DisplayName",
+                        "SignInName",
+                        "RoleDefinitionName",
+                        "RoleDefinitionId",
+                        "ObjectId",
+                        "ObjectType",
+                        "CanDelegate",
+                        "Description",
+                        "ConditionVersion",
+                        "Condition",
+                    ];
+                    let mut csv = columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(",");
+                    for r in chunk {
+                        let v = powershell(r);
+                        let cells: Vec<String> = columns
+                            .iter()
+                            .map(|c| match &v[*c] {
+                                Value::Null => "\"\"".to_string(),
+                                Value::Bool(b) => format!("\"{}\"", if *b { "True" } else { "False" }),
+                                Value::String(t) => format!("\"{}\"", t.replace('"', "\"\"")),
+                                other => format!("\"{other}\""),
+                            })
+                            .collect();
+                        csv.push_str("\r\n");
+                        csv.push_str(&cells.join(","));
+                    }
+                    ("csv", csv)
+                }
+            };
+            out.push((format!("{}-part{part}.{file}", name.trim_end_matches(".json")), body));
+        }
+    }
+    out
+}
+
 /// (principal, task, workspace) → (the engine's verdict, the reference's).
 type Differences = BTreeMap<(String, String, String), (String, String)>;
 
 /// Every (principal, task, workspace) verdict of the engine where the reference gives
 /// another, and how many of each kind the reference gave.
-fn compare(files: &Files, as_of: Option<Date>) -> (Differences, BTreeMap<&'static str, usize>) {
+/// `given`: the files as the engine reads them; `files`: as the reference does.
+fn compare(files: &Files, given: &Files, as_of: Option<Date>) -> (Differences, BTreeMap<&'static str, usize>) {
     let opts = ReportOptions {
         workspaces: vec![],
         as_of,
@@ -933,8 +1051,25 @@ fn compare(files: &Files, as_of: Option<Date>) -> (Differences, BTreeMap<&'stati
         primary: None,
         threads: 1,
     };
-    let report = analyze(files.iter().map(|(n, t)| (n.as_str(), t.as_bytes())), &opts).unwrap();
+    let report = analyze(given.iter().map(|(n, t)| (n.as_str(), t.as_bytes())), &opts).unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.inputs.len(), given.len());
+    // Every record read, none skipped, in whatever format it came.
+    for input in &report.inputs {
+        assert!(input.warnings.is_empty(), "{}: {:?}", input.path, input.warnings);
+    }
+    let read: usize = report
+        .inputs
+        .iter()
+        .filter(|i| i.path.starts_with("role-assignments"))
+        .map(|i| i.records)
+        .sum();
+    let written: usize = files
+        .iter()
+        .filter(|(n, _)| n.starts_with("role-assignments"))
+        .map(|(_, t)| serde_json::from_str::<Vec<Value>>(t).unwrap().len())
+        .sum();
+    assert_eq!(read, written, "role assignments read");
     let tenant = Tenant::read(files);
     let mut kinds = BTreeMap::new();
     let mut differ = BTreeMap::new();
@@ -984,7 +1119,7 @@ proptest! {
     ) {
         let files = varied(generate(SHAPE, seed), seed, known_tree);
         let as_of = ERAS[era].map(|d| Date::parse(d).unwrap());
-        let (differ, kinds) = compare(&files, as_of);
+        let (differ, kinds) = compare(&files, &reshaped(&files, seed), as_of);
         let shown: Vec<_> = differ.iter().take(8).collect();
         prop_assert!(differ.is_empty(), "seed {seed}, tree {known_tree}, rules as of {as_of:?}: {} verdicts differ (engine, reference): {shown:#?}; reference's kinds {kinds:?}", differ.len());
         // No comparison is vacuous: every kind the variations are there to produce occurs.
