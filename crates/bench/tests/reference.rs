@@ -919,9 +919,12 @@ fn directory_roles(groups: &Value, rng: &mut Rng) -> Files {
     ]
 }
 
-/// The same role assignments as the engine may be given them: cut into three parts, each
-/// in a format drawn from `seed` (the CLI's, REST, Resource Graph, `Get-AzRoleAssignment` as
-/// JSON or CSV, the portal's download). The reference keeps reading the CLI's.
+/// The exports as the engine may be given them, drawn from `seed`: the role assignments cut
+/// into three parts, each in one format (the CLI's, REST, Resource Graph,
+/// `Get-AzRoleAssignment` as JSON or CSV, the portal's download); the custom roles as the
+/// CLI, REST or PowerShell list them; the deny assignments as REST or PowerShell does; the
+/// groups with their direct or their transitive members. The reference keeps reading the
+/// generator's formats.
 fn reshaped(files: &Files, seed: u64) -> Files {
     let mut rng = Rng::new(seed ^ 0xf0f0);
     let builtin: Value = serde_json::from_str(BUILTIN).unwrap();
@@ -938,11 +941,76 @@ fn reshaped(files: &Files, seed: u64) -> Files {
         .collect();
     let mut out = Vec::new();
     for (name, text) in files {
-        if !name.starts_with("role-assignments") {
-            out.push((name.clone(), text.clone()));
-            continue;
+        let mut v: Value = serde_json::from_str(text).unwrap();
+        match name.as_str() {
+            "custom-roles.json" => {
+                out.extend(custom_roles_reshaped(v, rng.below(3)));
+                continue;
+            }
+            // `Get-AzDenyAssignment`'s PascalCase list instead of REST's.
+            "deny-assignments.json" if rng.below(2) == 0 => {
+                let list: Vec<Value> = records(&v, "value")
+                    .iter()
+                    .map(|d| {
+                        let p = &d["properties"];
+                        let people = |k: &str| -> Value {
+                            p[k].as_array()
+                                .unwrap()
+                                .iter()
+                                .map(|x| json!({"DisplayName": "", "ObjectId": x["id"], "ObjectType": x["type"]}))
+                                .collect()
+                        };
+                        let block = &p["permissions"][0];
+                        json!({
+                            "Id": guid_of(d["id"].as_str().unwrap()), "DenyAssignmentName": p["denyAssignmentName"],
+                            "Actions": block["actions"], "NotActions": block["notActions"],
+                            "DataActions": [], "NotDataActions": [], "Scope": p["scope"],
+                            "DoNotApplyToChildScopes": p["doNotApplyToChildScopes"],
+                            "Principals": people("principals"), "ExcludePrincipals": people("excludePrincipals"),
+                            "IsSystemProtected": true,
+                        })
+                    })
+                    .collect();
+                out.push(("deny-assignments.json".to_string(), Value::Array(list).to_string()));
+                continue;
+            }
+            // Graph's `transitiveMembers` instead of `members`: every member at any depth.
+            "graph-groups.json" if rng.below(2) == 0 => {
+                let direct: HashMap<String, Vec<Value>> = records(&v, "value")
+                    .iter()
+                    .map(|g| {
+                        (
+                            g["id"].as_str().unwrap().to_string(),
+                            g["members"].as_array().unwrap().clone(),
+                        )
+                    })
+                    .collect();
+                for g in v["value"].as_array_mut().unwrap() {
+                    let own = g["id"].as_str().unwrap().to_string();
+                    let (mut all, mut seen, mut todo) = (Vec::new(), HashSet::from([own.clone()]), vec![own]);
+                    while let Some(at) = todo.pop() {
+                        for m in direct.get(&at).into_iter().flatten() {
+                            let id = m["id"].as_str().unwrap().to_string();
+                            if seen.insert(id.clone()) {
+                                all.push(m.clone());
+                                todo.push(id);
+                            }
+                        }
+                    }
+                    let g = g.as_object_mut().unwrap();
+                    g.remove("members");
+                    g.insert("transitiveMembers".to_string(), Value::Array(all));
+                }
+                out.push((name.clone(), v.to_string()));
+                continue;
+            }
+            n if !n.starts_with("role-assignments") => {
+                out.push((name.clone(), text.clone()));
+                continue;
+            }
+            _ => {}
         }
-        let all: Vec<Value> = serde_json::from_str(text).unwrap();
+        let all: Vec<Value> = serde_json::from_value(v.take()).unwrap();
         let third = all.len().div_ceil(3);
         for (part, chunk) in all.chunks(third).enumerate() {
             let props = |r: &Value| {
@@ -1034,6 +1102,55 @@ fn reshaped(files: &Files, seed: u64) -> Files {
         }
     }
     out
+}
+
+/// The custom roles as the CLI lists them (`how` 0), as REST does (1), or as
+/// `Get-AzRoleDefinition` does (2), which flattens a role's permission blocks into one: the
+/// roles of several blocks then stay in a CLI file beside it.
+fn custom_roles_reshaped(v: Value, how: usize) -> Files {
+    let roles = v.as_array().unwrap();
+    let cli = |list: Vec<Value>| ("custom-roles.json".to_string(), Value::Array(list).to_string());
+    match how {
+        1 => {
+            let list: Vec<Value> = roles
+                .iter()
+                .map(|r| {
+                    json!({
+                        "properties": {"roleName": r["roleName"], "type": "CustomRole", "assignableScopes": r["assignableScopes"],
+                                       "permissions": r["permissions"]},
+                        "id": r["id"], "type": r["type"], "name": r["name"],
+                    })
+                })
+                .collect();
+            vec![("custom-roles.json".to_string(), json!({ "value": list }).to_string())]
+        }
+        2 => {
+            let (one, several): (Vec<Value>, Vec<Value>) = roles
+                .iter()
+                .cloned()
+                .partition(|r| r["permissions"].as_array().unwrap().len() == 1);
+            let list: Vec<Value> = one
+                .iter()
+                .map(|r| {
+                    let b = &r["permissions"][0];
+                    json!({
+                        "Name": r["roleName"], "Id": r["name"], "IsCustom": true, "Description": null,
+                        "Actions": b["actions"], "NotActions": b["notActions"], "DataActions": b["dataActions"],
+                        "NotDataActions": b["notDataActions"], "AssignableScopes": r["assignableScopes"],
+                        "Condition": null, "ConditionVersion": null,
+                    })
+                })
+                .collect();
+            vec![
+                (
+                    "custom-roles-powershell.json".to_string(),
+                    Value::Array(list).to_string(),
+                ),
+                cli(several),
+            ]
+        }
+        _ => vec![cli(roles.clone())],
+    }
 }
 
 /// (principal, task, workspace) → (the engine's verdict, the reference's).
