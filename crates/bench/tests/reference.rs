@@ -547,24 +547,34 @@ impl Tenant {
         }
     }
 
-    fn denied(&self, who: &HashSet<String>, ops: &[(String, String)]) -> bool {
-        self.denies.iter().any(|d| {
+    /// `Some(true)` when a deny assignment binding `who` blocks one of `ops` where it is
+    /// performed, `Some(false)` when one would if a management group held the subscription
+    /// (which the exports do not show), `None` otherwise. Operations with a `*` (the
+    /// support task's `Microsoft.Support/*`) name a family rather than a call, and are not
+    /// tested.
+    fn denied(&self, who: &HashSet<String>, ops: &[(String, String)]) -> Option<bool> {
+        let mut doubt = None;
+        for d in &self.denies {
             let binds = d.principals.iter().any(|p| p == ALL_PRINCIPALS || who.contains(p));
-            let excused = d.excluded.iter().any(|p| who.contains(p));
-            binds
-                && !excused
-                && ops.iter().any(|(op, target)| {
-                    self.reaches(&d.scope, target) == Some(Strength::Allowed)
-                        && (!d.exact || d.scope == *target)
-                        && d.blocks.iter().any(|b| {
-                            // Some operation the task may perform that the block denies.
-                            let tried = b.actions.iter().flat_map(|a| instances(a)).chain(instances(op));
-                            tried
-                                .filter(|one| glob(op, one))
-                                .any(|one| b.grants(&one, false).is_some())
-                        })
-                })
-        })
+            if !binds || d.excluded.iter().any(|p| who.contains(p)) {
+                continue;
+            }
+            for (op, target) in ops.iter().filter(|(op, _)| !op.contains('*')) {
+                let reach = if d.exact {
+                    (d.scope == *target).then_some(Strength::Allowed)
+                } else {
+                    self.reaches(&d.scope, target)
+                };
+                if d.blocks.iter().any(|b| b.grants(op, false).is_some()) {
+                    match reach {
+                        Some(Strength::Allowed) => return Some(true),
+                        Some(_) => doubt = Some(false),
+                        None => {}
+                    }
+                }
+            }
+        }
+        doubt
     }
 
     /// `None` for a task whose rules were not yet documented at `as_of`.
@@ -622,8 +632,12 @@ impl Tenant {
         };
         Some(match best {
             None => "not-allowed",
-            Some(_) if self.denied(&who, &ops) => "denied",
-            Some(s) => s.name(),
+            Some(s) => match self.denied(&who, &ops) {
+                Some(true) => "denied",
+                // Never `allowed` while a deny assignment may apply.
+                Some(false) => "unknown",
+                None => s.name(),
+            },
         })
     }
 }
@@ -635,7 +649,8 @@ impl Tenant {
 /// named ones (one in eight assignments holds one); one assignment in eight made
 /// PIM-eligible instead, and eligibility that has expired or ends later; assignments at the
 /// root scope and at the tenant root group; two groups that hold each other; ids spelled in other cases and shapes; deny
-/// assignments that bind one group, exclude one, or apply to their own scope only; Entra
+/// assignments that bind one group, exclude one, or apply to their own scope only, and two on
+/// management groups; Entra
 /// directory roles, active and eligible; and (unless `known_tree`) no Resource Graph export.
 fn varied(files: Files, seed: u64, known_tree: bool) -> Files {
     let mut rng = Rng::new(seed ^ 0x5eed);
@@ -854,6 +869,30 @@ fn varied(files: Files, seed: u64, known_tree: bool) -> Files {
                     "type": "Microsoft.Authorization/denyAssignments",
                     "name": "no-delegation"
                 }));
+                // Deny assignments on management groups: Sentinel writes for everyone under
+                // one of them, and support tickets for one group under the tenant root group.
+                let mg = format!("/providers/Microsoft.Management/managementGroups/mg-{}", rng.below(SHAPE.workspaces));
+                let root = format!("/providers/Microsoft.Management/managementGroups/{tenant}");
+                let group = &groups[rng.below(groups.len())];
+                for (name, scope, actions, principal) in [
+                    ("stack-mg", mg, "Microsoft.SecurityInsights/*/write", ALL_PRINCIPALS),
+                    ("no-support", root, "Microsoft.Support/*", group.as_str()),
+                ] {
+                    list.push(json!({
+                        "properties": {
+                            "denyAssignmentName": name,
+                            "permissions": [{"actions": [actions], "notActions": [], "dataActions": [], "notDataActions": []}],
+                            "scope": scope,
+                            "doNotApplyToChildScopes": false,
+                            "principals": [{"id": principal, "type": if principal == ALL_PRINCIPALS { "SystemDefined" } else { "Group" }}],
+                            "excludePrincipals": [],
+                            "isSystemProtected": true
+                        },
+                        "id": format!("{scope}/providers/Microsoft.Authorization/denyAssignments/{}", rng.guid()),
+                        "type": "Microsoft.Authorization/denyAssignments",
+                        "name": name
+                    }));
+                }
             }
             (name, serde_json::to_string(&v).unwrap())
         })

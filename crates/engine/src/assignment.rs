@@ -9,7 +9,7 @@ use crate::condition::Condition;
 use crate::date::Date;
 use crate::principal::PrincipalKind;
 use crate::role::{PermissionBlock, Plane, RoleRef};
-use crate::scope::Scope;
+use crate::scope::{ManagementGroupTree, Reach, Scope};
 
 /// Where a record came from, for explanations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -313,12 +313,18 @@ impl DenyAssignment {
         self.principals.iter().any(|p| p == ALL_PRINCIPALS) || ids.any(|id| self.principals.iter().any(|p| p == id))
     }
 
-    /// Does it apply at `target` (its own scope, and children unless told otherwise)?
-    pub fn applies_at(&self, target: &Scope) -> bool {
+    /// Does it apply at `target` (its own scope, and children unless told otherwise)? A deny
+    /// assignment on a management group reaches the subscriptions under it as a role
+    /// assignment does: `Unknown` when the exports do not show them.
+    pub fn reach_at(&self, target: &Scope, tree: &ManagementGroupTree) -> Reach {
         if self.do_not_apply_to_child_scopes {
-            self.scope.key() == target.key()
+            if self.scope.key() == target.key() {
+                Reach::Yes
+            } else {
+                Reach::No
+            }
         } else {
-            self.scope.is_ancestor_or_self(target)
+            tree.reach(&self.scope, target)
         }
     }
 }

@@ -25,7 +25,7 @@ use crate::condition::Condition;
 use crate::date::Date;
 use crate::principal::{GroupPath, PrincipalKind};
 use crate::role::{bundled_index, BundledMemo, Plane, RoleCatalog, RoleDefinition, RoleMatch};
-use crate::scope::{Reach, Scope};
+use crate::scope::{ManagementGroupTree, Reach, Scope};
 use crate::task::{NamedRole, RemediationScope, Requirement, ScopeRule, Target, Task, TaskVariant, TASKS};
 use crate::tenant::Tenant;
 
@@ -389,6 +389,9 @@ struct Block<'d> {
     deny: &'d DenyAssignment,
     /// The operations blocked, each with the basis of the task's need for it.
     blocked: Vec<(&'static str, &'static str)>,
+    /// `false` for a deny assignment on a management group that the exports do not show
+    /// to hold the subscription: it blocks these operations only if it does.
+    certain: bool,
     /// The same as bits of the task's operation list, which names them exactly (`None` for
     /// a list too long for a mask).
     mask: Option<u64>,
@@ -1439,7 +1442,10 @@ impl<'t> Evaluator<'t> {
                 .tenant
                 .denies
                 .iter()
-                .filter(|d| d.applies_at(ws) || d.applies_at(sub))
+                .filter(|d| {
+                    let tree = &self.tenant.hierarchy;
+                    d.reach_at(ws, tree) != Reach::No || d.reach_at(sub, tree) != Reach::No
+                })
                 .collect();
             for h in holders.drain(..) {
                 if let Some(list) = by_holder.get_mut(h as usize) {
@@ -1515,7 +1521,7 @@ impl<'t> Evaluator<'t> {
             let blocks: Vec<_> = w
                 .in_force
                 .iter()
-                .map(|rules| deny_blocks(&denies, ws, sub, &rules.ops))
+                .map(|rules| deny_blocks(&denies, ws, sub, &rules.ops, &self.tenant.hierarchy))
                 .collect();
             let ctxs: Vec<Here<'_>> = blocks.iter().map(|blocks| Here { blocks, ..base }).collect();
             // Each task's verdicts on this workspace: at most one per principal with
@@ -2174,6 +2180,7 @@ impl<'t> Evaluator<'t> {
         }
 
         let mut verdict = strength.map(Strength::verdict).unwrap_or(VerdictKind::NotAllowed);
+        let mut deny_in_doubt = false;
         // Deny assignments win over every grant: the grants become the nearest, and the deny
         // assignment the reason.
         if strength.is_some() && !here.blocks.is_empty() {
@@ -2184,6 +2191,13 @@ impl<'t> Evaluator<'t> {
                 reasons = Positions::one(self.deny_reason(block, rules.order));
                 held += 1;
                 verdict = VerdictKind::Denied;
+            } else if let Some(block) = self.deny_in_doubt(here, ids) {
+                // Never `allowed` while a deny assignment may apply: the grants stay the
+                // reasons, the deny assignment is quoted beside them.
+                reasons.push(self.deny_reason(block, rules.order));
+                held += 1;
+                verdict = VerdictKind::Unknown;
+                deny_in_doubt = true;
             }
         }
 
@@ -2195,6 +2209,9 @@ impl<'t> Evaluator<'t> {
                 VerdictKind::Eligible => "Qualifies only after activating a PIM eligible assignment.",
                 VerdictKind::Conditional => {
                     "Qualifies only if the ABAC condition on the assignment allows the operation."
+                }
+                _ if deny_in_doubt => {
+                    "Blocked if the management group of the deny assignment quoted holds this workspace's subscription, which the exports do not show: add a resourcecontainers export."
                 }
                 _ => "Qualifies only if the management group holds this workspace's subscription.",
             }));
@@ -2279,13 +2296,30 @@ impl<'t> Evaluator<'t> {
     /// The first deny assignment that binds one of `ids` (a principal and its groups) and
     /// blocks something of the task at hand.
     fn deny_for<'h>(&self, here: &Here<'h>, ids: &[&str]) -> Option<&'h Block<'h>> {
-        here.blocks.iter().find(|b| b.deny.binds(ids.iter().copied()))
+        self.deny_binding(here, ids, true)
+    }
+
+    /// The first deny assignment binding `ids` that blocks the task at hand only if a
+    /// management group holds the workspace's subscription.
+    fn deny_in_doubt<'h>(&self, here: &Here<'h>, ids: &[&str]) -> Option<&'h Block<'h>> {
+        self.deny_binding(here, ids, false)
+    }
+
+    fn deny_binding<'h>(&self, here: &Here<'h>, ids: &[&str], certain: bool) -> Option<&'h Block<'h>> {
+        here.blocks
+            .iter()
+            .find(|b| b.certain == certain && b.deny.binds(ids.iter().copied()))
     }
 
     /// The reason a deny assignment gives, one per deny assignment, task and set of blocked
     /// operations: everyone it binds is quoted the same reason.
     fn deny_reason(&self, block: &Block<'_>, task: usize) -> usize {
-        let Block { deny, blocked, mask } = block;
+        let Block {
+            deny,
+            blocked,
+            certain,
+            mask,
+        } = block;
         let build = || {
             let list: Vec<String> = blocked.iter().map(|(op, basis)| format!("{op} ({basis})")).collect();
             Reason {
@@ -2300,9 +2334,14 @@ impl<'t> Evaluator<'t> {
                 operations: blocked.iter().map(|(op, _)| self.share(op)).collect(),
                 origin: Some(deny.origin.clone()),
                 text: format!(
-                    "Deny assignment \"{}\" at {} blocks {}",
+                    "Deny assignment \"{}\" at {} {} {}",
                     deny.name,
                     deny.scope,
+                    if *certain {
+                        "blocks"
+                    } else {
+                        "blocks, if its management group holds this workspace's subscription,"
+                    },
                     list.join("; ")
                 ),
             }
@@ -2313,7 +2352,7 @@ impl<'t> Evaluator<'t> {
                 ReasonKey {
                     assignment: *deny as *const DenyAssignment as usize,
                     via: 0,
-                    unknown: false,
+                    unknown: !*certain,
                     kind: ReasonKind::Deny,
                     detail: (task, 0, *mask),
                 },
@@ -2632,22 +2671,39 @@ fn first_copies<'p, 'd>(group_paths: &'p [Vec<GroupPath<'d>>]) -> Vec<Vec<&'p Gr
 /// evaluation.
 /// What each deny assignment in `denies` blocks of a task's operations at this workspace
 /// (see [`Here::blocks`]).
-fn deny_blocks<'d>(denies: &[&'d DenyAssignment], ws: &Scope, sub: &Scope, ops: &[TaskOp]) -> Vec<Block<'d>> {
+///
+/// A deny assignment that surely applies somewhere lists only the operations it surely
+/// blocks; one on a management group not known to hold the subscription lists those it
+/// would block, and is not `certain`.
+fn deny_blocks<'d>(
+    denies: &[&'d DenyAssignment],
+    ws: &Scope,
+    sub: &Scope,
+    ops: &[TaskOp],
+    tree: &ManagementGroupTree,
+) -> Vec<Block<'d>> {
     denies
         .iter()
         .filter_map(|deny| {
-            let mut mask = 0u64;
-            let mut blocked = Vec::new();
+            let (mut sure, mut maybe) = ((0u64, Vec::new()), (0u64, Vec::new()));
             for (i, (op, at, basis)) in ops.iter().enumerate() {
                 let target = if *at == Target::Subscription { sub } else { ws };
-                if deny.applies_at(target) && deny.denies(op, Plane::Control) {
-                    blocked.push((*op, *basis));
-                    mask |= bit(i);
+                let into = match deny.reach_at(target, tree) {
+                    Reach::Yes => &mut sure,
+                    Reach::Unknown { .. } => &mut maybe,
+                    Reach::No => continue,
+                };
+                if deny.denies(op, Plane::Control) {
+                    into.1.push((*op, *basis));
+                    into.0 |= bit(i);
                 }
             }
+            let certain = !sure.1.is_empty();
+            let (mask, blocked) = if certain { sure } else { maybe };
             (!blocked.is_empty()).then_some(Block {
                 deny,
                 blocked,
+                certain,
                 mask: (ops.len() <= 64).then_some(mask),
             })
         })
