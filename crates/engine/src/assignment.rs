@@ -341,7 +341,19 @@ pub struct DirectoryRoleAssignment {
     /// `/` for the whole tenant; administrative units narrow it.
     pub directory_scope: String,
     pub eligible: bool,
+    /// The PIM schedule's window, when the export gives one (days, both ends included).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<Date>,
     pub origin: Origin,
+}
+
+impl DirectoryRoleAssignment {
+    /// Does the schedule window include `today`? Always true without a window.
+    pub fn in_window(&self, today: Date) -> bool {
+        self.start.is_none_or(|s| s <= today) && self.end.is_none_or(|e| e >= today)
+    }
 }
 
 #[cfg(test)]

@@ -2238,7 +2238,13 @@ impl<'t> Evaluator<'t> {
             .chain(paths.iter().filter_map(|&p| p.last().map(|g| (*g, Some(p)))))
             .collect();
         let mut best: Option<(Strength, usize)> = None;
-        for d in &self.tenant.directory_roles {
+        // Expired (or not yet started) PIM schedules are not counted, as for Azure roles.
+        for d in self
+            .tenant
+            .directory_roles
+            .iter()
+            .filter(|d| d.in_window(self.opts.today))
+        {
             let Some((_, via)) = ids.iter().find(|(id, _)| *id == d.principal_id) else {
                 continue;
             };

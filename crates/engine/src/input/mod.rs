@@ -1379,7 +1379,23 @@ fn directory_role_assignment(obj: &Map<String, Value>, origin: Origin, tenant: &
         || field(obj, &["assignmentType"]).is_none()
             && field(obj, &["memberType"]).is_some()
             && field(obj, &["startDateTime", "scheduleInfo"]).is_some();
+    // PIM's window: an instance's own dates, or a schedule's `scheduleInfo` (its expiration
+    // when it has an end date; a duration is not worked out, and counts as no end).
+    let info = field(obj, &["scheduleInfo"]).and_then(Value::as_object);
+    let start = match info {
+        Some(i) => date_field(i, "startDateTime")?,
+        None => date_field(obj, "startDateTime")?,
+    };
+    let end = match info {
+        Some(i) => match field(i, &["expiration"]).and_then(Value::as_object) {
+            Some(e) => date_field(e, "endDateTime")?,
+            None => None,
+        },
+        None => date_field(obj, "endDateTime")?,
+    };
     tenant.directory_roles.push(DirectoryRoleAssignment {
+        start,
+        end,
         principal_id,
         role_template_id: template,
         role_name: role_def
@@ -1409,6 +1425,8 @@ fn directory_role_members(obj: &Map<String, Value>, origin: Origin, tenant: &mut
                 role_name: str_field(obj, &["displayName"]).map(str::to_string),
                 directory_scope: "/".into(),
                 eligible: false,
+                start: None,
+                end: None,
                 origin: origin.clone(),
             });
             n += 1;
