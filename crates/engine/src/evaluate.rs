@@ -41,8 +41,10 @@ pub enum VerdictKind {
     Conditional,
     /// Would qualify after activating a PIM eligible assignment.
     Eligible,
-    /// Would qualify if a management group holds the workspace's subscription, which the
-    /// exports do not show (add a Resource Graph `resourcecontainers` export).
+    /// Depends on which management group holds the workspace's subscription, which the
+    /// exports do not show (add a Resource Graph `resourcecontainers` export): it would
+    /// qualify only through a management-group assignment, or a deny assignment on a
+    /// management group would block it.
     Unknown,
     /// A deny assignment blocks an operation the task needs, whatever the roles grant.
     Denied,
@@ -2211,7 +2213,7 @@ impl<'t> Evaluator<'t> {
                     "Qualifies only if the ABAC condition on the assignment allows the operation."
                 }
                 _ if deny_in_doubt => {
-                    "Blocked if the management group of the deny assignment quoted holds this workspace's subscription, which the exports do not show: add a resourcecontainers export."
+                    "Blocked if the management group of the deny assignment quoted holds this workspace's subscription, which the exports do not show: add or refresh the resourcecontainers export."
                 }
                 _ => "Qualifies only if the management group holds this workspace's subscription.",
             }));

@@ -186,7 +186,7 @@ fn workspace_items(inp: &Inputs<'_>, ws: Option<&Scope>, kinds: &[ObjectKind]) -
                 (
                     ItemStatus::NeedsWork,
                     format!(
-                        "nobody now; {} could after PIM activation or a condition",
+                        "nobody now; {} could after PIM activation or a condition, or once the management groups are known",
                         o.potential.len()
                     ),
                 )

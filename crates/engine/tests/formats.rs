@@ -536,6 +536,37 @@ fn each_kind_of_unusable_input_says_what_is_wrong() {
             "endDateTime `2026-02-30T00:00:00Z` is not a date",
         ),
         (
+            // Windows PowerShell writes a date as an object: not a window that never closes.
+            "pim-date-object.json",
+            first_record_edited("pim-eligibility.json", Some("value"), |r| {
+                r["properties"]["endDateTime"] =
+                    json!({"value": "/Date(1767225600000)/", "DateTime": "Thursday, 1 January 2026"});
+            }),
+            "endDateTime `{",
+        ),
+        (
+            "entra-duration.json",
+            first_record_edited("graph-directory-role-assignments.json", Some("value"), |r| {
+                r["scheduleInfo"] = json!({"startDateTime": "2026-01-01T00:00:00Z", "expiration": {"type": "afterDuration", "duration": "PT8H"}});
+            }),
+            "ends after a duration",
+        ),
+        (
+            "entra-cut.json",
+            first_record_edited("graph-directory-role-assignments.json", Some("value"), |r| {
+                r["scheduleInfo"] = json!({"startDateTime": "2026-01-01T00:00:00Z", "expiration": "Microsoft.Graph.PowerShell.Models.MicrosoftGraphExpirationPattern"});
+            }),
+            "cut short by ConvertTo-Json",
+        ),
+        (
+            "entra-no-end.json",
+            first_record_edited("graph-directory-role-assignments.json", Some("value"), |r| {
+                r["scheduleInfo"] =
+                    json!({"startDateTime": "2026-01-01T00:00:00Z", "expiration": {"type": "afterDateTime"}});
+            }),
+            "neither an end date nor `noExpiration`",
+        ),
+        (
             "no-scope.json",
             first_record_edited("az-role-assignment-list.json", None, |r| {
                 let r = r.as_object_mut().unwrap();

@@ -1113,9 +1113,36 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
 /// the record with a reason rather than open the window (an activation read as never ending
 /// would be access that has ended).
 fn date_field(obj: &Map<String, Value>, name: &str) -> Result<Option<Date>, String> {
-    str_field(obj, &[name])
-        .map(|s| Date::parse(s).map_err(|_| format!("{name} `{s}` is not a date")))
-        .transpose()
+    match field(obj, &[name]) {
+        None => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => Date::parse(s.trim())
+            .map(Some)
+            .map_err(|_| format!("{name} `{s}` is not a date")),
+        // A date PowerShell wrote as an object, or a number: not a window that never closes.
+        Some(other) => Err(format!("{name} `{other}` is not a date")),
+    }
+}
+
+const CUT_BY_CONVERT_TO_JSON: &str =
+    "the PIM schedule's dates are not objects (cut short by ConvertTo-Json? export with -Depth 5)";
+
+/// The last day of an Entra PIM schedule (`scheduleInfo.expiration`): none for
+/// `noExpiration`, its `endDateTime` otherwise. A duration is not worked out: such a record
+/// is skipped, as one whose dates do not read, rather than counted as never ending.
+fn schedule_end(info: &Map<String, Value>) -> Result<Option<Date>, String> {
+    let Some(Value::Object(expiration)) = field(info, &["expiration"]) else {
+        return Err(CUT_BY_CONVERT_TO_JSON.into());
+    };
+    let kind = str_field(expiration, &["type"]).map(str::to_ascii_lowercase);
+    match (kind.as_deref(), date_field(expiration, "endDateTime")?) {
+        (Some("noexpiration"), _) => Ok(None),
+        (_, Some(end)) => Ok(Some(end)),
+        (Some("afterduration"), None) => Err(
+            "the PIM schedule ends after a duration, which is not worked out: export the instances (roleEligibilityScheduleInstances) instead".into(),
+        ),
+        _ => Err("the PIM schedule's expiration has neither an end date nor `noExpiration`".into()),
+    }
 }
 
 fn role_assignment(
@@ -1379,19 +1406,11 @@ fn directory_role_assignment(obj: &Map<String, Value>, origin: Origin, tenant: &
         || field(obj, &["assignmentType"]).is_none()
             && field(obj, &["memberType"]).is_some()
             && field(obj, &["startDateTime", "scheduleInfo"]).is_some();
-    // PIM's window: an instance's own dates, or a schedule's `scheduleInfo` (its expiration
-    // when it has an end date; a duration is not worked out, and counts as no end).
-    let info = field(obj, &["scheduleInfo"]).and_then(Value::as_object);
-    let start = match info {
-        Some(i) => date_field(i, "startDateTime")?,
-        None => date_field(obj, "startDateTime")?,
-    };
-    let end = match info {
-        Some(i) => match field(i, &["expiration"]).and_then(Value::as_object) {
-            Some(e) => date_field(e, "endDateTime")?,
-            None => None,
-        },
-        None => date_field(obj, "endDateTime")?,
+    // PIM's window: an instance's own dates, or a schedule's `scheduleInfo`.
+    let (start, end) = match field(obj, &["scheduleInfo"]) {
+        None => (date_field(obj, "startDateTime")?, date_field(obj, "endDateTime")?),
+        Some(Value::Object(info)) => (date_field(info, "startDateTime")?, schedule_end(info)?),
+        Some(_) => return Err(CUT_BY_CONVERT_TO_JSON.into()),
     };
     tenant.directory_roles.push(DirectoryRoleAssignment {
         start,
