@@ -542,14 +542,14 @@ fn each_kind_of_unusable_input_says_what_is_wrong() {
                 r["properties"]["endDateTime"] =
                     json!({"value": "/Date(1767225600000)/", "DateTime": "Thursday, 1 January 2026"});
             }),
-            "endDateTime `{",
+            "endDateTime is not a date: not text",
         ),
         (
             "entra-duration.json",
             first_record_edited("graph-directory-role-assignments.json", Some("value"), |r| {
                 r["scheduleInfo"] = json!({"startDateTime": "2026-01-01T00:00:00Z", "expiration": {"type": "afterDuration", "duration": "PT8H"}});
             }),
-            "ends after a duration",
+            "ends after a duration: export roleEligibilityScheduleInstances",
         ),
         (
             "entra-cut.json",
@@ -564,7 +564,7 @@ fn each_kind_of_unusable_input_says_what_is_wrong() {
                 r["scheduleInfo"] =
                     json!({"startDateTime": "2026-01-01T00:00:00Z", "expiration": {"type": "afterDateTime"}});
             }),
-            "neither an end date nor `noExpiration`",
+            "PIM schedule expiration without an end date",
         ),
         (
             "no-scope.json",

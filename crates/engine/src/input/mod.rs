@@ -1120,12 +1120,12 @@ fn date_field(obj: &Map<String, Value>, name: &str) -> Result<Option<Date>, Stri
             .map(Some)
             .map_err(|_| format!("{name} `{s}` is not a date")),
         // A date PowerShell wrote as an object, or a number: not a window that never closes.
-        Some(other) => Err(format!("{name} `{other}` is not a date")),
+        // (Its kind rather than its text: printing a JSON value would cost the Wasm 2 KB.)
+        Some(_) => Err(format!("{name} is not a date: not text")),
     }
 }
 
-const CUT_BY_CONVERT_TO_JSON: &str =
-    "the PIM schedule's dates are not objects (cut short by ConvertTo-Json? export with -Depth 5)";
+const CUT_BY_CONVERT_TO_JSON: &str = "PIM schedule cut short by ConvertTo-Json (use -Depth 5)";
 
 /// The last day of an Entra PIM schedule (`scheduleInfo.expiration`): none for
 /// `noExpiration`, its `endDateTime` otherwise. A duration is not worked out: such a record
@@ -1138,10 +1138,10 @@ fn schedule_end(info: &Map<String, Value>) -> Result<Option<Date>, String> {
     match (kind.as_deref(), date_field(expiration, "endDateTime")?) {
         (Some("noexpiration"), _) => Ok(None),
         (_, Some(end)) => Ok(Some(end)),
-        (Some("afterduration"), None) => Err(
-            "the PIM schedule ends after a duration, which is not worked out: export the instances (roleEligibilityScheduleInstances) instead".into(),
-        ),
-        _ => Err("the PIM schedule's expiration has neither an end date nor `noExpiration`".into()),
+        (Some("afterduration"), None) => {
+            Err("PIM schedule ends after a duration: export roleEligibilityScheduleInstances".into())
+        }
+        _ => Err("PIM schedule expiration without an end date".into()),
     }
 }
 
