@@ -180,8 +180,12 @@ cd "$(dirname "$0")/.."
 # read (an object, a duration, a schedule cut short) skipping its record instead of opening
 # the window. Printing the offending JSON value in that message cost 2 KB (serde_json's
 # writer), so the message names its kind; shorter texts took off 57 / 22 B more. Measured
-# 406,490 / 297,022 B: the app stays under 397 KB by 38 B, the JS API's ceiling goes to 291 KB.
-APP_CEILING=$((397 * 1024)); APP_TARGET=$((300 * 1024))
+# 406,490 / 297,022 B: the app stayed under 397 KB by 38 B, the JS API's ceiling went to 291 KB.
+# Then PIM assignments made active directly with an end date (`TimeBound`) stopped counting
+# after it (they had counted as permanent): +837 B in the app, whose typed reading of the
+# report learns the new state, +82 B in the JS API. Measured 407,327 / 297,104 B; the app's
+# ceiling goes to 398 KB.
+APP_CEILING=$((398 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.

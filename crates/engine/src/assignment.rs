@@ -37,6 +37,11 @@ pub enum AssignmentState {
         #[serde(skip_serializing_if = "Option::is_none")]
         end: Option<Date>,
     },
+    /// A PIM assignment made active directly with an end date (`assignmentType` `Assigned`
+    /// in `roleAssignmentScheduleInstances`): in force without activation, until then.
+    TimeBound {
+        end: Date,
+    },
 }
 
 /// The text every role-assignment id has between its scope and its GUID.
@@ -276,6 +281,7 @@ impl RoleAssignment {
                 start.is_none_or(|s| s <= today) && end.is_none_or(|e| e >= today)
             }
             AssignmentState::Activated { end } => end.is_none_or(|e| e >= today),
+            AssignmentState::TimeBound { end } => *end >= today,
         }
     }
 }

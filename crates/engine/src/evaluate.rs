@@ -1729,6 +1729,7 @@ impl<'t> Evaluator<'t> {
                 Some(e) => format!("PIM activation, ends {e}"),
                 None => "PIM activation".to_string(),
             }),
+            AssignmentState::TimeBound { end } => Some(format!("PIM assignment, ends {end}")),
         };
         let mut buf = self.sentence.borrow_mut();
         let text = &mut *buf;

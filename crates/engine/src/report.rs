@@ -325,6 +325,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
                 AssignmentState::Activated { end } => {
                     format!("activation ended {}", end.map(|e| e.to_string()).unwrap_or_default())
                 }
+                AssignmentState::TimeBound { end } => format!("assignment ended {end}"),
                 AssignmentState::Active => String::new(),
             };
             format!("{} — {role}, {window}", loaded.tenant.directory.label(&a.principal_id))

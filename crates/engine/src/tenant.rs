@@ -264,6 +264,7 @@ impl SameAs<'_> {
             crate::assignment::AssignmentState::Active => 0,
             crate::assignment::AssignmentState::Eligible { .. } => 1,
             crate::assignment::AssignmentState::Activated { .. } => 2,
+            crate::assignment::AssignmentState::TimeBound { .. } => 3,
         }
     }
 
@@ -277,6 +278,7 @@ impl SameAs<'_> {
             crate::assignment::AssignmentState::Active => (None, None),
             crate::assignment::AssignmentState::Eligible { start, end } => (start, end),
             crate::assignment::AssignmentState::Activated { end } => (None, end),
+            crate::assignment::AssignmentState::TimeBound { end } => (None, Some(end)),
         }
     }
 }

@@ -1098,7 +1098,11 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
                     end: date_field(obj, "endDateTime")?,
                 }
             } else {
-                AssignmentState::Active
+                // Made active directly: it still ends on its end date, when it has one.
+                match date_field(obj, "endDateTime")? {
+                    Some(end) => AssignmentState::TimeBound { end },
+                    None => AssignmentState::Active,
+                }
             };
             role_assignment(obj, state, origin, tenant)
         }
