@@ -29,6 +29,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use sentinel_readiness_bench::{generate, Rng, Shape};
@@ -60,6 +61,12 @@ const ERAS: &[Option<&str>] = &[
 const ALL_PRINCIPALS: &str = "00000000-0000-0000-0000-000000000000";
 
 const BUILTIN: &str = include_str!("../../engine/data/azure-builtin-roles.json");
+
+/// The built-in role definitions, parsed once for every case and both readers of them.
+fn builtin() -> &'static [Value] {
+    static ROLES: OnceLock<Vec<Value>> = OnceLock::new();
+    ROLES.get_or_init(|| serde_json::from_str(BUILTIN).unwrap())
+}
 const OPERATIONS: &str = include_str!("../../engine/tests/fixtures/azure-provider-operations-subset.json");
 
 /// What a pattern's `*` is replaced with to make concrete operations of it.
@@ -291,8 +298,7 @@ fn records<'a>(v: &'a Value, key: &str) -> &'a [Value] {
 impl Tenant {
     fn read(files: &Files) -> Self {
         let mut roles = HashMap::new();
-        let builtin: Value = serde_json::from_str(BUILTIN).unwrap();
-        for r in builtin.as_array().unwrap() {
+        for r in builtin() {
             let blocks = r["permissions"].as_array().unwrap().iter().map(Block::read).collect();
             roles.insert(guid_of(r["id"].as_str().unwrap()), blocks);
         }
@@ -686,6 +692,7 @@ impl Tenant {
 /// directory roles, active and eligible; and (unless `known_tree`) no Resource Graph export.
 fn varied(files: Files, seed: u64, known_tree: bool) -> Files {
     let mut rng = Rng::new(seed ^ 0x5eed);
+    let rng = &mut rng;
     let text_of =
         |name: &str| -> Value { serde_json::from_str(&files.iter().find(|(n, _)| n == name).unwrap().1).unwrap() };
     let groups: Vec<String> = records(&text_of("graph-groups.json"), "value")
@@ -696,43 +703,49 @@ fn varied(files: Files, seed: u64, known_tree: bool) -> Files {
         .as_str()
         .unwrap()
         .to_string();
-    let directory = directory_roles(&text_of("graph-groups.json"), &mut rng);
-    let restricted = [
-        "Microsoft.SecurityInsights/incidents/write",
-        "Microsoft.OperationalInsights/workspaces/query/read",
-        "Microsoft.Authorization/roleAssignments/write",
-        "Microsoft.Support/supportTickets/write",
-        "Microsoft.Storage/storageAccounts/write",
-    ];
+    let directory = directory_roles(&text_of("graph-groups.json"), rng);
+    let near = near_roles(rng);
+    // Assignments moved to PIM eligibility, from the role assignments to the PIM export.
     let mut eligible = Vec::new();
-    // Custom roles near the named ones, where "covers" is easy to get wrong.
-    let reader: Vec<&str> = vec![
-        "Microsoft.SecurityInsights/*/read",
-        "Microsoft.SecurityInsights/dataConnectorsCheckRequirements/action",
-        "Microsoft.SecurityInsights/threatIntelligence/indicators/query/action",
-        "Microsoft.SecurityInsights/threatIntelligence/queryIndicators/action",
-        "Microsoft.OperationalInsights/workspaces/analytics/query/action",
-        "Microsoft.OperationalInsights/workspaces/*/read",
-        "Microsoft.OperationalInsights/workspaces/LinkedServices/read",
-        "Microsoft.OperationalInsights/workspaces/savedSearches/read",
-        "Microsoft.OperationsManagement/solutions/read",
-        "Microsoft.OperationalInsights/workspaces/query/read",
-        "Microsoft.OperationalInsights/workspaces/query/*/read",
-        "Microsoft.OperationalInsights/querypacks/*/read",
-        "Microsoft.OperationalInsights/workspaces/dataSources/read",
-        "Microsoft.Insights/workbooks/read",
-        "Microsoft.Insights/myworkbooks/read",
-        "Microsoft.Authorization/*/read",
-        "Microsoft.Insights/alertRules/*",
-        "Microsoft.Resources/deployments/*",
-        "Microsoft.Resources/subscriptions/resourceGroups/read",
-        "Microsoft.Resources/templateSpecs/*/read",
-        "Microsoft.Support/*",
-    ];
-    let reader_not = [
-        "Microsoft.SecurityInsights/ConfidentialWatchlists/*",
-        "Microsoft.OperationalInsights/workspaces/query/ConfidentialWatchlist/*",
-    ];
+    files
+        .into_iter()
+        .filter(|(name, _)| known_tree || name != "resourcecontainers.json")
+        .map(|(name, text)| {
+            let mut v: Value = serde_json::from_str(&text).unwrap();
+            match name.as_str() {
+                "custom-roles.json" => vary_custom_roles(&mut v, &near),
+                n if n.starts_with("role-assignments") => {
+                    eligible.extend(vary_assignments(&mut v, &near, &tenant, rng))
+                }
+                "graph-groups.json" => vary_groups(&mut v),
+                "pim-eligibility.json" => vary_pim(&mut v, eligible.drain(..), rng),
+                "deny-assignments.json" => vary_denies(&mut v, &groups, &tenant, rng),
+                _ => {}
+            }
+            (name, serde_json::to_string(&v).unwrap())
+        })
+        // No directory-role export in a third of the cases: the Entra role is then noted,
+        // not checked.
+        .chain(directory.into_iter().filter(|_| seed % 3 != 0))
+        .collect()
+}
+
+/// Custom roles near the named ones, where "covers" is easy to get wrong, each with its id.
+/// Built from Microsoft Sentinel Reader's own permissions in the bundled role file.
+fn near_roles(rng: &mut Rng) -> Vec<(String, Value)> {
+    let reader_role = builtin()
+        .iter()
+        .find(|r| r["id"] == "8d289c81-5878-46d4-8554-54e1e3d8b5cb")
+        .unwrap();
+    let list = |k: &str| -> Vec<&str> {
+        reader_role["permissions"][0][k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect()
+    };
+    let (reader, reader_not) = (list("actions"), list("notActions"));
     let upper: Vec<String> = reader.iter().rev().map(|a| a.to_ascii_uppercase()).collect();
     let mut responder_plus: Vec<&str> = reader.clone();
     responder_plus.extend([
@@ -742,7 +755,7 @@ fn varied(files: Files, seed: u64, known_tree: bool) -> Files {
     let near: Vec<Value> = vec![
         // Sentinel Reader's permissions, reordered and in capitals: covers it.
         json!({"actions": upper, "notActions": reader_not}),
-        // Without one of its actions: does not.
+        // Without one of its actions (`templateSpecs/*/read`): does not.
         json!({"actions": reader[..reader.len() - 2].iter().chain(&reader[reader.len() - 1..]).collect::<Vec<_>>(), "notActions": reader_not}),
         // Everything but writing and deleting authorization: covers the Sentinel roles.
         json!({"actions": ["*"], "notActions": ["Microsoft.Authorization/*/write", "Microsoft.Authorization/*/delete"]}),
@@ -757,185 +770,236 @@ fn varied(files: Files, seed: u64, known_tree: bool) -> Files {
         // Support reads only: not `Microsoft.Support/*`.
         json!({"actions": ["Microsoft.Support/*/read", "Microsoft.Support/supportTickets/write"], "notActions": []}),
     ];
-    let near: Vec<(String, Value)> = near.into_iter().map(|p| (rng.guid(), p)).collect();
-    files
-        .into_iter()
-        .filter(|(name, _)| known_tree || name != "resourcecontainers.json")
-        .map(|(name, text)| {
-            let mut v: Value = serde_json::from_str(&text).unwrap();
-            if name == "custom-roles.json" {
-                let sub = v[0]["assignableScopes"][0].as_str().unwrap().to_string();
-                for (i, (id, p)) in near.iter().enumerate() {
-                    let mut p = p.clone();
-                    p["dataActions"] = json!([]);
-                    p["notDataActions"] = json!([]);
-                    v.as_array_mut().unwrap().push(json!({
-                        "id": format!("{sub}/providers/Microsoft.Authorization/roleDefinitions/{id}"),
-                        "name": id,
-                        "roleName": format!("Near role {i}"),
-                        "roleType": "CustomRole",
-                        "type": "Microsoft.Authorization/roleDefinitions",
-                        "assignableScopes": [sub],
-                        "permissions": [p]
-                    }));
-                }
-                for r in v.as_array_mut().unwrap().iter_mut().step_by(5) {
-                    r["permissions"].as_array_mut().unwrap().push(json!({
-                        "actions": ["Microsoft.SecurityInsights/incidents/*", "Microsoft.OperationalInsights/workspaces/*"],
-                        "notActions": [],
-                        "dataActions": [],
-                        "notDataActions": [],
-                        "condition": "@Resource[Microsoft.OperationalInsights/workspaces:name] StringEquals 'law-0'",
-                        "conditionVersion": "2.0"
-                    }));
-                }
-            } else if name.starts_with("role-assignments") {
-                let list = v.as_array_mut().unwrap();
-                for r in list.iter_mut() {
-                    match rng.below(24) {
-                        0 => r["condition"] = "@Resource[Microsoft.OperationalInsights/workspaces:name] StringEquals 'law-1'".into(),
-                        1 | 2 => {
-                            let op = restricted[rng.below(restricted.len())];
-                            r["condition"] = format!("((!(ActionMatches{{'{op}'}})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {{8d289c81-5878-46d4-8554-54e1e3d8b5cb}}))").into();
-                        }
-                        3 => {
-                            let at = if rng.below(2) == 0 { "/".to_string() } else { format!("/providers/Microsoft.Management/managementGroups/{tenant}") };
-                            r["id"] = format!("{at}/providers/Microsoft.Authorization/roleAssignments/{}", r["name"].as_str().unwrap()).replace("//", "/").into();
-                            r["scope"] = at.into();
-                            continue;
-                        }
-                        4 => {
-                            // The same record spelled otherwise: upper-case ids, a lower-case
-                            // `resourcegroups`, a bare role GUID.
-                            r["principalId"] = r["principalId"].as_str().unwrap().to_ascii_uppercase().into();
-                            r["scope"] = r["scope"].as_str().unwrap().replace("resourceGroups", "resourcegroups").into();
-                            r["roleDefinitionId"] = guid_of(r["roleDefinitionId"].as_str().unwrap()).to_ascii_uppercase().into();
-                            continue;
-                        }
-                        6..=8 => {
-                            let id = &near[rng.below(near.len())].0;
-                            r["roleDefinitionId"] = format!("/providers/Microsoft.Authorization/roleDefinitions/{id}").into();
-                            continue;
-                        }
-                        5 | 9 | 10 => {
-                            eligible.push(r.clone());
-                            r["principalId"] = "moved".into();
-                            continue;
-                        }
-                        _ => continue,
-                    }
-                    r["conditionVersion"] = "2.0".into();
-                }
-                list.retain(|r| r["principalId"] != "moved");
-            } else if name == "graph-groups.json" {
-                // Two groups that hold each other: a cycle, as directories allow.
-                let list = v["value"].as_array_mut().unwrap();
-                let n = list.len();
-                for (at, other) in [(n - 1, n - 2), (n - 2, n - 1)] {
-                    let id = list[other]["id"].clone();
-                    list[at]["members"].as_array_mut().unwrap().push(json!({"@odata.type": "#microsoft.graph.group", "id": id}));
-                }
-            } else if name == "pim-eligibility.json" {
-                let list = v["value"].as_array_mut().unwrap();
-                for r in list.iter_mut() {
-                    match rng.below(4) {
-                        0 => r["properties"]["endDateTime"] = "2026-01-31T00:00:00Z".into(),
-                        1 => r["properties"]["endDateTime"] = "2027-06-30T00:00:00Z".into(),
-                        _ => {}
-                    }
-                }
-                for r in eligible.drain(..) {
-                    let id = rng.guid();
-                    let scope = r["scope"].as_str().unwrap();
-                    list.push(json!({
-                        "properties": {
-                            "scope": scope,
-                            "roleDefinitionId": r["roleDefinitionId"],
-                            "principalId": r["principalId"],
-                            "principalType": r["principalType"],
-                            "status": "Provisioned",
-                            "roleEligibilityScheduleId": format!("{scope}/providers/Microsoft.Authorization/roleEligibilitySchedules/{id}"),
-                            "startDateTime": "2025-06-01T00:00:00Z",
-                            "endDateTime": null,
-                            "memberType": "Direct"
-                        },
-                        "name": id,
-                        "id": format!("{scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/{id}"),
-                        "type": "Microsoft.Authorization/RoleEligibilityScheduleInstances"
-                    }));
-                }
-            } else if name == "deny-assignments.json" {
-                let list = v["value"].as_array_mut().unwrap();
-                // One deny per resource group, so that each kind decides its workspace's
-                // verdicts rather than hiding behind another deny for All Principals.
-                let mut scopes = HashSet::new();
-                list.retain(|d| scopes.insert(d["properties"]["scope"].as_str().unwrap().to_string()));
-                for (i, d) in list.iter_mut().enumerate() {
-                    let p = &mut d["properties"];
-                    match i % 4 {
-                        // On the resource group only: not on the workspace in it.
-                        0 => p["doNotApplyToChildScopes"] = true.into(),
-                        1 => p["excludePrincipals"] = json!([{"id": groups[rng.below(groups.len())], "type": "Group"}]),
-                        2 => p["principals"] = json!([{"id": groups[rng.below(groups.len())], "type": "Group"}]),
-                        // On the workspace only, and on queries rather than writes, so
-                        // that the tasks denied there are others than onboarding.
-                        _ => {
-                            let rg = p["scope"].as_str().unwrap().to_string();
-                            let ws = rg.rsplit('-').next().unwrap();
-                            p["scope"] = format!("{rg}/providers/Microsoft.OperationalInsights/workspaces/law-{ws}").into();
-                            p["doNotApplyToChildScopes"] = true.into();
-                            p["permissions"][0]["actions"] = json!(["Microsoft.OperationalInsights/workspaces/query/read"]);
-                        }
-                    }
-                }
-                // One deny on a subscription's role assignments, for the onboarding task's
-                // other key operation.
-                let sub = list[0]["properties"]["scope"].as_str().unwrap().split('/').take(3).collect::<Vec<_>>().join("/");
-                list.push(json!({
-                    "properties": {
-                        "denyAssignmentName": "no-delegation",
-                        "permissions": [{"actions": ["Microsoft.Authorization/roleAssignments/*"], "notActions": ["Microsoft.Authorization/roleAssignments/read"], "dataActions": [], "notDataActions": []}],
-                        "scope": sub,
-                        "doNotApplyToChildScopes": false,
-                        "principals": [{"id": groups[rng.below(groups.len())], "type": "Group"}],
-                        "excludePrincipals": [],
-                        "isSystemProtected": true
-                    },
-                    "id": format!("{sub}/providers/Microsoft.Authorization/denyAssignments/{}", rng.guid()),
-                    "type": "Microsoft.Authorization/denyAssignments",
-                    "name": "no-delegation"
-                }));
-                // Deny assignments on management groups: incidents for everyone under one of
-                // them, and support tickets for one group under the tenant root group.
-                let mg = format!("/providers/Microsoft.Management/managementGroups/mg-{}", rng.below(SHAPE.workspaces));
-                let root = format!("/providers/Microsoft.Management/managementGroups/{tenant}");
-                let group = &groups[rng.below(groups.len())];
-                for (name, scope, actions, principal) in [
-                    ("stack-mg", mg, "Microsoft.SecurityInsights/incidents/*", ALL_PRINCIPALS),
-                    ("no-support", root, "Microsoft.Support/*", group.as_str()),
-                ] {
-                    list.push(json!({
-                        "properties": {
-                            "denyAssignmentName": name,
-                            "permissions": [{"actions": [actions], "notActions": [], "dataActions": [], "notDataActions": []}],
-                            "scope": scope,
-                            "doNotApplyToChildScopes": false,
-                            "principals": [{"id": principal, "type": if principal == ALL_PRINCIPALS { "SystemDefined" } else { "Group" }}],
-                            "excludePrincipals": [],
-                            "isSystemProtected": true
-                        },
-                        "id": format!("{scope}/providers/Microsoft.Authorization/denyAssignments/{}", rng.guid()),
-                        "type": "Microsoft.Authorization/denyAssignments",
-                        "name": name
-                    }));
-                }
+    near.into_iter().map(|p| (rng.guid(), p)).collect()
+}
+
+/// The near roles added to the CLI's custom-role list, and a conditional second block on
+/// every fifth role.
+fn vary_custom_roles(v: &mut Value, near: &[(String, Value)]) {
+    let sub = v[0]["assignableScopes"][0].as_str().unwrap().to_string();
+    for (i, (id, p)) in near.iter().enumerate() {
+        let mut p = p.clone();
+        p["dataActions"] = json!([]);
+        p["notDataActions"] = json!([]);
+        v.as_array_mut().unwrap().push(json!({
+            "id": format!("{sub}/providers/Microsoft.Authorization/roleDefinitions/{id}"),
+            "name": id,
+            "roleName": format!("Near role {i}"),
+            "roleType": "CustomRole",
+            "type": "Microsoft.Authorization/roleDefinitions",
+            "assignableScopes": [sub],
+            "permissions": [p]
+        }));
+    }
+    for r in v.as_array_mut().unwrap().iter_mut().step_by(5) {
+        r["permissions"].as_array_mut().unwrap().push(json!({
+            "actions": ["Microsoft.SecurityInsights/incidents/*", "Microsoft.OperationalInsights/workspaces/*"],
+            "notActions": [],
+            "dataActions": [],
+            "notDataActions": [],
+            "condition": "@Resource[Microsoft.OperationalInsights/workspaces:name] StringEquals 'law-0'",
+            "conditionVersion": "2.0"
+        }));
+    }
+}
+
+/// Conditions of both shapes, root and tenant-root-group scopes, other spellings and near
+/// roles on some assignments; the ones moved to PIM eligibility are taken out and returned.
+fn vary_assignments(v: &mut Value, near: &[(String, Value)], tenant: &str, rng: &mut Rng) -> Vec<Value> {
+    let restricted = [
+        "Microsoft.SecurityInsights/incidents/write",
+        "Microsoft.OperationalInsights/workspaces/query/read",
+        "Microsoft.Authorization/roleAssignments/write",
+        "Microsoft.Support/supportTickets/write",
+        "Microsoft.Storage/storageAccounts/write",
+    ];
+    let mut eligible = Vec::new();
+    let list = v.as_array_mut().unwrap();
+    for r in list.iter_mut() {
+        match rng.below(24) {
+            0 => {
+                r["condition"] = "@Resource[Microsoft.OperationalInsights/workspaces:name] StringEquals 'law-1'".into()
             }
-            (name, serde_json::to_string(&v).unwrap())
-        })
-        // No directory-role export in a third of the cases: the Entra role is then noted,
-        // not checked.
-        .chain(directory.into_iter().filter(|_| seed % 3 != 0))
-        .collect()
+            1 | 2 => {
+                let op = restricted[rng.below(restricted.len())];
+                r["condition"] = format!("((!(ActionMatches{{'{op}'}})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {{8d289c81-5878-46d4-8554-54e1e3d8b5cb}}))").into();
+            }
+            3 => {
+                let at = if rng.below(2) == 0 {
+                    "/".to_string()
+                } else {
+                    format!("/providers/Microsoft.Management/managementGroups/{tenant}")
+                };
+                r["id"] = format!(
+                    "{at}/providers/Microsoft.Authorization/roleAssignments/{}",
+                    r["name"].as_str().unwrap()
+                )
+                .replace("//", "/")
+                .into();
+                r["scope"] = at.into();
+                continue;
+            }
+            4 => {
+                // The same record spelled otherwise: upper-case ids, a lower-case
+                // `resourcegroups`, a bare role GUID.
+                r["principalId"] = r["principalId"].as_str().unwrap().to_ascii_uppercase().into();
+                r["scope"] = r["scope"]
+                    .as_str()
+                    .unwrap()
+                    .replace("resourceGroups", "resourcegroups")
+                    .into();
+                r["roleDefinitionId"] = guid_of(r["roleDefinitionId"].as_str().unwrap())
+                    .to_ascii_uppercase()
+                    .into();
+                continue;
+            }
+            6..=8 => {
+                let id = &near[rng.below(near.len())].0;
+                r["roleDefinitionId"] = format!("/providers/Microsoft.Authorization/roleDefinitions/{id}").into();
+                continue;
+            }
+            5 | 9 | 10 => {
+                eligible.push(r.clone());
+                r["principalId"] = "moved".into();
+                continue;
+            }
+            _ => continue,
+        }
+        r["conditionVersion"] = "2.0".into();
+    }
+    list.retain(|r| r["principalId"] != "moved");
+    eligible
+}
+
+/// Two groups that hold each other: a cycle, as directories allow.
+fn vary_groups(v: &mut Value) {
+    let list = v["value"].as_array_mut().unwrap();
+    let n = list.len();
+    for (at, other) in [(n - 1, n - 2), (n - 2, n - 1)] {
+        let id = list[other]["id"].clone();
+        list[at]["members"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"@odata.type": "#microsoft.graph.group", "id": id}));
+    }
+}
+
+/// The generator's eligibility given ends that have passed or are ahead, and the moved
+/// assignments added as eligibility instances.
+fn vary_pim(v: &mut Value, eligible: impl Iterator<Item = Value>, rng: &mut Rng) {
+    let list = v["value"].as_array_mut().unwrap();
+    for r in list.iter_mut() {
+        match rng.below(4) {
+            0 => r["properties"]["endDateTime"] = "2026-01-31T00:00:00Z".into(),
+            1 => r["properties"]["endDateTime"] = "2027-06-30T00:00:00Z".into(),
+            _ => {}
+        }
+    }
+    for r in eligible {
+        let id = rng.guid();
+        let scope = r["scope"].as_str().unwrap();
+        list.push(json!({
+                "properties": {
+                    "scope": scope,
+                    "roleDefinitionId": r["roleDefinitionId"],
+                    "principalId": r["principalId"],
+                    "principalType": r["principalType"],
+                    "status": "Provisioned",
+                    "roleEligibilityScheduleId": format!("{scope}/providers/Microsoft.Authorization/roleEligibilitySchedules/{id}"),
+                    "startDateTime": "2025-06-01T00:00:00Z",
+                    "endDateTime": null,
+                    "memberType": "Direct"
+                },
+                "name": id,
+                "id": format!("{scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/{id}"),
+                "type": "Microsoft.Authorization/RoleEligibilityScheduleInstances"
+            }));
+    }
+}
+
+/// The deny assignments' kinds (see [`varied`]).
+fn vary_denies(v: &mut Value, groups: &[String], tenant: &str, rng: &mut Rng) {
+    let list = v["value"].as_array_mut().unwrap();
+    // One deny per resource group, so that each kind decides its workspace's
+    // verdicts rather than hiding behind another deny for All Principals.
+    let mut scopes = HashSet::new();
+    list.retain(|d| scopes.insert(d["properties"]["scope"].as_str().unwrap().to_string()));
+    for (i, d) in list.iter_mut().enumerate() {
+        let p = &mut d["properties"];
+        match i % 4 {
+            // On the resource group only: not on the workspace in it.
+            0 => p["doNotApplyToChildScopes"] = true.into(),
+            1 => p["excludePrincipals"] = json!([{"id": groups[rng.below(groups.len())], "type": "Group"}]),
+            2 => p["principals"] = json!([{"id": groups[rng.below(groups.len())], "type": "Group"}]),
+            // On the workspace only, and on queries rather than writes, so
+            // that the tasks denied there are others than onboarding.
+            _ => {
+                let rg = p["scope"].as_str().unwrap().to_string();
+                let ws = rg.rsplit('-').next().unwrap();
+                p["scope"] = format!("{rg}/providers/Microsoft.OperationalInsights/workspaces/law-{ws}").into();
+                p["doNotApplyToChildScopes"] = true.into();
+                p["permissions"][0]["actions"] = json!(["Microsoft.OperationalInsights/workspaces/query/read"]);
+            }
+        }
+    }
+    // One deny on a subscription's role assignments, for the onboarding task's
+    // other key operation.
+    let sub = list[0]["properties"]["scope"]
+        .as_str()
+        .unwrap()
+        .split('/')
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("/");
+    let group = &groups[rng.below(groups.len())];
+    list.push(deny(
+        "no-delegation",
+        &sub,
+        &["Microsoft.Authorization/roleAssignments/*"],
+        &["Microsoft.Authorization/roleAssignments/read"],
+        group,
+        rng,
+    ));
+    // Deny assignments on management groups: incidents for everyone under one of
+    // them, and support tickets for one group under the tenant root group.
+    let mg = format!(
+        "/providers/Microsoft.Management/managementGroups/mg-{}",
+        rng.below(SHAPE.workspaces)
+    );
+    let root = format!("/providers/Microsoft.Management/managementGroups/{tenant}");
+    let group = &groups[rng.below(groups.len())];
+    list.push(deny(
+        "stack-mg",
+        &mg,
+        &["Microsoft.SecurityInsights/incidents/*"],
+        &[],
+        ALL_PRINCIPALS,
+        rng,
+    ));
+    list.push(deny("no-support", &root, &["Microsoft.Support/*"], &[], group, rng));
+}
+
+/// A deny assignment in the REST shape, binding one principal (or All Principals).
+fn deny(name: &str, scope: &str, actions: &[&str], not_actions: &[&str], principal: &str, rng: &mut Rng) -> Value {
+    let kind = if principal == ALL_PRINCIPALS {
+        "SystemDefined"
+    } else {
+        "Group"
+    };
+    json!({
+        "properties": {
+            "denyAssignmentName": name,
+            "permissions": [{"actions": actions, "notActions": not_actions, "dataActions": [], "notDataActions": []}],
+            "scope": scope,
+            "doNotApplyToChildScopes": false,
+            "principals": [{"id": principal, "type": kind}],
+            "excludePrincipals": [],
+            "isSystemProtected": true
+        },
+        "id": format!("{scope}/providers/Microsoft.Authorization/denyAssignments/{}", rng.guid()),
+        "type": "Microsoft.Authorization/denyAssignments",
+        "name": name
+    })
 }
 
 /// Entra directory roles for some groups and their members: Global or Security
@@ -1025,10 +1089,7 @@ fn directory_roles(groups: &Value, rng: &mut Rng) -> Files {
 /// generator's formats.
 fn reshaped(files: &Files, seed: u64) -> Files {
     let mut rng = Rng::new(seed ^ 0xf0f0);
-    let builtin: Value = serde_json::from_str(BUILTIN).unwrap();
-    let names: HashMap<String, String> = builtin
-        .as_array()
-        .unwrap()
+    let names: HashMap<String, String> = builtin()
         .iter()
         .map(|r| {
             (

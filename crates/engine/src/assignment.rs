@@ -277,13 +277,17 @@ impl RoleAssignment {
     pub fn in_window(&self, today: Date) -> bool {
         match &self.state {
             AssignmentState::Active => true,
-            AssignmentState::Eligible { start, end } => {
-                start.is_none_or(|s| s <= today) && end.is_none_or(|e| e >= today)
-            }
-            AssignmentState::Activated { end } => end.is_none_or(|e| e >= today),
-            AssignmentState::TimeBound { end } => *end >= today,
+            AssignmentState::Eligible { start, end } => window_includes(*start, *end, today),
+            AssignmentState::Activated { end } => window_includes(None, *end, today),
+            AssignmentState::TimeBound { end } => window_includes(None, Some(*end), today),
         }
     }
+}
+
+/// Does a PIM window (whole days, both ends included; an open end never closes) include
+/// `today`? The same rule for Azure and Entra roles.
+fn window_includes(start: Option<Date>, end: Option<Date>, today: Date) -> bool {
+    start.is_none_or(|s| s <= today) && end.is_none_or(|e| e >= today)
 }
 
 /// The special principal that stands for everyone in a deny assignment.
@@ -320,8 +324,10 @@ impl DenyAssignment {
     }
 
     /// Does it apply at `target` (its own scope, and children unless told otherwise)? A deny
-    /// assignment on a management group reaches the subscriptions under it as a role
-    /// assignment does: `Unknown` when the exports do not show them.
+    /// assignment is inherited downward like a role assignment (azure-docs
+    /// `deny-assignments.md`, commit deed4c31, ms.date 2020-03-26; azure-rbac-semantics.md
+    /// §4), so one on a management group reaches the subscriptions under it: `Unknown` when
+    /// the exports do not show them.
     pub fn reach_at(&self, target: &Scope, tree: &ManagementGroupTree) -> Reach {
         if self.do_not_apply_to_child_scopes {
             if self.scope.key() == target.key() {
@@ -358,7 +364,7 @@ pub struct DirectoryRoleAssignment {
 impl DirectoryRoleAssignment {
     /// Does the schedule window include `today`? Always true without a window.
     pub fn in_window(&self, today: Date) -> bool {
-        self.start.is_none_or(|s| s <= today) && self.end.is_none_or(|e| e >= today)
+        window_includes(self.start, self.end, today)
     }
 }
 

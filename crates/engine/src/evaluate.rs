@@ -25,7 +25,7 @@ use crate::condition::Condition;
 use crate::date::Date;
 use crate::principal::{GroupPath, PrincipalKind};
 use crate::role::{bundled_index, BundledMemo, Plane, RoleCatalog, RoleDefinition, RoleMatch};
-use crate::scope::{ManagementGroupTree, Reach, Scope};
+use crate::scope::{Reach, Scope};
 use crate::task::{NamedRole, RemediationScope, Requirement, ScopeRule, Target, Task, TaskVariant, TASKS};
 use crate::tenant::Tenant;
 
@@ -385,6 +385,9 @@ struct Rules {
     /// Said on every verdict of a variant that needs an Entra role no export shows.
     entra_note: Option<SharedText>,
 }
+
+/// A deny assignment with its reach at a workspace and at the workspace's subscription.
+type DenyReach<'d> = (&'d DenyAssignment, Reach, Reach);
 
 /// What a deny assignment blocks of a task at a workspace (see [`Here::blocks`]).
 struct Block<'d> {
@@ -1440,14 +1443,15 @@ impl<'t> Evaluator<'t> {
             let (Some(ws), Some(sub)) = (w.workspaces.get(wi), w.subs.get(wi)) else {
                 continue;
             };
-            let denies: Vec<&DenyAssignment> = self
+            // Each deny assignment's reach at the workspace and at its subscription, worked
+            // out once here for every task's operations.
+            let tree = &self.tenant.hierarchy;
+            let denies: Vec<DenyReach<'_>> = self
                 .tenant
                 .denies
                 .iter()
-                .filter(|d| {
-                    let tree = &self.tenant.hierarchy;
-                    d.reach_at(ws, tree) != Reach::No || d.reach_at(sub, tree) != Reach::No
-                })
+                .map(|d| (d, d.reach_at(ws, tree), d.reach_at(sub, tree)))
+                .filter(|(_, at_ws, at_sub)| *at_ws != Reach::No || *at_sub != Reach::No)
                 .collect();
             for h in holders.drain(..) {
                 if let Some(list) = by_holder.get_mut(h as usize) {
@@ -1523,7 +1527,7 @@ impl<'t> Evaluator<'t> {
             let blocks: Vec<_> = w
                 .in_force
                 .iter()
-                .map(|rules| deny_blocks(&denies, ws, sub, &rules.ops, &self.tenant.hierarchy))
+                .map(|rules| deny_blocks(&denies, &rules.ops))
                 .collect();
             let ctxs: Vec<Here<'_>> = blocks.iter().map(|blocks| Here { blocks, ..base }).collect();
             // Each task's verdicts on this workspace: at most one per principal with
@@ -2684,20 +2688,14 @@ fn first_copies<'p, 'd>(group_paths: &'p [Vec<GroupPath<'d>>]) -> Vec<Vec<&'p Gr
 /// A deny assignment that surely applies somewhere lists only the operations it surely
 /// blocks; one on a management group not known to hold the subscription lists those it
 /// would block, and is not `certain`.
-fn deny_blocks<'d>(
-    denies: &[&'d DenyAssignment],
-    ws: &Scope,
-    sub: &Scope,
-    ops: &[TaskOp],
-    tree: &ManagementGroupTree,
-) -> Vec<Block<'d>> {
+fn deny_blocks<'d>(denies: &[DenyReach<'d>], ops: &[TaskOp]) -> Vec<Block<'d>> {
     denies
         .iter()
-        .filter_map(|deny| {
+        .filter_map(|&(deny, ref at_ws, ref at_sub)| {
             let (mut sure, mut maybe) = ((0u64, Vec::new()), (0u64, Vec::new()));
             for (i, (op, at, basis)) in ops.iter().enumerate() {
-                let target = if *at == Target::Subscription { sub } else { ws };
-                let into = match deny.reach_at(target, tree) {
+                let reach = if *at == Target::Subscription { at_sub } else { at_ws };
+                let into = match reach {
                     Reach::Yes => &mut sure,
                     Reach::Unknown { .. } => &mut maybe,
                     Reach::No => continue,

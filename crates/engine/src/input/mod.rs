@@ -1093,16 +1093,11 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
         }
         Format::PimAssignmentInstances => {
             let activated = str_field(obj, &["assignmentType"]).is_some_and(|t| t.eq_ignore_ascii_case("activated"));
-            let state = if activated {
-                AssignmentState::Activated {
-                    end: date_field(obj, "endDateTime")?,
-                }
-            } else {
-                // Made active directly: it still ends on its end date, when it has one.
-                match date_field(obj, "endDateTime")? {
-                    Some(end) => AssignmentState::TimeBound { end },
-                    None => AssignmentState::Active,
-                }
+            // Made active directly, it still ends on its end date when it has one.
+            let state = match (activated, date_field(obj, "endDateTime")?) {
+                (true, end) => AssignmentState::Activated { end },
+                (false, Some(end)) => AssignmentState::TimeBound { end },
+                (false, None) => AssignmentState::Active,
             };
             role_assignment(obj, state, origin, tenant)
         }
