@@ -19,7 +19,9 @@
 //!   task performs) or that names none, and to `unknown` by a management group whose
 //!   subscriptions the exports do not show;
 //! - the onboarding task also needs Entra Global or Security Administrator tenant-wide when
-//!   a directory-role export is given (`eligible` if only PIM-eligible);
+//!   a directory-role export is given (`eligible` if only PIM-eligible; an undated
+//!   `roleAssignments` record counts only when no PIM instance shows the same role for the
+//!   same principal, as those give its dates);
 //! - a verdict that qualifies becomes `denied` when a deny assignment that binds the
 //!   principal (directly, through a group, or as All Principals, and not excluded) blocks
 //!   one of the task's operations at the scope it is performed.
@@ -312,6 +314,7 @@ impl Tenant {
                 ));
             }
         }
+        let (mut undated, mut in_pim) = (Vec::new(), HashSet::new());
         let mut t = Self {
             roles,
             assignments: vec![],
@@ -381,6 +384,23 @@ impl Tenant {
                     let eligible = name == "directory-eligibility.json";
                     let list = t.directory.get_or_insert_with(Vec::new);
                     for r in records(&v, "value") {
+                        let key = (
+                            r["principalId"].as_str().unwrap().to_ascii_lowercase(),
+                            r["roleDefinitionId"].as_str().unwrap().to_ascii_lowercase(),
+                            r["directoryScopeId"].as_str().unwrap().to_string(),
+                        );
+                        // `roleAssignments` is undated: PIM's instances of the same role for
+                        // the same principal say whether it still holds (applied below).
+                        match name.as_str() {
+                            "directory-roles.json" => {
+                                undated.push(key);
+                                continue;
+                            }
+                            "directory-activations.json" => {
+                                in_pim.insert(key);
+                            }
+                            _ => {}
+                        }
                         // A PIM window that has ended, or not begun, does not count.
                         let window = |start: &Value, end: &Value| {
                             start.as_str().is_none_or(|s| &s[..10] <= TODAY)
@@ -416,6 +436,13 @@ impl Tenant {
                     }
                 }
                 _ => {}
+            }
+        }
+        if let Some(list) = &mut t.directory {
+            for (who, role, scope) in undated {
+                if scope == "/" && !in_pim.contains(&(who.clone(), role.clone(), scope)) {
+                    list.push((who, role, false));
+                }
             }
         }
         t
@@ -1038,7 +1065,7 @@ fn directory_roles(groups: &Value, rng: &mut Rng) -> Files {
                 "roleDefinitionId": roles[rng.below(roles.len())],
                 "directoryScopeId": scope,
             });
-            let mut r = record;
+            let mut r = record.clone();
             match rng.below(6) {
                 0 | 1 => {
                     let expiration = match rng.below(3) {
@@ -1057,9 +1084,24 @@ fn directory_roles(groups: &Value, rng: &mut Rng) -> Files {
                     r["endDateTime"] = format!("{day}T16:00:00Z").into();
                     r["assignmentType"] = "Activated".into();
                     r["memberType"] = "Direct".into();
+                    // `roleAssignments` exported during the activation lists it too, undated.
+                    if rng.below(2) == 0 {
+                        active.push(record);
+                    }
                     activated.push(r);
                 }
-                _ => active.push(r),
+                _ => {
+                    // A standing assignment is also one of PIM's instances, `Assigned`.
+                    if rng.below(3) == 0 {
+                        let mut standing = record;
+                        standing["assignmentType"] = "Assigned".into();
+                        standing["memberType"] = "Direct".into();
+                        standing["startDateTime"] = "2026-01-01T00:00:00Z".into();
+                        standing["endDateTime"] = Value::Null;
+                        activated.push(standing);
+                    }
+                    active.push(r);
+                }
             }
         }
     }

@@ -353,6 +353,10 @@ pub struct DirectoryRoleAssignment {
     /// `/` for the whole tenant; administrative units narrow it.
     pub directory_scope: String,
     pub eligible: bool,
+    /// Read from a PIM schedule or instance, whose dates say when it holds; false for the
+    /// undated records of `roleAssignments` and of a role's member list.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pim: bool,
     /// The PIM schedule's window, when the export gives one (days, both ends included).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<Date>,

@@ -247,31 +247,52 @@ fn entra_role(c: &Context<'_>) -> (Status, String) {
             "no Microsoft Graph directory-role export was given".into(),
         );
     }
-    // By name, each once: someone can hold both roles, and the records' order means nothing.
-    let holders: Vec<String> = c
+    let onboarding_roles = [
+        crate::task::ENTRA_SECURITY_ADMINISTRATOR.id,
+        crate::task::ENTRA_GLOBAL_ADMINISTRATOR.id,
+    ];
+    let (mut active, mut eligible, mut outside) = (Vec::new(), Vec::new(), 0);
+    for r in c
         .tenant
         .directory_roles
         .iter()
-        .filter(|r| {
-            r.directory_scope == "/"
-                && [
-                    crate::task::ENTRA_SECURITY_ADMINISTRATOR.id,
-                    crate::task::ENTRA_GLOBAL_ADMINISTRATOR.id,
-                ]
-                .contains(&r.role_template_id.as_str())
-        })
-        .map(|r| c.tenant.directory.label(&r.principal_id))
-        .collect();
-    let holders = crate::order::sorted_set(holders);
-    if holders.is_empty() {
+        .filter(|r| r.directory_scope == "/" && onboarding_roles.contains(&r.role_template_id.as_str()))
+    {
+        // An expired eligibility or an ended activation holds nothing, as in the task verdicts.
+        if !r.in_window(c.today) {
+            outside += 1;
+        } else if r.eligible {
+            eligible.push(c.tenant.directory.label(&r.principal_id));
+        } else {
+            active.push(c.tenant.directory.label(&r.principal_id));
+        }
+    }
+    // By name, each once: someone can hold both roles, and the records' order means nothing.
+    let active = crate::order::sorted_set(active);
+    let mut eligible = crate::order::sorted_set(eligible);
+    eligible.retain(|e| !active.contains(e));
+    let outside = match outside {
+        0 => String::new(),
+        n => format!(" ({n} PIM schedule(s) outside their window on {} not counted)", c.today),
+    };
+    if !active.is_empty() {
+        let mut text = format!("Security Administrator or higher: {}", active.join(", "));
+        if !eligible.is_empty() {
+            text.push_str(&format!("; PIM eligible: {}", eligible.join(", ")));
+        }
+        (Status::Pass, text)
+    } else if !eligible.is_empty() {
         (
-            Status::Fail,
-            "nobody holds Entra Security Administrator or Global Administrator".into(),
+            Status::Warn,
+            format!(
+                "nobody holds Security Administrator or higher now; PIM eligible (activate before onboarding): {}{outside}",
+                eligible.join(", ")
+            ),
         )
     } else {
         (
-            Status::Pass,
-            format!("Security Administrator or higher: {}", holders.join(", ")),
+            Status::Fail,
+            format!("nobody holds Entra Security Administrator or Global Administrator{outside}"),
         )
     }
 }

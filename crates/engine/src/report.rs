@@ -331,6 +331,33 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             format!("{} — {role}, {window}", loaded.tenant.directory.label(&a.principal_id))
         })
         .collect();
+    // Entra roles' schedules too: an ended activation explains a missing Security Administrator.
+    expired.extend(
+        loaded
+            .tenant
+            .directory_roles
+            .iter()
+            .filter(|d| !d.in_window(opts.today))
+            .map(|d| {
+                let known = [
+                    crate::task::ENTRA_SECURITY_ADMINISTRATOR,
+                    crate::task::ENTRA_GLOBAL_ADMINISTRATOR,
+                ];
+                let role = (d.role_name.as_deref())
+                    .or_else(|| known.iter().find(|r| r.id == d.role_template_id).map(|r| r.name))
+                    .unwrap_or(&d.role_template_id);
+                let what = if d.eligible { "eligibility" } else { "assignment" };
+                let window = match (d.start, d.end) {
+                    (Some(s), _) if s > opts.today => format!("{what} from {s}"),
+                    (_, Some(e)) => format!("{what} ended {e}"),
+                    _ => format!("{what} outside its window"),
+                };
+                format!(
+                    "{} — Entra role {role}, {window}",
+                    loaded.tenant.directory.label(&d.principal_id)
+                )
+            }),
+    );
     // By who and what, not by where the records stood.
     crate::order::sort(&mut expired);
     if !expired.is_empty() {

@@ -182,6 +182,33 @@ impl Tenant {
     }
 }
 
+impl Tenant {
+    /// An undated record (`roleAssignments`, or a role's member list) shows whoever held the
+    /// role when it was exported, a member whose PIM activation has since ended included. When
+    /// PIM's schedules or instances show the same principal holding the same role, their
+    /// dates decide (a standing assignment is among them, as `Assigned`), so the undated copy
+    /// is dropped: an ended activation must not count through it.
+    pub(crate) fn drop_undated_copies_of_pim_roles(&mut self) {
+        type Key = (String, String, String);
+        let key = |d: &DirectoryRoleAssignment| -> Key {
+            (
+                d.principal_id.clone(),
+                d.role_template_id.clone(),
+                d.directory_scope.clone(),
+            )
+        };
+        let dated: rustc_hash::FxHashSet<Key> = self
+            .directory_roles
+            .iter()
+            .filter(|d| d.pim && !d.eligible)
+            .map(key)
+            .collect();
+        if !dated.is_empty() {
+            self.directory_roles.retain(|d| d.pim || !dated.contains(&key(d)));
+        }
+    }
+}
+
 /// Positions of the repeats among the records of `list` that `mine` picks: of records that
 /// are the same grant, every one but the first in [`canonical_cmp`]'s order, so
 /// the id a reason quotes does not depend on the records' order either.

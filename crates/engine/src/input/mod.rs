@@ -250,6 +250,7 @@ fn load_files(files: &[(&str, &[u8])], ahead: bool) -> Loaded {
     loaded.tenant = tenant;
     loaded.tenant.dedupe_in(ahead);
     loaded.tenant.order_small_lists();
+    loaded.tenant.drop_undated_copies_of_pim_roles();
     loaded.tenant.roles.settle();
     loaded
 }
@@ -1411,7 +1412,21 @@ fn directory_role_assignment(obj: &Map<String, Value>, origin: Origin, tenant: &
         Some(Value::Object(info)) => (date_field(info, "startDateTime")?, schedule_end(info)?),
         Some(_) => return Err(CUT_BY_CONVERT_TO_JSON.into()),
     };
+    // Only PIM's records carry these; `roleAssignments` gives the role as held when exported.
+    let pim = eligible
+        || field(
+            obj,
+            &[
+                "assignmentType",
+                "scheduleInfo",
+                "startDateTime",
+                "endDateTime",
+                "memberType",
+            ],
+        )
+        .is_some();
     tenant.directory_roles.push(DirectoryRoleAssignment {
+        pim,
         start,
         end,
         principal_id,
@@ -1443,6 +1458,7 @@ fn directory_role_members(obj: &Map<String, Value>, origin: Origin, tenant: &mut
                 role_name: str_field(obj, &["displayName"]).map(str::to_string),
                 directory_scope: "/".into(),
                 eligible: false,
+                pim: false,
                 start: None,
                 end: None,
                 origin: origin.clone(),
