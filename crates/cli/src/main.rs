@@ -77,7 +77,7 @@ enum ReportFormat {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FailOn {
-    /// Exit 1 when some task has nobody who can do it today.
+    /// Exit 1 when the overall verdict is blocked, or some task has nobody who can do it today.
     NotReady,
     /// Exit 1 when any input file could not be read.
     InputError,
@@ -300,6 +300,9 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
     let failed = (args.fail_on.contains(&FailOn::NotReady) && report.not_ready())
         || (args.fail_on.contains(&FailOn::InputError) && !report.errors.is_empty());
     if failed {
+        for b in &report.summary.blockers {
+            eprintln!("blocked: {b}");
+        }
         for t in report.tasks.iter().filter(|t| t.qualified.is_empty()) {
             eprintln!("not ready: nobody can {} on {} today", t.task, t.workspace.name());
         }

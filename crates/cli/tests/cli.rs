@@ -320,3 +320,32 @@ fn mssp_guidance_page_and_bad_dates() {
         );
     }
 }
+
+#[test]
+fn no_workspace_to_assess_is_blocked_not_ready() {
+    // Roles at a subscription only: no export names a workspace, so no check can run.
+    let dir = std::env::temp_dir().join(format!("sr-no-workspace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("roles.json");
+    std::fs::write(
+        &file,
+        r#"[{"id": "/subscriptions/11111111-1111-4111-8111-111111111111/providers/Microsoft.Authorization/roleAssignments/00000001-0000-4000-8000-000000000001",
+            "principalId": "aaaaaaaa-0000-4000-8000-000000000001", "principalType": "User",
+            "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+            "roleDefinitionName": "Owner", "scope": "/subscriptions/11111111-1111-4111-8111-111111111111"}]"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let plain = run(&["report", path, "--today", "2026-11-23"]);
+    assert!(plain.status.success(), "{}", text(&plain.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert_eq!(v["summary"]["overall"], "blocked");
+    assert!(v["summary"]["blockers"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("No workspace to assess"));
+    let gated = run(&["report", path, "--today", "2026-11-23", "--fail-on", "not-ready"]);
+    assert_eq!(gated.status.code(), Some(1));
+    assert!(text(&gated.stderr).contains("blocked: No workspace to assess"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

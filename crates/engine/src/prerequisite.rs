@@ -9,6 +9,7 @@ use crate::Text;
 use crate::config::{data_type_enabled, ObjectKind, SentinelConfig};
 use crate::date::Date;
 use crate::evaluate::TaskOutcome;
+use crate::principal::PrincipalKind;
 use crate::scope::Scope;
 // The onboarding pages are the same ones the task rules cite.
 use crate::task::{DocRef, DOC_2023_PREVIEW, DOC_2025_01, DOC_2025_09, DOC_2026_05, DOC_MIN_ACCESS};
@@ -203,10 +204,25 @@ fn outcome_check(c: &Context<'_>, task: &str, what: &str) -> (Status, String) {
         ),
         Some(o) if !o.qualified.is_empty() => {
             let names: Vec<&str> = o.qualified.iter().map(|p| &*p.display_name).collect();
-            (
-                Status::Pass,
-                format!("{} can {what}: {}", names.len(), few_of(&names, names.len())),
-            )
+            let listed = format!("{} can {what}: {}", names.len(), few_of(&names, names.len()));
+            // People do these steps in the portal: an app, a managed identity or a principal
+            // the exports cannot resolve (often deleted) does not make the check pass.
+            let person = |p: &crate::evaluate::PrincipalVerdict| {
+                c.tenant.directory.get(&p.principal).is_some_and(|d| {
+                    matches!(
+                        d.kind,
+                        PrincipalKind::User | PrincipalKind::Group | PrincipalKind::ForeignGroup
+                    )
+                })
+            };
+            if o.qualified.iter().any(person) {
+                (Status::Pass, listed)
+            } else {
+                (
+                    Status::Warn,
+                    format!("{listed}; none is a user or group the exports show (service principals, managed identities or unresolved ids), and people do this in the portal"),
+                )
+            }
         }
         Some(o) if !o.potential.is_empty() => {
             let names: Vec<String> = o

@@ -145,9 +145,10 @@ impl Report {
         self.principals.iter().map(|p| p.tasks.len()).sum()
     }
 
-    /// Any task on any workspace without a qualified principal?
+    /// Is the overall verdict `blocked`, or has some task on some workspace nobody who can do
+    /// it today?
     pub fn not_ready(&self) -> bool {
-        self.tasks.iter().any(|t| t.qualified.is_empty())
+        self.summary.overall == Overall::Blocked || self.tasks.iter().any(|t| t.qualified.is_empty())
     }
 
     /// Indented JSON for reports people may open in an editor; without indentation above
@@ -215,15 +216,24 @@ fn ws_suffix(ws: Option<&Scope>) -> String {
 }
 
 fn summarize(
+    workspaces: &[Scope],
     prerequisites: &[PrerequisiteResult],
     findings: &[Finding],
     outcomes: &[TaskOutcome],
     checklist: &[ChecklistItem],
 ) -> Summary {
-    let blockers: Vec<String> = prerequisites
-        .iter()
-        .filter(|p| p.status == Status::Fail)
-        .map(|p| format!("{}{}: {}", p.title, ws_suffix(p.workspace.as_ref()), p.evidence))
+    // With no workspace nothing was checked: an empty list of failures must not read as ready.
+    let nothing_checked = workspaces.is_empty().then(|| {
+        "No workspace to assess: the exports name none, so no check ran. Give the workspace's resource id (--workspace), or add an export whose scopes include it.".to_string()
+    });
+    let blockers: Vec<String> = nothing_checked
+        .into_iter()
+        .chain(
+            prerequisites
+                .iter()
+                .filter(|p| p.status == Status::Fail)
+                .map(|p| format!("{}{}: {}", p.title, ws_suffix(p.workspace.as_ref()), p.evidence)),
+        )
         .collect();
     let mut warnings: Vec<String> = prerequisites
         .iter()
@@ -531,7 +541,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         &eval.outcomes,
         opts.as_of,
     );
-    let summary = summarize(&prerequisites, &findings, &eval.outcomes, &checklist);
+    let summary = summarize(&workspaces, &prerequisites, &findings, &eval.outcomes, &checklist);
     let scores = score::compute(&score::Inputs {
         config: &loaded.tenant.config,
         workspaces: &workspaces,
