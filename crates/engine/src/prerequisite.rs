@@ -137,10 +137,25 @@ fn xdr_connector_on_primary(c: &Context<'_>) -> (Status, String) {
         .config
         .in_workspace(ObjectKind::DataConnector, Some(c.workspace))
         .find(|o| o.subkind_is("MicrosoftThreatProtection") && data_type_enabled(o, "incidents").unwrap_or(false));
-    match on {
-        Some(o) => (
+    // The rules of the time list alerts beside incidents (the API itself calls alerts optional).
+    match on.map(|o| (o, data_type_enabled(o, "alerts"))) {
+        Some((o, Some(true))) => (
             Status::Pass,
             format!("connector `{}` streams incidents and alerts", o.name),
+        ),
+        Some((o, Some(false))) => (
+            Status::Fail,
+            format!(
+                "connector `{}` streams incidents, but its alerts are turned off",
+                o.name
+            ),
+        ),
+        Some((o, None)) => (
+            Status::Warn,
+            format!(
+                "connector `{}` streams incidents; the export does not say whether alerts are on",
+                o.name
+            ),
         ),
         None => (
             Status::Fail,
