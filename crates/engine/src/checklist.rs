@@ -5,12 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::SentinelConfig;
+use crate::config::{ObjectKind, SentinelConfig};
 use crate::date::Date;
 use crate::difference::{self, Persona, Phase};
 use crate::evaluate::TaskOutcome;
 use crate::finding::{self, Finding};
 use crate::prerequisite::{PrerequisiteResult, Status};
+use crate::scope::Scope;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChecklistItem {
@@ -48,8 +49,24 @@ const EVIDENCED_BY_PREREQUISITE: &[(&str, &str)] = &[
 /// Names listed per checklist item before the rest are counted.
 const WHO_LIMIT: usize = 10;
 
+/// Workspaces the detector's exports do not reach: no object of a kind it needs sits there.
+/// Objects whose workspace is not known (ARM templates) count only when one workspace is
+/// assessed; one workspace's exports say nothing about another's.
+fn unexamined<'w>(det: &finding::Detector, config: &SentinelConfig, workspaces: &'w [Scope]) -> Vec<&'w Scope> {
+    let reaches = |ws: &Scope, kind: ObjectKind| {
+        config
+            .of_kind(kind)
+            .any(|o| o.workspace.as_ref().map_or(workspaces.len() == 1, |w| w == ws))
+    };
+    workspaces
+        .iter()
+        .filter(|ws| !det.needs.iter().all(|&k| reaches(ws, k)))
+        .collect()
+}
+
 pub fn build(
     config: &SentinelConfig,
+    workspaces: &[Scope],
     prerequisites: &[PrerequisiteResult],
     findings: &[Finding],
     outcomes: &[TaskOutcome],
@@ -155,11 +172,26 @@ pub fn build(
                     d.action.to_string(),
                 )
             }
-            Some(det) if finding::can_run(det, config) => (
-                true,
-                "checked in the exports: this tenant is not affected".to_string(),
-                d.action.to_string(),
-            ),
+            Some(det) if finding::can_run(det, config) => match unexamined(det, config, workspaces).as_slice() {
+                [] => (
+                    true,
+                    "checked in the exports: this tenant is not affected".to_string(),
+                    d.action.to_string(),
+                ),
+                missing => {
+                    let kinds: Vec<&str> = det.needs.iter().map(|k| k.label()).collect();
+                    let names: Vec<&str> = missing.iter().map(|w| w.name()).collect();
+                    (
+                        false,
+                        format!(
+                            "not affected where the exports reach, but {} has no {} export: add it, or answer the question",
+                            names.join(", "),
+                            kinds.join(", ")
+                        ),
+                        d.question.to_string(),
+                    )
+                }
+            },
             Some(det) => {
                 let kinds: Vec<&str> = det.needs.iter().map(|k| k.label()).collect();
                 (

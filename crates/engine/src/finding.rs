@@ -1049,14 +1049,10 @@ pub fn active_rule(det: &Detector, config: &SentinelConfig, as_of: Option<Date>)
     check::rule(det.id, as_of).filter(|r| r.in_force() && can_run(det, config))
 }
 
-/// `Some(true)` primary, `Some(false)` secondary, `None` not decided (or no workspace). With a
-/// single workspace and no choice made, that workspace is the primary.
-pub fn role_of(ws: Option<&Scope>, primary: Option<&Scope>, workspaces: &[Scope]) -> Option<bool> {
-    match (primary, ws) {
-        (Some(p), Some(w)) => Some(p == w),
-        (None, Some(_)) if workspaces.len() == 1 => Some(true),
-        _ => None,
-    }
+/// `Some(true)` primary, `Some(false)` secondary, `None` not decided (or no workspace).
+/// `primary` is the one chosen, or the only workspace when the exports show no other.
+pub fn role_of(ws: Option<&Scope>, primary: Option<&Scope>) -> Option<bool> {
+    primary.zip(ws).map(|(p, w)| p == w)
 }
 
 /// Runs every detector in force on every workspace (and on objects of unknown workspace).
@@ -1075,8 +1071,8 @@ pub fn analyze(
         let ctx = Context {
             config,
             workspace: ws,
-            primary: role_of(ws, primary, workspaces),
-            primary_workspace: primary.or_else(|| (workspaces.len() == 1).then(|| workspaces.first()).flatten()),
+            primary: role_of(ws, primary),
+            primary_workspace: primary,
             as_of,
         };
         for det in DETECTORS {

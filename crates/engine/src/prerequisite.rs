@@ -36,6 +36,8 @@ pub struct Context<'a> {
     pub config: &'a SentinelConfig,
     pub workspace: &'a Scope,
     pub workspaces: &'a [Scope],
+    /// Workspaces the exports show that were not asked for.
+    pub elsewhere: usize,
     pub primary: Option<&'a Scope>,
     pub outcomes: &'a [TaskOutcome],
     pub today: Date,
@@ -176,8 +178,28 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
         .collect();
     crate::order::sort(&mut tenants);
     tenants.dedup();
+    // One workspace's tenant says nothing about another's (exports are made per workspace).
+    let unshown: Vec<&str> = c
+        .workspaces
+        .iter()
+        .filter(|w| {
+            !c.config.objects.iter().any(|o| {
+                o.workspace.as_ref().map_or(c.workspaces.len() == 1, |ow| ow == *w)
+                    && o.str(&["tenantId", "targetWorkspaceTenantId"]).is_some()
+            })
+        })
+        .map(|w| w.name())
+        .collect();
     match tenants.len() {
         0 => (Status::Unknown, "no tenant id in the configuration exports".into()),
+        1 if !unshown.is_empty() => (
+            Status::Unknown,
+            format!(
+                "one tenant, {}, in the exports; none shows the tenant of {}",
+                tenants.join(""),
+                unshown.join(", ")
+            ),
+        ),
         1 => (Status::Pass, format!("one tenant: {}", tenants.join(""))),
         _ => (Status::Warn, format!("{} tenants appear ({}): each tenant onboards its own workspaces; use the multitenant portal to work across them", tenants.len(), tenants.join(", "))),
     }
@@ -336,9 +358,9 @@ fn allow_listed(_: &Context<'_>) -> (Status, String) {
 }
 
 fn one_workspace_at_a_time(c: &Context<'_>) -> (Status, String) {
-    match c.workspaces.len() {
+    match c.workspaces.len() + c.elsewhere {
         1 => (Status::Pass, "one workspace".into()),
-        n => (Status::Warn, format!("{n} workspaces: under these rules only one could be connected at a time (disconnect, then connect another)")),
+        n => (Status::Warn, format!("{n} workspaces in the exports: under these rules only one could be connected at a time (disconnect, then connect another)")),
     }
 }
 
@@ -346,7 +368,14 @@ fn primary_chosen(c: &Context<'_>) -> (Status, String) {
     match (c.primary, c.workspaces.len()) {
         (Some(p), _) if p == c.workspace => (Status::Pass, "this is the chosen primary workspace".into()),
         (Some(p), _) => (Status::Pass, format!("secondary; primary is {}", p.name())),
-        (None, 1) => (Status::Pass, "the only workspace becomes the primary".into()),
+        (None, 1) if c.elsewhere == 0 => (Status::Pass, "the only workspace becomes the primary".into()),
+        (None, 1) => (
+            Status::Warn,
+            format!(
+                "the exports show {} more workspace(s) and no primary was chosen (--primary): the first workspace connected becomes the primary, so this one may be a secondary",
+                c.elsewhere
+            ),
+        ),
         (None, n) => (
             Status::Warn,
             format!(
@@ -527,6 +556,7 @@ impl Prerequisite {
 pub fn check_all(
     tenant: &Tenant,
     workspaces: &[Scope],
+    elsewhere: usize,
     primary: Option<&Scope>,
     outcomes: &[TaskOutcome],
     as_of: Option<Date>,
@@ -539,6 +569,7 @@ pub fn check_all(
             config: &tenant.config,
             workspace: ws,
             workspaces,
+            elsewhere,
             primary,
             outcomes,
             today,

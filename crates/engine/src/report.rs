@@ -314,6 +314,19 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             found
         }
     };
+    // Workspaces the exports show beyond those asked for: with them, the one workspace asked
+    // for is not known to be the first connected, so it is not taken to be the primary.
+    let elsewhere = match opts.workspaces.is_empty() {
+        true => 0,
+        false => resolve_workspaces(loaded, &[])?
+            .iter()
+            .filter(|w| !workspaces.contains(w))
+            .count(),
+    };
+    let implied = primary.clone().or_else(|| match workspaces.as_slice() {
+        [only] if elsewhere == 0 => Some(only.clone()),
+        _ => None,
+    });
     let mut eval = evaluator.run(&workspaces);
     let mut caveats = eval.caveats.clone();
     if workspaces.is_empty() {
@@ -514,7 +527,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             report
         })
         .collect();
-    let mut findings = finding::analyze(&loaded.tenant.config, &workspaces, primary.as_ref(), opts.as_of);
+    let mut findings = finding::analyze(&loaded.tenant.config, &workspaces, implied.as_ref(), opts.as_of);
     let position = |id: &str| {
         crate::difference::catalogue()
             .iter()
@@ -529,6 +542,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     let prerequisites = prerequisite::check_all(
         &loaded.tenant,
         &workspaces,
+        elsewhere,
         primary.as_ref(),
         &eval.outcomes,
         opts.as_of,
@@ -536,6 +550,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     );
     let checklist = checklist::build(
         &loaded.tenant.config,
+        &workspaces,
         &prerequisites,
         &findings,
         &eval.outcomes,
@@ -545,7 +560,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     let scores = score::compute(&score::Inputs {
         config: &loaded.tenant.config,
         workspaces: &workspaces,
-        primary: primary.as_ref(),
+        primary: implied.as_ref(),
         prerequisites: &prerequisites,
         findings: &findings,
         outcomes: &eval.outcomes,

@@ -302,7 +302,7 @@ pub fn compute(inp: &Inputs<'_>) -> Scores {
             name: ws
                 .map(|w| w.name().to_string())
                 .unwrap_or_else(|| "workspace not stated".into()),
-            primary: finding::role_of(ws, inp.primary, inp.workspaces),
+            primary: finding::role_of(ws, inp.primary),
             score,
             sections,
             blockers,

@@ -104,6 +104,35 @@ fn sample_exercises_every_detector_and_prerequisite() {
     assert!(r.checklist.iter().any(|c| c.done) && r.checklist.iter().any(|c| !c.done));
 }
 
+#[test]
+fn one_workspaces_exports_do_not_clear_another() {
+    let sample = sample_report(None, false);
+    let cleared: Vec<&str> = sample
+        .checklist
+        .iter()
+        .filter(|c| c.done && c.evidence.starts_with("checked in the exports"))
+        .map(|c| c.refs[0].as_str())
+        .collect();
+    assert!(!cleared.is_empty());
+    // The same exports, with a workspace they do not reach assessed as well.
+    let other = "/subscriptions/9b2e7c41-3d5a-4f86-a1c9-7e0d4b6f2a13/resourceGroups/rg-soc-apac/providers/Microsoft.OperationalInsights/workspaces/law-soc-apac";
+    let opts = ReportOptions {
+        workspaces: vec![sample::SAMPLE_PRIMARY.into(), other.into()],
+        as_of: None,
+        today: sample::SAMPLE_DATE,
+        all_verdicts: false,
+        primary: Some(sample::SAMPLE_PRIMARY.into()),
+        threads: 0,
+    };
+    let files = sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes()));
+    let both = analyze(files, &opts).unwrap();
+    for id in cleared {
+        let item = both.checklist.iter().find(|c| c.refs[0] == id).unwrap();
+        assert!(!item.done, "{id}: {}", item.evidence);
+        assert!(item.evidence.contains("law-soc-apac has no"), "{id}: {}", item.evidence);
+    }
+}
+
 const SUB: &str = "/subscriptions/11111111-1111-4111-8111-111111111111";
 const WS: &str = "/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law";
 
