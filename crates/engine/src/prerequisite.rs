@@ -89,6 +89,14 @@ const OVERVIEW_2025: DocRef = DocRef {
     path: "azure-docs: articles/sentinel/microsoft-sentinel-defender-portal.md",
     doc_date: d(2025, 5, 4),
 };
+const TRANSITION_2024: DocRef = DocRef {
+    path: "defender-docs: unified-secops-platform/transition.md",
+    doc_date: d(2024, 11, 22),
+};
+const WHATS_NEW_2025_07: DocRef = DocRef {
+    path: "defender-docs: unified-secops-platform/whats-new.md",
+    doc_date: d(2025, 7, 16),
+};
 const MOVE_GUIDE: DocRef = DocRef {
     path: "defender-docs: sentinel/move-to-defender.md",
     doc_date: d(2026, 6, 15),
@@ -388,8 +396,18 @@ fn primary_chosen(c: &Context<'_>) -> (Status, String) {
 /// The day the Sentinel experience in the Azure portal retires.
 pub const AZURE_PORTAL_RETIREMENT: Date = Date::new(2027, 3, 31);
 
+/// The date announced before January 2026 (transition article 2024-11-22; what's new, July 2025).
+const EARLIER_RETIREMENT: Date = Date::new(2026, 7, 1);
+
 fn retirement(c: &Context<'_>) -> (Status, String) {
-    let end = AZURE_PORTAL_RETIREMENT;
+    retirement_on(c, AZURE_PORTAL_RETIREMENT)
+}
+
+fn earlier_retirement(c: &Context<'_>) -> (Status, String) {
+    retirement_on(c, EARLIER_RETIREMENT)
+}
+
+fn retirement_on(c: &Context<'_>, end: Date) -> (Status, String) {
     let days = days_between(c.today, end);
     if days < 0 {
         (Status::Fail, format!("the Azure-portal experience retired on {end}"))
@@ -529,6 +547,18 @@ pub static CHECKS: &[Prerequisite] = &[
         evidence_command: "sentinel-readiness report --primary <workspace id> …",
         remedy: "Decide the primary workspace (XDR data, data lake region, global SOC) and pass it with --primary.",
         check: primary_chosen,
+    },
+    // The same check under the earlier date, for `--as-of` before the move to 2027.
+    Prerequisite {
+        id: "before-retirement",
+        tenant_wide: true,
+        title: "The move is planned before the Azure-portal experience retires (2026-07-01 under these rules)",
+        since: d(2024, 11, 22),
+        until: Some(d(2026, 1, 30)),
+        sources: &[TRANSITION_2024, WHATS_NEW_2025_07],
+        evidence_command: "",
+        remedy: "Schedule onboarding well before 2026-07-01.",
+        check: earlier_retirement,
     },
     Prerequisite {
         id: "before-retirement",
