@@ -63,20 +63,31 @@ fn restricted_actions(text: &str) -> Option<Vec<ActionPattern>> {
         }
         let negated = strip_parens(first).strip_prefix('!')?;
         for term in split_top(strip_parens(negated), "or") {
-            let term = strip_parens(term);
-            let lower = term.to_ascii_lowercase();
-            let body = if let Some(b) = lower.strip_prefix("actionmatches") {
-                b
-            } else {
-                lower.strip_prefix("suboperationmatches")?
-            };
-            let inner = body.trim().strip_prefix('{')?.strip_suffix('}')?;
-            for quoted in inner.split(',') {
-                let op = quoted.trim().trim_matches('\'');
-                if op.is_empty() {
+            // `!(ActionMatches{…} AND …)` restricts at most the operations named: each AND-ed
+            // `ActionMatches` bounds the term, and the other conjuncts (a `SubOperationMatches`,
+            // a request attribute) only narrow it. A term with no such bound, or any text
+            // after an `ActionMatches{…}`, is not understood: then everything is restricted.
+            let mut bounded = false;
+            for conjunct in split_top(strip_parens(term), "and") {
+                let lower = strip_parens(conjunct).to_ascii_lowercase();
+                let Some(body) = lower.strip_prefix("actionmatches") else {
+                    continue;
+                };
+                let (names, after) = body.trim().strip_prefix('{')?.split_once('}')?;
+                if !after.trim().is_empty() {
                     return None;
                 }
-                out.push(ActionPattern::new(op));
+                for quoted in names.split(',') {
+                    let op = quoted.trim().trim_matches('\'');
+                    if op.is_empty() {
+                        return None;
+                    }
+                    out.push(ActionPattern::new(op));
+                }
+                bounded = true;
+            }
+            if !bounded {
+                return None;
             }
         }
     }
@@ -158,6 +169,39 @@ mod tests {
         assert!(c.restricts("microsoft.authorization/roleassignments/DELETE"));
         assert!(!c.restricts("Microsoft.Support/supportTickets/write"));
         assert!(!c.restricts("Microsoft.SecurityInsights/incidents/read"));
+    }
+
+    /// The conditions' documented shapes with more than one test inside the negation.
+    #[test]
+    fn a_conjunct_beside_action_matches_narrows_and_never_hides_it() {
+        let principal_type = "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'} AND @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {8d289c81-5878-46d4-8554-54e1e3d8b5cb}))";
+        let sub_operation = "(!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND NOT SubOperationMatches{'Blob.List'})) OR (@Resource[x] StringEquals 'y')";
+        for (text, named) in [
+            (principal_type, "Microsoft.Authorization/roleAssignments/write"),
+            (
+                sub_operation,
+                "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+            ),
+        ] {
+            let c = Condition::new(Some(text), Some("2.0"));
+            assert!(c.as_ref().is_some_and(|c| c.restricts(named)), "{text}");
+            assert!(
+                c.is_some_and(|c| !c.restricts("Microsoft.SecurityInsights/incidents/read")),
+                "{text}"
+            );
+        }
+        // A sub-operation alone, or text after the braces, names no operation: all restricted.
+        for text in [
+            "(!(SubOperationMatches{'Blob.List'})) OR (@Resource[x] StringEquals 'y')",
+            "(!(ActionMatches{'a/b/read'} junk)) OR (@Resource[x] StringEquals 'y')",
+            "(!(NOT ActionMatches{'a/b/read'})) OR (@Resource[x] StringEquals 'y')",
+        ] {
+            let c = Condition::new(Some(text), None);
+            assert!(
+                c.is_some_and(|c| c.restricts("Microsoft.Support/supportTickets/write")),
+                "{text}"
+            );
+        }
     }
 
     #[test]
