@@ -391,6 +391,13 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             expired.join("; ")
         ));
     }
+    if !loaded.tenant.condition_unseen.is_empty() {
+        let files: Vec<&str> = loaded.tenant.condition_unseen.iter().map(|f| f.as_str()).collect();
+        caveats.push(format!(
+            "Role assignments in {} carry no `condition` field (an older REST api-version, or a query that picked fields): a condition on one, such as a limit on the roles an Owner may assign, is not seen, so a verdict through it may be too generous. Export with `az role assignment list`, or REST api-version 2022-04-01 or later.",
+            crate::order::sorted_set(files).join(", ")
+        ));
+    }
     let dir = &loaded.tenant.directory;
     let orphans: Vec<String> = eval
         .principals

@@ -15,6 +15,8 @@ pub struct Tenant {
     /// True once any directory-role export was read (even an empty one): then a missing
     /// Entra role is a fact, not a gap in the evidence.
     pub has_directory_roles: bool,
+    /// Files with role-assignment records that lack the `condition` field, each once.
+    pub condition_unseen: Vec<crate::SharedText>,
     pub hierarchy: ManagementGroupTree,
     /// Sentinel configuration (analytics rules, connectors, …) from configuration exports.
     pub config: crate::config::SentinelConfig,

@@ -389,6 +389,34 @@ fn records_that_give_one_assignment_id_different_grants_are_reported() {
 }
 
 #[test]
+fn records_without_a_condition_field_are_named_in_a_caveat() {
+    const UNSEEN: &str = "carry no `condition` field";
+    // Every format writes the field (null when there is none): no caveat.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let all: Vec<(String, Vec<u8>)> = names.iter().map(|n| (n.clone(), read(n))).collect();
+    let found = caveats(&all);
+    assert!(!found.iter().any(|c| c.contains(UNSEEN)), "{found:#?}");
+    // The REST export as an api-version before 2022-04-01 wrote it, and the CLI's through a
+    // query that picked fields (the flat reader's path).
+    let old_rest = first_record_edited("rest-roleassignments.json", Some("value"), |r| {
+        r["properties"].as_object_mut().unwrap().remove("condition");
+    });
+    let picked = first_record_edited("az-role-assignment-list.json", None, |r| {
+        r.as_object_mut().unwrap().remove("condition");
+    });
+    for (name, bytes) in [("old-rest.json", old_rest), ("picked.json", picked)] {
+        let found = caveats(&[(name.to_string(), bytes)]);
+        let unseen = found.iter().find(|c| c.contains(UNSEEN)).expect("no caveat");
+        assert!(unseen.contains(name), "{unseen}");
+    }
+}
+
+#[test]
 fn workspace_options_that_name_nothing_or_several_are_refused() {
     use sentinel_readiness_engine::OptionsError;
     // Two workspaces called `law` in different resource groups, one called `other`.

@@ -53,6 +53,8 @@ pub(super) enum Scalar<'a> {
 /// present and not null, each name matched exactly first and then in any casing.
 pub(super) trait Fields {
     fn scalar(&self, name: &str) -> Option<Scalar<'_>>;
+    /// Is the field there at all, null included (in any casing)?
+    fn has(&self, name: &str) -> bool;
     /// An object-valued field; the flat record never has one.
     fn object(&self, name: &str) -> Option<&Map<String, Value>>;
 }
@@ -64,6 +66,10 @@ impl Fields for Map<String, Value> {
             Value::Bool(b) => Scalar::Bool(*b),
             _ => Scalar::Other,
         })
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.keys().any(|k| k.eq_ignore_ascii_case(name))
     }
 
     fn object(&self, name: &str) -> Option<&Map<String, Value>> {
@@ -95,6 +101,14 @@ impl Fields for FlatRecord<'_> {
             (_, Held::Bool(b)) => Some(Scalar::Bool(*b)),
             (_, Held::Other) => Some(Scalar::Other),
         }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        NAMES
+            .iter()
+            .position(|n| *n == name)
+            .and_then(|slot| self.slots.get(slot))
+            .is_some_and(Option::is_some)
     }
 
     fn object(&self, _: &str) -> Option<&Map<String, Value>> {

@@ -1063,6 +1063,10 @@ fn read_record(format: Format, raw: Map<String, Value>, origin: Origin, tenant: 
             let t = str_field(raw, &["type"]).unwrap_or_default().to_ascii_lowercase();
             match t.as_str() {
                 "microsoft.authorization/roleassignments" => {
+                    // Resource Graph rows leave null fields out (as in the export README's example):
+                    // there, no `condition` means none.
+                    let mut obj = obj;
+                    obj.entry("condition").or_insert(Value::Null);
                     role_assignment(&obj, AssignmentState::Active, origin, tenant)
                 }
                 "microsoft.authorization/roledefinitions" => role_definition(&obj, origin, tenant),
@@ -1201,6 +1205,11 @@ fn role_assignment(
     }
     tenant.directory.observe(&principal_id, kind, display, sign_in);
     let condition = Condition::new(str_field(obj, &["condition"]), str_field(obj, &["conditionVersion"]));
+    // Every format writes the field, null when there is none; without it (an older REST
+    // api-version, a query that picked fields) a condition would go unseen.
+    if !obj.has("condition") && tenant.condition_unseen.last() != Some(&origin.file) {
+        tenant.condition_unseen.push(origin.file.clone());
+    }
     tenant.assignments.push(RoleAssignment::new(
         id,
         scope,
