@@ -349,6 +349,17 @@ fn records_that_are_there_but_unreadable_are_not_called_missing() {
     assert_eq!(e.message, "the export holds no records");
 }
 
+/// Every file of the shared formats folder, by name: the same tenant in every format.
+fn every_format() -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names.iter().map(|n| (n.clone(), read(n))).collect()
+}
+
 fn caveats(files: &[(String, Vec<u8>)]) -> Vec<String> {
     report(files, false).caveats
 }
@@ -357,13 +368,7 @@ fn caveats(files: &[(String, Vec<u8>)]) -> Vec<String> {
 fn records_that_give_one_assignment_id_different_grants_are_reported() {
     const CONFLICT: &str = "role assignment id(s) appear in more than one record";
     // Every format of the same tenant at once: the same ids again and again, none in conflict.
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    let all: Vec<(String, Vec<u8>)> = names.iter().map(|n| (n.clone(), read(n))).collect();
+    let all = every_format();
     let found = caveats(&all);
     assert!(!found.iter().any(|c| c.contains(CONFLICT)), "{found:#?}");
     // The same export taken again after a role changed on one assignment.
@@ -392,13 +397,7 @@ fn records_that_give_one_assignment_id_different_grants_are_reported() {
 fn records_without_a_condition_field_are_named_in_a_caveat() {
     const UNSEEN: &str = "carry no `condition` field";
     // Every format writes the field (null when there is none): no caveat.
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    let all: Vec<(String, Vec<u8>)> = names.iter().map(|n| (n.clone(), read(n))).collect();
+    let all = every_format();
     let found = caveats(&all);
     assert!(!found.iter().any(|c| c.contains(UNSEEN)), "{found:#?}");
     // The REST export as an api-version before 2022-04-01 wrote it, and the CLI's through a
@@ -672,13 +671,7 @@ fn custom_roles_that_exports_define_differently_are_settled_and_reported() {
     assert_ne!(only_before, only_after, "the change decides nothing");
     // Every format of the same roles at once (CLI, PowerShell, REST, Resource Graph): the
     // same definitions in other shapes, none reported.
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
-    let all: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .map(|n| (n.clone(), read(&n)))
-        .collect();
-    let found = caveats(&all);
+    let found = caveats(&every_format());
     assert!(!found.iter().any(|c| c.contains(REDEFINED)), "{found:#?}");
     for (before, after, expected, decision) in [
         (
