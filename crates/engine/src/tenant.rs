@@ -191,23 +191,19 @@ impl Tenant {
     /// dates decide (a standing assignment is among them, as `Assigned`), so the undated copy
     /// is dropped: an ended activation must not count through it.
     pub(crate) fn drop_undated_copies_of_pim_roles(&mut self) {
-        type Key = (String, String, String);
-        let key = |d: &DirectoryRoleAssignment| -> Key {
-            (
-                d.principal_id.clone(),
-                d.role_template_id.clone(),
-                d.directory_scope.clone(),
-            )
-        };
-        let dated: rustc_hash::FxHashSet<Key> = self
-            .directory_roles
-            .iter()
-            .filter(|d| d.pim && !d.eligible)
-            .map(key)
-            .collect();
-        if !dated.is_empty() {
-            self.directory_roles.retain(|d| d.pim || !dated.contains(&key(d)));
+        // `order_small_lists` put each principal's records of one role at one scope side by
+        // side: each such run is looked at once, with no set of keys to build.
+        let mut keep = Vec::with_capacity(self.directory_roles.len());
+        for run in self.directory_roles.chunk_by(|a, b| {
+            a.principal_id == b.principal_id
+                && a.role_template_id == b.role_template_id
+                && a.directory_scope == b.directory_scope
+        }) {
+            let dated = run.iter().any(|d| d.pim && !d.eligible);
+            keep.extend(run.iter().map(|d| d.pim || !dated));
         }
+        let mut keep = keep.into_iter();
+        self.directory_roles.retain(|_| keep.next().unwrap_or(true));
     }
 }
 
