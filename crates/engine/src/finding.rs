@@ -81,7 +81,8 @@ pub struct Detector {
     pub severity: Severity,
     /// The report section whose score it counts in.
     pub section: Section,
-    /// Export kinds without which the detector cannot say "not affected".
+    /// Export kinds without which the detector cannot say "not affected". It runs once any of
+    /// them is given, so a partial export still shows what it holds.
     pub needs: &'static [ObjectKind],
     pub detect: Detect,
 }
@@ -105,6 +106,22 @@ fn rules<'c>(c: &'c Context<'_>) -> impl Iterator<Item = &'c ConfigObject> + 'c 
 
 fn query_rule(o: &ConfigObject) -> bool {
     o.subkind_is("Scheduled") || o.subkind_is("NRT")
+}
+
+/// `incidentConfiguration.createIncident` (PowerShell: `IncidentConfigurationCreateIncident`).
+fn create_incident(o: &ConfigObject) -> Option<bool> {
+    o.path(&[&["incidentConfiguration", "IncidentConfiguration"], &["createIncident"]])
+        .and_then(as_bool)
+        .or_else(|| o.bool(&["IncidentConfigurationCreateIncident"]))
+}
+
+/// `eventGroupingSettings.aggregationKind == AlertPerResult` (PowerShell flattens it to
+/// `EventGroupingSettingAggregationKind`).
+fn alert_per_result(o: &ConfigObject) -> bool {
+    o.path(&[&["eventGroupingSettings"], &["aggregationKind"]])
+        .and_then(Value::as_str)
+        .or_else(|| o.str(&["EventGroupingSettingAggregationKind"]))
+        .is_some_and(|k| k.eq_ignore_ascii_case("AlertPerResult"))
 }
 
 fn grouping(o: &ConfigObject) -> Option<&Map<String, Value>> {
@@ -228,6 +245,45 @@ const STANDALONE_ALERT_CONNECTORS: &[&str] = &[
     "OfficeATP",
     "MicrosoftCloudAppSecurity",
 ];
+
+/// The other Microsoft connector kinds the 2025-07-01-preview spec gives `dataTypes.alerts`:
+/// onboarding leaves them connected, so a secondary has to drop them first
+/// (workspaces-defender-portal.md, 2026-05-26).
+const MANUAL_ALERT_CONNECTORS: &[&str] = &["OfficeIRM", "AzureSecurityCenter"];
+
+/// The Defender XDR connector carries incidents or alerts. An incidents state the export leaves
+/// out counts as on, as in [`connectors`]; alerts on with incidents off still counts
+/// (workspaces-defender-portal.md).
+fn xdr_streams(o: &ConfigObject) -> bool {
+    o.subkind_is("MicrosoftThreatProtection")
+        && (data_type_enabled(o, "incidents").unwrap_or(true) || data_type_enabled(o, "alerts") == Some(true))
+}
+
+/// An enabled Microsoft security incident creation rule whose product filter passes `product`.
+fn incident_creation_for(o: &ConfigObject, product: fn(&str) -> bool) -> bool {
+    o.subkind_is("MicrosoftSecurityIncidentCreation") && o.enabled() && o.str(&["productFilter"]).is_some_and(product)
+}
+
+fn defender_for_cloud_product(p: &str) -> bool {
+    p.eq_ignore_ascii_case("Azure Security Center")
+}
+
+/// No Insider Risk value is in the spec's product enum, so any filter naming it counts.
+fn insider_risk_product(p: &str) -> bool {
+    p.to_ascii_lowercase().contains("insider risk")
+}
+
+/// An enabled query rule raising incidents from Defender for Cloud alerts: it reads SecurityAlert
+/// for the product name Azure Security Center (ingest-defender-for-cloud-incidents.md).
+fn queries_defender_for_cloud_alerts(o: &ConfigObject) -> bool {
+    query_rule(o)
+        && o.enabled()
+        && create_incident(o) != Some(false)
+        && o.str(&["query"]).is_some_and(|q| {
+            let q = q.to_ascii_lowercase();
+            q.contains("securityalert") && q.contains("azure security center")
+        })
+}
 
 /// The Defender XDR advanced-hunting tables the XDR connector can stream into a workspace and
 /// Defender keeps for 30 days at no charge: the same 21 the adoption helper checks.
@@ -392,12 +448,7 @@ fn detect_msic_any(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
 fn detect_alert_only(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
     let objects = rules(c)
         .filter(|o| query_rule(o) && o.enabled())
-        .filter(|o| {
-            o.path(&[&["incidentConfiguration", "IncidentConfiguration"], &["createIncident"]])
-                .and_then(as_bool)
-                .or_else(|| o.bool(&["IncidentConfigurationCreateIncident"]))
-                == Some(false)
-        })
+        .filter(|o| create_incident(o) == Some(false))
         .map(|o| affected(o, "incident creation off"))
         .collect();
     found(
@@ -406,29 +457,66 @@ fn detect_alert_only(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
     )
 }
 
+/// An automation condition that waits for an incident to leave Closed: `PropertyChanged` on
+/// IncidentStatus with `ChangedFrom` and the value Closed (move-to-defender.md, 2025-05-04 and
+/// 2026-06-15). A negated operator (`NotEquals Closed`) reacts to the other statuses instead.
+fn waits_for_reopen(cond: &Map<String, Value>) -> bool {
+    let is = |key: &str, want: &str| {
+        lookup(cond, &[key])
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.eq_ignore_ascii_case(want))
+    };
+    let negated = lookup(cond, &["operator"])
+        .and_then(Value::as_str)
+        .is_some_and(|op| op.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("not")));
+    is("propertyName", "IncidentStatus")
+        && is("changeType", "ChangedFrom")
+        && !negated
+        && property_values(cond).iter().any(|v| v.eq_ignore_ascii_case("Closed"))
+}
+
 fn detect_reopen(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
-    let objects = rules(c)
+    let mut objects: Vec<Affected> = rules(c)
         .filter(|o| o.enabled() && grouping_flag(o, "reopenClosedIncident"))
         .map(|o| affected(o, "reopenClosedIncident"))
         .collect();
+    objects.extend(
+        c.objects(ObjectKind::AutomationRule)
+            .filter(|o| automation_enabled(o) && conditions(o).into_iter().any(waits_for_reopen))
+            .map(|o| affected(o, "runs when an incident's status changes from Closed")),
+    );
     found(
         objects,
         "Reopening closed incidents is not honoured once Defender correlation creates incidents.",
     )
 }
 
+/// One alert per query result, each raising incidents (move-to-defender.md). A rule whose export
+/// omits the incident flag counts: leaving it out would read as an all-clear.
+fn per_result_incidents(o: &ConfigObject) -> bool {
+    alert_per_result(o) && create_incident(o) != Some(false)
+}
+
 fn detect_grouping(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
     let objects = rules(c)
-        .filter(|o| o.enabled() && grouping_flag(o, "enabled"))
-        .map(|o| {
+        .filter(|o| o.enabled())
+        .filter_map(|o| {
+            if !grouping_flag(o, "enabled") {
+                return per_result_incidents(o).then(|| affected(o, "one alert per result"));
+            }
             let method = grouping(o)
                 .and_then(|g| lookup(g, &["matchingMethod"]))
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            affected(o, format!("alert grouping {method}").trim().to_string())
+            Some(affected(o, format!("alert grouping {method}").trim().to_string()))
         })
         .collect();
     found(objects, "Defender correlation decides grouping after onboarding; the rule's grouping settings no longer govern incidents alone.")
+}
+
+/// The tag opens the text in any casing (exclude-analytics-rules-correlation.md, 2026-07-02).
+fn opens_with_tag(text: &str, tag: &str) -> bool {
+    text.get(..tag.len()).is_some_and(|p| p.eq_ignore_ascii_case(tag))
 }
 
 fn detect_correlation_tags(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
@@ -437,7 +525,7 @@ fn detect_correlation_tags(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
             let d = o.str(&["description"])?.trim_start();
             ["#DONT_CORR#", "#INC_CORR#"]
                 .iter()
-                .find(|t| d.starts_with(**t))
+                .find(|t| opens_with_tag(d, t))
                 .map(|t| affected(o, *t))
         })
         .collect();
@@ -453,7 +541,8 @@ fn detect_titles(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
         .filter_map(|o| {
             let f = o
                 .path(&[&["alertDetailsOverride"], &["alertDisplayNameFormat"]])
-                .and_then(Value::as_str)?;
+                .and_then(Value::as_str)
+                .or_else(|| o.str(&["AlertDetailOverrideAlertDisplayNameFormat"]))?;
             (!f.trim().is_empty()).then(|| affected(o, format!("alert title format \"{f}\"")))
         })
         .collect();
@@ -568,12 +657,17 @@ fn detect_standalone_connectors(c: &Context<'_>) -> Option<(Vec<Affected>, Strin
     if c.primary == Some(true) {
         return None;
     }
+    let kind = |o: &ConfigObject| o.subkind.clone().unwrap_or_default();
     let objects = connectors(c, STANDALONE_ALERT_CONNECTORS, "alerts")
-        .map(|o| affected(o, o.subkind.clone().unwrap_or_default()))
+        .map(|o| affected(o, kind(o)))
+        .chain(
+            connectors(c, MANUAL_ALERT_CONNECTORS, "alerts")
+                .map(|o| affected(o, format!("{}: not disconnected automatically", kind(o)))),
+        )
         .collect();
     let detail = match c.primary {
         Some(false) => "This secondary workspace has standalone Microsoft alert connectors: the five main ones are disconnected automatically, any other must be removed before onboarding.",
-        _ => "No primary workspace chosen: if this workspace becomes a secondary, these standalone alert connectors are disconnected at onboarding.",
+        _ => "No primary workspace chosen: if this workspace becomes a secondary, these standalone alert connectors are disconnected at onboarding, or have to be removed first where onboarding leaves them.",
     };
     found(objects, detail)
 }
@@ -582,15 +676,16 @@ fn detect_xdr_outside_primary(c: &Context<'_>) -> Option<(Vec<Affected>, String)
     if c.primary == Some(true) {
         return None;
     }
-    let objects: Vec<Affected> = connectors(c, &["MicrosoftThreatProtection"], "incidents")
+    let objects: Vec<Affected> = c
+        .objects(ObjectKind::DataConnector)
+        .filter(|o| xdr_streams(o))
         .map(|o| affected(o, "Defender XDR connector"))
         .collect();
-    let others = c
+    let elsewhere = c
         .config
         .of_kind(ObjectKind::DataConnector)
-        .filter(|o| o.subkind_is("MicrosoftThreatProtection") && o.workspace.as_ref() != c.workspace)
-        .count();
-    if c.primary.is_none() && others == 0 {
+        .any(|o| xdr_streams(o) && o.workspace.as_ref() != c.workspace);
+    if c.primary.is_none() && !elsewhere {
         return None;
     }
     found(objects, "Defender XDR data goes to the primary workspace only; XDR-based rules and automation here stop unless the tables are streamed another way.")
@@ -602,13 +697,15 @@ fn detect_defender_for_cloud(c: &Context<'_>) -> Option<(Vec<Affected>, String)>
         .collect();
     objects.extend(
         rules(c)
-            .filter(|o| o.subkind_is("MicrosoftSecurityIncidentCreation") && o.enabled())
-            .filter(|o| {
-                o.str(&["productFilter"])
-                    .is_some_and(|p| p.eq_ignore_ascii_case("Azure Security Center"))
-            })
+            .filter(|o| incident_creation_for(o, defender_for_cloud_product))
             .map(|o| affected(o, "creates incidents from Defender for Cloud alerts")),
     );
+    objects.extend(rules(c).filter(|o| queries_defender_for_cloud_alerts(o)).map(|o| {
+        affected(
+            o,
+            "queries Defender for Cloud alerts in SecurityAlert and creates incidents",
+        )
+    }));
     found(objects, "Choose tenant-based or legacy Defender for Cloud alerts to avoid duplicate incidents in the primary workspace.")
 }
 
@@ -616,10 +713,19 @@ fn detect_insider_risk(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
     if c.primary == Some(true) {
         return None;
     }
-    let objects = connectors(c, &["OfficeIRM"], "alerts")
+    let mut objects: Vec<Affected> = connectors(c, &["OfficeIRM"], "alerts")
         .map(|o| affected(o, "Insider Risk Management connector"))
         .collect();
-    found(objects, "Insider Risk alerts correlate in the primary workspace only; disconnect this connector on secondaries before onboarding.")
+    let detail = match objects.is_empty() {
+        false => "Insider Risk alerts correlate in the primary workspace only; disconnect this connector on secondaries before onboarding.",
+        true => "Insider Risk alerts correlate in the primary workspace only; review the rules here that raise incidents from them.",
+    };
+    objects.extend(
+        rules(c)
+            .filter(|o| incident_creation_for(o, insider_risk_product))
+            .map(|o| affected(o, "creates incidents from Insider Risk alerts")),
+    );
+    found(objects, detail)
 }
 
 fn detect_workspace_manager(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
@@ -673,18 +779,21 @@ fn detect_xdr_tables(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
     found(objects, "Defender XDR keeps raw advanced-hunting data for 30 days at no charge; review each table's retention against that.")
 }
 
+fn same_region(a: &str, b: &str) -> bool {
+    region_key(a) == region_key(b)
+}
+
 fn detect_regions(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
-    let primary_region = workspace_location(c, c.primary_workspace)?;
     if c.primary == Some(true) {
         return None;
     }
+    let Some(primary) = c.primary_workspace else {
+        return detect_regions_unplanned(c);
+    };
+    let primary_region = workspace_location(c, Some(primary))?;
     let objects = c
         .objects(ObjectKind::Workspace)
-        .filter(|o| {
-            o.location
-                .as_deref()
-                .is_some_and(|l| !l.eq_ignore_ascii_case(primary_region))
-        })
+        .filter(|o| o.location.as_deref().is_some_and(|l| !same_region(l, primary_region)))
         .map(|o| {
             affected(
                 o,
@@ -695,6 +804,33 @@ fn detect_regions(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
     found(
         objects,
         "The Sentinel data lake lives in the primary workspace's region and attaches only same-region workspaces.",
+    )
+}
+
+/// No primary chosen: when the exported workspaces span regions, whichever becomes primary leaves
+/// those in the other regions outside the lake (sentinel-lake-onboarding.md), so each is named
+/// with the regions it could be cut off from.
+fn detect_regions_unplanned(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    let objects = c
+        .objects(ObjectKind::Workspace)
+        .filter_map(|o| {
+            let here = o.location.as_deref()?;
+            let mut others: Vec<&str> = Vec::new();
+            for l in c
+                .config
+                .of_kind(ObjectKind::Workspace)
+                .filter_map(|w| w.location.as_deref())
+            {
+                if !same_region(l, here) && !others.iter().any(|x| same_region(x, l)) {
+                    others.push(l);
+                }
+            }
+            (!others.is_empty()).then(|| affected(o, format!("{here} (other workspaces in {})", others.join(", "))))
+        })
+        .collect();
+    found(
+        objects,
+        "No primary workspace chosen and the workspaces sit in several regions: the data lake follows the primary's region, so the workspaces outside it will not be attached.",
     )
 }
 
@@ -754,6 +890,29 @@ fn detect_residency(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
     found(objects, "Defender XDR data storage and retention policies apply to this data in the Defender portal: review for compliance.")
 }
 
+/// What a finding about a whole workspace names: its exported settings or onboarding state, else
+/// the workspace its connectors came from (a connectors-only export must not read as an
+/// all-clear), else, for connectors of unknown workspace, one of them.
+fn whole_workspace(c: &Context<'_>, detail: &'static str) -> Option<Affected> {
+    if let Some(o) = c
+        .objects(ObjectKind::Workspace)
+        .next()
+        .or_else(|| c.objects(ObjectKind::OnboardingState).next())
+    {
+        return Some(affected(o, detail));
+    }
+    let connector = c.objects(ObjectKind::DataConnector).next()?;
+    Some(match c.workspace {
+        Some(ws) => Affected {
+            kind: ObjectKind::Workspace.label().into(),
+            name: ws.name().to_string(),
+            id: ws.as_str().to_string(),
+            detail: detail.into(),
+        },
+        None => affected(connector, detail),
+    })
+}
+
 fn detect_sentinel_only(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
     let israel_rule = c
         .as_of
@@ -780,16 +939,10 @@ fn detect_sentinel_only(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
         .of_kind(ObjectKind::DataConnector)
         .any(|o| o.subkind_is("MicrosoftThreatProtection"));
     if !has_xdr && c.primary != Some(false) {
-        if let Some(ws) = c
-            .objects(ObjectKind::Workspace)
-            .next()
-            .or_else(|| c.objects(ObjectKind::OnboardingState).next())
-        {
-            objects.push(affected(
-                ws,
-                "no Defender XDR connector in the exports: Sentinel-only path",
-            ));
-        }
+        objects.extend(whole_workspace(
+            c,
+            "no Defender XDR connector in the exports: Sentinel-only path",
+        ));
     }
     found(
         objects,
@@ -831,7 +984,7 @@ pub static DETECTORS: &[Detector] = &[
         id: "reopen-closed-incident-not-honoured",
         severity: Severity::Medium,
         section: Section::Analytics,
-        needs: &[ObjectKind::AnalyticsRule],
+        needs: &[ObjectKind::AnalyticsRule, ObjectKind::AutomationRule],
         detect: detect_reopen,
     },
     Detector {
@@ -936,7 +1089,7 @@ pub static DETECTORS: &[Detector] = &[
         id: "defender-for-cloud-duplicate-prevention",
         severity: Severity::Medium,
         section: Section::Data,
-        needs: &[ObjectKind::DataConnector],
+        needs: &[ObjectKind::DataConnector, ObjectKind::AnalyticsRule],
         detect: detect_defender_for_cloud,
     },
     Detector {
@@ -1039,14 +1192,16 @@ pub fn detector(id: &str) -> Option<&'static Detector> {
     DETECTORS.iter().find(|d| d.id == id)
 }
 
-/// Which detectors could run: their export kinds were supplied.
+/// Whether a detector can say "not affected": all its export kinds were supplied.
 pub fn can_run(det: &Detector, config: &SentinelConfig) -> bool {
     det.needs.iter().all(|k| config.has_kind(*k))
 }
 
-/// The rule a detector evidences, when it is in force at `as_of` and its exports were given.
+/// The rule a detector evidences, when it is in force at `as_of` and at least one of its
+/// exports was given: what a partial export shows is reported, though only [`can_run`]
+/// allows an all-clear.
 pub fn active_rule(det: &Detector, config: &SentinelConfig, as_of: Option<Date>) -> Option<check::RuleText> {
-    check::rule(det.id, as_of).filter(|r| r.in_force() && can_run(det, config))
+    check::rule(det.id, as_of).filter(|r| r.in_force() && det.needs.iter().any(|k| config.has_kind(*k)))
 }
 
 /// `Some(true)` primary, `Some(false)` secondary, `None` not decided (or no workspace).
