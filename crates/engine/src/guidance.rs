@@ -25,7 +25,7 @@ pub const MODELS: &[Model] = &[
     },
     Model {
         name: "GDAP (granular delegated admin privileges)",
-        summary: "Partner-centre delegation of Entra roles. Unsupported for Sentinel in the Defender portal in the 2025 documentation; the 2026 transition guide lists it as a preview.",
+        summary: "Partner-centre delegation of Entra roles. In the 2025 documentation, GDAP used with Lighthouse did not reach Sentinel data in the Defender portal; the 2026 transition guide lists GDAP for Sentinel as a preview.",
         rests_on: "gdap-lighthouse-limits",
     },
     Model {
