@@ -186,11 +186,20 @@ cd "$(dirname "$0")/.."
 # report learns the new state, +82 B in the JS API. Measured 407,327 / 297,104 B, and
 # 407,397 / 297,121 B after the final read; the app's
 # ceiling goes to 398 KB.
-APP_CEILING=$((398 * 1024)); APP_TARGET=$((300 * 1024))
+# Round 32 raised them to 403 / 297 KB, deliberately, for places where the report said
+# "fine" without proof (reviews of the prerequisites, the rules' reading and the detectors;
+# docs/performance-history.md, round 32). JS API, commit by commit: the Entra role's undated
+# copies and PIM windows in the prerequisite +1,533 B (then -355 B when the copies were found
+# by walking sorted runs instead of a set of copied keys), no workspace and people-only checks
+# +864 B, one workspace's evidence not standing for another's +873 B, the earlier retirement
+# date +125 B, the connector's alerts and two checks made less strict +84 B, conditions and the
+# missing-condition caveat +238 B, ten detectors that could
+# miss affected objects +2,791 B. Measured 412,282 / 303,274 B (was 407,397 / 297,121 B).
+APP_CEILING=$((403 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((291 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((297 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0
