@@ -49,15 +49,10 @@ const EVIDENCED_BY_PREREQUISITE: &[(&str, &str)] = &[
 /// Names listed per checklist item before the rest are counted.
 const WHO_LIMIT: usize = 10;
 
-/// Workspaces the detector's exports do not reach: no object of a kind it needs sits there.
-/// Objects whose workspace is not known (ARM templates) count only when one workspace is
-/// assessed; one workspace's exports say nothing about another's.
+/// Workspaces the detector's exports do not reach: no object of a kind it needs sits there
+/// (one workspace's exports say nothing about another's).
 fn unexamined<'w>(det: &finding::Detector, config: &SentinelConfig, workspaces: &'w [Scope]) -> Vec<&'w Scope> {
-    let reaches = |ws: &Scope, kind: ObjectKind| {
-        config
-            .of_kind(kind)
-            .any(|o| o.workspace.as_ref().map_or(workspaces.len() == 1, |w| w == ws))
-    };
+    let reaches = |ws: &Scope, kind: ObjectKind| config.of_kind(kind).any(|o| o.reaches(ws, workspaces.len()));
     workspaces
         .iter()
         .filter(|ws| !det.needs.iter().all(|&k| reaches(ws, k)))

@@ -177,6 +177,12 @@ impl ConfigObject {
         self.str(&["displayName", "DisplayName"]).unwrap_or(&self.name)
     }
 
+    /// Is this object evidence about workspace `ws`, of `assessed` workspaces? One whose
+    /// workspace is not known (an ARM template) counts only when a single one is assessed.
+    pub fn reaches(&self, ws: &Scope, assessed: usize) -> bool {
+        self.workspace.as_ref().map_or(assessed == 1, |w| w == ws)
+    }
+
     pub fn subkind_is(&self, k: &str) -> bool {
         self.subkind.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(k))
     }

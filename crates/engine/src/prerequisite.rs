@@ -188,17 +188,16 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
     crate::order::sort(&mut tenants);
     tenants.dedup();
     // One workspace's tenant says nothing about another's (exports are made per workspace).
-    let unshown: Vec<&str> = c
-        .workspaces
-        .iter()
-        .filter(|w| {
-            !c.config.objects.iter().any(|o| {
-                o.workspace.as_ref().map_or(c.workspaces.len() == 1, |ow| ow == *w)
-                    && o.str(&["tenantId", "targetWorkspaceTenantId"]).is_some()
+    let unshown: Vec<&str> =
+        c.workspaces
+            .iter()
+            .filter(|w| {
+                !c.config.objects.iter().any(|o| {
+                    o.reaches(w, c.workspaces.len()) && o.str(&["tenantId", "targetWorkspaceTenantId"]).is_some()
+                })
             })
-        })
-        .map(|w| w.name())
-        .collect();
+            .map(|w| w.name())
+            .collect();
     match tenants.len() {
         0 => (Status::Unknown, "no tenant id in the configuration exports".into()),
         1 if !unshown.is_empty() => (
@@ -312,16 +311,13 @@ fn entra_role(c: &Context<'_>) -> (Status, String) {
             "no Microsoft Graph directory-role export was given".into(),
         );
     }
-    let onboarding_roles = [
-        crate::task::ENTRA_SECURITY_ADMINISTRATOR.id,
-        crate::task::ENTRA_GLOBAL_ADMINISTRATOR.id,
-    ];
+    let onboarding = |id: &str| crate::task::ENTRA_ONBOARDING_ROLES.iter().any(|r| r.id == id);
     let (mut active, mut eligible, mut outside) = (Vec::new(), Vec::new(), 0);
     for r in c
         .tenant
         .directory_roles
         .iter()
-        .filter(|r| r.directory_scope == "/" && onboarding_roles.contains(&r.role_template_id.as_str()))
+        .filter(|r| r.directory_scope == "/" && onboarding(&r.role_template_id))
     {
         // An expired eligibility or an ended activation holds nothing, as in the task verdicts.
         if !r.in_window(c.today) {

@@ -362,12 +362,11 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             .iter()
             .filter(|d| !d.in_window(opts.today))
             .map(|d| {
-                let known = [
-                    crate::task::ENTRA_SECURITY_ADMINISTRATOR,
-                    crate::task::ENTRA_GLOBAL_ADMINISTRATOR,
-                ];
                 let role = (d.role_name.as_deref())
-                    .or_else(|| known.iter().find(|r| r.id == d.role_template_id).map(|r| r.name))
+                    .or_else(|| {
+                        let mut known = crate::task::ENTRA_ONBOARDING_ROLES.iter();
+                        known.find(|r| r.id == d.role_template_id).map(|r| r.name)
+                    })
                     .unwrap_or(&d.role_template_id);
                 let what = if d.eligible { "eligibility" } else { "assignment" };
                 let window = match (d.start, d.end) {

@@ -61,6 +61,8 @@ pub const ENTRA_SECURITY_ADMINISTRATOR: NamedRole = NamedRole {
     id: "194ae4cb-b126-40b2-bd5b-6091b380977d",
     name: "Security Administrator",
 };
+/// The Entra roles that onboarding accepts (Security Administrator or higher).
+pub const ENTRA_ONBOARDING_ROLES: [NamedRole; 2] = [ENTRA_SECURITY_ADMINISTRATOR, ENTRA_GLOBAL_ADMINISTRATOR];
 
 /// Where an assignment has to sit for a requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
