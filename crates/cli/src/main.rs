@@ -79,7 +79,7 @@ enum ReportFormat {
 enum FailOn {
     /// Exit 1 when the overall verdict is blocked, or some task has nobody who can do it today.
     NotReady,
-    /// Exit 1 when any input file could not be read.
+    /// Exit 1 when any input file could not be read, or records in it were skipped.
     InputError,
 }
 
@@ -260,6 +260,16 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
             eprintln!("    | {snippet}");
         }
     }
+    // A skipped record can change a verdict (a deny assignment, an eligibility): say so here,
+    // not only inside the report.
+    for i in loaded.inputs.iter().filter(|i| !i.warnings.is_empty()) {
+        let first = i.warnings.first().map(String::as_str).unwrap_or_default();
+        eprintln!(
+            "sentinel-readiness: {}: {} record(s) skipped; the first: {first}",
+            i.path,
+            i.warnings.len()
+        );
+    }
     if loaded.inputs.is_empty() {
         return Err("none of the inputs could be used".into());
     }
@@ -298,7 +308,8 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
         }
     }
     let failed = (args.fail_on.contains(&FailOn::NotReady) && report.not_ready())
-        || (args.fail_on.contains(&FailOn::InputError) && !report.errors.is_empty());
+        || (args.fail_on.contains(&FailOn::InputError)
+            && (!report.errors.is_empty() || report.inputs.iter().any(|i| !i.warnings.is_empty())));
     if failed {
         for b in &report.summary.blockers {
             eprintln!("blocked: {b}");

@@ -349,3 +349,26 @@ fn no_workspace_to_assess_is_blocked_not_ready() {
     assert!(text(&gated.stderr).contains("blocked: No workspace to assess"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn skipped_records_are_printed_and_fail_the_input_gate() {
+    // The CLI's export with one record that has no principal: it is skipped, the rest read.
+    let mut records: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("az-role-assignment-list.json")).unwrap()).unwrap();
+    records[0].as_object_mut().unwrap().remove("principalId");
+    let dir = std::env::temp_dir().join(format!("sr-skipped-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("roles.json");
+    std::fs::write(&file, serde_json::to_vec(&records).unwrap()).unwrap();
+    let path = file.to_str().unwrap();
+    let plain = run(&["report", path]);
+    assert!(plain.status.success(), "{}", text(&plain.stderr));
+    let err = text(&plain.stderr);
+    assert!(
+        err.contains("roles.json: 1 record(s) skipped; the first: record 1"),
+        "{err}"
+    );
+    let gated = run(&["report", path, "--fail-on", "input-error"]);
+    assert_eq!(gated.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
