@@ -439,6 +439,36 @@ fn qualified_names(t: &sentinel_readiness_engine::evaluate::TaskOutcome) -> Stri
     }
 }
 
+/// Files that could not be read and records that were skipped, above the verdicts they may
+/// change (a skipped deny assignment can turn one to allowed).
+fn input_problems(r: &Report) -> Html {
+    let skipped: Vec<String> = r
+        .inputs
+        .iter()
+        .filter_map(|i| {
+            let first = i.warnings.first()?;
+            Some(format!(
+                "{}: {} record(s) skipped; the first: {first}",
+                i.path,
+                i.warnings.len()
+            ))
+        })
+        .collect();
+    if r.errors.is_empty() && skipped.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <div id="input-problems" class="blockers" role="alert">
+            <h3>{ "Inputs not fully read" }</h3>
+            <ul>
+                { for r.errors.iter().map(|e| html! { <li>{ e.to_string() }</li> }) }
+                { for skipped.into_iter().map(|s| html! { <li>{ s }</li> }) }
+            </ul>
+            <p>{ "The verdicts rest only on what was read. Fix these files on the Inputs screen." }</p>
+        </div>
+    }
+}
+
 pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
     let r = match report_or_message(e) {
         Ok(r) => r,
@@ -482,6 +512,14 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
         // Keyed by the report: a new report's later parts wait their turn again.
         <section aria-labelledby="report-title" key={ Rc::as_ptr(&r) as usize }>
             <h2 id="report-title">{ format!("Overall: {}", r.summary.overall.as_str()) }</h2>
+            // The verdict answers the question asked: under an earlier date's rules, say so.
+            if r.rules.as_of != "latest" {
+                <p id="rules-as-of" class="warning">{ format!(
+                    "Rules as documented on {} (set on the Differences screen): later requirements and tasks are left out.",
+                    r.rules.as_of
+                ) }</p>
+            }
+            { input_problems(&r) }
             { exports }
             if workspaces.len() > 1 {
                 <p>

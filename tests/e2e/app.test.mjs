@@ -179,6 +179,29 @@ try {
     const cut = await page.locator('li.input', { hasText: 'cut.json' }).textContent();
     assert(/looks like Microsoft Graph directory role assignments/.test(cut), `error: ${cut}`);
     await page.screenshot({ path: join(artifacts, 'inputs.png'), fullPage: true });
+    // The report says so above its verdict, not only on the Inputs screen.
+    await page.goto(`${origin}/#/report`);
+    const problems = page.locator('#input-problems');
+    await problems.waitFor();
+    const listed = await problems.textContent();
+    assert(/broken\.json/.test(listed) && /cut\.json/.test(listed), `problems: ${listed}`);
+  });
+
+  await check('rules set to an earlier date are named above the report', async () => {
+    await page.goto(`${origin}/#/report`);
+    await page.locator('#report-title').waitFor();
+    assert(await page.locator('#rules-as-of').count() === 0, 'a note with the latest rules');
+    await page.goto(`${origin}/#/differences`);
+    await page.fill('#as-of', '2024-06-01');
+    await page.goto(`${origin}/#/report`);
+    const note = page.locator('#rules-as-of');
+    await note.waitFor();
+    assert(/2024-06-01/.test(await note.textContent()), 'the date is named');
+    await page.goto(`${origin}/#/differences`);
+    await page.fill('#as-of', '');
+    await page.goto(`${origin}/#/report`);
+    await page.locator('#report-title').waitFor();
+    assert(await page.locator('#rules-as-of').count() === 0, 'the note is gone with the date');
   });
 
   await check('a custom role two exports define differently is named in the caveats, whatever the order', async () => {
