@@ -296,7 +296,11 @@ impl Report {
             },
             self.workspaces.len(),
             self.findings.len(),
-            self.principals.iter().filter(|p| !p.tasks.is_empty()).count()
+            // With every verdict listed, `not-allowed` ones are there too: they are no access.
+            self.principals
+                .iter()
+                .filter(|p| p.tasks.iter().any(|v| v.verdict != VerdictKind::NotAllowed))
+                .count()
         );
         blockers_box(s, &self.summary.blockers);
         s.push_str("<div class=\"row\">");
@@ -483,7 +487,11 @@ impl Report {
         let with_access: Vec<_> = self
             .principals
             .iter()
-            .filter(|p| p.tasks.iter().any(|v| &v.workspace == ws))
+            .filter(|p| {
+                p.tasks
+                    .iter()
+                    .any(|v| &v.workspace == ws && v.verdict != VerdictKind::NotAllowed)
+            })
             .collect();
         let rows: Vec<(String, Vec<Cell>)> = with_access
             .iter()

@@ -34,6 +34,36 @@ fn sample_html() {
 }
 
 #[test]
+fn principals_without_access_are_not_counted_as_having_it() {
+    // With every verdict listed, everyone also has `not-allowed` entries: the overview's count
+    // and the heat maps must be the same as without them.
+    let with_all = {
+        let files = sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes()));
+        let opts = ReportOptions {
+            workspaces: vec![],
+            as_of: None,
+            today: sample::SAMPLE_DATE,
+            all_verdicts: true,
+            primary: Some(sample::SAMPLE_PRIMARY.into()),
+            threads: 0,
+        };
+        analyze(files, &opts).unwrap().to_html()
+    };
+    let count = |html: &str| {
+        let end = html.find(" principal(s) with access to at least one task").unwrap();
+        html[..end].rsplit(' ').next().unwrap().to_string()
+    };
+    let plain = html();
+    assert_eq!(count(&with_all), count(&plain));
+    let maps = |html: &str| html.matches("<svg").count();
+    assert_eq!(maps(&with_all), maps(&plain));
+    // The heat maps' cells (one per principal and task).
+    let cells = |html: &str| html.matches("height=\"19\"").count();
+    assert!(cells(&plain) > 0);
+    assert_eq!(cells(&with_all), cells(&plain));
+}
+
+#[test]
 fn html_is_well_formed_xml_without_scripts() {
     let text = html();
     let body = text.strip_prefix("<!DOCTYPE html>\n").expect("doctype first");
