@@ -11,17 +11,21 @@ use std::collections::BTreeSet;
 
 use sentinel_readiness_engine::{analyze, sample, Report, ReportOptions};
 
-fn sample_report() -> Report {
+fn sample_report_with(all_verdicts: bool) -> Report {
     let files = sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes()));
     let opts = ReportOptions {
         workspaces: vec![],
         as_of: None,
         today: sample::SAMPLE_DATE,
-        all_verdicts: false,
+        all_verdicts,
         primary: Some(sample::SAMPLE_PRIMARY.into()),
         threads: 0,
     };
     analyze(files, &opts).unwrap()
+}
+
+fn sample_report() -> Report {
+    sample_report_with(false)
 }
 
 fn html() -> String {
@@ -37,18 +41,7 @@ fn sample_html() {
 fn principals_without_access_are_not_counted_as_having_it() {
     // With every verdict listed, everyone also has `not-allowed` entries: the overview's count
     // and the heat maps must be the same as without them.
-    let with_all = {
-        let files = sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes()));
-        let opts = ReportOptions {
-            workspaces: vec![],
-            as_of: None,
-            today: sample::SAMPLE_DATE,
-            all_verdicts: true,
-            primary: Some(sample::SAMPLE_PRIMARY.into()),
-            threads: 0,
-        };
-        analyze(files, &opts).unwrap().to_html()
-    };
+    let with_all = sample_report_with(true).to_html();
     let count = |html: &str| {
         let end = html.find(" principal(s) with access to at least one task").unwrap();
         html[..end].rsplit(' ').next().unwrap().to_string()
