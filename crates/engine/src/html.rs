@@ -283,11 +283,27 @@ impl Report {
         s.push_str("<li><a href=\"#timeline\">Timeline</a></li><li><a href=\"#mssp\">Multi-tenant and MSSP</a></li><li><a href=\"#method\">How to read this</a></li></ul></nav></header>");
     }
 
+    /// A report trimmed for the page: no per-principal verdicts, though the tasks' lists name
+    /// who can. Its counts of principals would read as "nobody".
+    fn detail_omitted(&self) -> bool {
+        self.principals.is_empty() && self.tasks.iter().any(|t| !t.qualified.is_empty())
+    }
+
     fn html_overview(&self, s: &mut String) {
         let overall = self.summary.overall;
+        // With every verdict listed, `not-allowed` ones are there too: they are no access.
+        let with_access = self
+            .principals
+            .iter()
+            .filter(|p| p.tasks.iter().any(|v| v.verdict != VerdictKind::NotAllowed))
+            .count();
+        let who = match self.detail_omitted() {
+            true => "per-principal verdicts left out (see the caveats)".to_string(),
+            false => format!("{with_access} principal(s) with access to at least one task"),
+        };
         let _ = write!(
             s,
-            "<section id=\"overview\"><h2>Overview</h2><p>Overall: <span class=\"badge overall-{}\">{}</span> · {} workspace(s) · {} finding(s) · {} principal(s) with access to at least one task</p>",
+            "<section id=\"overview\"><h2>Overview</h2><p>Overall: <span class=\"badge overall-{}\">{}</span> · {} workspace(s) · {} finding(s) · {who}</p>",
             overall.as_str(),
             match overall {
                 Overall::Ready => "ready",
@@ -296,11 +312,6 @@ impl Report {
             },
             self.workspaces.len(),
             self.findings.len(),
-            // With every verdict listed, `not-allowed` ones are there too: they are no access.
-            self.principals
-                .iter()
-                .filter(|p| p.tasks.iter().any(|v| v.verdict != VerdictKind::NotAllowed))
-                .count()
         );
         blockers_box(s, &self.summary.blockers);
         s.push_str("<div class=\"row\">");
@@ -513,7 +524,12 @@ impl Report {
             .collect();
         let _ = write!(s, "<h3>Access — who can do what in {}</h3>", esc(name));
         if rows.is_empty() {
-            s.push_str("<p>Nobody in the exports can do any task here.</p>");
+            // A report trimmed for the page has no per-principal verdicts, though the tasks'
+            // lists name who can: "nobody" would be false.
+            s.push_str(match self.detail_omitted() {
+                true => "<p>Per-principal verdicts are not in this report (see the caveats); the Access score above counts who can do each task.</p>",
+                false => "<p>Nobody in the exports can do any task here.</p>",
+            });
             return;
         }
         let titles: Vec<&str> = tasks.iter().map(|(id, t)| short_task(id).unwrap_or(t)).collect();

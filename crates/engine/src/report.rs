@@ -743,28 +743,34 @@ impl Report {
             );
             let _ = writeln!(s, "### Readiness by task\n\n| Task | Who can do it now | Could, after action | Denied |\n|---|---|---|---|");
             for t in self.tasks.iter().filter(|t| t.workspace == ws.id) {
-                let names = |list: &[crate::evaluate::PrincipalVerdict]| {
+                // A list cut short for the page says how many it held.
+                let names = |list: &[crate::evaluate::PrincipalVerdict], full: Option<usize>| {
                     if list.is_empty() {
-                        "—".to_string()
-                    } else {
-                        list.iter()
-                            .map(|p| format!("{} ({})", md(&p.display_name), p.verdict.as_str()))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        return "—".to_string();
                     }
+                    let mut text = list
+                        .iter()
+                        .map(|p| format!("{} ({})", md(&p.display_name), p.verdict.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    if let Some(more) = full.and_then(|n| n.checked_sub(list.len())).filter(|&n| n > 0) {
+                        let _ = write!(text, " and {more} more");
+                    }
+                    text
                 };
+                let full = t.shortened;
                 let now = if t.qualified.is_empty() {
                     "**nobody**".to_string()
                 } else {
-                    names(&t.qualified)
+                    names(&t.qualified, full.map(|f| f.qualified))
                 };
                 let _ = writeln!(
                     s,
                     "| {} | {} | {} | {} |",
                     t.task,
                     now,
-                    names(&t.potential),
-                    names(&t.denied)
+                    names(&t.potential, full.map(|f| f.potential)),
+                    names(&t.denied, full.map(|f| f.denied))
                 );
             }
             let _ = writeln!(s, "\n### Access matrix\n");

@@ -183,3 +183,25 @@ fn the_html_report_names_rarer_verdicts_files_not_read_and_objects_without_a_wor
         assert!(html.contains(expected), "no `{expected}`");
     }
 }
+
+/// The page trims a large report (no per-principal verdicts, the first names per task): its
+/// downloads must not read as "nobody".
+#[test]
+fn a_report_trimmed_for_the_page_does_not_say_nobody() {
+    let mut r = sample_report();
+    let full = r.to_html();
+    assert!(full.contains("principal(s) with access to at least one task"));
+    r.principals.clear();
+    let t = r.tasks.iter_mut().find(|t| !t.qualified.is_empty()).unwrap();
+    let kept = t.qualified.len();
+    t.shortened = Some(sentinel_readiness_engine::evaluate::ListSizes {
+        qualified: kept + 5,
+        potential: t.potential.len(),
+        denied: t.denied.len(),
+    });
+    let html = r.to_html();
+    assert!(!html.contains("Nobody in the exports can do any task here"));
+    assert!(!html.contains("principal(s) with access to at least one task"));
+    assert!(html.contains("per-principal verdicts left out"));
+    assert!(r.to_markdown().contains(" and 5 more"));
+}
