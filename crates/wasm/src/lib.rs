@@ -40,9 +40,11 @@ export type Answer<T> =
 /** The report: see the README ("The report (JSON contract)"); schema_version 4. */
 export interface Report {
   schema_version: number;
+  /** The rules applied: `latest`, or the date given as `asOf`; tasks not yet documented then. */
+  rules: { as_of: string; evaluated_on: string; tasks_not_in_force?: string[] };
   summary: { overall: "ready" | "ready-with-warnings" | "blocked"; blockers: string[]; warnings: string[]; counts: Record<string, number> };
   inputs: { path: string; format: string; format_label: string; records: number; warnings?: string[] }[];
-  errors: { path: string; format?: string; location?: { line: number; column: number }; message: string; snippet?: string }[];
+  errors: { path: string; format: string | null; location: { line: number; column: number } | null; message: string; snippet?: string }[];
   workspaces: { id: string; name: string; subscription_id?: string; resource_group?: string }[];
   principals: { id: string; display_name: string; type: string; sign_in_name?: string; groups?: string[]; tasks: Verdict[] }[];
   /** Every distinct reason once; `Verdict.reasons` and `Verdict.nearest` are positions in it. */
