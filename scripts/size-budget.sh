@@ -195,7 +195,10 @@ cd "$(dirname "$0")/.."
 # date +125 B, the connector's alerts and two checks made less strict +84 B, conditions and the
 # missing-condition caveat +238 B, ten detectors that could
 # miss affected objects +2,791 B. Measured 412,282 / 303,274 B (was 407,397 / 297,121 B).
-APP_CEILING=$((403 * 1024)); APP_TARGET=$((300 * 1024))
+# Then the app's went to 404 KB: its Report screen names files not read and records skipped
+# above the verdict, and the rules' date when an earlier one is set (+758 B with the HTML
+# report's fixes for reports trimmed for the page). Measured 413,040 / 303,148 B.
+APP_CEILING=$((404 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
