@@ -295,11 +295,20 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
     };
     match &args.output {
         Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let mut w = std::io::BufWriter::new(file);
-            emit(&report, text.as_deref(), &mut w)
-                .and_then(|()| w.flush())
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            // Written beside the target and renamed over it once whole: a failed write (a full
+            // disk) leaves the previous report, or none, never a report cut short.
+            let mut name = path.file_name().unwrap_or_default().to_os_string();
+            name.push(".partial");
+            let partial = path.with_file_name(name);
+            let written = std::fs::File::create(&partial).and_then(|file| {
+                let mut w = std::io::BufWriter::new(file);
+                emit(&report, text.as_deref(), &mut w)?;
+                w.into_inner().map_err(|e| e.into_error())?.sync_all()
+            });
+            if let Err(e) = written.and_then(|()| std::fs::rename(&partial, path)) {
+                let _ = std::fs::remove_file(&partial);
+                return Err(format!("{}: {e}", path.display()));
+            }
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());

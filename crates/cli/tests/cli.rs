@@ -263,6 +263,14 @@ fn output_goes_to_the_named_file_or_says_why_it_cannot() {
         html.starts_with("<!DOCTYPE html>") && html.contains("Priya Shah"),
         "{html:.300}"
     );
+    // Written whole, then put in place: nothing is left beside it.
+    assert!(!dir.join("report.html.partial").exists());
+    // A target that cannot be replaced (a folder): exit 2, and no partial file left behind.
+    let folder = dir.join("taken");
+    std::fs::create_dir_all(&folder).unwrap();
+    let out = run(&["report", "--sample", "--output", folder.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(folder.is_dir() && !dir.join("taken.partial").exists());
     // A folder that does not exist: exit 2, naming the path.
     let missing = dir.join("no-such-folder").join("report.json");
     let out = run(&["report", "--sample", "--output", missing.to_str().unwrap()]);
