@@ -495,7 +495,23 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
             </div>
         }
     };
-    let workspaces: Vec<String> = r.workspaces.iter().map(|w| w.name.clone()).collect();
+    // By resource id: two workspaces of one name in different subscriptions stay apart.
+    let workspaces: Vec<(String, String)> = r
+        .workspaces
+        .iter()
+        .map(|w| {
+            let twins = r
+                .workspaces
+                .iter()
+                .filter(|o| o.name.eq_ignore_ascii_case(&w.name))
+                .count();
+            let label = match (&w.subscription_id, twins) {
+                (Some(sub), 2..) => format!("{} ({sub})", w.name),
+                _ => w.name.clone(),
+            };
+            (w.id.as_str().to_string(), label)
+        })
+        .collect();
     let on_primary = Callback::from(move |ev: Event| {
         let v = ev.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
         dispatch.dispatch(Action::SetPrimary((!v.is_empty()).then_some(v)));
@@ -526,7 +542,10 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                     <label for="primary">{ "Primary workspace: " }</label>
                     <select id="primary" onchange={on_primary}>
                         <option value="" selected={ primary.is_empty() }>{ "(not chosen)" }</option>
-                        { for workspaces.iter().map(|w| html! { <option value={ w.clone() } selected={ primary.eq_ignore_ascii_case(w) }>{ w }</option> }) }
+                        { for workspaces.iter().map(|(id, label)| html! {
+                            // A name chosen before ids were used still shows as chosen.
+                            <option value={ id.clone() } selected={ primary.eq_ignore_ascii_case(id) || primary.eq_ignore_ascii_case(label) }>{ label }</option>
+                        }) }
                     </select>
                 </p>
             }

@@ -74,6 +74,10 @@ try {
     await page.waitForSelector('table.prereqs tbody tr', { timeout: 5000 });
     await page.waitForSelector('article.finding', { timeout: 5000 });
     await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
+    // The primary is chosen by resource id (two workspaces may share a name), shown by name.
+    const chosen = page.locator('#primary option:checked');
+    assert(await chosen.textContent() === WS, 'the sample primary is chosen');
+    assert((await chosen.getAttribute('value')).startsWith('/subscriptions/'), 'options carry ids');
   });
 
   await check('access matrix: verdicts match the engine and a cell explains itself', async () => {
