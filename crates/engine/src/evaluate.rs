@@ -2443,23 +2443,33 @@ impl<'t> Evaluator<'t> {
         };
         let mut blocked_by_deny = false;
         let mut best: Option<(usize, usize, String, Vec<Remediation>)> = None;
+        // Onboarding and the portal tasks are done by people: suggest users and groups. Onboarding
+        // (the task that needs an Entra role) is one person's sign-in: granting it to a group
+        // would make every member User Access Administrator and Security Administrator.
+        let one_person = variant.entra.is_some();
+        let person = |pi: u32| {
+            self.tenant.directory.get(here.id(pi)).filter(|p| match p.kind {
+                PrincipalKind::User => true,
+                PrincipalKind::Group => !one_person,
+                _ => false,
+            })
+        };
         // The principal needing the fewest new grants is among those already holding the most
         // related grants; looking at the 25 best placed keeps this linear in large tenants.
+        // Someone PIM-eligible is told to activate (above), not given standing grants.
         let mut shortlist: Vec<&(u32, Verdict)> = verdicts
             .iter()
-            .filter(|(_, v)| v.verdict != VerdictKind::Denied)
+            .filter(|(pi, v)| {
+                !matches!(v.verdict, VerdictKind::Denied | VerdictKind::Eligible) && person(*pi).is_some()
+            })
             .collect();
         crate::order::sort_by_key(&mut shortlist, |(_, v)| std::cmp::Reverse(v.held));
         shortlist.truncate(25);
         for &(pi, _) in shortlist {
-            // Onboarding and the portal tasks are done by people: suggest users and groups.
             let id = here.id(pi);
-            let Some(p) = self.tenant.directory.get(id) else {
+            let Some(p) = person(pi) else {
                 continue;
             };
-            if !matches!(p.kind, PrincipalKind::User | PrincipalKind::Group) {
-                continue;
-            }
             let paths = here.paths_of(pi);
             let ids = here.deny_ids.get(pi as usize).map(Vec::as_slice).unwrap_or_default();
             if self.deny_for(here, ids).is_some() {
@@ -2491,6 +2501,8 @@ impl<'t> Evaluator<'t> {
                     "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.Authorization/denyAssignments?api-version=2022-04-01\""
                 ),
             }),
+            // Activating an eligible role is the least change there is.
+            None if !out.is_empty() => {}
             None => {
                 let nobody = Assignee {
                     id: "<principal-object-id>",

@@ -1,0 +1,93 @@
+//! What the report suggests when nobody can do a task: commands a security team may run as
+//! they are, so each must give no more than the task needs, to the right kind of principal.
+
+// Test helpers may unwrap and index: a failure should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use sentinel_readiness_engine::{analyze, Date, Report, ReportOptions};
+
+const SUB: &str = "/subscriptions/11111111-1111-4111-8111-111111111111";
+const WS: &str = "/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc";
+const SENTINEL_CONTRIBUTOR: &str = "ab8e14d6-4a74-4a29-9ba8-549422addade";
+const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+
+fn assignment(n: u32, principal: &str, kind: &str, role: &str, scope: &str) -> String {
+    format!(
+        r#"{{"id": "{SUB}/providers/Microsoft.Authorization/roleAssignments/0000000{n}-0000-4000-8000-000000000000",
+            "principalId": "{principal}", "principalType": "{kind}", "condition": null,
+            "roleDefinitionId": "{SUB}/providers/Microsoft.Authorization/roleDefinitions/{role}", "scope": "{scope}"}}"#
+    )
+}
+
+fn report(files: &[(&str, String)]) -> Report {
+    let opts = ReportOptions {
+        workspaces: vec![WS.into()],
+        as_of: None,
+        today: Date::new(2026, 11, 23),
+        all_verdicts: false,
+        primary: None,
+        threads: 0,
+    };
+    analyze(files.iter().map(|(n, t)| (*n, t.as_bytes())), &opts).unwrap()
+}
+
+fn commands(r: &Report, task: &str) -> Vec<String> {
+    let t = r.tasks.iter().find(|t| &*t.task == task).unwrap();
+    t.remediation
+        .iter()
+        .map(|m| format!("{} | {}", m.text, m.command))
+        .collect()
+}
+
+#[test]
+fn onboarding_is_never_granted_to_a_group() {
+    // An analyst group holds Sentinel Contributor; nobody holds Owner or User Access
+    // Administrator. Granting the rest to the group would make every analyst able to grant
+    // themselves anything: the suggestion names one person instead.
+    let group = "bbbbbbbb-0000-4000-8000-000000000001";
+    let roles = format!(
+        "[{}]",
+        assignment(
+            1,
+            group,
+            "Group",
+            SENTINEL_CONTRIBUTOR,
+            &format!("{SUB}/resourceGroups/rg-soc")
+        )
+    );
+    let steps = commands(&report(&[("roles.json", roles)]), "connect-workspace");
+    assert!(!steps.is_empty());
+    assert!(
+        steps
+            .iter()
+            .all(|s| !s.contains(group) && !s.contains("--assignee-principal-type Group")),
+        "{steps:#?}"
+    );
+    // A portal task that many people do may still go to the group.
+    let roles = format!(
+        "[{}]",
+        assignment(1, group, "Group", "8d289c81-5878-46d4-8554-54e1e3d8b5cb", SUB)
+    );
+    let r = report(&[("roles.json", roles)]);
+    let t = r.tasks.iter().find(|t| &*t.task == "view-sentinel").unwrap();
+    assert!(!t.qualified.is_empty(), "a Sentinel Reader group sees Sentinel");
+}
+
+#[test]
+fn someone_pim_eligible_is_told_to_activate_not_given_standing_roles() {
+    let user = "aaaaaaaa-0000-4000-8000-000000000001";
+    let eligibility = format!(
+        r#"{{"value": [{{"id": "{SUB}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/e1",
+            "name": "e1", "type": "Microsoft.Authorization/roleEligibilityScheduleInstances",
+            "properties": {{"scope": "{SUB}", "roleDefinitionId": "{SUB}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}",
+            "principalId": "{user}", "principalType": "User", "status": "Provisioned", "memberType": "Direct",
+            "roleEligibilityScheduleId": "{SUB}/providers/Microsoft.Authorization/roleEligibilitySchedules/s1",
+            "startDateTime": "2026-01-01T00:00:00Z", "endDateTime": null, "condition": null, "conditionVersion": null}}}}]}}"#
+    );
+    let steps = commands(&report(&[("pim.json", eligibility)]), "connect-workspace");
+    assert!(steps.iter().any(|s| s.contains("PIM-eligible")), "{steps:#?}");
+    assert!(
+        steps.iter().all(|s| !s.contains("az role assignment create")),
+        "{steps:#?}"
+    );
+}
