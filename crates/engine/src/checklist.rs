@@ -61,6 +61,7 @@ fn unexamined<'w>(det: &finding::Detector, config: &SentinelConfig, workspaces: 
 
 pub fn build(
     config: &SentinelConfig,
+    directory: &crate::principal::Directory,
     workspaces: &[Scope],
     prerequisites: &[PrerequisiteResult],
     findings: &[Finding],
@@ -83,7 +84,10 @@ pub fn build(
             outcomes
                 .iter()
                 .filter(|o| o.task == task)
-                .flat_map(|o| o.qualified.iter().map(|p| &*p.display_name))
+                // People do these steps: apps and ids the exports cannot resolve are not named.
+                .flat_map(|o| o.qualified.iter())
+                .filter(|p| directory.get(&p.principal).is_some_and(|d| d.kind.is_people()))
+                .map(|p| &*p.display_name)
                 .filter(|name| met.insert(name))
                 .collect(),
         );

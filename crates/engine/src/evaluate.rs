@@ -2399,10 +2399,18 @@ impl<'t> Evaluator<'t> {
             )
         });
         let denied = of(|k| k == VerdictKind::Denied);
-        let remediation = if qualified.is_empty() {
-            self.remediation(here, variant, verdicts)
-        } else {
+        // People do these steps: with only apps or unresolved ids qualified, the prerequisites
+        // warn and point here, so the grants that would let a person do it are worked out too.
+        let person = |p: &PrincipalVerdict| {
+            self.tenant
+                .directory
+                .get(&p.principal)
+                .is_some_and(|d| d.kind.is_people())
+        };
+        let remediation = if qualified.iter().any(person) {
             vec![]
+        } else {
+            self.remediation(here, variant, verdicts)
         };
         TaskOutcome {
             task: task.id.into(),

@@ -9,7 +9,6 @@ use crate::Text;
 use crate::config::{data_type_enabled, ObjectKind, SentinelConfig};
 use crate::date::Date;
 use crate::evaluate::TaskOutcome;
-use crate::principal::PrincipalKind;
 use crate::scope::Scope;
 // The onboarding pages are the same ones the task rules cite.
 use crate::task::{DocRef, DOC_2023_PREVIEW, DOC_2025_01, DOC_2025_09, DOC_2026_05, DOC_MIN_ACCESS};
@@ -256,12 +255,7 @@ fn outcome_check(c: &Context<'_>, task: &str, what: &str) -> (Status, String) {
             // People do these steps in the portal: an app, a managed identity or a principal
             // the exports cannot resolve (often deleted) does not make the check pass.
             let person = |p: &crate::evaluate::PrincipalVerdict| {
-                c.tenant.directory.get(&p.principal).is_some_and(|d| {
-                    matches!(
-                        d.kind,
-                        PrincipalKind::User | PrincipalKind::Group | PrincipalKind::ForeignGroup
-                    )
-                })
+                c.tenant.directory.get(&p.principal).is_some_and(|d| d.kind.is_people())
             };
             if o.qualified.iter().any(person) {
                 (Status::Pass, listed)

@@ -20,6 +20,12 @@ pub enum PrincipalKind {
 }
 
 impl PrincipalKind {
+    /// Users and groups (foreign groups included): who does the steps people do in the
+    /// portal, unlike apps, managed identities, devices or ids the exports cannot resolve.
+    pub fn is_people(self) -> bool {
+        matches!(self, Self::User | Self::Group | Self::ForeignGroup)
+    }
+
     pub fn parse(text: &str) -> Self {
         // Compared in place, not lower-cased into a copy: read once per assignment.
         let mut t = crate::input::trimmed(text);

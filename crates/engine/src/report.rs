@@ -556,6 +556,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     );
     let checklist = checklist::build(
         &loaded.tenant.config,
+        &loaded.tenant.directory,
         &workspaces,
         &prerequisites,
         &findings,

@@ -91,3 +91,19 @@ fn someone_pim_eligible_is_told_to_activate_not_given_standing_roles() {
         "{steps:#?}"
     );
 }
+
+#[test]
+fn when_only_an_app_can_connect_a_person_is_still_shown_how() {
+    // An automation service principal is Owner: the prerequisite warns and points to the
+    // remediation, which must then exist, and the checklist must not name the app.
+    let app = "cccccccc-0000-4000-8000-000000000001";
+    let roles = format!("[{}]", assignment(1, app, "ServicePrincipal", OWNER, SUB));
+    let r = report(&[("roles.json", roles)]);
+    let steps = commands(&r, "connect-workspace");
+    assert!(
+        steps.iter().any(|s| s.contains("az role assignment create")),
+        "{steps:#?}"
+    );
+    assert!(steps.iter().all(|s| !s.contains(app)), "{steps:#?}");
+    assert!(r.checklist.iter().all(|c| c.who.iter().all(|w| !w.contains(app))));
+}
