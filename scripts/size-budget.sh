@@ -198,11 +198,14 @@ cd "$(dirname "$0")/.."
 # Then the app's went to 404 KB: its Report screen names files not read and records skipped
 # above the verdict, and the rules' date when an earlier one is set (+758 B with the HTML
 # report's fixes for reports trimmed for the page). Measured 413,040 / 303,148 B.
+# Then the JS API's went to 298 KB: remediation no longer grants onboarding to a group or
+# standing roles to someone PIM-eligible, is worked out when only apps qualify, and the
+# checklist names people only (+1,050 B). Measured 413,287 / 304,198 B.
 APP_CEILING=$((404 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((297 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((298 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0
