@@ -86,7 +86,7 @@ pub fn build(
                 .filter(|o| o.task == task)
                 // People do these steps: apps and ids the exports cannot resolve are not named.
                 .flat_map(|o| o.qualified.iter())
-                .filter(|p| directory.get(&p.principal).is_some_and(|d| d.kind.is_people()))
+                .filter(|p| directory.is_people(&p.principal))
                 .map(|p| &*p.display_name)
                 .filter(|name| met.insert(name))
                 .collect(),

@@ -2401,13 +2401,7 @@ impl<'t> Evaluator<'t> {
         let denied = of(|k| k == VerdictKind::Denied);
         // People do these steps: with only apps or unresolved ids qualified, the prerequisites
         // warn and point here, so the grants that would let a person do it are worked out too.
-        let person = |p: &PrincipalVerdict| {
-            self.tenant
-                .directory
-                .get(&p.principal)
-                .is_some_and(|d| d.kind.is_people())
-        };
-        let remediation = if qualified.iter().any(person) {
+        let remediation = if qualified.iter().any(|p| self.tenant.directory.is_people(&p.principal)) {
             vec![]
         } else {
             self.remediation(here, variant, verdicts)

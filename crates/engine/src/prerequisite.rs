@@ -254,10 +254,7 @@ fn outcome_check(c: &Context<'_>, task: &str, what: &str) -> (Status, String) {
             let listed = format!("{} can {what}: {}", names.len(), few_of(&names, names.len()));
             // People do these steps in the portal: an app, a managed identity or a principal
             // the exports cannot resolve (often deleted) does not make the check pass.
-            let person = |p: &crate::evaluate::PrincipalVerdict| {
-                c.tenant.directory.get(&p.principal).is_some_and(|d| d.kind.is_people())
-            };
-            if o.qualified.iter().any(person) {
+            if o.qualified.iter().any(|p| c.tenant.directory.is_people(&p.principal)) {
                 (Status::Pass, listed)
             } else {
                 (

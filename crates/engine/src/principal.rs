@@ -220,6 +220,11 @@ impl Directory {
         self.principals.get(lower_key(id).as_ref())
     }
 
+    /// Is `id` a user or group the exports show ([`PrincipalKind::is_people`])?
+    pub fn is_people(&self, id: &str) -> bool {
+        self.get(id).is_some_and(|p| p.kind.is_people())
+    }
+
     pub fn label(&self, id: &str) -> String {
         self.get(id).map(Principal::label).unwrap_or_else(|| id.to_string())
     }

@@ -69,7 +69,8 @@ impl Fields for Map<String, Value> {
     }
 
     fn has(&self, name: &str) -> bool {
-        self.keys().any(|k| k.eq_ignore_ascii_case(name))
+        // Asked of every record: the exact spelling first, as `field` does.
+        self.contains_key(name) || self.keys().any(|k| k.eq_ignore_ascii_case(name))
     }
 
     fn object(&self, name: &str) -> Option<&Map<String, Value>> {
