@@ -51,8 +51,19 @@ const WHO_LIMIT: usize = 10;
 
 /// Workspaces the detector's exports do not reach: no object of a kind it needs sits there
 /// (one workspace's exports say nothing about another's).
-fn unexamined<'w>(det: &finding::Detector, config: &SentinelConfig, workspaces: &'w [Scope]) -> Vec<&'w Scope> {
-    let reaches = |ws: &Scope, kind: ObjectKind| config.of_kind(kind).any(|o| o.reaches(ws, workspaces.len()));
+fn unexamined<'w>(
+    det: &finding::Detector,
+    config: &SentinelConfig,
+    workspaces: &'w [Scope],
+    elsewhere: bool,
+) -> Vec<&'w Scope> {
+    // A partial file's objects are still searched for affected ones, but cannot prove an
+    // absence; with every page given as its own file, the last page (no link to more) does.
+    let reaches = |ws: &Scope, kind: ObjectKind| {
+        config
+            .of_kind(kind)
+            .any(|o| !o.partial && o.reaches(ws, workspaces.len(), elsewhere))
+    };
     workspaces
         .iter()
         .filter(|ws| !det.needs.iter().all(|&k| reaches(ws, k)))
@@ -60,14 +71,17 @@ fn unexamined<'w>(det: &finding::Detector, config: &SentinelConfig, workspaces: 
 }
 
 pub fn build(
-    config: &SentinelConfig,
-    directory: &crate::principal::Directory,
+    // Its configuration, and its directory for telling people from apps.
+    tenant: &crate::tenant::Tenant,
     workspaces: &[Scope],
+    // Workspaces the exports show beyond those assessed.
+    elsewhere: usize,
     prerequisites: &[PrerequisiteResult],
     findings: &[Finding],
     outcomes: &[TaskOutcome],
     as_of: Option<Date>,
 ) -> Vec<ChecklistItem> {
+    let (config, directory) = (&tenant.config, &tenant.directory);
     // Who can do each phase's work, computed once per task and kept short: in a large
     // tenant thousands qualify, and a checklist item names a few and counts the rest.
     // A list, not a map: a handful of tasks, and no B-tree code in the Wasm for them.
@@ -171,26 +185,28 @@ pub fn build(
                     d.action.to_string(),
                 )
             }
-            Some(det) if finding::can_run(det, config) => match unexamined(det, config, workspaces).as_slice() {
-                [] => (
-                    true,
-                    "checked in the exports: this tenant is not affected".to_string(),
-                    d.action.to_string(),
-                ),
-                missing => {
-                    let kinds: Vec<&str> = det.needs.iter().map(|k| k.label()).collect();
-                    let names: Vec<&str> = missing.iter().map(|w| w.name()).collect();
-                    (
+            Some(det) if finding::can_run(det, config) => {
+                match unexamined(det, config, workspaces, elsewhere > 0).as_slice() {
+                    [] => (
+                        true,
+                        "checked in the exports: this tenant is not affected".to_string(),
+                        d.action.to_string(),
+                    ),
+                    missing => {
+                        let kinds: Vec<&str> = det.needs.iter().map(|k| k.label()).collect();
+                        let names: Vec<&str> = missing.iter().map(|w| w.name()).collect();
+                        (
                         false,
                         format!(
-                            "not affected where the exports reach, but {} has no {} export: add it, or answer the question",
+                            "not affected where the exports reach, but {} has no complete {} export: add it, or answer the question",
                             names.join(", "),
                             kinds.join(", ")
                         ),
                         d.question.to_string(),
                     )
+                    }
                 }
-            },
+            }
             Some(det) => {
                 let kinds: Vec<&str> = det.needs.iter().map(|k| k.label()).collect();
                 (

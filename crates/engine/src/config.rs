@@ -60,6 +60,11 @@ impl ObjectKind {
         let lower = id.to_ascii_lowercase();
         if let Some(pos) = lower.find("/providers/microsoft.securityinsights/") {
             let rest = lower.get(pos + "/providers/microsoft.securityinsights/".len()..)?;
+            // A resource of another provider under a Sentinel object (a role assignment on
+            // an automation rule) is not that object.
+            if rest.contains("/providers/") {
+                return None;
+            }
             let mut segs = rest.split('/');
             let collection = segs.next()?;
             let tail: Vec<&str> = segs.collect();
@@ -143,6 +148,10 @@ pub struct ConfigObject {
     #[serde(skip)]
     pub location: Option<String>,
     pub origin: Origin,
+    /// Read from a file that is not the whole list (one page of several, or records that
+    /// could not be read): what it shows counts, but it cannot prove an absence.
+    #[serde(skip)]
+    pub partial: bool,
 }
 
 impl ConfigObject {
@@ -178,9 +187,10 @@ impl ConfigObject {
     }
 
     /// Is this object evidence about workspace `ws`, of `assessed` workspaces? One whose
-    /// workspace is not known (an ARM template) counts only when a single one is assessed.
-    pub fn reaches(&self, ws: &Scope, assessed: usize) -> bool {
-        self.workspace.as_ref().map_or(assessed == 1, |w| w == ws)
+    /// workspace is not known (an ARM template) counts only when it can be no other: a
+    /// single workspace is assessed and the exports name no other (`elsewhere`).
+    pub fn reaches(&self, ws: &Scope, assessed: usize, elsewhere: bool) -> bool {
+        self.workspace.as_ref().map_or(assessed == 1 && !elsewhere, |w| w == ws)
     }
 
     pub fn subkind_is(&self, k: &str) -> bool {

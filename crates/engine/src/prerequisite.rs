@@ -187,16 +187,17 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
     crate::order::sort(&mut tenants);
     tenants.dedup();
     // One workspace's tenant says nothing about another's (exports are made per workspace).
-    let unshown: Vec<&str> =
-        c.workspaces
-            .iter()
-            .filter(|w| {
-                !c.config.objects.iter().any(|o| {
-                    o.reaches(w, c.workspaces.len()) && o.str(&["tenantId", "targetWorkspaceTenantId"]).is_some()
-                })
+    let unshown: Vec<&str> = c
+        .workspaces
+        .iter()
+        .filter(|w| {
+            !c.config.objects.iter().any(|o| {
+                o.reaches(w, c.workspaces.len(), c.elsewhere > 0)
+                    && o.str(&["tenantId", "targetWorkspaceTenantId"]).is_some()
             })
-            .map(|w| w.name())
-            .collect();
+        })
+        .map(|w| w.name())
+        .collect();
     match tenants.len() {
         0 => (Status::Unknown, "no tenant id in the configuration exports".into()),
         1 if !unshown.is_empty() => (

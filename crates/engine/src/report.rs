@@ -397,6 +397,19 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             crate::order::sorted_set(files).join(", ")
         ));
     }
+    if !loaded.tenant.paged.is_empty() {
+        let files: Vec<&str> = loaded.tenant.paged.iter().map(|f| f.as_str()).collect();
+        caveats.push(format!(
+            "{} hold(s) one page of a longer list, and the pages after it were not read: a deny assignment on them is not seen, so a verdict may be too generous; a group membership, role or assignment on them is not seen either; and a configuration export read in part gives the checklist no all-clear. Fetch every page (follow `nextLink`, or Resource Graph's skip token) and give them as one file.",
+            crate::order::sorted_set(files).join(", ")
+        ));
+    }
+    if loaded.tenant.unread_denies > 0 {
+        caveats.push(format!(
+            "{} deny assignment record(s) could not be read (see the inputs' warnings): a deny not seen can make a verdict too generous. Fix the export and run again.",
+            loaded.tenant.unread_denies
+        ));
+    }
     let dir = &loaded.tenant.directory;
     let orphans: Vec<String> = eval
         .principals
@@ -555,9 +568,9 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         opts.today,
     );
     let checklist = checklist::build(
-        &loaded.tenant.config,
-        &loaded.tenant.directory,
+        &loaded.tenant,
         &workspaces,
+        elsewhere,
         &prerequisites,
         &findings,
         &eval.outcomes,

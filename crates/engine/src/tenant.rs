@@ -17,6 +17,11 @@ pub struct Tenant {
     pub has_directory_roles: bool,
     /// Files with role-assignment records that lack the `condition` field, each once.
     pub condition_unseen: Vec<crate::SharedText>,
+    /// Files holding one page of a longer list (a `nextLink` to more), each once.
+    pub paged: Vec<crate::SharedText>,
+    /// Deny-assignment records that could not be read: a deny not seen can make a verdict
+    /// too generous.
+    pub unread_denies: usize,
     pub hierarchy: ManagementGroupTree,
     /// Sentinel configuration (analytics rules, connectors, …) from configuration exports.
     pub config: crate::config::SentinelConfig,

@@ -451,6 +451,8 @@ struct Split<'t> {
     format: Format,
     rows: Records<'t>,
     flat: Vec<Option<flat::FlatRecord<'t>>>,
+    /// The file is one page of a longer list: its envelope points to the next.
+    more_pages: bool,
 }
 
 impl<'a> Prepared<'a> {
@@ -515,12 +517,13 @@ fn split<'t>(path: &str, text: &'t str, parse_ahead: Ahead<'_>) -> Result<Split<
     if trimmed.is_empty() {
         return Err(err(path, None, None, "the file is empty", None));
     }
-    let (format, rows) = if trimmed.starts_with('[') || trimmed.starts_with('{') {
+    let (format, rows, more_pages) = if trimmed.starts_with('[') || trimmed.starts_with('{') {
         json_rows(path, text)?
     } else if tabular::looks_like_console_list(text) {
         (
             Format::PowerShellRoleAssignmentText,
             Records::Parsed(tabular::console_rows(text)),
+            false,
         )
     } else if text
         .lines()
@@ -539,7 +542,7 @@ fn split<'t>(path: &str, text: &'t str, parse_ahead: Ahead<'_>) -> Result<Split<
         if first.is_some_and(|o| field(o, &["RoleAssignmentId", "Scope", "ObjectId"]).is_none()) {
             return Err(err(path, None, Some(Location { line: 1, column: 1 }), "a CSV file without the columns of a role-assignment export (RoleAssignmentId, Scope, ObjectId, RoleDefinitionId)", Some(text)));
         }
-        (format, Records::Parsed(rows))
+        (format, Records::Parsed(rows), false)
     } else {
         return Err(err(
             path,
@@ -574,6 +577,7 @@ fn split<'t>(path: &str, text: &'t str, parse_ahead: Ahead<'_>) -> Result<Split<
         format,
         rows,
         flat,
+        more_pages,
     })
 }
 
@@ -590,6 +594,7 @@ fn take_in(
         format,
         rows,
         flat,
+        more_pages,
     } = split;
     let mut summary = InputSummary {
         path: path.to_string(),
@@ -616,6 +621,9 @@ fn take_in(
     }
     // One file name for every record's origin.
     let file = crate::SharedText::new(path);
+    let config_before = tenant.config.objects.len();
+    // Records that could not be read, beyond resources the planner does not use.
+    let mut lost = 0usize;
     // `locate` is asked only for a record that is reported.
     let mut read = |i: usize, record: Record<'_, '_>, locate: &mut dyn FnMut() -> Location| {
         let origin = Origin {
@@ -636,6 +644,9 @@ fn take_in(
                     location.line,
                     location.column
                 );
+                if !message.ends_with(NOT_USED) {
+                    lost += 1;
+                }
                 if first_error.is_none() {
                     first_error = Some((message, location));
                 }
@@ -676,6 +687,22 @@ fn take_in(
         let (message, location) =
             first_error.unwrap_or_else(|| ("no records found".to_string(), Location { line: 1, column: 1 }));
         return Err(err(path, Some(format), Some(location), message, Some(text)));
+    }
+    if more_pages {
+        summary.warnings.push(
+            "one page of a longer list: its `nextLink` (or skip token) points to more, which was not read. Fetch every page and give them as one file".into(),
+        );
+        tenant.paged.push(file);
+    }
+    // What such a file shows of a workspace's configuration may not be all of it, so the
+    // checklist gives no all-clear from it.
+    if more_pages || lost > 0 {
+        for o in tenant.config.objects.iter_mut().skip(config_before) {
+            o.partial = true;
+        }
+    }
+    if matches!(format, Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell) {
+        tenant.unread_denies += lost;
     }
     Ok(summary)
 }
@@ -718,7 +745,7 @@ fn record_object(raw: &RawValue) -> Result<Map<String, Value>, String> {
 }
 
 /// Parses JSON and decides the format from the first record's shape.
-fn json_rows<'t>(path: &str, text: &'t str) -> Result<(Format, Records<'t>), InputError> {
+fn json_rows<'t>(path: &str, text: &'t str) -> Result<(Format, Records<'t>, bool), InputError> {
     let body = text.trim_start_matches('\u{feff}');
     let invalid = |e: serde_json::Error| {
         err(
@@ -770,7 +797,7 @@ fn json_rows<'t>(path: &str, text: &'t str) -> Result<(Format, Records<'t>), Inp
                         object,
                         location: Location { line: 1, column: 1 },
                     }];
-                    return finish_rows(path, text, None, Records::Parsed(rows));
+                    return finish_rows(path, text, None, Records::Parsed(rows)).map(|(f, r)| (f, r, false));
                 }
             }
         }
@@ -780,7 +807,19 @@ fn json_rows<'t>(path: &str, text: &'t str) -> Result<(Format, Records<'t>), Inp
             return Err(not_a_document());
         }
     };
-    finish_rows(path, text, envelope, Records::Json(items))
+    let more = envelope.as_ref().is_some_and(more_pages);
+    finish_rows(path, text, envelope, Records::Json(items)).map(|(f, r)| (f, r, more))
+}
+
+/// Whether a list answer is one page of several: REST's `nextLink`, Graph's
+/// `@odata.nextLink` and Resource Graph's `skip_token` name the next page (`az rest` and a
+/// single `Invoke-RestMethod` do not follow them).
+fn more_pages(envelope: &Map<String, Value>) -> bool {
+    str_field(
+        envelope,
+        &["nextLink", "@odata.nextLink", "skip_token", "$skipToken", "skipToken"],
+    )
+    .is_some()
 }
 
 /// Decides the format from the envelope and the first record that is an object.
@@ -827,6 +866,12 @@ fn finish_rows<'t>(
     };
     let format = detect(envelope, &first).ok_or_else(|| {
         let keys: Vec<&String> = first.keys().take(8).collect();
+        // A type the planner does not read says more than the keys (rule templates look
+        // like rules, but are not the workspace's).
+        let what = match str_field(&*first, &["type"]) {
+            Some(t) => format!("records of type `{t}`, which the planner does not read"),
+            None => format!("records of an unknown shape (keys: {keys:?})"),
+        };
         let at = match &records {
             Records::Json(items) => items.first().map(|raw| tabular::Lines::new(text).of(raw.get())),
             Records::Parsed(_) => None,
@@ -835,7 +880,7 @@ fn finish_rows<'t>(
             path,
             guess(text),
             at.or(Some(Location { line: 1, column: 1 })),
-            format!("records of an unknown shape (keys: {keys:?})"),
+            what,
             Some(text),
         )
     })?;
@@ -873,7 +918,11 @@ fn detect(envelope: Option<&Map<String, Value>>, first: &Map<String, Value>) -> 
     if envelope.is_some_and(|e| field(e, &["$schema", "contentVersion"]).is_some()) {
         return Some(Format::ArmTemplate);
     }
-    if let Some(kind) = ObjectKind::from_type(&type_).or_else(|| config_kind_by_shape(first, props)) {
+    // By shape only when the record names no type: a record that names one the planner
+    // does not use (a rule template, a role assignment on a Sentinel rule) is not guessed
+    // into a kind it only looks like.
+    let by_shape = || config_kind_by_shape(first, props).filter(|_| type_.is_empty());
+    if let Some(kind) = ObjectKind::from_type(&type_).or_else(by_shape) {
         return Some(Format::for_object(kind));
     }
     let arg = envelope.is_some_and(|e| {
@@ -1520,6 +1569,32 @@ fn resource_name(raw: &Map<String, Value>) -> String {
     }
 }
 
+/// The end of the message for a resource the planner does not read (a playbook's workflow
+/// in a template): skipping one leaves nothing the planner needs unread.
+const NOT_USED: &str = " is not a Sentinel configuration object the planner uses";
+
+const CUT_CONFIG: &str =
+    "record cut short by ConvertTo-Json (nested values written as type names): export with -Depth 20";
+
+/// Whether ConvertTo-Json wrote a value as text because it lay deeper than `-Depth` (2 by
+/// default): an Az module object as its type name, a hashtable or list as .NET's, an object
+/// read by ConvertFrom-Json as `@{name=value; …}`. A rule's query is free text and not
+/// looked at.
+fn cut_by_depth(key: &str, v: &Value) -> bool {
+    match v {
+        Value::String(s) => {
+            !key.eq_ignore_ascii_case("query")
+                && (s.starts_with("Microsoft.Azure.PowerShell.Cmdlets.")
+                    || s == "System.Collections.Hashtable"
+                    || s == "System.Object[]"
+                    || (s.starts_with("@{") && s.ends_with('}') && s.contains('=')))
+        }
+        Value::Array(items) => items.iter().any(|v| cut_by_depth(key, v)),
+        Value::Object(o) => o.iter().any(|(k, v)| cut_by_depth(k, v)),
+        _ => false,
+    }
+}
+
 fn config_object(
     format: Format,
     raw: &Map<String, Value>,
@@ -1529,10 +1604,17 @@ fn config_object(
 ) -> Result<usize, String> {
     let type_ = str_field(raw, &["type"]).unwrap_or_default();
     let props_ref = field(raw, &["properties"]).and_then(Value::as_object);
+    // A record's own type wins; the file's kind stands only for records that name none.
+    let untyped = type_.is_empty();
     let kind = ObjectKind::from_type(type_)
-        .or_else(|| format.object_kind())
-        .or_else(|| config_kind_by_shape(raw, props_ref))
-        .ok_or_else(|| format!("resource of type `{type_}` is not a Sentinel configuration object the planner uses"))?;
+        .or_else(|| format.object_kind().filter(|_| untyped))
+        .or_else(|| config_kind_by_shape(raw, props_ref).filter(|_| untyped))
+        .ok_or_else(|| format!("resource of type `{type_}`{NOT_USED}"))?;
+    // Read as it stands, such a record would show no conditions or actions, and so tick
+    // detectors as "not affected".
+    if raw.iter().any(|(k, v)| cut_by_depth(k, v)) {
+        return Err(CUT_CONFIG.into());
+    }
     // ARM-template ids are expressions, not paths: such items have no known workspace.
     let id = str_field(raw, &["id", "Id", "ResourceId"])
         .filter(|i| i.starts_with('/'))
@@ -1549,6 +1631,7 @@ fn config_object(
         location: str_field(raw, &["location", "Location"]).map(str::to_string),
         props,
         origin,
+        partial: false,
     });
     Ok(1)
 }

@@ -1,0 +1,216 @@
+//! Exports read in part, or read as something they are not: each case here once gave an
+//! all-clear or a verdict the exports did not prove (round 33's reviews of the readers).
+//! Files are in `fixtures/readers/`.
+
+// Test helpers may unwrap and index: a failure should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::path::Path;
+
+use sentinel_readiness_engine::{analyze, Date, Report, ReportOptions};
+
+const WS1: &str = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg1/providers/Microsoft.OperationalInsights/workspaces/ws1";
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/readers")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn files(names: &[&str]) -> Vec<(String, Vec<u8>)> {
+    names.iter().map(|n| (n.to_string(), read(n))).collect()
+}
+
+fn report_on(workspaces: &[&str], today: Date, files: &[(String, Vec<u8>)]) -> Report {
+    let opts = ReportOptions {
+        workspaces: workspaces.iter().map(|w| w.to_string()).collect(),
+        as_of: None,
+        today,
+        all_verdicts: true,
+        primary: None,
+        threads: 0,
+    };
+    analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).unwrap()
+}
+
+fn report(files: &[(String, Vec<u8>)]) -> Report {
+    report_on(&[WS1], Date::new(2026, 11, 23), files)
+}
+
+/// The checklist item that difference `id`'s detector decides: (done, evidence).
+fn item(report: &Report, id: &str) -> (bool, String) {
+    let item = report
+        .checklist
+        .iter()
+        .find(|c| c.refs.iter().any(|r| r == id))
+        .unwrap();
+    (item.done, item.evidence.clone())
+}
+
+/// `file` with its JSON edited.
+fn edited(name: &str, edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+    let mut v: serde_json::Value = serde_json::from_slice(&read(name)).unwrap();
+    edit(&mut v);
+    serde_json::to_vec(&v).unwrap()
+}
+
+fn verdict(report: &Report, principal_name: &str, task: &str) -> String {
+    let p = report
+        .principals
+        .iter()
+        .find(|p| p.display_name.contains(principal_name))
+        .unwrap_or_else(|| panic!("no principal {principal_name}"));
+    let v = p.tasks.iter().find(|v| v.task == task).unwrap();
+    v.verdict.as_str().to_string()
+}
+
+const AUTOMATION_DETECTOR: &str = "automation-incident-title-conditions";
+
+#[test]
+fn one_page_of_a_longer_list_gives_no_all_clear() {
+    let paged = report(&files(&["automation-paged.json"]));
+    let input = &paged.inputs[0];
+    assert!(
+        input.warnings.iter().any(|w| w.contains("one page of a longer list")),
+        "{:?}",
+        input.warnings
+    );
+    assert!(
+        paged
+            .caveats
+            .iter()
+            .any(|c| c.contains("automation-paged.json") && c.contains("page")),
+        "{:?}",
+        paged.caveats
+    );
+    let (done, evidence) = item(&paged, AUTOMATION_DETECTOR);
+    assert!(!done, "{evidence}");
+    assert!(evidence.contains("no complete"), "{evidence}");
+    // The same records with nothing more to fetch: the all-clear the exports now prove.
+    let whole = edited("automation-paged.json", |v| {
+        v.as_object_mut().unwrap().remove("nextLink");
+    });
+    let whole = report(&[("automation.json".into(), whole)]);
+    assert!(whole.caveats.iter().all(|c| !c.contains("page")), "{:?}", whole.caveats);
+    assert!(item(&whole, AUTOMATION_DETECTOR).0);
+    // Every page given, each as its own file: the last page (no link) proves the absence.
+    let last = edited("automation-paged.json", |v| {
+        v.as_object_mut().unwrap().remove("nextLink");
+        v["value"][0]["name"] = "a2".into();
+        let id = v["value"][0]["id"].as_str().unwrap().replace("/a1", "/a2");
+        v["value"][0]["id"] = id.into();
+    });
+    let mut both = files(&["automation-paged.json"]);
+    both.push(("automation-page-2.json".into(), last));
+    assert!(item(&report(&both), AUTOMATION_DETECTOR).0);
+}
+
+#[test]
+fn a_resource_graph_skip_token_or_a_graph_next_link_is_one_page_too() {
+    for key in ["@odata.nextLink", "skip_token"] {
+        let bytes = edited("automation-paged.json", |v| {
+            let o = v.as_object_mut().unwrap();
+            let link = o.remove("nextLink").unwrap();
+            o.insert(key.into(), link);
+        });
+        let r = report(&[("automation.json".into(), bytes)]);
+        assert!(!item(&r, AUTOMATION_DETECTOR).0, "{key}");
+        assert!(
+            r.caveats.iter().any(|c| c.contains("one page")),
+            "{key}: {:?}",
+            r.caveats
+        );
+    }
+    // A null skip token (Resource Graph's last page) is not a link.
+    let bytes = edited("automation-paged.json", |v| {
+        v.as_object_mut()
+            .unwrap()
+            .insert("nextLink".into(), serde_json::Value::Null);
+    });
+    assert!(item(&report(&[("automation.json".into(), bytes)]), AUTOMATION_DETECTOR).0);
+}
+
+#[test]
+fn rule_templates_are_not_the_workspaces_rules() {
+    let r = report(&files(&["rule-templates.json"]));
+    assert!(
+        r.findings.is_empty(),
+        "{:?}",
+        r.findings.iter().map(|f| &f.id).collect::<Vec<_>>()
+    );
+    assert_eq!(r.errors.len(), 1, "{:?}", r.inputs);
+    assert!(
+        r.errors[0].message.contains("AlertRuleTemplates"),
+        "{}",
+        r.errors[0].message
+    );
+    assert!(!item(&r, "alert-only-rules-not-visible").0);
+    // After a rule in one file, a template is skipped with a reason and the rule is read.
+    let mixed = edited("rule-templates.json", |v| {
+        let mut rule = v["value"][0].clone();
+        rule["type"] = "Microsoft.SecurityInsights/alertRules".into();
+        rule["properties"]["enabled"] = true.into();
+        v["value"].as_array_mut().unwrap().insert(0, rule);
+    });
+    let r = report(&[("rules.json".into(), mixed)]);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.inputs[0].records, 1);
+    assert_eq!(r.inputs[0].warnings.len(), 3, "{:?}", r.inputs[0].warnings);
+    assert!(r.findings.iter().all(|f| f.id != "fusion-rule-disabled"));
+}
+
+#[test]
+fn records_cut_short_by_convert_to_json_are_not_read_as_rules_without_conditions() {
+    let r = report(&files(&["automation-depth-2.json"]));
+    assert_eq!(r.errors.len(), 1, "{:?}", r.inputs);
+    assert!(r.errors[0].message.contains("-Depth"), "{}", r.errors[0].message);
+    assert!(!item(&r, AUTOMATION_DETECTOR).0);
+    // One whole record beside a cut one: the whole one is read, and the file proves no absence.
+    let whole = edited("automation-paged.json", |v| {
+        v.as_object_mut().unwrap().remove("nextLink");
+    });
+    let mixed = edited("automation-depth-2.json", |v| {
+        let good = serde_json::from_slice::<serde_json::Value>(&whole).unwrap()["value"][0].clone();
+        v.as_array_mut().unwrap().push(good);
+    });
+    let r = report(&[("automation.json".into(), mixed)]);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.inputs[0].records, 1);
+    let (done, evidence) = item(&r, AUTOMATION_DETECTOR);
+    assert!(!done, "{evidence}");
+    // The text of a query is free and not a sign of a cut.
+    let query = edited("automation-paged.json", |v| {
+        v.as_object_mut().unwrap().remove("nextLink");
+        v["value"][0]["properties"]["query"] = "print x = '@{a=1}'".into();
+    });
+    assert!(item(&report(&[("automation.json".into(), query)]), AUTOMATION_DETECTOR).0);
+}
+
+#[test]
+fn a_role_assignment_on_a_sentinel_object_is_a_role_assignment() {
+    let r = report(&files(&["role-assignment-on-automation-rule.json"]));
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(
+        r.inputs[0].format_label.contains("role"),
+        "{}",
+        r.inputs[0].format_label
+    );
+    // Owner: allowed through its `*`.
+    assert_eq!(verdict(&r, "alice", "view-sentinel"), "equivalent");
+    assert!(!item(&r, AUTOMATION_DETECTOR).0);
+}
+
+#[test]
+fn a_template_with_no_workspace_proves_nothing_when_the_exports_show_others() {
+    const DETECTOR: &str = "alert-only-rules-not-visible";
+    // Alone, for the one workspace: the template can be no other's.
+    let alone = report(&files(&["analytics-template.json"]));
+    assert!(item(&alone, DETECTOR).0, "{}", item(&alone, DETECTOR).1);
+    // With another workspace in the exports, it may be that one's.
+    let others = report(&files(&["analytics-template.json", "automation-ws2.json"]));
+    let (done, evidence) = item(&others, DETECTOR);
+    assert!(!done, "{evidence}");
+}
