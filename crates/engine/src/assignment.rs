@@ -35,12 +35,18 @@ pub enum AssignmentState {
     /// An activated (time-bound) PIM assignment from `roleAssignmentScheduleInstances`.
     Activated {
         #[serde(skip_serializing_if = "Option::is_none")]
+        start: Option<Date>,
+        #[serde(skip_serializing_if = "Option::is_none")]
         end: Option<Date>,
     },
-    /// A PIM assignment made active directly with an end date (`assignmentType` `Assigned`
-    /// in `roleAssignmentScheduleInstances`): in force without activation, until then.
-    TimeBound {
-        end: Date,
+    /// A PIM assignment made active directly (`assignmentType` `Assigned` in
+    /// `roleAssignmentScheduleInstances`) with a start or an end date: in force without
+    /// activation, within its window. PIM lists upcoming instances too.
+    Assigned {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        start: Option<Date>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        end: Option<Date>,
     },
 }
 
@@ -277,9 +283,9 @@ impl RoleAssignment {
     pub fn in_window(&self, today: Date) -> bool {
         match &self.state {
             AssignmentState::Active => true,
-            AssignmentState::Eligible { start, end } => window_includes(*start, *end, today),
-            AssignmentState::Activated { end } => window_includes(None, *end, today),
-            AssignmentState::TimeBound { end } => window_includes(None, Some(*end), today),
+            AssignmentState::Eligible { start, end }
+            | AssignmentState::Activated { start, end }
+            | AssignmentState::Assigned { start, end } => window_includes(*start, *end, today),
         }
     }
 }

@@ -1729,11 +1729,12 @@ impl<'t> Evaluator<'t> {
                 Some(e) => format!("PIM eligible until {e}; activate to use"),
                 None => "PIM eligible (permanent); activate to use".to_string(),
             }),
-            AssignmentState::Activated { end } => Some(match end {
+            AssignmentState::Activated { end, .. } => Some(match end {
                 Some(e) => format!("PIM activation, ends {e}"),
                 None => "PIM activation".to_string(),
             }),
-            AssignmentState::TimeBound { end } => Some(format!("PIM assignment, ends {end}")),
+            // Without an end, a standing assignment (its start is when it was made).
+            AssignmentState::Assigned { end, .. } => end.map(|e| format!("PIM assignment, ends {e}")),
         };
         let mut buf = self.sentence.borrow_mut();
         let text = &mut *buf;

@@ -339,17 +339,16 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         .filter(|a| !a.in_window(opts.today))
         .map(|a| {
             let role = a.role.name.clone().or(a.role.id.clone()).unwrap_or_default();
-            let window = match &a.state {
-                AssignmentState::Eligible { start, end } => match (start, end) {
-                    (Some(s), _) if *s > opts.today => format!("eligible from {s}"),
-                    (_, Some(e)) => format!("eligibility ended {e}"),
-                    _ => "eligibility outside its window".to_string(),
-                },
-                AssignmentState::Activated { end } => {
-                    format!("activation ended {}", end.map(|e| e.to_string()).unwrap_or_default())
-                }
-                AssignmentState::TimeBound { end } => format!("assignment ended {end}"),
-                AssignmentState::Active => String::new(),
+            let (what, start, end) = match &a.state {
+                AssignmentState::Eligible { start, end } => ("eligibility", start, end),
+                AssignmentState::Activated { start, end } => ("activation", start, end),
+                AssignmentState::Assigned { start, end } => ("assignment", start, end),
+                AssignmentState::Active => ("assignment", &None, &None),
+            };
+            let window = match (start, end) {
+                (Some(s), _) if *s > opts.today => format!("{what} from {s}"),
+                (_, Some(e)) => format!("{what} ended {e}"),
+                _ => format!("{what} outside its window"),
             };
             format!("{} — {role}, {window}", loaded.tenant.directory.label(&a.principal_id))
         })

@@ -212,6 +212,50 @@ impl Tenant {
     }
 }
 
+impl Tenant {
+    /// The same for Azure roles: a `roleAssignments` record exported during a PIM activation
+    /// (the list shows it undated while it lasts) stops counting when the activation's
+    /// instance, for the same principal, role and scope, says it has ended. A standing
+    /// assignment is among PIM's instances too (`Assigned`), so only undated records of a
+    /// grant that PIM shows dated are dropped. Few records are dated: their keys are
+    /// gathered first, and the million others each cost one lookup, only when there are any.
+    pub(crate) fn drop_undated_copies_of_azure_pim_roles(&mut self) {
+        use crate::assignment::AssignmentState;
+        use std::borrow::Cow;
+        // A role by its id, or else its name in any casing (as `SameAs` compares them).
+        fn key(a: &RoleAssignment) -> Option<(&str, Cow<'_, str>, &str)> {
+            let role = match (&a.role.id, &a.role.name) {
+                (Some(id), _) => Cow::Borrowed(&**id),
+                (None, Some(name)) => Cow::Owned(name.to_ascii_lowercase()),
+                (None, None) => return None,
+            };
+            Some((&a.principal_id, role, a.scope.key()))
+        }
+        let keep: Vec<bool> = {
+            let dated: rustc_hash::FxHashSet<_> = self
+                .assignments
+                .iter()
+                .filter(|a| {
+                    matches!(
+                        a.state,
+                        AssignmentState::Activated { .. } | AssignmentState::Assigned { .. }
+                    )
+                })
+                .filter_map(key)
+                .collect();
+            if dated.is_empty() {
+                return;
+            }
+            self.assignments
+                .iter()
+                .map(|a| a.state != AssignmentState::Active || key(a).is_none_or(|k| !dated.contains(&k)))
+                .collect()
+        };
+        let mut keep = keep.into_iter();
+        self.assignments.retain(|_| keep.next().unwrap_or(true));
+    }
+}
+
 /// Positions of the repeats among the records of `list` that `mine` picks: of records that
 /// are the same grant, every one but the first in [`canonical_cmp`]'s order, so
 /// the id a reason quotes does not depend on the records' order either.
@@ -294,7 +338,7 @@ impl SameAs<'_> {
             crate::assignment::AssignmentState::Active => 0,
             crate::assignment::AssignmentState::Eligible { .. } => 1,
             crate::assignment::AssignmentState::Activated { .. } => 2,
-            crate::assignment::AssignmentState::TimeBound { .. } => 3,
+            crate::assignment::AssignmentState::Assigned { .. } => 3,
         }
     }
 
@@ -306,9 +350,9 @@ impl SameAs<'_> {
     fn window(&self) -> (Option<crate::date::Date>, Option<crate::date::Date>) {
         match self.0.state {
             crate::assignment::AssignmentState::Active => (None, None),
-            crate::assignment::AssignmentState::Eligible { start, end } => (start, end),
-            crate::assignment::AssignmentState::Activated { end } => (None, end),
-            crate::assignment::AssignmentState::TimeBound { end } => (None, Some(end)),
+            crate::assignment::AssignmentState::Eligible { start, end }
+            | crate::assignment::AssignmentState::Activated { start, end }
+            | crate::assignment::AssignmentState::Assigned { start, end } => (start, end),
         }
     }
 }

@@ -214,3 +214,139 @@ fn a_template_with_no_workspace_proves_nothing_when_the_exports_show_others() {
     let (done, evidence) = item(&others, DETECTOR);
     assert!(!done, "{evidence}");
 }
+
+/// The workspace of the role-side fixtures.
+const LAW: &str = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law";
+
+fn on(day: Date, names: &[&str]) -> Report {
+    report_on(&[LAW], day, &files(names))
+}
+
+#[test]
+fn an_ended_activation_does_not_count_through_the_copy_exported_during_it() {
+    let names = ["role-assignments-during-activation.json", "pim-activation-ended.json"];
+    // During the activation (2026-02-10), the instance grants, and says it is PIM's.
+    let during = on(Date::new(2026, 2, 10), &names);
+    assert_eq!(verdict(&during, "alex", "investigate-incidents"), "allowed");
+    // Two days later the `roleAssignments` copy no longer stands for it.
+    let after = on(Date::new(2026, 2, 12), &names);
+    assert_eq!(verdict(&after, "alex", "investigate-incidents"), "not-allowed");
+    assert!(
+        after.caveats.iter().any(|c| c.contains("activation ended 2026-02-10")),
+        "{:?}",
+        after.caveats
+    );
+    // Without PIM's export, the undated copy is all there is.
+    let alone = on(Date::new(2026, 2, 12), &names[..1]);
+    assert_eq!(verdict(&alone, "alex", "investigate-incidents"), "allowed");
+}
+
+#[test]
+fn an_upcoming_pim_assignment_does_not_count_before_it_starts() {
+    let names = ["role-assignments-reader.json", "pim-assigned-upcoming.json"];
+    let before = on(Date::new(2026, 2, 10), &names);
+    assert_eq!(verdict(&before, "Future Owner", "connect-workspace"), "not-allowed");
+    assert!(
+        before.caveats.iter().any(|c| c.contains("assignment from 2026-06-01")),
+        "{:?}",
+        before.caveats
+    );
+    let during = on(Date::new(2026, 7, 1), &names);
+    assert_ne!(verdict(&during, "Future Owner", "connect-workspace"), "not-allowed");
+    let after = on(Date::new(2027, 1, 2), &names);
+    assert_eq!(verdict(&after, "Future Owner", "connect-workspace"), "not-allowed");
+}
+
+#[test]
+fn deny_principals_written_as_text_by_convert_to_json_still_bind() {
+    let day = Date::new(2026, 2, 10);
+    let cut = on(
+        day,
+        &["role-assignments-contributor.json", "deny-assignments-depth-2.json"],
+    );
+    assert!(cut.errors.is_empty(), "{:?}", cut.errors);
+    assert_eq!(verdict(&cut, "analyst", "investigate-incidents"), "denied");
+    // Text with no id in it: the record is refused and the caveat says a deny went unread.
+    let no_id = edited("deny-assignments-depth-2.json", |v| {
+        v[0]["Principals"][0] = "Microsoft.Azure.Commands.Resources.Models.Authorization.PSPrincipal".into();
+    });
+    let mut with = files(&["role-assignments-contributor.json"]);
+    with.push(("deny.json".into(), no_id));
+    let r = report_on(&[LAW], day, &with);
+    assert!(
+        r.inputs
+            .iter()
+            .any(|i| i.warnings.iter().any(|w| w.contains("-Depth 5"))),
+        "{:?}",
+        r.inputs
+    );
+    assert!(
+        r.caveats
+            .iter()
+            .any(|c| c.contains("1 deny assignment record(s) could not be read")),
+        "{:?}",
+        r.caveats
+    );
+}
+
+#[test]
+fn pim_eligibility_in_csv_console_text_or_a_mixed_list_stays_eligible() {
+    let day = Date::new(2026, 2, 12);
+    for (file, who) in [
+        ("pim-eligibility.csv", "cccccccc-0000-0000-0000-000000000009"),
+        ("pim-eligibility.txt", "cccccccc-0000-0000-0000-000000000008"),
+    ] {
+        let r = on(day, &["role-assignments-reader.json", file]);
+        assert!(r.errors.is_empty(), "{file}: {:?}", r.errors);
+        assert_eq!(verdict(&r, who, "connect-workspace"), "eligible", "{file}");
+    }
+    // A REST list whose first record is a plain assignment and whose second is PIM's.
+    let mixed = edited("role-assignments-during-activation.json", |v| {
+        let mut pim: serde_json::Value = serde_json::from_slice(&read("pim-activation-ended.json")).unwrap();
+        let mut record = pim["value"][0]["properties"].take();
+        record["principalId"] = "cccccccc-0000-0000-0000-000000000001".into();
+        record["assignmentType"] = serde_json::Value::Null;
+        record["roleEligibilityScheduleId"] = "/subscriptions/11111111-1111-1111-1111-111111111111/providers/Microsoft.Authorization/roleEligibilitySchedules/x".into();
+        record["endDateTime"] = "2026-09-30T00:00:00Z".into();
+        v.as_array_mut().unwrap().push(record);
+    });
+    let r = report_on(&[LAW], day, &[("mixed.json".into(), mixed)]);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(
+        verdict(&r, "cccccccc-0000-0000-0000-000000000001", "investigate-incidents"),
+        "eligible"
+    );
+}
+
+#[test]
+fn pim_request_lists_are_refused_not_read_as_held_roles() {
+    let day = Date::new(2026, 2, 10);
+    for file in ["pim-assignment-requests.json", "entra-eligibility-requests.json"] {
+        let r = on(day, &["role-assignments-reader.json", file]);
+        assert_eq!(r.errors.len(), 1, "{file}: {:?}", r.inputs);
+        assert!(
+            r.errors[0].message.contains("PIM request"),
+            "{file}: {}",
+            r.errors[0].message
+        );
+        assert!(
+            r.principals.iter().all(|p| !p.display_name.contains("Removed Owner")),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn groups_whose_members_convert_to_json_cut_are_not_read_as_empty() {
+    let r = on(
+        Date::new(2026, 2, 10),
+        &["role-assignments-reader.json", "groups-depth-2.json"],
+    );
+    let input = r.inputs.iter().find(|i| i.path == "groups-depth-2.json").unwrap();
+    assert_eq!(input.records, 1);
+    assert!(
+        input.warnings.iter().any(|w| w.contains("-Depth 5")),
+        "{:?}",
+        input.warnings
+    );
+}

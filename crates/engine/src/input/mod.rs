@@ -251,6 +251,7 @@ fn load_files(files: &[(&str, &[u8])], ahead: bool) -> Loaded {
     loaded.tenant.dedupe_in(ahead);
     loaded.tenant.order_small_lists();
     loaded.tenant.drop_undated_copies_of_pim_roles();
+    loaded.tenant.drop_undated_copies_of_azure_pim_roles();
     loaded.tenant.roles.settle();
     loaded
 }
@@ -1138,6 +1139,12 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
             role_definition(obj, origin, tenant)
         }
         Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell => deny_assignment(obj, origin, tenant),
+        Format::PimEligibility | Format::PimAssignmentInstances | Format::GraphDirectoryRoleAssignments
+            if field(obj, &["requestType"]).is_some()
+                || field(obj, &["action"]).is_some() && field(obj, &["scheduleInfo"]).is_some() =>
+        {
+            Err(PIM_REQUEST.into())
+        }
         Format::PimEligibility => {
             let state = AssignmentState::Eligible {
                 start: date_field(obj, "startDateTime")?,
@@ -1147,20 +1154,50 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
         }
         Format::PimAssignmentInstances => {
             let activated = str_field(obj, &["assignmentType"]).is_some_and(|t| t.eq_ignore_ascii_case("activated"));
-            // Made active directly, it still ends on its end date when it has one.
-            let state = match (activated, date_field(obj, "endDateTime")?) {
-                (true, end) => AssignmentState::Activated { end },
-                (false, Some(end)) => AssignmentState::TimeBound { end },
-                (false, None) => AssignmentState::Active,
+            // Made active directly, it still has its window when it has one: PIM lists
+            // upcoming instances, and an end date ends it.
+            let (start, end) = (date_field(obj, "startDateTime")?, date_field(obj, "endDateTime")?);
+            let state = match (activated, start, end) {
+                (true, start, end) => AssignmentState::Activated { start, end },
+                (false, None, None) => AssignmentState::Active,
+                (false, start, end) => AssignmentState::Assigned { start, end },
             };
             role_assignment(obj, state, origin, tenant)
         }
         Format::GraphGroupMembers => group_members(obj, tenant),
         Format::GraphDirectoryRoleAssignments => directory_role_assignment(obj, origin, tenant),
         Format::GraphDirectoryRoles => directory_role_members(obj, origin, tenant),
-        _ => role_assignment(obj, AssignmentState::Active, origin, tenant),
+        // A PIM record among plain assignments (a mixed list, or a PIM list exported as CSV
+        // or console text, which read as role assignments) is read as PIM's, by its dates:
+        // read plainly, an eligibility would grant now.
+        _ => match pim_format(obj)? {
+            Some(pim) => read_flat(pim, obj, origin, tenant),
+            None => role_assignment(obj, AssignmentState::Active, origin, tenant),
+        },
     }
 }
+
+/// Which PIM list a record comes from, by its type or PIM's own fields; a request (what was
+/// asked for, not what is held) is refused.
+fn pim_format(obj: &Map<String, Value>) -> Result<Option<Format>, String> {
+    let type_ = str_field(obj, &["type"]).unwrap_or_default().to_ascii_lowercase();
+    if type_.contains("schedulerequests") || field(obj, &["requestType"]).is_some() {
+        return Err(PIM_REQUEST.into());
+    }
+    Ok(
+        if type_.contains("roleeligibilityschedule") || field(obj, &["roleEligibilityScheduleId"]).is_some() {
+            Some(Format::PimEligibility)
+        } else if type_.contains("roleassignmentschedule")
+            || field(obj, &["roleAssignmentScheduleId", "assignmentType"]).is_some()
+        {
+            Some(Format::PimAssignmentInstances)
+        } else {
+            None
+        },
+    )
+}
+
+const PIM_REQUEST: &str = "a PIM request says what was asked for, not what is held: export the schedule instances (roleAssignmentScheduleInstances, roleEligibilityScheduleInstances) instead";
 
 /// A PIM window's start or end: absent or `null` is open, and text that is not a date skips
 /// the record with a reason rather than open the window (an activation read as never ending
@@ -1336,24 +1373,44 @@ fn role_definition(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant
     Ok(1)
 }
 
-fn principal_ids(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(|p| match p {
-                Value::Object(o) => str_field(o, &["id", "ObjectId"]).map(str::to_ascii_lowercase),
-                Value::String(s) => Some(s.to_ascii_lowercase()),
-                _ => None,
-            })
-            .collect(),
-        _ => vec![],
+/// A deny assignment's principals or exclusions, as ids. PowerShell's `ConvertTo-Json` at
+/// its default depth writes each principal as its text (`DisplayName:`, `ObjectType:`,
+/// `ObjectId:` lines): the id is read from that, and any other text that is not an id
+/// refuses the record, since a deny read as binding nobody would make verdicts too generous.
+fn principal_ids(v: Option<&Value>) -> Result<Vec<String>, String> {
+    let Some(Value::Array(a)) = v else {
+        return Ok(vec![]);
+    };
+    let mut ids = Vec::with_capacity(a.len());
+    for p in a {
+        match p {
+            Value::Object(o) => ids.extend(str_field(o, &["id", "ObjectId"]).map(str::to_ascii_lowercase)),
+            Value::String(s) => {
+                let s = s.trim();
+                let id = match s.find("ObjectId:") {
+                    Some(at) => s
+                        .get(at + "ObjectId:".len()..)
+                        .and_then(|rest| rest.split_whitespace().next()),
+                    None => Some(s),
+                };
+                match id.filter(|id| id.is_empty() || crate::role::is_guid(id)) {
+                    Some(id) => ids.push(id.to_ascii_lowercase()),
+                    None => return Err(PRINCIPALS_CUT.into()),
+                }
+            }
+            _ => {}
+        }
     }
+    Ok(ids)
 }
+
+const PRINCIPALS_CUT: &str =
+    "deny assignment principals cut short by ConvertTo-Json, with no id to read: export with -Depth 5";
 
 fn deny_assignment(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
     let scope = Scope::parse(str_field(obj, &["scope"]).ok_or("deny assignment without a scope")?)
         .map_err(|e| e.to_string())?;
-    let principals = principal_ids(field(obj, &["principals"]));
+    let principals = principal_ids(field(obj, &["principals"]))?;
     if principals.is_empty() {
         return Err("deny assignment without principals".into());
     }
@@ -1370,7 +1427,7 @@ fn deny_assignment(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant
         scope,
         blocks: blocks_of(obj),
         principals,
-        exclude_principals: principal_ids(field(obj, &["excludePrincipals"])),
+        exclude_principals: principal_ids(field(obj, &["excludePrincipals"]))?,
         do_not_apply_to_child_scopes: bool_field(obj, &["doNotApplyToChildScopes"]).unwrap_or(false),
         origin,
     });
@@ -1435,6 +1492,11 @@ fn group_members(obj: &Map<String, Value>, tenant: &mut Tenant) -> Result<usize,
     let Some(Value::Array(members)) = members else {
         return Err("group without an expanded members or transitiveMembers list".into());
     };
+    // ConvertTo-Json at its default depth writes each member as its type name: the group
+    // would read as having no members.
+    if members.iter().any(Value::is_string) {
+        return Err("group members cut short by ConvertTo-Json (written as type names): export with -Depth 5".into());
+    }
     for m in members.iter().filter_map(Value::as_object) {
         if let Some(id) = observe_graph_object(m, tenant) {
             tenant.directory.add_member(&group, &id);
