@@ -399,8 +399,17 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     if !loaded.tenant.paged.is_empty() {
         let files: Vec<&str> = loaded.tenant.paged.iter().map(|f| f.as_str()).collect();
         caveats.push(format!(
-            "{} hold(s) one page of a longer list, and the pages after it were not read: a deny assignment on them is not seen, so a verdict may be too generous; a group membership, role or assignment on them is not seen either; and a configuration export read in part gives the checklist no all-clear. Fetch every page (follow `nextLink`, or Resource Graph's skip token) and give them as one file.",
+            "{} end(s) with a link to a further page (`nextLink`, `@odata.nextLink` or a skip token). If a later page is not among the inputs, what it holds is not seen: a deny assignment there would make a verdict too generous, and a missing group membership, role or assignment too strict; such a configuration export gives the checklist no all-clear until its last page is given.",
             crate::order::sorted_set(files).join(", ")
+        ));
+    }
+    if !loaded.tenant.capped_groups.is_empty() {
+        let mut groups: Vec<&str> = loaded.tenant.capped_groups.iter().map(String::as_str).collect();
+        crate::order::sort(&mut groups);
+        caveats.push(format!(
+            "{} group(s) list exactly 20 members, the most Microsoft Graph's `$expand=members` returns: {}. Members beyond them are not seen; export transitiveMembers (docs/exports.md) for complete membership.",
+            groups.len(),
+            groups.join(", ")
         ));
     }
     if loaded.tenant.unread_denies > 0 {

@@ -22,6 +22,8 @@ pub struct Tenant {
     /// Deny-assignment records that could not be read: a deny not seen can make a verdict
     /// too generous.
     pub unread_denies: usize,
+    /// Groups whose expanded member list holds exactly `$expand`'s limit, and may be cut.
+    pub capped_groups: Vec<String>,
     pub hierarchy: ManagementGroupTree,
     /// Sentinel configuration (analytics rules, connectors, …) from configuration exports.
     pub config: crate::config::SentinelConfig,

@@ -689,10 +689,9 @@ fn take_in(
             first_error.unwrap_or_else(|| ("no records found".to_string(), Location { line: 1, column: 1 }));
         return Err(err(path, Some(format), Some(location), message, Some(text)));
     }
+    // Not a warning: pages given as files of their own are the documented way, and only
+    // the last has no link. The caveat names the files.
     if more_pages {
-        summary.warnings.push(
-            "one page of a longer list: its `nextLink` (or skip token) points to more, which was not read. Fetch every page and give them as one file".into(),
-        );
         tenant.paged.push(file);
     }
     // What such a file shows of a workspace's configuration may not be all of it, so the
@@ -1481,6 +1480,9 @@ fn observe_graph_object(o: &Map<String, Value>, tenant: &mut Tenant) -> Option<S
     Some(id)
 }
 
+/// The most members Microsoft Graph's `$expand=members` returns for one group.
+const EXPAND_LIMIT: usize = 20;
+
 fn group_members(obj: &Map<String, Value>, tenant: &mut Tenant) -> Result<usize, String> {
     let group = str_field(obj, &["id"])
         .ok_or("group without an id")?
@@ -1501,6 +1503,12 @@ fn group_members(obj: &Map<String, Value>, tenant: &mut Tenant) -> Result<usize,
         if let Some(id) = observe_graph_object(m, tenant) {
             tenant.directory.add_member(&group, &id);
         }
+    }
+    // `$expand=members` returns at most 20 members of a group: a list of 20 may be cut.
+    if members.len() == EXPAND_LIMIT && field(obj, &["transitiveMembers"]).is_none() {
+        tenant
+            .capped_groups
+            .push(str_field(obj, &["displayName"]).unwrap_or(&group).to_string());
     }
     Ok(1)
 }
