@@ -198,8 +198,24 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
         })
         .map(|w| w.name())
         .collect();
+    // A page with a link to more may be followed by another tenant's objects, unless a last
+    // page of the same kind for the same workspace is among the inputs.
+    let objects = &c.config.objects;
+    let unfinished = objects.iter().any(|o| {
+        o.partial
+            && !objects
+                .iter()
+                .any(|p| !p.partial && p.kind == o.kind && p.workspace == o.workspace)
+    });
     match tenants.len() {
         0 => (Status::Unknown, "no tenant id in the configuration exports".into()),
+        1 if unfinished => (
+            Status::Unknown,
+            format!(
+                "one tenant, {}, in the exports read, but an export ends with a link to a further page that is not among them",
+                tenants.join("")
+            ),
+        ),
         1 if !unshown.is_empty() => (
             Status::Unknown,
             format!(

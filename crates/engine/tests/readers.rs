@@ -67,6 +67,17 @@ fn verdict(report: &Report, principal_name: &str, task: &str) -> String {
     v.verdict.as_str().to_string()
 }
 
+fn assert_one_deny_unread(r: &Report) {
+    let said = |c: &String| c.contains("1 deny assignment record(s) could not be read");
+    assert!(r.caveats.iter().any(said), "{:?}", r.caveats);
+}
+
+/// One file of the report's was refused, and its error says `says`.
+fn assert_refused(r: &Report, says: &str) {
+    assert_eq!(r.errors.len(), 1, "{:?}", r.inputs);
+    assert!(r.errors[0].message.contains(says), "{}", r.errors[0].message);
+}
+
 const AUTOMATION_DETECTOR: &str = "automation-incident-title-conditions";
 
 #[test]
@@ -131,12 +142,7 @@ fn rule_templates_are_not_the_workspaces_rules() {
         "{:?}",
         r.findings.iter().map(|f| &f.id).collect::<Vec<_>>()
     );
-    assert_eq!(r.errors.len(), 1, "{:?}", r.inputs);
-    assert!(
-        r.errors[0].message.contains("AlertRuleTemplates"),
-        "{}",
-        r.errors[0].message
-    );
+    assert_refused(&r, "AlertRuleTemplates");
     assert!(!item(&r, "alert-only-rules-not-visible").0);
     // After a rule in one file, a template is skipped with a reason and the rule is read.
     let mixed = edited("rule-templates.json", |v| {
@@ -155,8 +161,7 @@ fn rule_templates_are_not_the_workspaces_rules() {
 #[test]
 fn records_cut_short_by_convert_to_json_are_not_read_as_rules_without_conditions() {
     let r = report(&files(&["automation-depth-2.json"]));
-    assert_eq!(r.errors.len(), 1, "{:?}", r.inputs);
-    assert!(r.errors[0].message.contains("-Depth"), "{}", r.errors[0].message);
+    assert_refused(&r, "-Depth");
     assert!(!item(&r, AUTOMATION_DETECTOR).0);
     // One whole record beside a cut one: the whole one is read, and the file proves no absence.
     let whole = edited("automation-paged.json", |v| {
@@ -210,6 +215,11 @@ const LAW: &str = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceG
 
 fn on(day: Date, names: &[&str]) -> Report {
     report_on(&[LAW], day, &files(names))
+}
+
+/// `file` beside a plain assignment that names the workspace.
+fn beside_reader(day: Date, file: &str) -> Report {
+    on(day, &["role-assignments-reader.json", file])
 }
 
 #[test]
@@ -270,13 +280,7 @@ fn deny_principals_written_as_text_by_convert_to_json_still_bind() {
         "{:?}",
         r.inputs
     );
-    assert!(
-        r.caveats
-            .iter()
-            .any(|c| c.contains("1 deny assignment record(s) could not be read")),
-        "{:?}",
-        r.caveats
-    );
+    assert_one_deny_unread(&r);
 }
 
 #[test]
@@ -286,7 +290,7 @@ fn pim_eligibility_in_csv_console_text_or_a_mixed_list_stays_eligible() {
         ("pim-eligibility.csv", "cccccccc-0000-0000-0000-000000000009"),
         ("pim-eligibility.txt", "cccccccc-0000-0000-0000-000000000008"),
     ] {
-        let r = on(day, &["role-assignments-reader.json", file]);
+        let r = beside_reader(day, file);
         assert!(r.errors.is_empty(), "{file}: {:?}", r.errors);
         assert_eq!(verdict(&r, who, "connect-workspace"), "eligible", "{file}");
     }
@@ -312,13 +316,8 @@ fn pim_eligibility_in_csv_console_text_or_a_mixed_list_stays_eligible() {
 fn pim_request_lists_are_refused_not_read_as_held_roles() {
     let day = Date::new(2026, 2, 10);
     for file in ["pim-assignment-requests.json", "entra-eligibility-requests.json"] {
-        let r = on(day, &["role-assignments-reader.json", file]);
-        assert_eq!(r.errors.len(), 1, "{file}: {:?}", r.inputs);
-        assert!(
-            r.errors[0].message.contains("PIM request"),
-            "{file}: {}",
-            r.errors[0].message
-        );
+        let r = beside_reader(day, file);
+        assert_refused(&r, "PIM request");
         assert!(
             r.principals.iter().all(|p| !p.display_name.contains("Removed Owner")),
             "{file}"
@@ -328,10 +327,7 @@ fn pim_request_lists_are_refused_not_read_as_held_roles() {
 
 #[test]
 fn groups_whose_members_convert_to_json_cut_are_not_read_as_empty() {
-    let r = on(
-        Date::new(2026, 2, 10),
-        &["role-assignments-reader.json", "groups-depth-2.json"],
-    );
+    let r = beside_reader(Date::new(2026, 2, 10), "groups-depth-2.json");
     let input = r.inputs.iter().find(|i| i.path == "groups-depth-2.json").unwrap();
     assert_eq!(input.records, 1);
     assert!(
@@ -360,4 +356,94 @@ fn a_group_listing_expands_limit_of_members_is_named_as_possibly_cut() {
     assert!(caveat(groups(20, "members")));
     assert!(!caveat(groups(19, "members")));
     assert!(!caveat(groups(20, "transitiveMembers")));
+}
+
+#[test]
+fn windows_powershell_dates_read_as_dates() {
+    // Windows PowerShell 5.1 writes `/Date(ms)/`: a standing Owner (from 2023-11-14).
+    let r = beside_reader(Date::new(2026, 2, 10), "pim-instances-powershell-5.json");
+    assert!(
+        r.errors.is_empty() && r.inputs.iter().all(|i| i.warnings.is_empty()),
+        "{:?}",
+        r.inputs
+    );
+    assert_eq!(
+        verdict(&r, "cccccccc-0000-0000-0000-000000000001", "connect-workspace"),
+        "allowed"
+    );
+    // Before its start, it does not count.
+    let early = beside_reader(Date::new(2023, 11, 13), "pim-instances-powershell-5.json");
+    assert_eq!(
+        verdict(&early, "cccccccc-0000-0000-0000-000000000001", "connect-workspace"),
+        "not-allowed"
+    );
+}
+
+#[test]
+fn a_pim_list_as_a_table_with_local_dates_says_to_export_json() {
+    let r = beside_reader(Date::new(2026, 2, 12), "pim-eligibility-local-dates.csv");
+    assert_refused(&r, "export it as JSON");
+}
+
+#[test]
+fn free_text_that_looks_like_powershell_is_not_taken_for_a_cut() {
+    // A REST export: a condition's value `@{Name=Value}` is the user's text.
+    let r = report(&files(&["automation-rest-free-text.json"]));
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.inputs[0].records, 2);
+    assert!(r.inputs[0].warnings.is_empty(), "{:?}", r.inputs[0].warnings);
+    // A list PowerShell cut is its items' type names joined by spaces; `@{…}` where the
+    // conditions belong is a cut too.
+    for cut in [
+        serde_json::json!("System.Collections.Hashtable System.Collections.Hashtable"),
+        serde_json::json!("@{isEnabled=True; triggersOn=Incidents}"),
+    ] {
+        let bytes = edited("automation-rest-free-text.json", |v| {
+            v["value"][0]["properties"]["triggeringLogic"] = cut.clone();
+        });
+        let r = report(&[("automation.json".into(), bytes)]);
+        assert_eq!(r.inputs[0].records, 1, "{cut}");
+        assert!(
+            r.inputs[0].warnings[0].contains("ConvertTo-Json"),
+            "{cut}: {:?}",
+            r.inputs[0].warnings
+        );
+    }
+}
+
+#[test]
+fn one_tenant_is_not_concluded_from_a_page_with_a_link_to_more() {
+    let tenant_check = |r: &Report| {
+        r.prerequisites
+            .iter()
+            .find(|p| p.id.as_ref() == "single-tenant")
+            .map(|p| p.status.as_str().to_string())
+            .unwrap()
+    };
+    let paged = report(&files(&["data-connectors-paged.json"]));
+    assert_eq!(tenant_check(&paged), "unknown");
+    let last = edited("data-connectors-paged.json", |v| {
+        v.as_object_mut().unwrap().remove("nextLink");
+    });
+    let whole = report(&[("data-connectors.json".into(), last.clone())]);
+    assert_eq!(tenant_check(&whole), "pass");
+    // Both pages given, each as its own file.
+    let mut both = files(&["data-connectors-paged.json"]);
+    both.push(("data-connectors-2.json".into(), last));
+    assert_eq!(tenant_check(&report(&both)), "pass");
+}
+
+#[test]
+fn a_deny_principal_without_an_id_refuses_the_record() {
+    let bytes = edited("deny-assignments-depth-2.json", |v| {
+        // Beside a principal that reads, so the record does not fail for having none.
+        v[0]["Principals"] = serde_json::json!([
+            {"DisplayName": "sp-automation", "ObjectId": "3f9a1c7e-4b2d-4e8f-a6c3-7d1b5e9f2a68"},
+            {"DisplayName": "All Principals", "ObjectType": "SystemDefined"}
+        ]);
+    });
+    let mut with = files(&["role-assignments-contributor.json"]);
+    with.push(("deny.json".into(), bytes));
+    let r = report_on(&[LAW], Date::new(2026, 2, 10), &with);
+    assert_one_deny_unread(&r);
 }

@@ -103,7 +103,6 @@ impl Format {
         }
     }
 
-    /// A Sentinel or Log Analytics configuration export (not a role export).
     /// Exports whose records are role assignments (active or PIM).
     fn is_role_assignments(self) -> bool {
         matches!(
@@ -117,6 +116,15 @@ impl Format {
                 | Self::RestRoleAssignments
                 | Self::PimEligibility
                 | Self::PimAssignmentInstances
+        )
+    }
+
+    /// CSV and console-text exports, whose values are text as PowerShell or the portal
+    /// printed them.
+    fn is_table(self) -> bool {
+        matches!(
+            self,
+            Self::PowerShellRoleAssignmentCsv | Self::PowerShellRoleAssignmentText | Self::PortalRoleAssignmentCsv
         )
     }
 
@@ -1170,6 +1178,9 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
         // or console text, which read as role assignments) is read as PIM's, by its dates:
         // read plainly, an eligibility would grant now.
         _ => match pim_format(obj)? {
+            // Tables write dates in the local format, which does not read as a date.
+            Some(pim) if format.is_table() => read_flat(pim, obj, origin, tenant)
+                .map_err(|e| format!("{e}: a PIM list in a table; export it as JSON (ConvertTo-Json -Depth 5)")),
             Some(pim) => read_flat(pim, obj, origin, tenant),
             None => role_assignment(obj, AssignmentState::Active, origin, tenant),
         },
@@ -1179,14 +1190,16 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
 /// Which PIM list a record comes from, by its type or PIM's own fields; a request (what was
 /// asked for, not what is held) is refused.
 fn pim_format(obj: &Map<String, Value>) -> Result<Option<Format>, String> {
-    let type_ = str_field(obj, &["type"]).unwrap_or_default().to_ascii_lowercase();
-    if type_.contains("schedulerequests") || field(obj, &["requestType"]).is_some() {
+    // No lower-cased copy of every record's type: a REST list has a million of them.
+    let type_ = str_field(obj, &["type"]).unwrap_or_default().as_bytes();
+    let names = |t: &str| type_.windows(t.len()).any(|w| w.eq_ignore_ascii_case(t.as_bytes()));
+    if names("schedulerequests") || field(obj, &["requestType"]).is_some() {
         return Err(PIM_REQUEST.into());
     }
     Ok(
-        if type_.contains("roleeligibilityschedule") || field(obj, &["roleEligibilityScheduleId"]).is_some() {
+        if names("roleeligibilityschedule") || field(obj, &["roleEligibilityScheduleId"]).is_some() {
             Some(Format::PimEligibility)
-        } else if type_.contains("roleassignmentschedule")
+        } else if names("roleassignmentschedule")
             || field(obj, &["roleAssignmentScheduleId", "assignmentType"]).is_some()
         {
             Some(Format::PimAssignmentInstances)
@@ -1206,12 +1219,28 @@ fn date_field(obj: &Map<String, Value>, name: &str) -> Result<Option<Date>, Stri
         None => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => Date::parse(s.trim())
+            .ok()
+            .or_else(|| ms_date(s.trim()))
             .map(Some)
-            .map_err(|_| format!("{name} `{s}` is not a date")),
+            .ok_or_else(|| format!("{name} `{s}` is not a date")),
         // A date PowerShell wrote as an object, or a number: not a window that never closes.
         // (Its kind rather than its text: printing a JSON value would cost the Wasm 2 KB.)
         Some(_) => Err(format!("{name} is not a date: not text")),
     }
+}
+
+/// Windows PowerShell 5.1's `ConvertTo-Json` writes a date as `/Date(ms)/` (milliseconds
+/// since 1970 in UTC, perhaps followed by the local offset, which does not change them).
+fn ms_date(text: &str) -> Option<Date> {
+    let inner = text.strip_prefix("/Date(")?.strip_suffix(")/")?;
+    // The offset's sign comes after the first character (the number's own sign).
+    let end = inner
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| matches!(c, '+' | '-'))
+        .map_or(inner.len(), |(i, _)| i);
+    let ms: i64 = inner.get(..end)?.parse().ok()?;
+    Some(Date::from_days_since_epoch(ms.div_euclid(86_400_000)))
 }
 
 const CUT_BY_CONVERT_TO_JSON: &str = "PIM schedule cut short by ConvertTo-Json (use -Depth 5)";
@@ -1383,7 +1412,10 @@ fn principal_ids(v: Option<&Value>) -> Result<Vec<String>, String> {
     let mut ids = Vec::with_capacity(a.len());
     for p in a {
         match p {
-            Value::Object(o) => ids.extend(str_field(o, &["id", "ObjectId"]).map(str::to_ascii_lowercase)),
+            Value::Object(o) => match str_field(o, &["id", "ObjectId"]) {
+                Some(id) => ids.push(id.to_ascii_lowercase()),
+                None => return Err("deny assignment principal without an id".into()),
+            },
             Value::String(s) => {
                 let s = s.trim();
                 let id = match s.find("ObjectId:") {
@@ -1643,21 +1675,48 @@ fn resource_name(raw: &Map<String, Value>) -> String {
 /// in a template): skipping one leaves nothing the planner needs unread.
 const NOT_USED: &str = " is not a Sentinel configuration object the planner uses";
 
-const CUT_CONFIG: &str =
-    "record cut short by ConvertTo-Json (nested values written as type names): export with -Depth 20";
+const CUT_CONFIG: &str = "record cut short by ConvertTo-Json (nested values written as text): export with -Depth 20";
+
+/// Fields whose value is an object or a list in every Sentinel layout (REST, ARM, and
+/// PowerShell's flattened names): text there is ConvertTo-Json's, past its `-Depth`.
+const STRUCTURAL: &[&str] = &[
+    "properties",
+    "triggeringLogic",
+    "conditions",
+    "conditionProperties",
+    "TriggeringLogicCondition",
+    "actions",
+    "Action",
+    "actionConfiguration",
+    "incidentConfiguration",
+    "groupingConfiguration",
+    "entityMappings",
+    "EntityMapping",
+    "fieldMappings",
+    "eventGroupingSettings",
+    "alertDetailsOverride",
+    "customDetails",
+    "dataTypes",
+    "DataTypes",
+];
 
 /// Whether ConvertTo-Json wrote a value as text because it lay deeper than `-Depth` (2 by
-/// default): an Az module object as its type name, a hashtable or list as .NET's, an object
-/// read by ConvertFrom-Json as `@{name=value; …}`. A rule's query is free text and not
-/// looked at.
+/// default): an Az module object as its type name, a hashtable or list as .NET's (a list's
+/// items joined by spaces), or, where an object or list belongs, an object read by
+/// ConvertFrom-Json as `@{name=value; …}` or JSON text. Elsewhere text is the user's own (a
+/// condition's values, a description) and is not looked at.
 fn cut_by_depth(key: &str, v: &Value) -> bool {
     match v {
         Value::String(s) => {
-            !key.eq_ignore_ascii_case("query")
-                && (s.starts_with("Microsoft.Azure.PowerShell.Cmdlets.")
-                    || s == "System.Collections.Hashtable"
-                    || s == "System.Object[]"
-                    || (s.starts_with("@{") && s.ends_with('}') && s.contains('=')))
+            let type_name = |w: &str| {
+                w.starts_with("Microsoft.Azure.PowerShell.Cmdlets.")
+                    || w == "System.Collections.Hashtable"
+                    || w == "System.Object[]"
+            };
+            let structural = STRUCTURAL.iter().any(|k| k.eq_ignore_ascii_case(key));
+            let s = s.trim();
+            (!s.is_empty() && s.split_whitespace().all(type_name))
+                || structural && (s.starts_with("@{") || s.starts_with('{') || s.starts_with('['))
         }
         Value::Array(items) => items.iter().any(|v| cut_by_depth(key, v)),
         Value::Object(o) => o.iter().any(|(k, v)| cut_by_depth(k, v)),
@@ -1722,6 +1781,19 @@ mod tests {
         // A record still open, or none at the top, is nothing.
         for nothing in [r#"[{"a": 1"#, r#"{"a": {"b": 1}}"#, "", "[[{\"a\": 1}]]"] {
             assert_eq!(first(nothing), None, "{nothing}");
+        }
+    }
+
+    #[test]
+    fn windows_powershell_dates_are_milliseconds_since_1970_in_utc() {
+        assert_eq!(ms_date("/Date(1700000000000)/"), Some(Date::new(2023, 11, 14)));
+        // The local offset does not change the instant.
+        assert_eq!(ms_date("/Date(1700000000000+0100)/"), Some(Date::new(2023, 11, 14)));
+        assert_eq!(ms_date("/Date(1700000000000-0500)/"), Some(Date::new(2023, 11, 14)));
+        // Before 1970, the day before.
+        assert_eq!(ms_date("/Date(-1)/"), Some(Date::new(1969, 12, 31)));
+        for not in ["/Date()/", "/Date(x)/", "Date(1)", "/Date(1)", "2026-01-01"] {
+            assert_eq!(ms_date(not), None, "{not}");
         }
     }
 
