@@ -14,6 +14,9 @@
 //! - a requirement for named roles is `allowed` through one of them, `equivalent` through a
 //!   role that grants, without conditions, every operation the named role grants; one for
 //!   operations needs every operation from any mix of assignments (`equivalent` at best);
+//! - an Azure PIM instance (an activation, or an assignment made active directly) counts
+//!   within its dates, and a `roleAssignments` record of the same principal, role and scope
+//!   then counts not at all (it is an undated copy of that grant);
 //! - a grant is weakened to `eligible` by PIM eligibility, to `conditional` by an ABAC
 //!   condition that names an operation it is used for (for a named role, any operation the
 //!   task performs) or that names none, and to `unknown` by a management group whose
@@ -315,6 +318,8 @@ impl Tenant {
             }
         }
         let (mut undated, mut in_pim) = (Vec::new(), HashSet::new());
+        // Azure's: `roleAssignments` records, and the grants PIM's instances give dates to.
+        let (mut plain, mut dated) = (Vec::new(), HashSet::new());
         let mut t = Self {
             roles,
             assignments: vec![],
@@ -432,10 +437,29 @@ impl Tenant {
                 }
                 n if n.starts_with("role-assignments") => {
                     for r in records(&v, "value") {
-                        t.assignments.push(Assignment::read(r, false));
+                        plain.push(Assignment::read(r, false));
+                    }
+                }
+                "pim-instances.json" => {
+                    for r in records(&v, "value") {
+                        let p = &r["properties"];
+                        let a = Assignment::read(p, false);
+                        dated.insert((a.principal.clone(), a.role.clone(), a.scope.clone()));
+                        let start = p["startDateTime"].as_str().unwrap_or("");
+                        let end = p["endDateTime"].as_str();
+                        if start.get(..10).is_some_and(|s| s > TODAY) || end.is_some_and(|e| &e[..10] < TODAY) {
+                            continue;
+                        }
+                        t.assignments.push(a);
                     }
                 }
                 _ => {}
+            }
+        }
+        // An undated record stands for a grant only when PIM shows it no dates.
+        for a in plain {
+            if !dated.contains(&(a.principal.clone(), a.role.clone(), a.scope.clone())) {
+                t.assignments.push(a);
             }
         }
         if let Some(list) = &mut t.directory {
@@ -732,9 +756,10 @@ fn varied(files: Files, seed: u64, known_tree: bool) -> Files {
         .to_string();
     let directory = directory_roles(&text_of("graph-groups.json"), rng);
     let near = near_roles(rng);
-    // Assignments moved to PIM eligibility, from the role assignments to the PIM export.
-    let mut eligible = Vec::new();
-    files
+    // Assignments moved to PIM eligibility, from the role assignments to the PIM export, and
+    // PIM's instances of others.
+    let (mut eligible, mut instances) = (Vec::new(), Vec::new());
+    let mut files: Files = files
         .into_iter()
         .filter(|(name, _)| known_tree || name != "resourcecontainers.json")
         .map(|(name, text)| {
@@ -742,7 +767,9 @@ fn varied(files: Files, seed: u64, known_tree: bool) -> Files {
             match name.as_str() {
                 "custom-roles.json" => vary_custom_roles(&mut v, &near),
                 n if n.starts_with("role-assignments") => {
-                    eligible.extend(vary_assignments(&mut v, &near, &tenant, rng))
+                    let (moved, dated) = vary_assignments(&mut v, &near, &tenant, rng);
+                    eligible.extend(moved);
+                    instances.extend(dated);
                 }
                 "graph-groups.json" => vary_groups(&mut v),
                 "pim-eligibility.json" => vary_pim(&mut v, eligible.drain(..), rng),
@@ -754,7 +781,9 @@ fn varied(files: Files, seed: u64, known_tree: bool) -> Files {
         // No directory-role export in a third of the cases: the Entra role is then noted,
         // not checked.
         .chain(directory.into_iter().filter(|_| seed % 3 != 0))
-        .collect()
+        .collect();
+    files.push(("pim-instances.json".into(), json!({ "value": instances }).to_string()));
+    files
 }
 
 /// Custom roles near the named ones, where "covers" is easy to get wrong, each with its id.
@@ -832,7 +861,9 @@ fn vary_custom_roles(v: &mut Value, near: &[(String, Value)]) {
 
 /// Conditions of both shapes, root and tenant-root-group scopes, other spellings and near
 /// roles on some assignments; the ones moved to PIM eligibility are taken out and returned.
-fn vary_assignments(v: &mut Value, near: &[(String, Value)], tenant: &str, rng: &mut Rng) -> Vec<Value> {
+/// Varies the role assignments; returns those moved to PIM eligibility, and PIM's
+/// assignment instances (`roleAssignmentScheduleInstances`) for some of the others.
+fn vary_assignments(v: &mut Value, near: &[(String, Value)], tenant: &str, rng: &mut Rng) -> (Vec<Value>, Vec<Value>) {
     let restricted = [
         "Microsoft.SecurityInsights/incidents/write",
         "Microsoft.OperationalInsights/workspaces/query/read",
@@ -840,7 +871,7 @@ fn vary_assignments(v: &mut Value, near: &[(String, Value)], tenant: &str, rng: 
         "Microsoft.Support/supportTickets/write",
         "Microsoft.Storage/storageAccounts/write",
     ];
-    let mut eligible = Vec::new();
+    let (mut eligible, mut instances) = (Vec::new(), Vec::new());
     let list = v.as_array_mut().unwrap();
     for r in list.iter_mut() {
         match rng.below(24) {
@@ -890,12 +921,60 @@ fn vary_assignments(v: &mut Value, near: &[(String, Value)], tenant: &str, rng: 
                 r["principalId"] = "moved".into();
                 continue;
             }
+            11..=14 => {
+                // An activation that has ended or lasts (`roleAssignments` exported during
+                // it lists it too, undated); an assignment made active directly that starts
+                // later (not listed yet), that stands, or whose end has passed.
+                let (kind, start, end, listed) = match rng.below(5) {
+                    0 => ("Activated", "2026-02-10T08:00:00Z", json!("2026-02-10T16:00:00Z"), true),
+                    1 => ("Activated", "2026-11-23T08:00:00Z", json!("2026-11-23T16:00:00Z"), true),
+                    2 => ("Assigned", "2027-01-01T00:00:00Z", Value::Null, false),
+                    3 => ("Assigned", "2024-01-01T00:00:00Z", Value::Null, true),
+                    _ => ("Assigned", "2025-01-01T00:00:00Z", json!("2026-03-01T00:00:00Z"), true),
+                };
+                let fields = json!({
+                    "assignmentType": kind, "originRoleAssignmentId": r["id"], "startDateTime": start,
+                    "endDateTime": end, "condition": r["condition"], "conditionVersion": r["conditionVersion"],
+                });
+                instances.push(pim_instance(r, "roleAssignmentSchedule", fields, rng));
+                if !listed {
+                    r["principalId"] = "moved".into();
+                }
+                continue;
+            }
             _ => continue,
         }
         r["conditionVersion"] = "2.0".into();
     }
     list.retain(|r| r["principalId"] != "moved");
-    eligible
+    (eligible, instances)
+}
+
+/// A PIM instance record (REST) of assignment `r`, from the schedules named `schedule`
+/// (`roleEligibilitySchedule`, `roleAssignmentSchedule`), with `fields` in its properties.
+fn pim_instance(r: &Value, schedule: &str, fields: Value, rng: &mut Rng) -> Value {
+    let id = rng.guid();
+    let scope = r["scope"].as_str().unwrap();
+    let mut properties = json!({
+        "scope": scope,
+        "roleDefinitionId": r["roleDefinitionId"],
+        "principalId": r["principalId"],
+        "principalType": r["principalType"],
+        "status": "Provisioned",
+        format!("{schedule}Id"): format!("{scope}/providers/Microsoft.Authorization/{schedule}s/{id}"),
+        "memberType": "Direct"
+    });
+    properties
+        .as_object_mut()
+        .unwrap()
+        .extend(fields.as_object().unwrap().clone());
+    let kind = format!("{}{}Instances", schedule[..1].to_ascii_uppercase(), &schedule[1..]);
+    json!({
+        "properties": properties,
+        "name": id,
+        "id": format!("{scope}/providers/Microsoft.Authorization/{kind}/{id}"),
+        "type": format!("Microsoft.Authorization/{kind}")
+    })
 }
 
 /// Two groups that hold each other: a cycle, as directories allow.
@@ -923,24 +1002,8 @@ fn vary_pim(v: &mut Value, eligible: impl Iterator<Item = Value>, rng: &mut Rng)
         }
     }
     for r in eligible {
-        let id = rng.guid();
-        let scope = r["scope"].as_str().unwrap();
-        list.push(json!({
-                "properties": {
-                    "scope": scope,
-                    "roleDefinitionId": r["roleDefinitionId"],
-                    "principalId": r["principalId"],
-                    "principalType": r["principalType"],
-                    "status": "Provisioned",
-                    "roleEligibilityScheduleId": format!("{scope}/providers/Microsoft.Authorization/roleEligibilitySchedules/{id}"),
-                    "startDateTime": "2025-06-01T00:00:00Z",
-                    "endDateTime": null,
-                    "memberType": "Direct"
-                },
-                "name": id,
-                "id": format!("{scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/{id}"),
-                "type": "Microsoft.Authorization/RoleEligibilityScheduleInstances"
-            }));
+        let fields = json!({"startDateTime": "2025-06-01T00:00:00Z", "endDateTime": null});
+        list.push(pim_instance(&r, "roleEligibilitySchedule", fields, rng));
     }
 }
 
