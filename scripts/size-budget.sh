@@ -201,11 +201,20 @@ cd "$(dirname "$0")/.."
 # Then the JS API's went to 298 KB: remediation no longer grants onboarding to a group or
 # standing roles to someone PIM-eligible, is worked out when only apps qualify, and the
 # checklist names people only (+1,050 B). Measured 413,287 / 304,198 B.
-APP_CEILING=$((404 * 1024)); APP_TARGET=$((300 * 1024))
+# Round 33 raised them to 407 / 301 KB, for exports read in part or as what they are not
+# (reviews of the readers; docs/performance-history.md, round 33). JS API, commit by commit:
+# configuration exports (pages with a link to more, rule templates, records ConvertTo-Json
+# cut, role assignments on Sentinel objects, templates with no workspace) +405 B; role
+# exports (ended Azure activations through undated copies, PIM start dates, deny principals
+# written as text, PIM records in tables and mixed lists, request lists, cut groups, the
+# caveats for pages and $expand's 20 members) +2,031 B; the review of those fixes (Windows
+# PowerShell dates, the cut looked for where objects belong, one tenant not concluded from a
+# page) +565 B. Measured 416,295 / 307,200 B (was 413,325 / 304,199 B).
+APP_CEILING=$((407 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((298 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((301 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0
