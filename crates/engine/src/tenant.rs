@@ -223,31 +223,45 @@ impl Tenant {
     /// gathered first, and the million others each cost one lookup, only when there are any.
     pub(crate) fn drop_undated_copies_of_azure_pim_roles(&mut self) {
         use crate::assignment::AssignmentState;
-        use std::borrow::Cow;
-        // A role by its id, or else its name in any casing (as `SameAs` compares them).
-        fn key(a: &RoleAssignment) -> Option<(&str, Cow<'_, str>, &str)> {
+        let is_dated = |a: &RoleAssignment| {
+            matches!(
+                a.state,
+                AssignmentState::Activated { .. } | AssignmentState::Assigned { .. }
+            )
+        };
+        if !self.assignments.iter().any(is_dated) {
+            return;
+        }
+        // A role by its id. A record that names its role only by name (a query that kept
+        // `roleDefinitionName`) is the same grant as PIM's instance, which names the id:
+        // each such name is resolved once.
+        type NameIds<'n> = rustc_hash::FxHashMap<&'n str, String>;
+        let mut by_name: NameIds<'_> = rustc_hash::FxHashMap::default();
+        for a in &self.assignments {
+            if let (None, Some(name)) = (&a.role.id, &a.role.name) {
+                by_name.entry(name).or_insert_with(|| {
+                    self.roles
+                        .resolve(&a.role)
+                        .map_or_else(|| name.to_ascii_lowercase(), |(d, _)| d.id)
+                });
+            }
+        }
+        fn key<'a>(a: &'a RoleAssignment, by_name: &'a NameIds<'_>) -> Option<(&'a str, &'a str, &'a str)> {
             let role = match (&a.role.id, &a.role.name) {
-                (Some(id), _) => Cow::Borrowed(&**id),
-                (None, Some(name)) => Cow::Owned(name.to_ascii_lowercase()),
+                (Some(id), _) => &**id,
+                (None, Some(name)) => by_name.get(&**name)?.as_str(),
                 (None, None) => return None,
             };
             Some((&a.principal_id, role, a.scope.key()))
         }
+        let key = |a| key(a, &by_name);
         let keep: Vec<bool> = {
             let dated: rustc_hash::FxHashSet<_> = self
                 .assignments
                 .iter()
-                .filter(|a| {
-                    matches!(
-                        a.state,
-                        AssignmentState::Activated { .. } | AssignmentState::Assigned { .. }
-                    )
-                })
-                .filter_map(key)
+                .filter(|a| is_dated(a))
+                .filter_map(&key)
                 .collect();
-            if dated.is_empty() {
-                return;
-            }
             self.assignments
                 .iter()
                 .map(|a| a.state != AssignmentState::Active || key(a).is_none_or(|k| !dated.contains(&k)))

@@ -236,6 +236,15 @@ fn an_ended_activation_does_not_count_through_the_copy_exported_during_it() {
         "{:?}",
         after.caveats
     );
+    // A copy that names its role only by name (a query that kept `roleDefinitionName`) is
+    // the same grant as PIM's, which names the id.
+    let by_name = edited("role-assignments-during-activation.json", |v| {
+        v[0].as_object_mut().unwrap().remove("roleDefinitionId");
+    });
+    let mut with = files(&names[1..]);
+    with.push(("role-assignments.json".into(), by_name));
+    let after = report_on(&[LAW], Date::new(2026, 2, 12), &with);
+    assert_eq!(verdict(&after, "alex", "investigate-incidents"), "not-allowed");
     // Without PIM's export, the undated copy is all there is.
     let alone = on(Date::new(2026, 2, 12), &names[..1]);
     assert_eq!(verdict(&alone, "alex", "investigate-incidents"), "allowed");

@@ -259,8 +259,9 @@ fn load_files(files: &[(&str, &[u8])], ahead: bool) -> Loaded {
     loaded.tenant.dedupe_in(ahead);
     loaded.tenant.order_small_lists();
     loaded.tenant.drop_undated_copies_of_pim_roles();
-    loaded.tenant.drop_undated_copies_of_azure_pim_roles();
     loaded.tenant.roles.settle();
+    // After the roles settle: a role named only by name is resolved to its id.
+    loaded.tenant.drop_undated_copies_of_azure_pim_roles();
     loaded
 }
 
