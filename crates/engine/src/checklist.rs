@@ -195,15 +195,12 @@ pub fn build(
                     missing => {
                         let kinds: Vec<&str> = det.needs.iter().map(|k| k.label()).collect();
                         let names: Vec<&str> = missing.iter().map(|w| w.name()).collect();
-                        (
-                        false,
-                        format!(
+                        let evidence = format!(
                             "not affected where the exports reach, but {} has no complete {} export: add it, or answer the question",
                             names.join(", "),
                             kinds.join(", ")
-                        ),
-                        d.question.to_string(),
-                    )
+                        );
+                        (false, evidence, d.question.to_string())
                     }
                 }
             }

@@ -186,23 +186,27 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
         .collect();
     crate::order::sort(&mut tenants);
     tenants.dedup();
+    let has_tenant = |o: &crate::config::ConfigObject| o.str(&["tenantId", "targetWorkspaceTenantId"]).is_some();
     // One workspace's tenant says nothing about another's (exports are made per workspace).
     let unshown: Vec<&str> = c
         .workspaces
         .iter()
         .filter(|w| {
-            !c.config.objects.iter().any(|o| {
-                o.reaches(w, c.workspaces.len(), c.elsewhere > 0)
-                    && o.str(&["tenantId", "targetWorkspaceTenantId"]).is_some()
-            })
+            !c.config
+                .objects
+                .iter()
+                .any(|o| o.reaches(w, c.workspaces.len(), c.elsewhere > 0) && has_tenant(o))
         })
         .map(|w| w.name())
         .collect();
     // A page with a link to more may be followed by another tenant's objects, unless a last
-    // page of the same kind for the same workspace is among the inputs.
+    // page of the same kind for the same workspace is among the inputs. Only kinds that
+    // carry a tenant id count: a page of analytics rules says nothing of tenants.
     let objects = &c.config.objects;
+    let carries = |kind| objects.iter().any(|p| p.kind == kind && has_tenant(p));
     let unfinished = objects.iter().any(|o| {
         o.partial
+            && carries(o.kind)
             && !objects
                 .iter()
                 .any(|p| !p.partial && p.kind == o.kind && p.workspace == o.workspace)

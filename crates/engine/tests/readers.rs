@@ -436,6 +436,10 @@ fn one_tenant_is_not_concluded_from_a_page_with_a_link_to_more() {
     });
     let whole = report(&[("data-connectors.json".into(), last.clone())]);
     assert_eq!(tenant_check(&whole), "pass");
+    // A page with a link to more of a kind that carries no tenant id says nothing of tenants.
+    let mut beside = files(&["automation-paged.json"]);
+    beside.push(("data-connectors.json".into(), last.clone()));
+    assert_eq!(tenant_check(&report(&beside)), "pass");
     // Both pages given, each as its own file.
     let mut both = files(&["data-connectors-paged.json"]);
     both.push(("data-connectors-2.json".into(), last));
