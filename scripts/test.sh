@@ -12,23 +12,39 @@ source scripts/setup.sh
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# On this project's sandboxed machines a new pipe has handed cargo's rustc probe (`rustc -`,
+# whose input is empty) bytes of earlier output, and cargo then keeps the failed probe in
+# target/.rustc_info.json, so every later cargo call fails the same way. A step that fails
+# so runs once more without that cache, which cargo rebuilds (round 33: a rerun passed every
+# time). Any other failure stands.
+with_probe_retry() {
+  mkdir -p target
+  local log=target/step.log
+  if "$@" 2>&1 | tee "$log"; then return 0; fi
+  grep -q 'to learn about target-specific information' "$log" || return 1
+  printf 'a rustc probe read stale input: once more without target/.rustc_info.json\n' >&2
+  rm -f target/.rustc_info.json
+  "$@"
+}
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 step "cargo clippy (native, all targets)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+with_probe_retry cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo clippy (web app, JS API and their memcmp for wasm32)"
-cargo clippy --target wasm32-unknown-unknown -p sentinel-readiness-web -p sentinel-readiness-wasm -p sentinel-readiness-memcmp --locked -- -D warnings
+with_probe_retry cargo clippy --target wasm32-unknown-unknown -p sentinel-readiness-web -p sentinel-readiness-wasm -p sentinel-readiness-memcmp --locked -- -D warnings
 step "cargo test"
 # Snapshots are compared, never rewritten, here: review changes with `cargo insta review`.
-INSTA_UPDATE=no cargo test --workspace --locked
+export INSTA_UPDATE=no
+with_probe_retry cargo test --workspace --locked
 step "trunk build --release + single-file page"
-trunk build --release
+with_probe_retry trunk build --release
 node scripts/single-file.mjs
 wasm=$(ls dist/*.wasm)
 printf 'web app wasm: %s bytes, %s bytes gzipped; single file %s bytes gzipped\n' \
   "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" "$(gzip -9 -c dist/sentinel-readiness.html | wc -c)"
 step "JS API package (wasm-pack)"
-bash scripts/build-js-api.sh
+with_probe_retry bash scripts/build-js-api.sh
 mkdir -p dist/api
 cp -r pkg dist/api/pkg
 cp www/api-example.html dist/api/
