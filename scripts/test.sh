@@ -7,44 +7,31 @@ cd "$(dirname "$0")/.."
 export SETUP_BROWSER=1
 # A clean build gains nothing from incremental state, which costs ~0.5 GB of disk.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+# Cargo's probe of the compiler reads its empty input from /dev/null, not from a pipe: on
+# this project's sandboxed machines a pipe has handed it earlier output (see the script).
+export RUSTC_WRAPPER="${RUSTC_WRAPPER:-$PWD/scripts/rustc-probe-stdin.sh}"
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# On this project's sandboxed machines a new pipe has handed cargo's rustc probe (`rustc -`,
-# whose input is empty) bytes of earlier output, and cargo then keeps the failed probe in
-# target/.rustc_info.json, so every later cargo call fails the same way. A step that fails
-# so runs once more without that cache, which cargo rebuilds (round 33: a rerun passed every
-# time). Any other failure stands.
-with_probe_retry() {
-  mkdir -p target
-  local log=target/step.log
-  if "$@" 2>&1 | tee "$log"; then return 0; fi
-  grep -q 'to learn about target-specific information' "$log" || return 1
-  printf 'a rustc probe read stale input: once more without target/.rustc_info.json\n' >&2
-  rm -f target/.rustc_info.json
-  "$@"
-}
-
 step "cargo fmt --check"
 cargo fmt --all -- --check
 step "cargo clippy (native, all targets)"
-with_probe_retry cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo clippy (web app, JS API and their memcmp for wasm32)"
-with_probe_retry cargo clippy --target wasm32-unknown-unknown -p sentinel-readiness-web -p sentinel-readiness-wasm -p sentinel-readiness-memcmp --locked -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p sentinel-readiness-web -p sentinel-readiness-wasm -p sentinel-readiness-memcmp --locked -- -D warnings
 step "cargo test"
 # Snapshots are compared, never rewritten, here: review changes with `cargo insta review`.
-export INSTA_UPDATE=no
-with_probe_retry cargo test --workspace --locked
+INSTA_UPDATE=no cargo test --workspace --locked
 step "trunk build --release + single-file page"
-with_probe_retry trunk build --release
+trunk build --release
 node scripts/single-file.mjs
 wasm=$(ls dist/*.wasm)
 printf 'web app wasm: %s bytes, %s bytes gzipped; single file %s bytes gzipped\n' \
   "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" "$(gzip -9 -c dist/sentinel-readiness.html | wc -c)"
 step "JS API package (wasm-pack)"
-with_probe_retry bash scripts/build-js-api.sh
+bash scripts/build-js-api.sh
 mkdir -p dist/api
 cp -r pkg dist/api/pkg
 cp www/api-example.html dist/api/
