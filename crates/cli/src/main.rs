@@ -294,9 +294,10 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
         ReportFormat::Html => Some(report.to_html()),
     };
     match &args.output {
-        Some(path) => {
-            // Written beside the target and renamed over it once whole: a failed write (a full
-            // disk) leaves the previous report, or none, never a report cut short.
+        // A regular file (or a new one) is written beside the target and renamed over it once
+        // whole: a failed write (a full disk) leaves the previous report, or none, never a
+        // report cut short.
+        Some(path) if std::fs::symlink_metadata(path).map_or(true, |m| m.file_type().is_file()) => {
             let mut name = path.file_name().unwrap_or_default().to_os_string();
             name.push(".partial");
             let partial = path.with_file_name(name);
@@ -309,6 +310,20 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
                 let _ = std::fs::remove_file(&partial);
                 return Err(format!("{}: {e}", path.display()));
             }
+        }
+        // Anything else is written through as named: renaming over a device (`-o /dev/null`
+        // as root) replaced it with a file, and over a symbolic link replaced the link.
+        Some(path) => {
+            let written = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)
+                .and_then(|file| {
+                    let mut w = std::io::BufWriter::new(file);
+                    emit(&report, text.as_deref(), &mut w)?;
+                    w.flush()
+                });
+            written.map_err(|e| format!("{}: {e}", path.display()))?;
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -271,6 +271,31 @@ fn output_goes_to_the_named_file_or_says_why_it_cannot() {
     let out = run(&["report", "--sample", "--output", folder.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(folder.is_dir() && !dir.join("taken.partial").exists());
+    // A symbolic link is written through, not replaced by a file (renaming over it did that,
+    // and over `-o /dev/null` as root replaced the device).
+    let target = dir.join("target.json");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = run(&[
+        "report",
+        "--sample",
+        "--today",
+        "2026-11-23",
+        "--output",
+        link.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&target).unwrap().contains("\"schema_version\""));
+    assert!(!dir.join("link.json.partial").exists());
+    // A device is written to, and stays a device.
+    let out = run(&["report", "--sample", "--output", "/dev/null"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    {
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    }
     // A folder that does not exist: exit 2, naming the path.
     let missing = dir.join("no-such-folder").join("report.json");
     let out = run(&["report", "--sample", "--output", missing.to_str().unwrap()]);
