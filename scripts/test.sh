@@ -7,9 +7,6 @@ cd "$(dirname "$0")/.."
 export SETUP_BROWSER=1
 # A clean build gains nothing from incremental state, which costs ~0.5 GB of disk.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
-# Cargo's probe of the compiler reads its empty input from /dev/null, not from a pipe: on
-# this project's sandboxed machines a pipe has handed it earlier output (see the script).
-export RUSTC_WRAPPER="${RUSTC_WRAPPER:-$PWD/scripts/rustc-probe-stdin.sh}"
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
 
