@@ -39,6 +39,66 @@ impl Date {
         Ok(Self { year, month, day })
     }
 
+    /// The UTC day of an export's date or timestamp: `YYYY-MM-DD` alone, or followed by a
+    /// time (`hh:mm`, seconds and a fraction optional) and a zone (`Z`, `±hh:mm`, `±hhmm`,
+    /// `±hh`; none is UTC, as Azure writes its times). The offset moves the day: a PIM
+    /// activation ending `…T04:00+14:00` ended the UTC day before, and read by its own date
+    /// it would count a day and a half longer. Anything else after the date is refused.
+    pub fn parse_utc_day(text: &str) -> Option<Self> {
+        let t = text.trim();
+        let date = Self::parse(t.get(..10)?).ok()?;
+        let rest = t.as_bytes().get(10..)?;
+        let [sep, time @ ..] = rest else {
+            return Some(date);
+        };
+        if !matches!(sep, b'T' | b't' | b' ') {
+            return None;
+        }
+        let two = |b: &[u8]| -> Option<i64> {
+            match b {
+                [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(i64::from((a - b'0') * 10 + (b - b'0'))),
+                _ => None,
+            }
+        };
+        let hour = two(time.get(..2)?).filter(|h| *h < 24)?;
+        let minute = time
+            .get(2..5)
+            .filter(|m| m.first() == Some(&b':'))
+            .and_then(|m| two(m.get(1..)?));
+        let minute = minute.filter(|m| *m < 60)?;
+        let mut zone = time.get(5..)?;
+        if let [b':', a, b, more @ ..] = zone {
+            two(&[*a, *b]).filter(|s| *s <= 60)?;
+            zone = more;
+            if let [b'.', fraction @ ..] = zone {
+                let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+                zone = fraction.get(n..).filter(|_| n > 0)?;
+            }
+        }
+        let offset = match zone {
+            [] | [b'Z' | b'z'] => 0,
+            [sign @ (b'+' | b'-'), hh @ ..] => {
+                let (h, m) = match hh {
+                    [a, b] => (two(&[*a, *b])?, 0),
+                    [a, b, b':', c, d] | [a, b, c, d] => (two(&[*a, *b])?, two(&[*c, *d])?),
+                    _ => return None,
+                };
+                if h > 14 || m > 59 {
+                    return None;
+                }
+                let minutes = h * 60 + m;
+                if *sign == b'-' {
+                    -minutes
+                } else {
+                    minutes
+                }
+            }
+            _ => return None,
+        };
+        let shift = (hour * 60 + minute - offset).div_euclid(1440);
+        Some(Self::from_days_since_epoch(date.days_since_epoch() + shift))
+    }
+
     /// Days from 1970-01-01 (H. Hinnant's days-from-civil, the inverse of the function below).
     pub fn days_since_epoch(self) -> i64 {
         let y = i64::from(self.year) - i64::from(self.month <= 2);
@@ -207,6 +267,44 @@ mod tests {
         }
         assert_eq!(Date::from_days_since_epoch(0), Date::new(1970, 1, 1));
         assert_eq!(Date::from_days_since_epoch(20_415), Date::new(2025, 11, 23));
+    }
+
+    #[test]
+    fn an_export_date_is_read_as_its_utc_day() {
+        let day = |t: &str| Date::parse_utc_day(t).map(|d| d.to_string());
+        for (text, want) in [
+            ("2026-03-10", "2026-03-10"),
+            (" 2026-03-10T14:00:00Z ", "2026-03-10"),
+            ("2026-03-10T14:00:00.1234567Z", "2026-03-10"),
+            ("2026-03-10T14:00:00", "2026-03-10"),
+            ("2026-03-10 14:00", "2026-03-10"),
+            // An offset moves the day either way, across months and years.
+            ("2026-03-11T04:00:00+14:00", "2026-03-10"),
+            ("2026-03-11T00:00:00+0100", "2026-03-10"),
+            ("2026-03-10T13:00:00-12:00", "2026-03-11"),
+            ("2026-12-31T23:30:00.5-05", "2027-01-01"),
+            ("2026-03-01T01:00:00+02:00", "2026-02-28"),
+            ("2024-03-01T01:00:00+02:00", "2024-02-29"),
+            ("2026-03-10T23:59:60Z", "2026-03-10"),
+        ] {
+            assert_eq!(day(text).as_deref(), Some(want), "{text}");
+        }
+        for bad in [
+            "2026-12-31 garbage",
+            "2026-12-31Tgarbage",
+            "2026-12-31T24:00:00Z",
+            "2026-12-31T10:60:00Z",
+            "2026-12-31T10:00:00+15:00",
+            "2026-12-31T10:00:00+01:",
+            "2026-12-31T10:00:00.Z",
+            "2026-12-31T10:00:00ZZ",
+            "2026-12-31T10",
+            "2026-02-30T10:00:00Z",
+            "12/7/2026 3:00:00 PM",
+            "",
+        ] {
+            assert_eq!(day(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -460,3 +460,78 @@ fn a_deny_principal_without_an_id_refuses_the_record() {
     let r = report_on(&[LAW], Date::new(2026, 2, 10), &with);
     assert_one_deny_unread(&r);
 }
+
+// Round 34's review of dates: a PIM date is read as its day in UTC, and an activation
+// without an end is refused.
+
+/// Alex's principal id (the file gives no name).
+const ALEX: &str = "bbbbbbbb-0000-0000-0000-000000000002";
+
+/// Alex's activation on `law` with its `startDateTime` and `endDateTime` replaced.
+fn activation(start: serde_json::Value, end: serde_json::Value) -> Vec<(String, Vec<u8>)> {
+    let bytes = edited("pim-activation-ended.json", |v| {
+        let record = &mut v["value"][0]["properties"];
+        record["startDateTime"] = start.clone();
+        record["endDateTime"] = end.clone();
+    });
+    vec![("pim.json".into(), bytes)]
+}
+
+#[test]
+fn a_pim_date_with_an_offset_is_read_as_its_utc_day() {
+    let alex = |day: Date, start: &str, end: &str| {
+        let r = report_on(&[LAW], day, &activation(start.into(), end.into()));
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        verdict(&r, ALEX, "investigate-incidents")
+    };
+    // Ends 2026-02-11 04:00 at +14:00, which is 2026-02-10 14:00 UTC: over on the 11th.
+    let (start, end) = ("2026-02-10T00:00:00Z", "2026-02-11T04:00:00+14:00");
+    assert_eq!(alex(Date::new(2026, 2, 10), start, end), "allowed");
+    assert_eq!(alex(Date::new(2026, 2, 11), start, end), "not-allowed");
+    // Starts 2026-02-11 13:00 at -12:00, which is 2026-02-12 01:00 UTC: not yet on the 11th.
+    let (start, end) = ("2026-02-11T13:00:00-12:00", "2026-02-12T09:00:00Z");
+    assert_eq!(alex(Date::new(2026, 2, 11), start, end), "not-allowed");
+    assert_eq!(alex(Date::new(2026, 2, 12), start, end), "allowed");
+}
+
+#[test]
+fn an_entra_pim_date_with_an_offset_is_read_as_its_utc_day() {
+    // Priya owns the subscription; Security Administrator, activated until 2026-03-11 04:00
+    // at +14:00 (2026-03-10 14:00 UTC), is what lets her connect the workspace.
+    let ws = "/subscriptions/9b2e7c41-3d5a-4f86-a1c9-7e0d4b6f2a13/resourceGroups/rg-soc-prod/providers/Microsoft.OperationalInsights/workspaces/law-soc-prod";
+    let names = ["owner-of-law-soc-prod.json", "entra-activation-offset.json"];
+    let on = |day| verdict(&report_on(&[ws], day, &files(&names)), "priya", "connect-workspace");
+    assert_eq!(on(Date::new(2026, 3, 10)), "allowed");
+    assert_eq!(on(Date::new(2026, 3, 11)), "not-allowed");
+}
+
+#[test]
+fn a_pim_date_followed_by_anything_but_a_time_is_refused() {
+    let r = report_on(
+        &[LAW],
+        Date::new(2026, 2, 10),
+        &activation("2026-02-10T00:00:00Z".into(), "2026-12-31 until revoked".into()),
+    );
+    assert_refused(&r, "is not a date");
+}
+
+#[test]
+fn an_activation_without_an_end_is_refused() {
+    for end in [serde_json::Value::Null, "".into(), " ".into()] {
+        let r = report_on(
+            &[LAW],
+            Date::new(2026, 2, 10),
+            &activation("2026-02-10T00:00:00Z".into(), end),
+        );
+        assert_refused(&r, "activation without an end date");
+        assert!(r.principals.iter().all(|p| !p.display_name.contains(ALEX)));
+    }
+    // The same for an Entra role's activation.
+    let bytes = {
+        let mut v: serde_json::Value = serde_json::from_slice(&read("entra-activation-offset.json")).unwrap();
+        v["value"][0]["endDateTime"] = serde_json::Value::Null;
+        serde_json::to_vec(&v).unwrap()
+    };
+    let r = report_on(&[LAW], Date::new(2026, 3, 10), &[("entra.json".into(), bytes)]);
+    assert_refused(&r, "activation without an end date");
+}

@@ -1166,6 +1166,9 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
             // upcoming instances, and an end date ends it.
             let (start, end) = (date_field(obj, "startDateTime")?, date_field(obj, "endDateTime")?);
             let state = match (activated, start, end) {
+                // Every activation ends: one without an end was cut or edited, and read as
+                // never ending it would be access that has ended.
+                (true, _, None) => return Err(ACTIVATION_WITHOUT_END.into()),
                 (true, start, end) => AssignmentState::Activated { start, end },
                 (false, None, None) => AssignmentState::Active,
                 (false, start, end) => AssignmentState::Assigned { start, end },
@@ -1219,8 +1222,7 @@ fn date_field(obj: &Map<String, Value>, name: &str) -> Result<Option<Date>, Stri
     match field(obj, &[name]) {
         None => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => Date::parse(s.trim())
-            .ok()
+        Some(Value::String(s)) => Date::parse_utc_day(s)
             .or_else(|| ms_date(s.trim()))
             .map(Some)
             .ok_or_else(|| format!("{name} `{s}` is not a date")),
@@ -1243,6 +1245,8 @@ fn ms_date(text: &str) -> Option<Date> {
     let ms: i64 = inner.get(..end)?.parse().ok()?;
     Some(Date::from_days_since_epoch(ms.div_euclid(86_400_000)))
 }
+
+const ACTIVATION_WITHOUT_END: &str = "a PIM activation without an end date (endDateTime)";
 
 const CUT_BY_CONVERT_TO_JSON: &str = "PIM schedule cut short by ConvertTo-Json (use -Depth 5)";
 
@@ -1573,6 +1577,9 @@ fn directory_role_assignment(obj: &Map<String, Value>, origin: Origin, tenant: &
         Some(Value::Object(info)) => (date_field(info, "startDateTime")?, schedule_end(info)?),
         Some(_) => return Err(CUT_BY_CONVERT_TO_JSON.into()),
     };
+    if end.is_none() && str_field(obj, &["assignmentType"]).is_some_and(|t| t.eq_ignore_ascii_case("activated")) {
+        return Err(ACTIVATION_WITHOUT_END.into());
+    }
     // Only PIM's records carry these; `roleAssignments` gives the role as held when exported.
     let pim = eligible
         || field(
