@@ -221,13 +221,23 @@ fn summarize(
     findings: &[Finding],
     outcomes: &[TaskOutcome],
     checklist: &[ChecklistItem],
+    as_of: Option<Date>,
 ) -> Summary {
     // With no workspace nothing was checked: an empty list of failures must not read as ready.
     let nothing_checked = workspaces.is_empty().then(|| {
         "No workspace to assess: the exports name none, so no check ran. Give the workspace's resource id (--workspace), or add an export whose scopes include it.".to_string()
     });
+    // Before the first step of the move was documented, no rule says who can do it: the
+    // move itself was not possible, and nothing was checked.
+    let no_task = outcomes.is_empty().then(|| {
+        format!(
+            "No step of the move was documented on {}: the rules of that date have nothing to check. Choose a later date.",
+            as_of.map_or_else(|| "that date".to_string(), |d| d.to_string())
+        )
+    });
     let blockers: Vec<String> = nothing_checked
         .into_iter()
+        .chain(no_task.filter(|_| !workspaces.is_empty()))
         .chain(
             prerequisites
                 .iter()
@@ -584,7 +594,14 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         &eval.outcomes,
         opts.as_of,
     );
-    let summary = summarize(&workspaces, &prerequisites, &findings, &eval.outcomes, &checklist);
+    let summary = summarize(
+        &workspaces,
+        &prerequisites,
+        &findings,
+        &eval.outcomes,
+        &checklist,
+        opts.as_of,
+    );
     let scores = score::compute(&score::Inputs {
         config: &loaded.tenant.config,
         workspaces: &workspaces,

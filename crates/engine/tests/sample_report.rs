@@ -199,6 +199,27 @@ fn as_of_changes_the_prerequisites() {
 /// The same exports give different answers under the 2023 preview, the 2025 GA and the
 /// latest rules, as the docs changed.
 #[test]
+fn a_date_before_any_step_was_documented_is_not_ready() {
+    // Round 34: before 2023-11-10 no task is in force, and the report said `ready`.
+    let before = sample_report(Some(Date::new(2023, 11, 9)), false);
+    assert_eq!(before.rules.tasks_not_in_force.len(), 5);
+    assert_eq!(before.summary.overall.as_str(), "blocked");
+    assert!(before.not_ready());
+    assert!(before
+        .summary
+        .blockers
+        .iter()
+        .any(|b| b.contains("No step of the move was documented on 2023-11-09")));
+    // From the first day one is documented, that blocker is gone.
+    let first = sample_report(Some(Date::new(2023, 11, 10)), false);
+    assert!(first
+        .summary
+        .blockers
+        .iter()
+        .all(|b| !b.contains("No step of the move")));
+}
+
+#[test]
 fn as_of_reproduces_the_documented_eras() {
     let preview = Some(Date::new(2024, 1, 15));
     let ga = Some(Date::new(2025, 3, 1));
