@@ -75,6 +75,26 @@ pub enum ScopeKind {
     Resource,
 }
 
+/// The comparison key of a resource id: Azure compares ids ignoring case, and resource
+/// group and resource names may hold letters outside ASCII (`rg-SÉCURITÉ` is `rg-sécurité`).
+/// A letter whose lower case is longer or shorter in UTF-8 (the Kelvin sign, `İ`) keeps its
+/// case, so that the key and the text stay the same length and an offset found in one
+/// holds in the other.
+fn fold_case(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    text.chars()
+        .map(|c| {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
 const WORKSPACE_TYPE: &str = "/providers/microsoft.operationalinsights/workspaces/";
 
 impl Scope {
@@ -95,7 +115,7 @@ impl Scope {
             trimmed.trim_end_matches('/').to_string()
         };
         let text = if text.is_empty() { "/".to_string() } else { text };
-        Ok(Self::from_parts(text.to_ascii_lowercase(), &text))
+        Ok(Self::from_parts(fold_case(&text), &text))
     }
 
     /// The tenant root scope `/`.
@@ -382,6 +402,17 @@ mod tests {
             s("/subscriptions/ABC/resourceGroups/RG"),
             s("/subscriptions/abc/resourcegroups/rg")
         );
+    }
+
+    #[test]
+    fn equality_ignores_case_outside_ascii_too() {
+        let rg = "/subscriptions/abc/resourceGroups/rg-sécurité";
+        assert_eq!(s("/subscriptions/ABC/resourceGroups/RG-SÉCURITÉ"), s(rg));
+        assert!(s("/SUBSCRIPTIONS/ABC/RESOURCEGROUPS/RG-SÉCURITÉ")
+            .is_ancestor_or_self(&s(&format!("{rg}/providers/x/y/z"))));
+        // A letter whose lower case changes its length in UTF-8 keeps its case.
+        let kelvin = s("/subscriptions/abc/resourceGroups/\u{212A}");
+        assert_eq!(kelvin.key().len(), kelvin.as_str().len());
     }
 
     #[test]

@@ -113,7 +113,7 @@ proptest! {
     }
 
     #[test]
-    fn every_prefix_path_is_an_ancestor(segs in prop::collection::vec("[a-zA-Z0-9-]{1,8}", 1..7), cut in 0usize..7) {
+    fn every_prefix_path_is_an_ancestor(segs in prop::collection::vec("[a-zA-Z0-9éÉçÇöÖøØ-]{1,8}", 1..7), cut in 0usize..7) {
         let full = format!("/{}", segs.join("/"));
         let cut = cut.min(segs.len());
         let prefix = format!("/{}", segs[..cut].join("/"));
@@ -123,6 +123,14 @@ proptest! {
         if cut < segs.len() {
             prop_assert!(!b.is_ancestor_or_self(&a));
         }
+    }
+
+    /// A scope's comparison key is as long as its text, whatever the letters, so that an
+    /// offset found in one holds in the other (`workspace_scope` cuts the text so).
+    #[test]
+    fn a_scope_key_is_as_long_as_its_text(path in "(/[^/]{1,6}){1,6}") {
+        let scope = Scope::parse(&path).unwrap();
+        prop_assert_eq!(scope.key().len(), scope.as_str().len());
     }
 
     /// `/a/b` never covers `/a/bc`: ancestry is by whole segment.
