@@ -3,8 +3,11 @@
 //! difference, pre-ticked when the exports prove it done or not needed, each naming who
 //! can do it (from the RBAC verdicts).
 
+use std::fmt::Write as _;
+
 use serde::{Deserialize, Serialize};
 
+use crate::assignment::RoleAssignment;
 use crate::config::{ObjectKind, SentinelConfig};
 use crate::date::Date;
 use crate::difference::{self, Persona, Phase};
@@ -45,6 +48,55 @@ const EVIDENCED_BY_PREREQUISITE: &[(&str, &str)] = &[
     ("azure-portal-retirement", "before-retirement"),
     ("primary-secondary-workspace-model", "primary-workspace-chosen"),
 ];
+
+/// Role assignments on a workspace itself whose principal does not hold the same role on
+/// the workspace's SecurityInsights solution resource, which Microsoft asks for beside a
+/// workspace-only grant (prerequisites.md section 3: defender-docs
+/// `unified-secops-platform/microsoft-sentinel-onboard.md`, 2025-09).
+fn workspace_only_grants(tenant: &crate::tenant::Tenant, workspaces: &[Scope]) -> usize {
+    let solutions: Vec<Option<Scope>> = workspaces
+        .iter()
+        .map(|ws| {
+            let rg = ws.resource_group_scope()?;
+            Scope::parse(&format!(
+                "{}/providers/Microsoft.OperationsManagement/solutions/SecurityInsights({})",
+                rg.as_str(),
+                ws.name()
+            ))
+            .ok()
+        })
+        .collect();
+    // One pass; a key's length rules out nearly every assignment before its text is compared.
+    fn at<'s>(mut scopes: impl Iterator<Item = Option<&'s Scope>>, a: &RoleAssignment) -> Option<usize> {
+        let key = a.scope.key();
+        scopes.position(|s| s.is_some_and(|s| s.key().len() == key.len() && s.key() == key))
+    }
+    let (mut alone, mut on_solution) = (Vec::new(), Vec::new());
+    for a in &tenant.assignments {
+        if let Some(i) = at(workspaces.iter().map(Some), a) {
+            alone.push((i, a));
+        } else if let Some(i) = at(solutions.iter().map(Option::as_ref), a) {
+            on_solution.push((i, a));
+        }
+    }
+    alone
+        .iter()
+        .filter(|(i, a)| {
+            !on_solution
+                .iter()
+                .any(|(j, s)| i == j && s.principal_id == a.principal_id && same_role(&s.role, &a.role))
+        })
+        .count()
+}
+
+/// One role, by id where both records give it, else by name.
+fn same_role(a: &crate::role::RoleRef, b: &crate::role::RoleRef) -> bool {
+    match (&a.id, &b.id, &a.name, &b.name) {
+        (Some(x), Some(y), _, _) => x == y,
+        (_, _, Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
+        _ => false,
+    }
+}
 
 /// Names listed per checklist item before the rest are counted.
 const WHO_LIMIT: usize = 10;
@@ -167,15 +219,21 @@ pub fn build(
             None if !prereq.is_empty() => {
                 let pass = prereq.iter().all(|p| p.status == Status::Pass);
                 let ev: Vec<&str> = prereq.iter().map(|p| p.evidence.as_str()).collect();
-                (
-                    pass,
-                    format!(
-                        "from prerequisite {}: {}",
-                        checked_by.unwrap_or_default(),
-                        ev.join("; ")
-                    ),
-                    d.action.to_string(),
-                )
+                let mut evidence = format!(
+                    "from prerequisite {}: {}",
+                    checked_by.unwrap_or_default(),
+                    ev.join("; ")
+                );
+                // The action asks for more than the prerequisite checks: a role granted on
+                // the workspace alone is granted on its SecurityInsights solution too.
+                let alone = match d.id {
+                    "azure-rbac-carries-over" => workspace_only_grants(tenant, workspaces),
+                    _ => 0,
+                };
+                if alone > 0 {
+                    let _ = write!(evidence, "; {alone} role assignment(s) on a workspace alone, without the same role on its SecurityInsights solution resource");
+                }
+                (pass && alone == 0, evidence, d.action.to_string())
             }
             Some(_) if !hits.is_empty() => {
                 let n: usize = hits.iter().map(|f| f.objects.len()).sum();

@@ -1,0 +1,58 @@
+//! Checklist items ticked from what the exports prove, and left open where they do not
+//! (round 34's review). Files are in `fixtures/checklist/`.
+
+// Test helpers may unwrap and index: a failure should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::path::Path;
+
+use sentinel_readiness_engine::{analyze, Date, Report, ReportOptions};
+
+fn report(names: &[&str]) -> Report {
+    let files: Vec<(String, Vec<u8>)> = names
+        .iter()
+        .map(|n| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/checklist")
+                .join(n);
+            (n.to_string(), std::fs::read(path).unwrap())
+        })
+        .collect();
+    let opts = ReportOptions {
+        workspaces: vec![],
+        as_of: None,
+        today: Date::new(2026, 12, 7),
+        all_verdicts: false,
+        primary: None,
+        threads: 0,
+    };
+    analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).unwrap()
+}
+
+/// (done, evidence) of the item for difference `id`.
+fn item(r: &Report, id: &str) -> (bool, String) {
+    let item = r.checklist.iter().find(|c| c.refs.iter().any(|x| x == id)).unwrap();
+    (item.done, item.evidence.clone())
+}
+
+#[test]
+fn a_role_on_the_workspace_alone_leaves_the_rbac_item_open_until_the_solution_has_it_too() {
+    // Sentinel Reader on the workspace: analysts can view Sentinel, but Microsoft asks for
+    // the same role on the SecurityInsights solution resource beside a workspace-only grant.
+    let alone = report(&["reader-on-workspace-alone.json"]);
+    assert!(alone
+        .prerequisites
+        .iter()
+        .any(|p| p.id == "analysts-can-view-sentinel" && p.status.as_str() == "pass"));
+    let (done, evidence) = item(&alone, "azure-rbac-carries-over");
+    assert!(!done, "{evidence}");
+    assert!(
+        evidence.contains("1 role assignment(s) on a workspace alone"),
+        "{evidence}"
+    );
+    // With the same role on the solution resource, the item is done.
+    let both = report(&["reader-on-workspace-alone.json", "reader-on-solution.json"]);
+    let (done, evidence) = item(&both, "azure-rbac-carries-over");
+    assert!(done, "{evidence}");
+    assert!(!evidence.contains("on a workspace alone"), "{evidence}");
+}
