@@ -1755,10 +1755,18 @@ impl<'t> Evaluator<'t> {
             text.push_str(p);
             text.push(')');
         }
-        if let Reach::Unknown { management_group } = reach {
-            text.push_str("; management group `");
-            text.push_str(management_group);
-            text.push_str("` may or may not hold this subscription: add a Resource Graph resourcecontainers export");
+        match reach {
+            Reach::Unknown {
+                several_tenants: true, ..
+            } => text.push_str(
+                "; the exports come from several tenants, and this scope holds only in its own: give each tenant's exports in a run of its own",
+            ),
+            Reach::Unknown { management_group, .. } => {
+                text.push_str("; management group `");
+                text.push_str(management_group);
+                text.push_str("` may or may not hold this subscription: add a Resource Graph resourcecontainers export");
+            }
+            _ => {}
         }
         if cond.is_some() {
             text.push_str("; limited by an ABAC condition that cannot be evaluated offline");
@@ -2980,7 +2988,10 @@ mod tests {
             let reach = |k: usize| match k {
                 0 => Reach::Yes,
                 1 => Reach::No,
-                _ => Reach::Unknown { management_group: "mg".into() },
+                _ => Reach::Unknown {
+                    management_group: "mg".into(),
+                    several_tenants: false,
+                },
             };
             let reaches: Vec<ScopeReach> = assignments.iter().map(|(_, _, _, ws, sub)| ScopeReach { ws: reach(*ws), sub: reach(*sub) }).collect();
             let cands: Vec<Candidate<'_>> = ev.resolved.iter().zip(&reaches).map(|(r, how)| Candidate::new(r, how)).collect();

@@ -175,17 +175,7 @@ fn xdr_connector_on_primary(c: &Context<'_>) -> (Status, String) {
 }
 
 fn single_tenant(c: &Context<'_>) -> (Status, String) {
-    let mut tenants: Vec<String> = c
-        .config
-        .objects
-        .iter()
-        .filter_map(|o| {
-            o.str(&["tenantId", "targetWorkspaceTenantId"])
-                .map(str::to_ascii_lowercase)
-        })
-        .collect();
-    crate::order::sort(&mut tenants);
-    tenants.dedup();
+    let tenants = c.tenant.tenant_ids_seen();
     let has_tenant = |o: &crate::config::ConfigObject| o.str(&["tenantId", "targetWorkspaceTenantId"]).is_some();
     // One workspace's tenant says nothing about another's (exports are made per workspace).
     let unshown: Vec<&str> = c
@@ -321,6 +311,13 @@ fn entra_role(c: &Context<'_>) -> (Status, String) {
         return (
             Status::Unknown,
             "no Microsoft Graph directory-role export was given".into(),
+        );
+    }
+    // Directory roles are each tenant's own, and Graph's exports do not say whose.
+    if c.tenant.hierarchy.several_tenants {
+        return (
+            Status::Unknown,
+            "the exports come from several tenants, and Microsoft Graph's directory-role exports do not say which one they hold in: give each tenant's exports in a run of its own".into(),
         );
     }
     let onboarding = |id: &str| crate::task::ENTRA_ONBOARDING_ROLES.iter().any(|r| r.id == id);

@@ -274,9 +274,12 @@ impl Serialize for Scope {
 pub enum Reach {
     Yes,
     No,
-    /// A management-group assignment whose subscriptions are not known from the exports.
+    /// A management-group assignment whose subscriptions are not known from the exports, or
+    /// (`several_tenants`) a root or management-group assignment in exports of several
+    /// tenants (`management_group` is then `/` for the root).
     Unknown {
         management_group: String,
+        several_tenants: bool,
     },
 }
 
@@ -288,6 +291,10 @@ pub struct ManagementGroupTree {
     subscriptions: BTreeMap<String, Vec<String>>,
     /// management-group name (lower case) → its ancestor names (lower case).
     groups: BTreeMap<String, Vec<String>>,
+    /// The exports name more than one tenant: the root and management groups are each
+    /// tenant's own (and management-group names repeat across tenants), so which workspaces
+    /// an assignment at one reaches cannot be told from its scope.
+    pub several_tenants: bool,
 }
 
 impl ManagementGroupTree {
@@ -316,6 +323,19 @@ impl ManagementGroupTree {
 
     /// Does an assignment at `assigned` apply at `target`?
     pub fn reach(&self, assigned: &Scope, target: &Scope) -> Reach {
+        if self.several_tenants {
+            let above = match assigned.kind() {
+                ScopeKind::Root => Some("/".to_string()),
+                ScopeKind::ManagementGroup(mg) => Some(mg),
+                _ => None,
+            };
+            if let Some(management_group) = above {
+                return Reach::Unknown {
+                    management_group,
+                    several_tenants: true,
+                };
+            }
+        }
         if assigned.is_ancestor_or_self(target) {
             return Reach::Yes;
         }
@@ -333,7 +353,10 @@ impl ManagementGroupTree {
         match chain {
             Some(chain) if chain.contains(&mg_key) => Reach::Yes,
             Some(_) => Reach::No,
-            None => Reach::Unknown { management_group: mg },
+            None => Reach::Unknown {
+                management_group: mg,
+                several_tenants: false,
+            },
         }
     }
 }
@@ -429,7 +452,8 @@ mod tests {
         assert_eq!(
             empty.reach(&mg, &s(WS)),
             Reach::Unknown {
-                management_group: "Platform".into()
+                management_group: "Platform".into(),
+                several_tenants: false,
             }
         );
         let mut tree = ManagementGroupTree::default();
@@ -438,5 +462,18 @@ mod tests {
         let other = s("/providers/Microsoft.Management/managementGroups/Sandbox");
         assert_eq!(tree.reach(&other, &s(WS)), Reach::No);
         assert_eq!(tree.reach(&s("/subscriptions/other"), &s(WS)), Reach::No);
+        // In exports of several tenants, neither the root nor a management group can be tied
+        // to the workspace's tenant; a subscription's path still can.
+        tree.several_tenants = true;
+        for (scope, name) in [(&mg, "Platform"), (&s("/"), "/")] {
+            assert_eq!(
+                tree.reach(scope, &s(WS)),
+                Reach::Unknown {
+                    management_group: name.into(),
+                    several_tenants: true,
+                }
+            );
+        }
+        assert_eq!(tree.reach(&s("/subscriptions/9b2e"), &s(WS)), Reach::Yes);
     }
 }

@@ -25,6 +25,9 @@ pub struct Tenant {
     /// Groups whose expanded member list holds exactly `$expand`'s limit, and may be cut.
     pub capped_groups: Vec<String>,
     pub hierarchy: ManagementGroupTree,
+    /// Microsoft Entra tenant ids that role-assignment and container records name (Resource
+    /// Graph rows carry one), lower case, each once.
+    pub tenant_ids: Vec<String>,
     /// Sentinel configuration (analytics rules, connectors, …) from configuration exports.
     pub config: crate::config::SentinelConfig,
     /// Every distinct scope read so far: assignments at one scope share its strings.
@@ -47,6 +50,32 @@ impl Tenant {
     }
 
     /// The one shared copy of `text`.
+    /// Notes a tenant id a record names; no copy unless it is new (a million rows name one).
+    pub(crate) fn note_tenant_id(&mut self, id: &str) {
+        let id = id.trim();
+        if !id.is_empty() && !self.tenant_ids.iter().any(|t| t.eq_ignore_ascii_case(id)) {
+            self.tenant_ids.push(id.to_ascii_lowercase());
+        }
+    }
+
+    /// Every tenant id the exports name, from role and container records and from the
+    /// configuration exports, sorted and each once.
+    pub fn tenant_ids_seen(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .config
+            .objects
+            .iter()
+            .filter_map(|o| {
+                o.str(&["tenantId", "targetWorkspaceTenantId"])
+                    .map(str::to_ascii_lowercase)
+            })
+            .chain(self.tenant_ids.iter().cloned())
+            .collect();
+        crate::order::sort(&mut ids);
+        ids.dedup();
+        ids
+    }
+
     pub fn share(&mut self, text: &str) -> std::sync::Arc<str> {
         share_in(&mut self.texts, text)
     }

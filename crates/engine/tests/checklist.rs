@@ -4,29 +4,12 @@
 // Test helpers may unwrap and index: a failure should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::path::Path;
+use sentinel_readiness_engine::{Date, Report};
 
-use sentinel_readiness_engine::{analyze, Date, Report, ReportOptions};
+mod common;
 
 fn report(names: &[&str]) -> Report {
-    let files: Vec<(String, Vec<u8>)> = names
-        .iter()
-        .map(|n| {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/checklist")
-                .join(n);
-            (n.to_string(), std::fs::read(path).unwrap())
-        })
-        .collect();
-    let opts = ReportOptions {
-        workspaces: vec![],
-        as_of: None,
-        today: Date::new(2026, 12, 7),
-        all_verdicts: false,
-        primary: None,
-        threads: 0,
-    };
-    analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).unwrap()
+    common::report_on_files("checklist", names, &[], Date::new(2026, 12, 7))
 }
 
 /// (done, evidence) of the item for difference `id`.

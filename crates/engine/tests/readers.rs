@@ -7,7 +7,9 @@
 
 use std::path::Path;
 
-use sentinel_readiness_engine::{analyze, Date, Report, ReportOptions};
+use sentinel_readiness_engine::{Date, Report};
+
+mod common;
 
 const WS1: &str = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg1/providers/Microsoft.OperationalInsights/workspaces/ws1";
 
@@ -25,15 +27,7 @@ fn files(names: &[&str]) -> Vec<(String, Vec<u8>)> {
 }
 
 fn report_on(workspaces: &[&str], today: Date, files: &[(String, Vec<u8>)]) -> Report {
-    let opts = ReportOptions {
-        workspaces: workspaces.iter().map(|w| w.to_string()).collect(),
-        as_of: None,
-        today,
-        all_verdicts: true,
-        primary: None,
-        threads: 0,
-    };
-    analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).unwrap()
+    common::report(files, workspaces, today)
 }
 
 fn report(files: &[(String, Vec<u8>)]) -> Report {

@@ -262,6 +262,8 @@ fn load_files(files: &[(&str, &[u8])], ahead: bool) -> Loaded {
     loaded.tenant.roles.settle();
     // After the roles settle: a role named only by name is resolved to its id.
     loaded.tenant.drop_undated_copies_of_azure_pim_roles();
+    let several = loaded.tenant.tenant_ids_seen().len() > 1;
+    loaded.tenant.hierarchy.several_tenants = several;
     loaded
 }
 
@@ -1283,6 +1285,9 @@ fn role_assignment(
         None => crate::assignment::scope_of_id(id).ok_or("no scope and no assignment id to take it from")?,
     };
     let scope = tenant.scope(scope_text).map_err(|e| e.to_string())?;
+    if let Some(id) = str_field(obj, &["tenantId"]) {
+        tenant.note_tenant_id(id);
+    }
     let principal_id =
         str_field(obj, &["principalId", "ObjectId"]).ok_or("no principal id (principalId / ObjectId)")?;
     let principal_id = tenant.share(&crate::principal::lower_key(principal_id));
@@ -1497,6 +1502,9 @@ fn container(raw: &Map<String, Value>, obj: &Map<String, Value>, tenant: &mut Te
         tree.add_group(name, names);
     }
     tenant.hierarchy.merge(tree);
+    if let Some(id) = str_field(raw, &["tenantId"]) {
+        tenant.note_tenant_id(id);
+    }
     Ok(1)
 }
 

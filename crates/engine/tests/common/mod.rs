@@ -67,3 +67,35 @@ pub fn assert_every_case(
         failures.join("\n")
     );
 }
+
+/// The report on `files` for `workspaces` (none: those the exports name) on `today`, with
+/// every verdict.
+pub fn report(
+    files: &[(String, Vec<u8>)],
+    workspaces: &[&str],
+    today: sentinel_readiness_engine::Date,
+) -> sentinel_readiness_engine::Report {
+    let opts = sentinel_readiness_engine::ReportOptions {
+        workspaces: workspaces.iter().map(|w| w.to_string()).collect(),
+        as_of: None,
+        today,
+        all_verdicts: true,
+        primary: None,
+        threads: 0,
+    };
+    sentinel_readiness_engine::analyze(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())), &opts).unwrap()
+}
+
+/// [`report`] on the named files of `fixtures/<under>/`.
+pub fn report_on_files(
+    under: &str,
+    names: &[&str],
+    workspaces: &[&str],
+    today: sentinel_readiness_engine::Date,
+) -> sentinel_readiness_engine::Report {
+    let files: Vec<(String, Vec<u8>)> = names
+        .iter()
+        .map(|n| (n.to_string(), std::fs::read(fixtures(under).join(n)).unwrap()))
+        .collect();
+    report(&files, workspaces, today)
+}
