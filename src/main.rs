@@ -109,6 +109,9 @@ struct EvalRequest {
     inputs: Vec<state::Input>,
     primary: Option<String>,
     as_of: Option<String>,
+    /// The UTC day PIM windows are checked on: a tab left open past midnight evaluates
+    /// again when it is next looked at.
+    day: Date,
 }
 
 /// What the worker is sent besides the exports, which travel as one byte buffer handed
@@ -295,7 +298,7 @@ struct WorkerAnswer {
 /// Runs the evaluation in the page's Web Worker when the page provides one
 /// (`window.__srEvaluate`, set up by the single-file page), else on this thread.
 async fn evaluate(req: EvalRequest) -> Evaluated {
-    let today = today();
+    let today = req.day;
     let worker = web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w, &"__srEvaluate".into()).ok())
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
@@ -374,10 +377,26 @@ fn app() -> Html {
             move || drop(listener)
         });
     }
+    // The day moves on while a tab stays open: checked whenever the page is looked at again.
+    let day = use_state_eq(today);
+    {
+        let day = day.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                let day = day.clone();
+                gloo::events::EventListener::new(&w, "focus", move |_| day.set(today()))
+            });
+            let visible = web_sys::window()
+                .and_then(|w| w.document())
+                .map(|d| gloo::events::EventListener::new(&d, "visibilitychange", move |_| day.set(today())));
+            move || drop((listener, visible))
+        });
+    }
     let request = EvalRequest {
         inputs: state.inputs.clone(),
         primary: state.primary.clone(),
         as_of: state.as_of.clone(),
+        day: *day,
     };
     let evaluated = use_state(|| {
         std::rc::Rc::new(Evaluated {
@@ -555,6 +574,7 @@ mod tests {
                     .collect(),
                 primary: Some(sample::SAMPLE_PRIMARY.to_string()),
                 as_of: None,
+                day: Date::new(2026, 11, 23),
             },
             Date::new(2026, 11, 23),
         )

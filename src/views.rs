@@ -535,6 +535,10 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                     r.rules.as_of
                 ) }</p>
             }
+            <p id="evaluated-on" class="muted">{ format!(
+                "Evaluated on {} (UTC): PIM activations and eligibilities count on that day only.",
+                r.rules.evaluated_on
+            ) }</p>
             { input_problems(&r) }
             { exports }
             if workspaces.len() > 1 {

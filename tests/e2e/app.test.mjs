@@ -208,6 +208,25 @@ try {
     assert(await page.locator('#rules-as-of').count() === 0, 'the note is gone with the date');
   });
 
+  await check('the report names the UTC day it was evaluated on, and evaluates again on a new day', async () => {
+    await page.goto(`${origin}/#/report`);
+    const note = page.locator('#evaluated-on');
+    await note.waitFor();
+    const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+    const now = await page.evaluate(() => Date.now());
+    assert((await note.textContent()).includes(day(now)), `today: ${await note.textContent()}`);
+    // A tab left open past midnight: the next look at the page evaluates on the new day.
+    await page.evaluate(() => {
+      const real = Date.now;
+      Date.now = () => real() + 86400000;
+      window.dispatchEvent(new Event('focus'));
+    });
+    await page.waitForFunction((want) => document.querySelector('#evaluated-on')?.textContent.includes(want),
+      day(now + 86400000));
+    await page.evaluate(() => window.location.reload());
+    await page.locator('#report-title').waitFor();
+  });
+
   await check('a custom role two exports define differently is named in the caveats, whatever the order', async () => {
     const roles = await fixture('az-role-definition-list-custom.json');
     const later = roles.replace('"Microsoft.SecurityInsights/*/read",', '')
