@@ -214,11 +214,20 @@ cd "$(dirname "$0")/.."
 # PIM's instance too, each name resolved to its id once (+872 / +438 B; a list instead of a
 # map for the names made the JS API's gzip 1,000 B larger and the app's 701 B smaller, with
 # both files smaller raw: compression layout). Measured 417,167 / 307,638 B.
-APP_CEILING=$((408 * 1024)); APP_TARGET=$((300 * 1024))
+# Round 34 raised them to 412 / 304 KB, for wrong verdicts and all-clears its reviews of
+# identifiers and dates found (docs/performance-history.md, round 34). JS API, commit by
+# commit: PIM dates read as their UTC day, text after a date and activations without an end
+# refused +1,084 B; a date before any step was documented is blocked +318 B; ids compared
+# ignoring case outside ASCII +155 B; the checklist's RBAC item not ticked for roles on a
+# workspace alone +1,132 B (+1,774 B in a first version that parsed a scope and used
+# `write!`); root and management-group assignments unknown in exports of several tenants
+# +368 B. The app also names the day it evaluated on and evaluates again on a new day
+# (about +1 KB). Measured 421,293 / 310,695 B (was 417,167 / 307,638 B).
+APP_CEILING=$((412 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((301 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((304 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0

@@ -3,11 +3,8 @@
 //! difference, pre-ticked when the exports prove it done or not needed, each naming who
 //! can do it (from the RBAC verdicts).
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
-use crate::assignment::RoleAssignment;
 use crate::config::{ObjectKind, SentinelConfig};
 use crate::date::Date;
 use crate::difference::{self, Persona, Phase};
@@ -54,29 +51,31 @@ const EVIDENCED_BY_PREREQUISITE: &[(&str, &str)] = &[
 /// workspace-only grant (prerequisites.md section 3: defender-docs
 /// `unified-secops-platform/microsoft-sentinel-onboard.md`, 2025-09).
 fn workspace_only_grants(tenant: &crate::tenant::Tenant, workspaces: &[Scope]) -> usize {
-    let solutions: Vec<Option<Scope>> = workspaces
-        .iter()
-        .map(|ws| {
-            let rg = ws.resource_group_scope()?;
-            Scope::parse(&format!(
-                "{}/providers/Microsoft.OperationsManagement/solutions/SecurityInsights({})",
-                rg.as_str(),
-                ws.name()
-            ))
-            .ok()
-        })
-        .collect();
+    // Comparison keys: the workspaces', then each one's solution resource (none outside a
+    // resource group).
+    let n = workspaces.len();
+    let mut keys: Vec<String> = workspaces.iter().map(|ws| ws.key().to_string()).collect();
+    keys.extend(
+        workspaces
+            .iter()
+            .map(|ws| match (ws.resource_group_scope(), ws.key().rsplit('/').next()) {
+                (Some(rg), Some(name)) => {
+                    rg.key().to_string()
+                        + "/providers/microsoft.operationsmanagement/solutions/securityinsights("
+                        + name
+                        + ")"
+                }
+                _ => String::new(),
+            }),
+    );
     // One pass; a key's length rules out nearly every assignment before its text is compared.
-    fn at<'s>(mut scopes: impl Iterator<Item = Option<&'s Scope>>, a: &RoleAssignment) -> Option<usize> {
-        let key = a.scope.key();
-        scopes.position(|s| s.is_some_and(|s| s.key().len() == key.len() && s.key() == key))
-    }
     let (mut alone, mut on_solution) = (Vec::new(), Vec::new());
     for a in &tenant.assignments {
-        if let Some(i) = at(workspaces.iter().map(Some), a) {
-            alone.push((i, a));
-        } else if let Some(i) = at(solutions.iter().map(Option::as_ref), a) {
-            on_solution.push((i, a));
+        let key = a.scope.key();
+        match keys.iter().position(|k| k.len() == key.len() && k == key) {
+            Some(i) if i < n => alone.push((i, a)),
+            Some(i) => on_solution.push((i - n, a)),
+            None => {}
         }
     }
     alone
@@ -231,7 +230,9 @@ pub fn build(
                     _ => 0,
                 };
                 if alone > 0 {
-                    let _ = write!(evidence, "; {alone} role assignment(s) on a workspace alone, without the same role on its SecurityInsights solution resource");
+                    evidence.push_str("; ");
+                    evidence.push_str(&alone.to_string());
+                    evidence.push_str(" role assignment(s) on a workspace alone, without the same role on its SecurityInsights solution resource");
                 }
                 (pass && alone == 0, evidence, d.action.to_string())
             }
