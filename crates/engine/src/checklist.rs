@@ -68,11 +68,21 @@ fn workspace_only_grants(tenant: &crate::tenant::Tenant, workspaces: &[Scope]) -
                 _ => String::new(),
             }),
     );
-    // One pass; a key's length rules out nearly every assignment before its text is compared.
+    // One pass over a million assignments: a key's length, looked up once, rules out nearly
+    // every one before any text is compared.
+    let mut lengths = vec![false; keys.iter().map(String::len).max().unwrap_or(0) + 1];
+    for k in &keys {
+        if let Some(l) = lengths.get_mut(k.len()) {
+            *l = true;
+        }
+    }
     let (mut alone, mut on_solution) = (Vec::new(), Vec::new());
     for a in &tenant.assignments {
         let key = a.scope.key();
-        match keys.iter().position(|k| k.len() == key.len() && k == key) {
+        if !lengths.get(key.len()).copied().unwrap_or(false) {
+            continue;
+        }
+        match keys.iter().position(|k| k == key) {
             Some(i) if i < n => alone.push((i, a)),
             Some(i) => on_solution.push((i - n, a)),
             None => {}

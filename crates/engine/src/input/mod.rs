@@ -1120,6 +1120,11 @@ fn read_record(format: Format, raw: Map<String, Value>, origin: Origin, tenant: 
     }
     match format {
         Format::ResourceGraphAuthorization | Format::ResourceGraphContainers => {
+            // Resource Graph's rows name their tenant; other role exports do not (and a
+            // lookup per record of a million-record list costs a tenth of a second).
+            if let Some(id) = str_field(raw, &["tenantId"]) {
+                tenant.note_tenant_id(id);
+            }
             let t = str_field(raw, &["type"]).unwrap_or_default().to_ascii_lowercase();
             match t.as_str() {
                 "microsoft.authorization/roleassignments" => {
@@ -1285,9 +1290,6 @@ fn role_assignment(
         None => crate::assignment::scope_of_id(id).ok_or("no scope and no assignment id to take it from")?,
     };
     let scope = tenant.scope(scope_text).map_err(|e| e.to_string())?;
-    if let Some(id) = str_field(obj, &["tenantId"]) {
-        tenant.note_tenant_id(id);
-    }
     let principal_id =
         str_field(obj, &["principalId", "ObjectId"]).ok_or("no principal id (principalId / ObjectId)")?;
     let principal_id = tenant.share(&crate::principal::lower_key(principal_id));
@@ -1502,9 +1504,6 @@ fn container(raw: &Map<String, Value>, obj: &Map<String, Value>, tenant: &mut Te
         tree.add_group(name, names);
     }
     tenant.hierarchy.merge(tree);
-    if let Some(id) = str_field(raw, &["tenantId"]) {
-        tenant.note_tenant_id(id);
-    }
     Ok(1)
 }
 
