@@ -326,12 +326,20 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     };
     // Workspaces the exports show beyond those asked for: with them, the one workspace asked
     // for is not known to be the first connected, so it is not taken to be the primary.
-    let elsewhere = match opts.workspaces.is_empty() {
-        true => 0,
-        false => resolve_workspaces(loaded, &[])?
+    let named = match opts.workspaces.is_empty() {
+        true => Vec::new(),
+        false => resolve_workspaces(loaded, &[])?,
+    };
+    let elsewhere = named.iter().filter(|w| !workspaces.contains(w)).count();
+    // A workspace asked for by an id no export names, while they name others: a typo would
+    // check a workspace that does not exist, against its ancestors' grants alone.
+    let unnamed: Vec<&str> = match named.is_empty() {
+        true => Vec::new(),
+        false => workspaces
             .iter()
-            .filter(|w| !workspaces.contains(w))
-            .count(),
+            .filter(|w| !named.contains(w))
+            .map(Scope::as_str)
+            .collect(),
     };
     let implied = primary.clone().or_else(|| match workspaces.as_slice() {
         [only] if elsewhere == 0 => Some(only.clone()),
@@ -341,6 +349,13 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     let mut caveats = eval.caveats.clone();
     if workspaces.is_empty() {
         caveats.push("No workspace found in the inputs: pass --workspace with the workspace resource id, or add an export whose scopes include the workspace.".into());
+    }
+    if !unnamed.is_empty() {
+        caveats.push(format!(
+            "No export names {}, while they name {} other workspace(s): check the id. Role and deny assignments on the workspace itself are seen only under its exact id.",
+            unnamed.join(", "),
+            elsewhere
+        ));
     }
     let mut expired: Vec<String> = loaded
         .tenant

@@ -370,3 +370,35 @@ fn markdown_names_the_era_the_files_not_read_and_the_records_skipped() {
         assert!(md.contains(expected), "no `{expected}` in:\n{md}");
     }
 }
+
+#[test]
+fn a_workspace_id_no_export_names_is_named_in_a_caveat() {
+    // Round 34: a typo in the resource group was checked against the ancestors' grants alone,
+    // with nothing said.
+    let report_for = |ws: &str| {
+        let files = sample::SAMPLE_FILES.iter().map(|(n, t)| (*n, t.as_bytes()));
+        let opts = ReportOptions {
+            workspaces: vec![ws.to_string()],
+            as_of: None,
+            today: sample::SAMPLE_DATE,
+            all_verdicts: false,
+            primary: None,
+            threads: 0,
+        };
+        analyze(files, &opts).unwrap()
+    };
+    let typo = report_for("/subscriptions/9b2e7c41-3d5a-4f86-a1c9-7e0d4b6f2a13/resourceGroups/rg-soc-prd/providers/Microsoft.OperationalInsights/workspaces/law-soc-prod");
+    assert!(
+        typo.caveats
+            .iter()
+            .any(|c| c.contains("No export names") && c.contains("rg-soc-prd")),
+        "{:?}",
+        typo.caveats
+    );
+    let named = report_for(sample::SAMPLE_PRIMARY);
+    assert!(
+        named.caveats.iter().all(|c| !c.contains("No export names")),
+        "{:?}",
+        named.caveats
+    );
+}
