@@ -176,7 +176,7 @@ fn xdr_connector_on_primary(c: &Context<'_>) -> (Status, String) {
 
 fn single_tenant(c: &Context<'_>) -> (Status, String) {
     let tenants = c.tenant.tenant_ids_seen();
-    let has_tenant = |o: &crate::config::ConfigObject| o.str(&["tenantId", "targetWorkspaceTenantId"]).is_some();
+    let has_tenant = |o: &crate::config::ConfigObject| o.str(crate::tenant::TENANT_ID_FIELDS).is_some();
     // One workspace's tenant says nothing about another's (exports are made per workspace).
     let unshown: Vec<&str> = c
         .workspaces

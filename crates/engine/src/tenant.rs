@@ -49,7 +49,6 @@ impl Tenant {
         Ok(scope)
     }
 
-    /// The one shared copy of `text`.
     /// Notes a tenant id a record names; no copy unless it is new (a million rows name one).
     pub(crate) fn note_tenant_id(&mut self, id: &str) {
         let id = id.trim();
@@ -65,10 +64,7 @@ impl Tenant {
             .config
             .objects
             .iter()
-            .filter_map(|o| {
-                o.str(&["tenantId", "targetWorkspaceTenantId"])
-                    .map(str::to_ascii_lowercase)
-            })
+            .filter_map(|o| o.str(TENANT_ID_FIELDS).map(str::to_ascii_lowercase))
             .chain(self.tenant_ids.iter().cloned())
             .collect();
         crate::order::sort(&mut ids);
@@ -76,6 +72,7 @@ impl Tenant {
         ids
     }
 
+    /// The one shared copy of `text`.
     pub fn share(&mut self, text: &str) -> std::sync::Arc<str> {
         share_in(&mut self.texts, text)
     }
@@ -329,6 +326,9 @@ fn repeats(list: &[RoleAssignment], mine: impl Fn(&RoleAssignment) -> bool, capa
     }
     out
 }
+
+/// The fields of a configuration object that name its tenant.
+pub(crate) const TENANT_ID_FIELDS: &[&str] = &["tenantId", "targetWorkspaceTenantId"];
 
 /// The assignments' own order, rather than the records': by
 /// [`RoleAssignment::order_key`], then in full, down to how each record spells what the
