@@ -2226,6 +2226,10 @@ impl<'t> Evaluator<'t> {
                 VerdictKind::Conditional => {
                     "Qualifies only if the ABAC condition on the assignment allows the operation."
                 }
+                // Every root and management-group reach is in doubt then, for this reason.
+                _ if self.tenant.hierarchy.several_tenants => {
+                    "Decided by an assignment at the root or a management group, which holds only in its own tenant, and the exports come from several tenants: give each tenant's exports in a run of its own."
+                }
                 _ if deny_in_doubt => {
                     "Blocked if the management group of the deny assignment quoted holds this workspace's subscription, which the exports do not show: add or refresh the resourcecontainers export."
                 }

@@ -52,6 +52,17 @@ fn the_root_of_one_tenant_does_not_reach_another_tenants_workspace() {
     assert_eq!(status(&r, "entra-onboarding-role"), "unknown");
     let reasons: Vec<&str> = r.reasons.iter().map(|x| x.text.as_str()).collect();
     assert!(reasons.iter().any(|t| t.contains("several tenants")), "{reasons:?}");
+    // The verdict's note says why too, not that a management group's subscriptions are unknown.
+    let notes: Vec<&str> = r
+        .principals
+        .iter()
+        .filter(|p| p.id == ROOT_ADMIN)
+        .flat_map(|p| p.tasks.iter().flat_map(|v| v.notes.iter().map(|n| n.as_str())))
+        .collect();
+    assert!(
+        !notes.is_empty() && notes.iter().all(|n| n.contains("several tenants")),
+        "{notes:?}"
+    );
 }
 
 #[test]
