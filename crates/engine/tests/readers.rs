@@ -328,6 +328,26 @@ fn pim_request_lists_are_refused_not_read_as_held_roles() {
     }
 }
 
+/// Round 35: PIM for Groups schedules (a group's membership, not a role) were refused as
+/// "records of an unknown shape" or for want of a scope; they now say what they are.
+#[test]
+fn pim_for_groups_schedules_are_refused_with_what_they_are() {
+    let day = Date::new(2026, 2, 10);
+    for file in ["pim-groups-eligibility.json", "pim-groups-active.json"] {
+        let r = beside_reader(day, file);
+        assert_refused(&r, "PIM for Groups schedule");
+    }
+    // One among plain assignments: the record is refused, with the same reason.
+    let mixed = edited("role-assignments-reader.json", |v| {
+        let groups: serde_json::Value = serde_json::from_slice(&read("pim-groups-eligibility.json")).unwrap();
+        v.as_array_mut().unwrap().push(groups["value"][0].clone());
+    });
+    let r = report_on(&[LAW], day, &[("mixed.json".to_string(), mixed)]);
+    let said = format!("{:?}", (&r.errors, &r.caveats, &r.inputs));
+    assert!(said.contains("PIM for Groups schedule"), "{said}");
+    assert_eq!(verdict(&r, "reader@", "view-sentinel"), "allowed");
+}
+
 #[test]
 fn groups_whose_members_convert_to_json_cut_are_not_read_as_empty() {
     let r = beside_reader(Date::new(2026, 2, 10), "groups-depth-2.json");

@@ -643,7 +643,13 @@ fn take_in(
             record: i + 1,
         };
         let read = match record {
-            Record::Flat(flat) => role_assignment(flat, AssignmentState::Active, origin, tenant),
+            // The fields PIM for Groups adds are not kept: looked for once the record fails.
+            Record::Flat(flat, raw) => {
+                role_assignment(flat, AssignmentState::Active, origin, tenant).map_err(|e| match record_object(raw) {
+                    Ok(o) if pim_for_groups(&o) => PIM_FOR_GROUPS.into(),
+                    _ => e,
+                })
+            }
             Record::General(object) => object.and_then(|o| read_record(format, o, origin, tenant)),
         };
         match read {
@@ -688,7 +694,7 @@ fn take_in(
                     }
                 };
                 let record = match parsed {
-                    Some(flat) => Record::Flat(flat),
+                    Some(flat) => Record::Flat(flat, raw),
                     None => Record::General(record_object(raw)),
                 };
                 read(i, record, &mut || lines.of(raw.get()));
@@ -729,7 +735,7 @@ enum Records<'t> {
 /// record as a map of its fields. The flat record is lent, not moved: it is several hundred
 /// bytes, and moving it twice per record was 3 % of a 1M report's time in `memmove`.
 enum Record<'r, 't> {
-    Flat(&'r flat::FlatRecord<'t>),
+    Flat(&'r flat::FlatRecord<'t>, &'t RawValue),
     General(Result<Map<String, Value>, String>),
 }
 
@@ -881,6 +887,7 @@ fn finish_rows<'t>(
         // like rules, but are not the workspace's).
         let what = match str_field(&*first, &["type"]) {
             Some(t) => format!("records of type `{t}`, which the planner does not read"),
+            None if pim_for_groups(&first) => PIM_FOR_GROUPS.to_string(),
             None => format!("records of an unknown shape (keys: {keys:?})"),
         };
         let at = match &records {
@@ -1154,6 +1161,7 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
             role_definition(obj, origin, tenant)
         }
         Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell => deny_assignment(obj, origin, tenant),
+        Format::PimEligibility | Format::PimAssignmentInstances if pim_for_groups(obj) => Err(PIM_FOR_GROUPS.into()),
         Format::PimEligibility | Format::PimAssignmentInstances | Format::GraphDirectoryRoleAssignments
             if field(obj, &["requestType"]).is_some()
                 || field(obj, &["action"]).is_some() && field(obj, &["scheduleInfo"]).is_some() =>
@@ -1193,7 +1201,14 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
             Some(pim) if format.is_table() => read_flat(pim, obj, origin, tenant)
                 .map_err(|e| format!("{e}: a PIM list in a table; export it as JSON (ConvertTo-Json -Depth 5)")),
             Some(pim) => read_flat(pim, obj, origin, tenant),
-            None => role_assignment(obj, AssignmentState::Active, origin, tenant),
+            // Checked once the record fails, not on each of a million that read.
+            None => role_assignment(obj, AssignmentState::Active, origin, tenant).map_err(|e| {
+                if pim_for_groups(obj) {
+                    PIM_FOR_GROUPS.into()
+                } else {
+                    e
+                }
+            }),
         },
     }
 }
@@ -1219,6 +1234,14 @@ fn pim_format(obj: &Map<String, Value>) -> Result<Option<Format>, String> {
         },
     )
 }
+
+/// PIM for Groups schedules (Graph `privilegedAccess/group`) share PIM's fields but hold a
+/// group's membership or ownership, not a role.
+fn pim_for_groups(obj: &Map<String, Value>) -> bool {
+    field(obj, &["groupId"]).is_some() && field(obj, &["accessId"]).is_some()
+}
+
+const PIM_FOR_GROUPS: &str = "a PIM for Groups schedule (membership or ownership of a group, not a role) is not read: active members come from the group's member list (a Microsoft Graph members export); people only eligible for membership count once they activate";
 
 const PIM_REQUEST: &str = "a PIM request says what was asked for, not what is held: export the schedule instances (roleAssignmentScheduleInstances, roleEligibilityScheduleInstances) instead";
 
