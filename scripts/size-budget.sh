@@ -226,11 +226,18 @@ cd "$(dirname "$0")/.."
 # after reading tenant ids from Resource Graph rows only, 421,634 / 310,831 B with the caveat
 # for a workspace id no export names (+252 / +130 B), 421,731 / 311,090 B with the verdicts'
 # note for several tenants (+97 / +259 B).
-APP_CEILING=$((412 * 1024)); APP_TARGET=$((300 * 1024))
+# Round 35 raised them to 414 / 305 KB, for what its reviews of the outputs found
+# (docs/performance-history.md, round 35). JS API: PIM for Groups schedules refused with
+# what they are +258 B; export text kept one argument in the suggested commands, control and
+# bidirectional characters shown in Markdown, CSV, HTML and messages, every CSV cell kept
+# from starting a formula, Markdown code spans fenced past their backticks +465 B (+2,404 B
+# in a first version that wrote the Entra body's id through serde_json's `Value` display).
+# Measured 423,172 / 311,813 B (was 421,731 / 311,090 B).
+APP_CEILING=$((414 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((304 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((305 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0

@@ -130,20 +130,26 @@ fn parse_date(text: Option<&str>) -> Result<Option<Date>, String> {
     text.map(|t| Date::parse(t).map_err(|e| e.to_string())).transpose()
 }
 
+/// A line to standard error. Messages quote file names and export text: shown, not acted
+/// on, so an export cannot clear the terminal or print a fake all-clear with escape codes.
+fn warn(line: &str) {
+    eprintln!("{}", sentinel_readiness_engine::safe_text::printable(line));
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Report(args) => match report(args) {
             Ok(code) => code,
             Err(message) => {
-                eprintln!("sentinel-readiness: {message}");
+                warn(&format!("sentinel-readiness: {message}"));
                 ExitCode::from(2)
             }
         },
         Command::Features(args) => match features(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
-                eprintln!("sentinel-readiness: {message}");
+                warn(&format!("sentinel-readiness: {message}"));
                 ExitCode::from(2)
             }
         },
@@ -162,7 +168,7 @@ fn with_date(as_of: Option<String>, run: impl FnOnce(Option<Date>)) -> ExitCode 
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("sentinel-readiness: {message}");
+            warn(&format!("sentinel-readiness: {message}"));
             ExitCode::from(2)
         }
     }
@@ -255,20 +261,20 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
     // The records are read: the exports' bytes (up to gigabytes) are no longer needed.
     drop(contents);
     for e in &loaded.errors {
-        eprintln!("sentinel-readiness: {e}");
+        warn(&format!("sentinel-readiness: {e}"));
         if let Some(snippet) = &e.snippet {
-            eprintln!("    | {snippet}");
+            warn(&format!("    | {snippet}"));
         }
     }
     // A skipped record can change a verdict (a deny assignment, an eligibility): say so here,
     // not only inside the report.
     for i in loaded.inputs.iter().filter(|i| !i.warnings.is_empty()) {
         let first = i.warnings.first().map(String::as_str).unwrap_or_default();
-        eprintln!(
+        warn(&format!(
             "sentinel-readiness: {}: {} record(s) skipped; the first: {first}",
             i.path,
             i.warnings.len()
-        );
+        ));
     }
     if loaded.inputs.is_empty() {
         return Err("none of the inputs could be used".into());
@@ -336,10 +342,14 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
             && (!report.errors.is_empty() || report.inputs.iter().any(|i| !i.warnings.is_empty())));
     if failed {
         for b in &report.summary.blockers {
-            eprintln!("blocked: {b}");
+            warn(&format!("blocked: {b}"));
         }
         for t in report.tasks.iter().filter(|t| t.qualified.is_empty()) {
-            eprintln!("not ready: nobody can {} on {} today", t.task, t.workspace.name());
+            warn(&format!(
+                "not ready: nobody can {} on {} today",
+                t.task,
+                t.workspace.name()
+            ));
         }
     }
     // The process ends here: letting go of a large tenant's report and records one

@@ -405,3 +405,43 @@ fn skipped_records_are_printed_and_fail_the_input_gate() {
     assert_eq!(gated.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Round 35: messages quote file names and export text; an escape code in either is shown,
+/// not sent to the terminal (it could clear the screen and print a fake all-clear).
+#[test]
+fn messages_show_control_characters_instead_of_sending_them() {
+    let dir = std::env::temp_dir().join(format!("sentinel-readiness-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("evil\u{1b}[2J.json");
+    std::fs::write(
+        &bad,
+        "[{\"roleDefinitionName\":\"Owner \u{1b}]0;PWNED\u{7}\u{1b}[2J\", \"scope\": 3",
+    )
+    .unwrap();
+    let skipped = dir.join("skipped.json");
+    std::fs::write(
+        &skipped,
+        r#"[{"principalId":"bbbbbbbb-0000-0000-0000-000000000001","roleDefinitionId":"acdd72a7-3385-48ef-bd42-f606fba81ae7","scope":"\u001b[2J\u202eAll tasks ready"},
+            {"principalId":"bbbbbbbb-0000-0000-0000-000000000001","roleDefinitionId":"acdd72a7-3385-48ef-bd42-f606fba81ae7","scope":"/subscriptions/11111111-1111-1111-1111-111111111111"}]"#,
+    )
+    .unwrap();
+    let out = bin()
+        .args([
+            "report",
+            "--today",
+            "2026-11-23",
+            "--fail-on",
+            "not-ready",
+            "-o",
+            "/dev/null",
+        ])
+        .arg(&bad)
+        .arg(&skipped)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(stderr.contains("evil\\u{1b}[2J.json"), "{stderr}");
+    assert!(stderr.contains("\\u{202e}All tasks ready"), "{stderr}");
+    assert!(!stderr.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{stderr:?}");
+}

@@ -16,6 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::positions::{narrow, Positions};
+use crate::safe_text::shell_quoted;
 use crate::shared_text::SharedText;
 use crate::Text;
 
@@ -2513,7 +2514,8 @@ impl<'t> Evaluator<'t> {
             None if blocked_by_deny || verdicts.iter().any(|(_, v)| v.verdict == VerdictKind::Denied) => out.push(Remediation {
                 text: "Deny assignments block this task for everyone who could be given the roles. They are created by Azure (deployment stacks, managed applications): change the deny settings at their source, or exclude the onboarding people or group from them.".to_string(),
                 command: format!(
-                    "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.Authorization/denyAssignments?api-version=2022-04-01\""
+                    "az rest --method get --url 'https://management.azure.com{}/providers/Microsoft.Authorization/denyAssignments?api-version=2022-04-01'",
+                    crate::safe_text::in_single_quotes(ws.as_str())
                 ),
             }),
             // Activating an eligible role is the least change there is.
@@ -2553,11 +2555,11 @@ impl<'t> Evaluator<'t> {
             out.push(Remediation {
                 text: format!("Assign {} to {} at {}", role.name, label, scope),
                 command: format!(
-                    "az role assignment create --assignee-object-id {} --assignee-principal-type {} --role {} --scope \"{}\"",
-                    assignee,
+                    "az role assignment create --assignee-object-id {} --assignee-principal-type {} --role {} --scope {}",
+                    shell_quoted(assignee),
                     who.kind.cli_type(),
                     role.id,
-                    scope
+                    shell_quoted(scope.as_str())
                 ),
             });
         }
@@ -2573,8 +2575,13 @@ impl<'t> Evaluator<'t> {
                         if self.tenant.has_directory_roles { "" } else { " or Global Administrator: not checked, no directory-role export was given" }
                     ),
                     command: format!(
-                        "az rest --method post --url https://graph.microsoft.com/v1.0/roleManagement/directory/roleAssignments --body '{{\"principalId\":\"{assignee}\",\"roleDefinitionId\":\"{}\",\"directoryScopeId\":\"/\"}}'",
-                        role.id
+                        "az rest --method post --url https://graph.microsoft.com/v1.0/roleManagement/directory/roleAssignments --body {}",
+                        // The id as a JSON string: quotes in it cannot add fields to the body.
+                        shell_quoted(&format!(
+                            "{{\"principalId\":{},\"roleDefinitionId\":\"{}\",\"directoryScopeId\":\"/\"}}",
+                            serde_json::to_string(assignee).unwrap_or_default(),
+                            role.id
+                        ))
                     ),
                 });
             }

@@ -37,6 +37,7 @@ pub mod prerequisite;
 pub mod principal;
 pub mod report;
 pub mod role;
+pub mod safe_text;
 pub mod sample;
 pub mod scope;
 pub mod score;

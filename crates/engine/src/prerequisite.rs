@@ -443,7 +443,7 @@ pub static CHECKS: &[Prerequisite] = &[
         since: d(2023, 11, 10),
         until: None,
         sources: &[DOC_2025_09],
-        evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/onboardingStates?api-version=2025-09-01\"",
+        evidence_command: "az rest --method get --url 'https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/onboardingStates?api-version=2025-09-01'",
         remedy: "Enable Microsoft Sentinel on the workspace before connecting it.",
         check: sentinel_enabled,
     },
@@ -454,7 +454,7 @@ pub static CHECKS: &[Prerequisite] = &[
         since: d(2023, 11, 10),
         until: None,
         sources: &[DOC_2025_09],
-        evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview\"",
+        evidence_command: "az rest --method get --url 'https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview'",
         remedy: "Onboard each tenant's workspaces in that tenant; use the multitenant Defender portal to work across tenants.",
         check: single_tenant,
     },
@@ -465,7 +465,7 @@ pub static CHECKS: &[Prerequisite] = &[
         since: d(2023, 11, 10),
         until: None,
         sources: &[DOC_2025_09, OVERVIEW_2025],
-        evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview\"",
+        evidence_command: "az rest --method get --url 'https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview'",
         remedy: "Confirm Defender XDR licensing, or accept the Sentinel-only path and its limits.",
         check: xdr_in_tenant,
     },
@@ -476,7 +476,7 @@ pub static CHECKS: &[Prerequisite] = &[
         since: d(2023, 11, 10),
         until: Some(d(2025, 9, 18)),
         sources: &[DOC_2025_01, DOC_2023_PREVIEW],
-        evidence_command: "az rest --method get --url \"https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview\"",
+        evidence_command: "az rest --method get --url 'https://management.azure.com{ws}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=2025-07-01-preview'",
         remedy: "Install the Defender XDR solution from the Content hub and turn on incidents and alerts in its connector.",
         check: xdr_connector_on_primary,
     },
@@ -509,7 +509,7 @@ pub static CHECKS: &[Prerequisite] = &[
         since: d(2025, 5, 4),
         until: Some(d(2026, 6, 18)),
         sources: &[OVERVIEW_2025],
-        evidence_command: "az monitor log-analytics workspace show --ids {ws} -o json",
+        evidence_command: "az monitor log-analytics workspace show --ids '{ws}' -o json",
         remedy: "Create another (possibly empty) workspace in a different region for the Sentinel-only path.",
         check: region,
     },
@@ -531,7 +531,7 @@ pub static CHECKS: &[Prerequisite] = &[
         since: d(2025, 1, 8),
         until: None,
         sources: &[DOC_2025_09, DOC_2025_01],
-        evidence_command: "az rest --method get --url \"https://graph.microsoft.com/v1.0/roleManagement/directory/roleAssignments?$expand=principal\"",
+        evidence_command: "az rest --method get --url 'https://graph.microsoft.com/v1.0/roleManagement/directory/roleAssignments?$expand=principal'",
         remedy: "Have a Privileged Role Administrator assign Security Administrator to the person who onboards.",
         check: entra_role,
     },
@@ -621,7 +621,11 @@ pub fn check_all(
             let remedy = match status {
                 Status::Pass => String::new(),
                 Status::Unknown if !p.evidence_command.is_empty() => {
-                    format!("To find out: {}", p.evidence_command.replace("{ws}", ws.as_str()))
+                    format!(
+                        "To find out: {}",
+                        p.evidence_command
+                            .replace("{ws}", &crate::safe_text::in_single_quotes(ws.as_str()))
+                    )
                 }
                 _ => p.remedy.to_string(),
             };

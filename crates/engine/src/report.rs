@@ -656,8 +656,17 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
     })
 }
 
-/// Escapes text for a Markdown table cell or paragraph.
+/// Escapes text for a Markdown table cell or paragraph, and shows the characters a
+/// terminal or a renderer would act on (the report is often read in a terminal first).
 fn md(text: &str) -> String {
+    let escaped = md_escaped(text);
+    match crate::safe_text::printable(&escaped) {
+        std::borrow::Cow::Borrowed(_) => escaped,
+        std::borrow::Cow::Owned(shown) => shown,
+    }
+}
+
+fn md_escaped(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     // Every character that needs care is ASCII, so the text is copied in runs between them
     // rather than one character at a time (the checklist alone is tens of KB per report).
@@ -686,17 +695,34 @@ fn md(text: &str) -> String {
 fn md_special(b: u8) -> bool {
     matches!(
         b,
-        b'\\' | b'|' | b'*' | b'_' | b'`' | b'[' | b']' | b'<' | b'>' | b'#' | b'\n' | b'\r'
+        b'\\' | b'|' | b'*' | b'_' | b'`' | b'[' | b']' | b'<' | b'>' | b'#' | b'&' | b'\n' | b'\r'
     )
 }
 
-/// Display names come from the directory: keep a spreadsheet from reading one as a formula.
-fn spreadsheet_safe(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
+/// Text from an export as a Markdown code span: opened and closed by more backticks than
+/// any run inside it (a backslash does not escape inside a span), on one line.
+fn md_code(text: &str) -> String {
+    let one_line = text.replace(['\n', '\r'], " ");
+    let shown = crate::safe_text::printable(&one_line);
+    let ticks = "`".repeat(longest_backtick_run(&shown) + 1);
+    let pad = if shown.starts_with('`') || shown.ends_with('`') {
+        " "
     } else {
-        text.to_string()
-    }
+        ""
+    };
+    format!("{ticks}{pad}{shown}{pad}{ticks}")
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// A command in a fenced block: the fence longer than any run of backticks in it, and a
+/// line break in it shown rather than ending the block's indentation.
+fn md_command(command: &str) -> (String, String) {
+    let shown = crate::safe_text::printable(command).replace('\n', "\\u{a}");
+    let fence = "`".repeat((longest_backtick_run(&shown) + 1).max(3));
+    (fence, shown)
 }
 
 /// A prerequisite's or a finding's CSV row: the principal and route columns stay empty, and
@@ -711,7 +737,14 @@ fn check_row(
     todo: &str,
 ) {
     let workspace = workspace.map_or("", Scope::as_str);
-    crate::csv_out::row(out, [record, workspace, id, "", "", "", status, "", detail, todo]);
+    csv_row(out, [record, workspace, id, "", "", "", status, "", detail, todo]);
+}
+
+/// A report row: every cell may hold text from an export (a role's name begins a reason),
+/// so none may start a formula or hold a control character.
+fn csv_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
+    let cells: Vec<std::borrow::Cow<'a, str>> = cells.into_iter().map(crate::safe_text::spreadsheet_cell).collect();
+    crate::csv_out::row(out, cells.iter().map(|c| c.as_ref()));
 }
 
 fn verdict_cell(v: Option<&VerdictEntry>) -> String {
@@ -790,10 +823,10 @@ impl Report {
         for ws in &self.workspaces {
             let _ = writeln!(
                 s,
-                "\n## Workspace `{}`\n\nResource group `{}`, subscription `{}`.\n",
-                ws.name,
-                ws.resource_group.as_deref().unwrap_or("?"),
-                ws.subscription_id.as_deref().unwrap_or("?")
+                "\n## Workspace {}\n\nResource group {}, subscription {}.\n",
+                md_code(&ws.name),
+                md_code(ws.resource_group.as_deref().unwrap_or("?")),
+                md_code(ws.subscription_id.as_deref().unwrap_or("?"))
             );
             let _ = writeln!(s, "### Readiness by task\n\n| Task | Who can do it now | Could, after action | Denied |\n|---|---|---|---|");
             for t in self.tasks.iter().filter(|t| t.workspace == ws.id) {
@@ -859,7 +892,8 @@ impl Report {
                 if !t.remediation.is_empty() {
                     let _ = writeln!(s, "Nobody qualifies today. Least-privilege fix:\n");
                     for r in &t.remediation {
-                        let _ = writeln!(s, "- {}\n\n  ```bash\n  {}\n  ```", md(&r.text), r.command);
+                        let (fence, command) = md_command(&r.command);
+                        let _ = writeln!(s, "- {}\n\n  {fence}bash\n  {command}\n  {fence}", md(&r.text));
                     }
                     s.push('\n');
                 }
@@ -964,7 +998,7 @@ impl Report {
         ));
         let rows = self.scores.workspaces.iter().map(|w| {
             (
-                format!("`{}`", md(&w.name)),
+                md_code(&w.name),
                 w.role().unwrap_or(""),
                 w.score,
                 w.blockers.len(),
@@ -1042,7 +1076,7 @@ impl Report {
                     f.severity.as_str(),
                     f.workspace
                         .as_ref()
-                        .map(|w| format!("`{}`", w.name()))
+                        .map(|w| md_code(w.name()))
                         .unwrap_or_else(|| "not stated in the export".into()),
                     md(&f.detail)
                 );
@@ -1118,14 +1152,14 @@ impl Report {
                     .chain(self.reasons_at(&v.nearest))
                     .map(|r| r.text.as_str())
                     .collect();
-                crate::csv_out::row(
+                csv_row(
                     &mut out,
                     [
                         "verdict",
                         v.workspace.as_str(),
                         &v.task,
                         &p.id,
-                        &spreadsheet_safe(&p.display_name),
+                        &p.display_name,
                         &p.kind,
                         v.verdict.as_str(),
                         v.route.as_deref().unwrap_or(""),
@@ -1150,7 +1184,7 @@ impl Report {
             let objects: Vec<String> = f
                 .objects
                 .iter()
-                .map(|o| spreadsheet_safe(&format!("{} {} ({})", o.kind, o.name, o.detail)))
+                .map(|o| format!("{} {} ({})", o.kind, o.name, o.detail))
                 .collect();
             check_row(
                 &mut out,
@@ -1175,16 +1209,30 @@ mod tests {
         assert_eq!(md("a|b <script>*x*"), "a\\|b \\<script\\>\\*x\\*");
         assert_eq!(md("two\nlines"), "two lines");
         assert_eq!(md("é_ü\r\n#"), "é\\_ü  \\#");
+        // Round 35: entities, terminal sequences and text turned backwards are shown.
+        assert_eq!(md("&#x202E;\u{1b}[2J\u{202e}"), "\\&\\#x202E;\\u{1b}\\[2J\\u{202e}");
+    }
+
+    #[test]
+    fn markdown_code_spans_and_fences_outlast_the_backticks_inside() {
+        assert_eq!(md_code("law"), "`law`");
+        assert_eq!(md_code("law`<img>\n```"), "```` law`<img> ``` ````");
+        assert_eq!(md_code("`x"), "`` `x ``");
+        let (fence, shown) = md_command("az x --scope '/a```b\nc'");
+        assert_eq!(
+            (fence.as_str(), shown.as_str()),
+            ("````", "az x --scope '/a```b\\u{a}c'")
+        );
     }
 
     proptest::proptest! {
         /// The run-copying escaper gives what escaping one character at a time gives.
         #[test]
-        fn markdown_escaping_matches_a_character_at_a_time(text in "\\PC*|[a-z|*_`<>#\\\\\\[\\]\n\r é]*") {
+        fn markdown_escaping_matches_a_character_at_a_time(text in "\\PC*|[a-z|*_`<>#&\\\\\\[\\]\n\r é\u{1b}\u{202e}]*") {
             let mut want = String::new();
             for c in text.chars() {
                 match c {
-                    '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' => {
+                    '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '&' => {
                         want.push('\\');
                         want.push(c);
                     }
@@ -1192,13 +1240,8 @@ mod tests {
                     _ => want.push(c),
                 }
             }
+            let want = crate::safe_text::printable(&want).into_owned();
             proptest::prop_assert_eq!(md(&text), want);
         }
-    }
-
-    #[test]
-    fn csv_cells_never_start_a_formula() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(spreadsheet_safe("Priya Shah"), "Priya Shah");
     }
 }

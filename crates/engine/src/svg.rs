@@ -19,6 +19,8 @@ pub fn esc(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             c if c.is_control() && c != '\n' && c != '\t' => {}
+            // Shown, not obeyed: a name must not turn the text around it backwards.
+            c if crate::safe_text::hidden(c) => crate::safe_text::push_shown(&mut out, c),
             c => out.push(c),
         }
     }
@@ -420,6 +422,7 @@ mod tests {
     fn text_is_escaped_for_xml() {
         assert_eq!(esc(r#"<a & "b" 'c'>"#), "&lt;a &amp; &quot;b&quot; &#39;c&#39;&gt;");
         assert_eq!(esc("bell\u{7}"), "bell");
+        assert_eq!(esc("evil\u{202e}gpj.exe"), "evil\\u{202e}gpj.exe");
     }
 
     #[test]
