@@ -5,7 +5,7 @@ mod state;
 mod views;
 
 use sentinel_readiness_engine::evaluate::ListSizes;
-use sentinel_readiness_engine::{build, load, Date, Report, ReportOptions};
+use sentinel_readiness_engine::{build, load, Date, InputError, Report, ReportOptions};
 use state::{Action, State};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -121,6 +121,8 @@ struct EvalRequest {
 struct WorkerMeta {
     /// Each input's name and its length in that buffer, in order.
     files: Vec<(String, usize)>,
+    /// The inputs the page could not read, with why: not in the buffer.
+    unreadable: Vec<(String, String)>,
     primary: Option<String>,
     as_of: Option<String>,
 }
@@ -177,18 +179,42 @@ fn evaluate_request(req: &EvalRequest, today: Date) -> Result<Report, String> {
     let files: Vec<(&str, &[u8])> = req
         .inputs
         .iter()
+        .filter(|i| i.unreadable.is_none())
         .map(|i| (i.name.as_str(), i.text.as_bytes()))
         .collect();
-    evaluate_files(&files, req.primary.as_deref(), req.as_of.as_deref(), today)
+    evaluate_files(
+        &files,
+        &unreadable(&req.inputs),
+        req.primary.as_deref(),
+        req.as_of.as_deref(),
+        today,
+    )
+}
+
+/// The inputs the page could not read, with why.
+fn unreadable(inputs: &[state::Input]) -> Vec<(String, String)> {
+    inputs
+        .iter()
+        .filter_map(|i| Some((i.name.clone(), i.unreadable.clone()?)))
+        .collect()
 }
 
 fn evaluate_files(
     files: &[(&str, &[u8])],
+    unreadable: &[(String, String)],
     primary: Option<&str>,
     as_of: Option<&str>,
     today: Date,
 ) -> Result<Report, String> {
-    let loaded = load(files.iter().copied());
+    let mut loaded = load(files.iter().copied());
+    // Listed with the files in error, as the command line lists a file it cannot decode.
+    loaded.errors.extend(unreadable.iter().map(|(name, why)| InputError {
+        path: name.clone(),
+        format: None,
+        location: None,
+        message: why.clone(),
+        snippet: None,
+    }));
     let as_of = as_of.and_then(|d| Date::parse(d).ok());
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
     let opts = ReportOptions {
@@ -233,7 +259,13 @@ pub fn evaluate_in_worker(meta_json: &str, texts: &[u8], today: &str) -> String 
                 files.push((name.as_str(), text));
                 rest = tail;
             }
-            evaluate_files(&files, meta.primary.as_deref(), meta.as_of.as_deref(), today)
+            evaluate_files(
+                &files,
+                &meta.unreadable,
+                meta.primary.as_deref(),
+                meta.as_of.as_deref(),
+                today,
+            )
         });
     // Written straight from the report: no intermediate JSON tree of a large tenant.
     let reply = match &result {
@@ -274,7 +306,13 @@ async fn worker_message(req: &EvalRequest) -> Option<(String, js_sys::Uint8Array
         }
     }
     let meta = WorkerMeta {
-        files: req.inputs.iter().map(|i| (i.name.clone(), i.text.len())).collect(),
+        files: req
+            .inputs
+            .iter()
+            .filter(|i| i.unreadable.is_none())
+            .map(|i| (i.name.clone(), i.text.len()))
+            .collect(),
+        unreadable: unreadable(&req.inputs),
         primary: req.primary.clone(),
         as_of: req.as_of.clone(),
     };
@@ -556,6 +594,7 @@ mod tests {
         let files = sample::SAMPLE_FILES;
         let meta = WorkerMeta {
             files: files.iter().map(|(n, t)| (n.to_string(), t.len())).collect(),
+            unreadable: vec![],
             primary: Some(sample::SAMPLE_PRIMARY.to_string()),
             as_of: None,
         };
@@ -570,6 +609,7 @@ mod tests {
                         name: n.to_string(),
                         text: std::rc::Rc::new(t.to_string()),
                         sample: false,
+                        unreadable: None,
                     })
                     .collect(),
                 primary: Some(sample::SAMPLE_PRIMARY.to_string()),

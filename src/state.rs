@@ -29,6 +29,11 @@ pub struct Input {
     pub text: Rc<String>,
     /// Part of the bundled fictional sample.
     pub sample: bool,
+    /// Why the page could not read the file (too large, or not UTF-8 or UTF-16 text): the
+    /// report lists it among the files in error, as the command line does. Such a file is
+    /// never read as text with its bad bytes replaced, which can drop a deny unseen.
+    #[serde(default)]
+    pub unreadable: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,6 +61,7 @@ impl State {
                     name: format!("sample/{n}"),
                     text: Rc::new((*t).to_string()),
                     sample: true,
+                    unreadable: None,
                 })
                 .collect(),
             ticks: BTreeMap::new(),
@@ -102,17 +108,22 @@ impl State {
         self
     }
 
-    fn add(&mut self, name: String, text: String) {
+    fn add(&mut self, name: String, content: Result<String, String>) {
         if self.has_sample() {
             self.inputs.retain(|i| !i.sample);
             self.primary = None;
             self.ticks.clear();
         }
         let name = self.unique_name(&name);
+        let (text, unreadable) = match content {
+            Ok(text) => (text, None),
+            Err(why) => (String::new(), Some(why)),
+        };
         self.inputs.push(Input {
             name,
             text: Rc::new(text),
             sample: false,
+            unreadable,
         });
     }
 
@@ -133,12 +144,13 @@ impl State {
 
 pub enum Action {
     /// Adds the user's own export; the sample is removed the first time.
+    /// An export's text, or why the page could not read it.
     Add {
         name: String,
-        text: String,
+        text: Result<String, String>,
     },
     /// Several files picked or dropped together: one change, so one evaluation.
-    AddAll(Vec<(String, String)>),
+    AddAll(Vec<(String, Result<String, String>)>),
     Remove(String),
     ClearAll,
     LoadSample,

@@ -84,7 +84,7 @@ fn too_large(bytes: f64) -> Option<String> {
         // bring the exact float printer (several KB) into the Wasm for this one sentence.
         let mb = mb.round() as u64;
         format!(
-            "(not read: {mb} MB is more than the {BROWSER_LIMIT_MB} MB the browser page accepts; split the export, or run the command-line tool on it)"
+            "not read: {mb} MB is more than the {BROWSER_LIMIT_MB} MB the browser page accepts; split the export, or run the command-line tool on it"
         )
     })
 }
@@ -113,23 +113,23 @@ fn read_files(files: Option<web_sys::FileList>, dispatch: Dispatch) {
         let mut added = Vec::with_capacity(files.len());
         for file in files {
             let name = file.name();
-            if let Some(text) = too_large(file.size()) {
-                added.push((name, text));
+            if let Some(why) = too_large(file.size()) {
+                added.push((name, Err(why)));
                 continue;
             }
             let file = gloo_file::File::from(file);
             if let Some(text) = read_utf8_in_slices(&file).await {
-                added.push((name, text));
+                added.push((name, Ok(text)));
                 continue;
             }
-            let text = match gloo_file::futures::read_as_bytes(&file).await {
-                // Decoded here (UTF-16 included) so the text can be kept and shown.
-                Ok(bytes) => decode(&bytes)
-                    .map(std::borrow::Cow::into_owned)
-                    .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned()),
-                Err(e) => format!("(could not read the file: {e})"),
+            let content = match gloo_file::futures::read_as_bytes(&file).await {
+                // Decoded here (UTF-16 included) so the text can be kept and shown. Bytes
+                // that do not decode are refused with the engine's reason, as the command
+                // line refuses them: never read with the bad bytes replaced.
+                Ok(bytes) => decode(&bytes).map(std::borrow::Cow::into_owned),
+                Err(e) => Err(format!("could not read the file: {e}")),
             };
-            added.push((name, text));
+            added.push((name, content));
         }
         dispatch.dispatch(Action::AddAll(added));
     });
@@ -209,7 +209,7 @@ pub fn inputs_view(p: &InputsProps) -> Html {
         let (paste, paste_name, dispatch) = (paste.clone(), paste_name.clone(), p.dispatch.clone());
         Callback::from(move |_: MouseEvent| {
             if !paste.trim().is_empty() {
-                let text = too_large(paste.len() as f64).unwrap_or_else(|| (*paste).clone());
+                let text = too_large(paste.len() as f64).map_or_else(|| Ok((*paste).clone()), Err);
                 dispatch.dispatch(Action::Add {
                     name: (*paste_name).clone(),
                     text,
@@ -292,7 +292,7 @@ fn input_item(i: &crate::state::Input, report: Option<&Report>, dispatch: Dispat
         <li class="input">
             <strong>{ &i.name }</strong>{ " " }{ status }
             { " " }<button type="button" class="remove" aria-label={ format!("Remove {}", i.name) } onclick={remove}>{ "Remove" }</button>
-            <details><summary>{ "Text" }</summary><pre class="input-text">{ preview(&i.text) }</pre></details>
+            <details><summary>{ "Text" }</summary><pre class="input-text">{ i.unreadable.clone().unwrap_or_else(|| preview(&i.text)) }</pre></details>
         </li>
     }
 }
@@ -945,10 +945,10 @@ mod tests {
         assert_eq!(too_large(150.0 * mib), None);
         let refused = too_large(150.6 * mib).unwrap_or_default();
         assert!(
-            refused.starts_with("(not read: 151 MB is more than the 150 MB"),
+            refused.starts_with("not read: 151 MB is more than the 150 MB"),
             "{refused}"
         );
         let refused = too_large(200.0 * mib + 1.0).unwrap_or_default();
-        assert!(refused.starts_with("(not read: 200 MB "), "{refused}");
+        assert!(refused.starts_with("not read: 200 MB "), "{refused}");
     }
 }

@@ -191,6 +191,24 @@ try {
     assert(/broken\.json/.test(listed) && /cut\.json/.test(listed), `problems: ${listed}`);
   });
 
+  await check('a file that is not UTF-8 or UTF-16 is refused as the command line refuses it, not read with its bad bytes replaced', async () => {
+    // Windows PowerShell 5's Set-Content writes the machine's code page: one byte for "é".
+    const text = (await fixture('deny-assignments.json')).replace('Blocks deletes', 'Bloque les suppressions (\u00e9quipe SOC)');
+    const bytes = Buffer.from(text, 'latin1');
+    assert(bytes.includes(0xe9), 'a Windows-1252 byte');
+    await page.goto(`${origin}/#/inputs`);
+    await page.setInputFiles('#file-picker', { name: 'deny-1252.json', mimeType: 'application/json', buffer: bytes });
+    const item = page.locator('li.input', { hasText: 'deny-1252.json' });
+    await item.locator('.ok, .error').waitFor();
+    const status = await item.textContent();
+    assert(/not valid UTF-8 or UTF-16 text \(invalid byte at line 6, column/.test(status), `status: ${status}`);
+    assert(!/record\(s\)/.test(status), `read anyway: ${status}`);
+    await page.goto(`${origin}/#/report`);
+    const problems = page.locator('#input-problems');
+    await problems.waitFor();
+    assert(/deny-1252\.json/.test(await problems.textContent()), 'the report names the file');
+  });
+
   await check('rules set to an earlier date are named above the report', async () => {
     await page.goto(`${origin}/#/report`);
     await page.locator('#report-title').waitFor();

@@ -45,4 +45,6 @@ pub enum OptionsError {
     UnknownWorkspace { given: String },
     #[error("workspace name `{given}` matches several workspaces ({candidates}); pass the full resource id")]
     AmbiguousWorkspace { given: String, candidates: String },
+    #[error("the primary workspace `{given}` is not among the workspaces chosen; choose it as well, or leave the choice of workspaces out")]
+    PrimaryNotChosen { given: String },
 }

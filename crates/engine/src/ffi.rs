@@ -164,7 +164,16 @@ fn run(req: &Options<'_>, files: Vec<(&str, &[u8])>, fallback_today: Date) -> An
 /// Reads a request sent as JSON text. Kept here, out of generic code, so the JS API's crate
 /// (built for speed, see `crates/wasm`) does not carry its own copy of the request parser.
 pub fn parse_request(text: &str) -> Result<EvaluateRequest, String> {
-    serde_json::from_str(text).map_err(|e| format!("request: {e}"))
+    serde_json::from_str(text).map_err(|e| {
+        // A JS string with half of a surrogate pair (Node's `toString('utf16le')` of a bad
+        // file keeps one) reaches the JSON as an escape no text can hold.
+        let hint = if e.to_string().contains("hex escape") {
+            ": a file's text holds half of a UTF-16 surrogate pair, which no export holds; give the file's bytes to evaluateBytes, which names the file as the command line does"
+        } else {
+            ""
+        };
+        format!("request: {e}{hint}")
+    })
 }
 
 /// Reads the request that comes beside a byte buffer (files as names and lengths).
@@ -336,6 +345,13 @@ mod tests {
             .unwrap_or_default();
         assert!(err.starts_with("request: missing field `text`"), "{err}");
         assert!(err.contains("column"), "{err}");
+        // Round 35: half a surrogate pair, as JSON.stringify writes it, says what it is.
+        for text in [r#""\ud800""#, r#""a\udc00b""#] {
+            let err = parse_request(&format!(r#"{{"files":[{{"name":"a.json","text":{text}}}]}}"#))
+                .err()
+                .unwrap_or_default();
+            assert!(err.contains("half of a UTF-16 surrogate pair"), "{err}");
+        }
     }
 
     #[test]

@@ -318,7 +318,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             let found = resolve_workspaces(loaded, std::slice::from_ref(p))?.into_iter().next();
             if let Some(f) = &found {
                 if !workspaces.contains(f) {
-                    return Err(OptionsError::UnknownWorkspace { given: p.clone() });
+                    return Err(OptionsError::PrimaryNotChosen { given: p.clone() });
                 }
             }
             found

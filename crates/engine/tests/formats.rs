@@ -461,10 +461,11 @@ fn workspace_options_that_name_nothing_or_several_are_refused() {
         with(vec!["nowhere".into()], None),
         Err(OptionsError::UnknownWorkspace { given }) if given == "nowhere"
     ));
-    // A primary workspace must be one of those evaluated.
+    // A primary workspace must be one of those evaluated; the exports name it, so it is
+    // not "unknown" (round 35: the message said it matched no workspace in the inputs).
     assert!(matches!(
         with(vec!["other".into()], Some(ws("rg-a", "law"))),
-        Err(OptionsError::UnknownWorkspace { .. })
+        Err(OptionsError::PrimaryNotChosen { .. })
     ));
     // By name when it is unique, or by full id whatever the name.
     let report = with(vec!["Other".into(), ws("rg-b", "law")], Some(ws("rg-b", "law"))).unwrap();

@@ -498,7 +498,8 @@ fn check_size(path: &str, bytes: &[u8]) -> Result<(), InputError> {
             None,
             format!(
                 "the file is {} MB; the limit is {} MB per file: split the export (for example one file per subscription)",
-                bytes.len() / (1024 * 1024),
+                // Rounded up: a file just over the limit must not read as the limit.
+                bytes.len().div_ceil(1024 * 1024),
                 MAX_FILE_BYTES / (1024 * 1024)
             ),
             None,
