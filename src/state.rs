@@ -176,7 +176,15 @@ impl Reducible for State {
                     s.add(name, text);
                 }
             }
-            Action::Remove(name) => s.inputs.retain(|i| i.name != name),
+            Action::Remove(name) => {
+                s.inputs.retain(|i| i.name != name);
+                // The last file gone is a fresh start, as "Clear all" is: ticks made for one
+                // tenant must not show another's items as done.
+                if s.inputs.is_empty() {
+                    s.ticks.clear();
+                    s.primary = None;
+                }
+            }
             Action::ClearAll => {
                 s.inputs.clear();
                 s.ticks.clear();

@@ -911,7 +911,9 @@ pub fn checklist(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                                     <input type="checkbox" checked={checked} {onchange} />
                                     { " " }{ &i.text }
                                 </label>
-                                <div class="muted">{ format!("{} · {}{}", i.refs.join(", "), i.evidence, if i.who.is_empty() { String::new() } else { format!(" · who: {}", i.who.join(", ")) }) }</div>
+                                <div class="muted">{ format!("{} · {}{}{}", i.refs.join(", "), i.evidence, if i.who.is_empty() { String::new() } else { format!(" · who: {}", i.who.join(", ")) },
+                                    // A tick of the user's own that overrides the exports says so.
+                                    if checked == i.done { "" } else if checked { " · ticked by you" } else { " · unticked by you: the exports show it done" }) }</div>
                             </li>
                         }
                     }) }

@@ -267,6 +267,26 @@ try {
     assert(seen[0] === seen[1], `the order changed the caveat: ${seen.join(' | ')}`);
   });
 
+  await check('a tick of your own says so, and removing the last file forgets the ticks', async () => {
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('#clear-all');
+    await paste(page, 'az-role-assignment-list.json', await fixture('az-role-assignment-list.json'));
+    await page.goto(`${origin}/#/checklist`);
+    const untouched = Number(await page.locator('#progress').getAttribute('value'));
+    const item = page.locator('ul.checklist li', { has: page.locator('input:not(:checked)') }).first();
+    const text = await item.locator('label').textContent();
+    await item.locator('input').check();
+    assert(/ticked by you/.test(await page.locator('ul.checklist li', { hasText: text }).first().textContent()), 'the override is named');
+    // Another tenant's files after the last of these is removed: none of the ticks carry over.
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('li.input button.remove');
+    await paste(page, 'get-azroleassignment.json', await fixture('get-azroleassignment.json'));
+    await page.goto(`${origin}/#/checklist`);
+    await page.waitForSelector('#progress');
+    assert(Number(await page.locator('#progress').getAttribute('value')) === untouched, 'a tick carried over');
+    assert(await page.locator('ul.checklist li', { hasText: 'ticked by you' }).count() === 0, 'an override carried over');
+  });
+
   await check('a script in a display name is shown as text', async () => {
     const evil = JSON.stringify([{ principalId: '11111111-2222-4333-8444-555555555555', principalName: '<img src=x onerror="window.__xss=1">',
       principalType: 'Group', roleDefinitionId: '8d289c81-5878-46d4-8554-54e1e3d8b5cb',
