@@ -2154,6 +2154,13 @@ impl<'t> Evaluator<'t> {
         // any of them is spelled out.
         let met = if best.is_some() { s.best_held.len() } else { 0 };
         let mut held = met + usize::from(entra_reason.is_some()) + s.near_held.len();
+        // An Azure route met without the Entra role: that route's grants are the nearest, and
+        // the Entra role all that is missing (not an unmet route's roles as well).
+        let azure_met_alone = strength.is_none() && best.is_some();
+        if azure_met_alone {
+            s.near_held.clear();
+            s.near_held.extend_from_slice(&s.best_held);
+        }
         if strength.is_none() && !self.opts.explain_all {
             // A `not-allowed` verdict the report leaves out: remediation reads only its kind
             // and `held`, so its reasons and missing texts stay unwritten (most verdicts of
@@ -2170,11 +2177,17 @@ impl<'t> Evaluator<'t> {
                 notes: Box::default(),
             };
         }
+        // Reasons say what decided a verdict that qualifies; short of one, what is held (an
+        // Azure route met without the Entra role, or the Entra role without an Azure route)
+        // is the nearest, not a reason (round 35: `not-allowed` quoted the Owner it held).
         let mut reasons: Positions = match best {
-            Some(_) => s.best_held.iter().map(|h| self.held_reason(h)).collect(),
-            None => Positions::new(),
+            Some(_) if strength.is_some() => s.best_held.iter().map(|h| self.held_reason(h)).collect(),
+            _ => Positions::new(),
         };
-        reasons.extend(entra_reason);
+        match entra_reason {
+            Some(at) if strength.is_none() => s.near_held.push(Held::Reason(at)),
+            at => reasons.extend(at),
+        }
         let route = best.map(|_| match s.best_labels.as_slice() {
             [Label::Name(name)] => self.share(name),
             labels => {
@@ -2192,7 +2205,7 @@ impl<'t> Evaluator<'t> {
         if let Some(roles) = entra_missing {
             missing.push(format!("Entra role {} (tenant-wide)", role_names(roles)));
         }
-        if strength.is_none() && nearest.is_some() {
+        if strength.is_none() && nearest.is_some() && !azure_met_alone {
             missing.extend(s.near_missing.iter().map(|m| m.describe()));
         }
 
@@ -2225,7 +2238,7 @@ impl<'t> Evaluator<'t> {
             notes.push(self.share(match verdict {
                 VerdictKind::Eligible => "Qualifies only after activating a PIM eligible assignment.",
                 VerdictKind::Conditional => {
-                    "Qualifies only if the ABAC condition on the assignment allows the operation."
+                    "Qualifies only if an ABAC condition, on the assignment or in the role's definition, allows the operation."
                 }
                 // Every root and management-group reach is in doubt then, for this reason.
                 _ if self.tenant.hierarchy.several_tenants => {
@@ -2449,7 +2462,8 @@ impl<'t> Evaluator<'t> {
                     "{} is PIM-eligible for what this task needs: activating the eligible role is enough while it lasts",
                     self.tenant.directory.label(here.id(*pi))
                 ),
-                command: "Azure portal > Privileged Identity Management > My roles > Azure resources > Activate".to_string(),
+                // The eligible grant may be an Azure role or the Entra role: the reasons say which.
+                command: "Azure portal > Privileged Identity Management > My roles > Azure resources (an Azure role) or Microsoft Entra roles (an Entra role) > Activate".to_string(),
             });
         }
         let kind_rank = |k: PrincipalKind| match k {
@@ -2459,6 +2473,10 @@ impl<'t> Evaluator<'t> {
         };
         let mut blocked_by_deny = false;
         let mut best: Option<(usize, usize, String, Vec<Remediation>)> = None;
+        // A grant whose condition restricts the task's operations does not make its step
+        // needless: that step is suggested too (a User Access Administrator limited to
+        // assigning Sentinel Reader cannot connect the workspace).
+        let ops = task_ops(variant);
         // Onboarding and the portal tasks are done by people: suggest users and groups. Onboarding
         // (the task that needs an Entra role) is one person's sign-in: granting it to a group
         // would make every member User Access Administrator and Security Administrator.
@@ -2499,7 +2517,7 @@ impl<'t> Evaluator<'t> {
                 paths,
                 cands: here.cands_of(pi),
             };
-            let steps = self.steps_for(variant, here.ws, &who);
+            let steps = self.steps_for(variant, &ops, here.ws, &who);
             if steps.is_empty() {
                 continue;
             }
@@ -2528,13 +2546,13 @@ impl<'t> Evaluator<'t> {
                     paths: &[],
                     cands: &[],
                 };
-                out.extend(self.steps_for(variant, ws, &nobody));
+                out.extend(self.steps_for(variant, &ops, ws, &nobody));
             }
         }
         out
     }
 
-    fn steps_for(&self, variant: &TaskVariant, ws: &Scope, who: &Assignee<'_>) -> Vec<Remediation> {
+    fn steps_for(&self, variant: &TaskVariant, ops: &[TaskOp], ws: &Scope, who: &Assignee<'_>) -> Vec<Remediation> {
         let mut out = Vec::new();
         let (assignee, label) = (who.id, who.label);
         for (role, at) in variant.remediation {
@@ -2545,7 +2563,7 @@ impl<'t> Evaluator<'t> {
             let Some(scope) = scope else { continue };
             // Only the strength matters here, not the evidence.
             let mut evidence = Vec::new();
-            let held = self.eval_role(std::slice::from_ref(role), None, rule, who.cands, &[], &mut evidence);
+            let held = self.eval_role(std::slice::from_ref(role), None, rule, who.cands, ops, &mut evidence);
             if held
                 .support
                 .is_some_and(|(strength, _)| strength >= Strength::Equivalent)

@@ -107,3 +107,30 @@ fn when_only_an_app_can_connect_a_person_is_still_shown_how() {
     assert!(steps.iter().all(|s| !s.contains(app)), "{steps:#?}");
     assert!(r.checklist.iter().all(|c| c.who.iter().all(|w| !w.contains(app))));
 }
+
+/// Round 35: a User Access Administrator whose condition lets them assign Sentinel Reader
+/// only cannot connect the workspace (connecting assigns other roles), so the steps include
+/// an unconditioned User Access Administrator; they had named Sentinel Contributor alone,
+/// after which the person was still only `conditional`.
+#[test]
+fn a_conditioned_grant_does_not_make_its_step_needless() {
+    let user = "aaaaaaaa-0000-4000-8000-000000000011";
+    let uaa = assignment(1, user, "User", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", SUB).replace(
+        r#""condition": null"#,
+        r#""conditionVersion": "2.0", "condition": "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {8d289c81-5878-46d4-8554-54e1e3d8b5cb}))""#,
+    );
+    let r = report(&[("ra.json", format!("[{uaa}]"))]);
+    let steps = commands(&r, "connect-workspace");
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.contains(user) && s.contains("--role 18d7d88d-d35e-4fb5-a5c3-7773c20a72d9")),
+        "{steps:#?}"
+    );
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.contains(user) && s.contains(SENTINEL_CONTRIBUTOR)),
+        "{steps:#?}"
+    );
+}
