@@ -238,11 +238,16 @@ cd "$(dirname "$0")/.."
 # +1.1 KB); repeated byte order marks dropped, half a surrogate pair in a JS API request
 # named, a file just over the limit no longer "the limit", a primary workspace outside the
 # chosen ones named as such (the JS API +371 B). Measured 424,234 / 312,184 B.
+# Then the JS API to 307 KB: reasons that say what decided a verdict and steps that weigh a
+# conditioned grant as not held +104 B; the JS API's request refuses an option it does not
+# know (+373 B) and a null date option (+779 B: serde's `deserialize_with` on two fields of a
+# request read two ways), dates whole, a string request and a bad `onChunk` named. The app's
+# checklist names ticks of the user's own (+41 B). Measured 424,486 / 313,685 B.
 APP_CEILING=$((415 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((305 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((307 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0

@@ -147,6 +147,23 @@ await check("the Wasm's memcmp (crates/memcmp) answers as C's does", async () =>
   assert(calls > 300000, `only ${calls} comparisons`);
 });
 
+
+await check('a misspelt option, a null date, a string request and a bad onChunk are refused, not ignored', async () => {
+  const small = [files.find((f) => f.name === 'az-role-assignment-list.json')];
+  const typo = api.evaluate({ files: small, Today: '2027-01-15' });
+  assert(typo.type === 'failure' && /unknown field `Today`/.test(typo.errors[0]), JSON.stringify(typo).slice(0, 300));
+  const invalid = api.evaluate({ files: small, today: new Date('2027-15-01') });
+  assert(invalid.type === 'failure' && /a date option is null/.test(invalid.errors[0]), JSON.stringify(invalid).slice(0, 300));
+  const trailing = api.evaluate({ files: small, today: '2026-11-2399' });
+  assert(trailing.type === 'failure' && /not a date/.test(trailing.errors[0]), JSON.stringify(trailing).slice(0, 300));
+  const text = api.evaluate(JSON.stringify({ files: small }));
+  assert(text.type === 'failure' && /evaluateJson/.test(text.errors[0]) && text.errors[0].length < 200, JSON.stringify(text).slice(0, 300));
+  const { spans, data } = bytesOf(small);
+  let threw = null;
+  try { api.evaluateBytes({ files: spans, today: '2026-11-23' }, data, 'not a function'); } catch (e) { threw = e; }
+  assert(threw instanceof TypeError && /onChunk/.test(threw.message), `threw ${threw}`);
+});
+
 const { passed, failed } = results();
 console.log(`\nJS API: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -127,7 +127,8 @@ fn today() -> Date {
 }
 
 fn parse_date(text: Option<&str>) -> Result<Option<Date>, String> {
-    text.map(|t| Date::parse(t).map_err(|e| e.to_string())).transpose()
+    text.map(|t| Date::parse_option(t).map_err(|e| e.to_string()))
+        .transpose()
 }
 
 /// A line to standard error. Messages quote file names and export text: shown, not acted

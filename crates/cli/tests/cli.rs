@@ -207,6 +207,9 @@ fn no_input_and_bad_dates_exit_2() {
         run(&["report", "--sample", "--as-of", "2025-13-01"]).status.code(),
         Some(2)
     );
+    // Round 35: a date is the whole option, not its first ten characters.
+    let out = run(&["report", "--sample", "--today", "2026-11-2399"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }
 
 #[test]

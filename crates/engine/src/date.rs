@@ -44,6 +44,13 @@ impl Date {
     /// `±hh`; none is UTC, as Azure writes its times). The offset moves the day: a PIM
     /// activation ending `…T04:00+14:00` ended the UTC day before, and read by its own date
     /// it would count a day and a half longer. Anything else after the date is refused.
+    /// A date given as an option (`--today`, `today`, `asOf`): `YYYY-MM-DD`, or a moment
+    /// read as its day in UTC, as export dates are. Anything after it is refused: a date
+    /// read from its first ten characters took `2026-11-2399` for 2026-11-23.
+    pub fn parse_option(text: &str) -> Result<Self, OptionsError> {
+        Self::parse_utc_day(text).ok_or_else(|| OptionsError::BadDate(text.to_string()))
+    }
+
     pub fn parse_utc_day(text: &str) -> Option<Self> {
         let t = text.trim();
         let date = Self::parse(t.get(..10)?).ok()?;
@@ -239,6 +246,25 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Round 35: options are dates, whole: `2026-11-2399` was read as 2026-11-23.
+    #[test]
+    fn an_option_is_a_date_and_nothing_after_it() {
+        assert_eq!(Date::parse_option("2026-11-23"), Ok(Date::new(2026, 11, 23)));
+        assert_eq!(
+            Date::parse_option("2026-11-24T01:00:00+05:00"),
+            Ok(Date::new(2026, 11, 23))
+        );
+        for bad in [
+            "2026-11-2399",
+            "2026-11-23garbage",
+            "2024-01-15 or later?",
+            "2026-02-30",
+            "",
+        ] {
+            assert!(Date::parse_option(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn parses_dates_and_timestamps() {

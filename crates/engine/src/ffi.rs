@@ -24,8 +24,10 @@ pub struct FileSpan {
 
 /// An evaluation request. `F` is how the files come: as text ([`FileInput`], the default) or
 /// as spans of one byte buffer ([`FileSpan`]), with the same options beside them.
+/// An option it does not know is refused, not ignored: a misspelt `Today` evaluated PIM
+/// windows on the real today, silently.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EvaluateRequest<F = FileInput> {
     pub files: Vec<F>,
     #[serde(default)]
@@ -33,13 +35,23 @@ pub struct EvaluateRequest<F = FileInput> {
     #[serde(default)]
     pub primary: Option<String>,
     /// `YYYY-MM-DD`: apply the rules documented at that date.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "date_not_null")]
     pub as_of: Option<String>,
     /// `YYYY-MM-DD`: the day PIM windows are checked against (the caller's today).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "date_not_null")]
     pub today: Option<String>,
     #[serde(default)]
     pub all_verdicts: bool,
+}
+
+/// A date option that is there must be a date: `JSON.stringify` writes an invalid JS `Date`
+/// as `null`, which would otherwise read as "not given" (today, or the latest rules).
+fn date_not_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(d)?.map(Some).ok_or_else(|| {
+        serde::de::Error::custom(
+            "a date option is null (an invalid JavaScript Date is written so); leave it out for its default",
+        )
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,7 +141,11 @@ impl<F> EvaluateRequest<F> {
 fn run(req: &Options<'_>, files: Vec<(&str, &[u8])>, fallback_today: Date) -> Answer<Report> {
     let mut errors = Vec::new();
     let mut date = |label: &str, text: Option<&str>| -> Option<Date> {
-        text.and_then(|t| Date::parse(t).map_err(|e| errors.push(format!("{label}: {e}"))).ok())
+        text.and_then(|t| {
+            Date::parse_option(t)
+                .map_err(|e| errors.push(format!("{label}: {e}")))
+                .ok()
+        })
     };
     let as_of = date("asOf", req.as_of);
     let today = date("today", req.today).unwrap_or(fallback_today);
@@ -345,6 +361,18 @@ mod tests {
             .unwrap_or_default();
         assert!(err.starts_with("request: missing field `text`"), "{err}");
         assert!(err.contains("column"), "{err}");
+        // Round 35: a misspelt option is refused, not ignored (`Today` used the real today);
+        // a null date (an invalid JS Date) is refused, not read as "not given".
+        for (json, says) in [
+            (r#"{"files":[],"Today":"2027-01-15"}"#, "unknown field `Today`"),
+            (r#"{"files":[],"allverdicts":true}"#, "unknown field `allverdicts`"),
+            (r#"{"files":[],"today":null}"#, "a date option is null"),
+            (r#"{"files":[],"asOf":null}"#, "a date option is null"),
+        ] {
+            let err = parse_request(json).err().unwrap_or_default();
+            assert!(err.contains(says), "{json}: {err}");
+        }
+        assert!(parse_request(r#"{"files":[],"primary":null}"#).is_ok());
         // Round 35: half a surrogate pair, as JSON.stringify writes it, says what it is.
         for text in [r#""\ud800""#, r#""a\udc00b""#] {
             let err = parse_request(&format!(r#"{{"files":[{{"name":"a.json","text":{text}}}]}}"#))

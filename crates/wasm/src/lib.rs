@@ -78,6 +78,11 @@ fn today() -> Date {
 /// Evaluates exports (role and Sentinel configuration exports) into a readiness report.
 #[wasm_bindgen(js_name = evaluate, unchecked_return_type = "Answer<Report>")]
 pub fn evaluate(#[wasm_bindgen(unchecked_param_type = "EvaluateRequest")] request: JsValue) -> JsValue {
+    if request.is_string() {
+        let answer =
+            failure("request: a string was given; give the request as an object, or its JSON text to evaluateJson");
+        return js_sys::JSON::parse(&answer).unwrap_or(JsValue::NULL);
+    }
     // Through JSON text, like `evaluateJson`: the browser's JSON parser builds the objects,
     // which is faster than crossing the boundary per value and keeps one serializer in the Wasm.
     let text = js_sys::JSON::stringify(&request)
@@ -113,6 +118,10 @@ pub fn evaluate_bytes(
         js_sys::Function,
     >,
 ) -> Result<Vec<u8>, JsValue> {
+    // Checked before the evaluation, not at the first hand-over after it.
+    if on_chunk.as_ref().is_some_and(|f| !JsValue::from(f).is_function()) {
+        return Err(js_sys::TypeError::new("onChunk must be a function").into());
+    }
     ffi::reserve_heap(data.len());
     let text = js_sys::JSON::stringify(&request)
         .ok()
