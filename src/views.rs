@@ -82,7 +82,8 @@ fn too_large(bytes: f64) -> Option<String> {
     (mb > BROWSER_LIMIT_MB as f64).then(|| {
         // Whole megabytes as an integer: formatting a float to a fixed precision would
         // bring the exact float printer (several KB) into the Wasm for this one sentence.
-        let mb = mb.round() as u64;
+        // Rounded up: a file just over the limit must not read as the limit.
+        let mb = mb.ceil() as u64;
         format!(
             "not read: {mb} MB is more than the {BROWSER_LIMIT_MB} MB the browser page accepts; split the export, or run the command-line tool on it"
         )
@@ -950,7 +951,7 @@ mod tests {
             refused.starts_with("not read: 151 MB is more than the 150 MB"),
             "{refused}"
         );
-        let refused = too_large(200.0 * mib + 1.0).unwrap_or_default();
-        assert!(refused.starts_with("not read: 200 MB "), "{refused}");
+        let refused = too_large(150.0 * mib + 1.0).unwrap_or_default();
+        assert!(refused.starts_with("not read: 151 MB "), "{refused}");
     }
 }

@@ -39,11 +39,6 @@ impl Date {
         Ok(Self { year, month, day })
     }
 
-    /// The UTC day of an export's date or timestamp: `YYYY-MM-DD` alone, or followed by a
-    /// time (`hh:mm`, seconds and a fraction optional) and a zone (`Z`, `±hh:mm`, `±hhmm`,
-    /// `±hh`; none is UTC, as Azure writes its times). The offset moves the day: a PIM
-    /// activation ending `…T04:00+14:00` ended the UTC day before, and read by its own date
-    /// it would count a day and a half longer. Anything else after the date is refused.
     /// A date given as an option (`--today`, `today`, `asOf`): `YYYY-MM-DD`, or a moment
     /// read as its day in UTC, as export dates are. Anything after it is refused: a date
     /// read from its first ten characters took `2026-11-2399` for 2026-11-23.
@@ -51,6 +46,11 @@ impl Date {
         Self::parse_utc_day(text).ok_or_else(|| OptionsError::BadDate(text.to_string()))
     }
 
+    /// The UTC day of an export's date or timestamp: `YYYY-MM-DD` alone, or followed by a
+    /// time (`hh:mm`, seconds and a fraction optional) and a zone (`Z`, `±hh:mm`, `±hhmm`,
+    /// `±hh`; none is UTC, as Azure writes its times). The offset moves the day: a PIM
+    /// activation ending `…T04:00+14:00` ended the UTC day before, and read by its own date
+    /// it would count a day and a half longer. Anything else after the date is refused.
     pub fn parse_utc_day(text: &str) -> Option<Self> {
         let t = text.trim();
         let date = Self::parse(t.get(..10)?).ok()?;

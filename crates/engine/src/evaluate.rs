@@ -2150,8 +2150,9 @@ impl<'t> Evaluator<'t> {
         } else if nearest.is_none() && best.is_some() {
             s.near_held.extend_from_slice(&s.best_held);
         }
-        // How many grants back the verdict (its reasons and nearest grants), counted before
-        // any of them is spelled out.
+        // How many grants back the verdict, counted before any of them is spelled out, as
+        // they were before round 35 moved a met Azure route's grants to the nearest (below):
+        // remediation ranks people by this count, and its choices stay as they were.
         let met = if best.is_some() { s.best_held.len() } else { 0 };
         let mut held = met + usize::from(entra_reason.is_some()) + s.near_held.len();
         // An Azure route met without the Entra role: that route's grants are the nearest, and

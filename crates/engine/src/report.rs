@@ -998,7 +998,8 @@ impl Report {
         ));
         let rows = self.scores.workspaces.iter().map(|w| {
             (
-                md_code(&w.name),
+                // A table cell: GitHub splits cells on `|` even inside a code span.
+                md_code(&w.name).replace('|', "\\|"),
                 w.role().unwrap_or(""),
                 w.score,
                 w.blockers.len(),

@@ -6,8 +6,9 @@
 
 use std::borrow::Cow;
 
-/// `text` as one single-quoted shell argument (POSIX shells and PowerShell alike): nothing
-/// inside is expanded, and a quote in it closes, escapes and reopens.
+/// `text` as one single-quoted argument for a POSIX shell (the report's command blocks are
+/// bash): nothing inside is expanded, and a quote in it closes, escapes and reopens.
+/// PowerShell escapes a quote differently (`''`): the README says to run them in bash.
 pub fn shell_quoted(text: &str) -> String {
     format!("'{}'", in_single_quotes(text))
 }
