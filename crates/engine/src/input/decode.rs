@@ -114,7 +114,10 @@ mod tests {
         twice.extend(text.as_bytes());
         assert_eq!(decode(&twice).as_deref(), Ok(text));
         assert_eq!(decode(&utf16le(&format!("\u{feff}{text}"), true)).as_deref(), Ok(text));
-        assert_eq!(decode(&utf16le(&format!("\u{feff}\u{feff}\u{feff}{text}"), false)).as_deref(), Ok(text));
+        assert_eq!(
+            decode(&utf16le(&format!("\u{feff}\u{feff}\u{feff}{text}"), false)).as_deref(),
+            Ok(text)
+        );
         assert_eq!(decode(&utf16le("\u{feff}\u{feff}", true)).as_deref(), Ok(""));
         // Only at the start.
         let inside = format!("{text}\u{feff}");
