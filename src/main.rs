@@ -176,10 +176,7 @@ fn trim_for_page(mut report: Report, limit: usize) -> Report {
 }
 
 fn evaluate_request(req: &EvalRequest, today: Date) -> Result<Report, String> {
-    let files: Vec<(&str, &[u8])> = req
-        .inputs
-        .iter()
-        .filter(|i| i.unreadable.is_none())
+    let files: Vec<(&str, &[u8])> = readable(&req.inputs)
         .map(|i| (i.name.as_str(), i.text.as_bytes()))
         .collect();
     evaluate_files(
@@ -189,6 +186,11 @@ fn evaluate_request(req: &EvalRequest, today: Date) -> Result<Report, String> {
         req.as_of.as_deref(),
         today,
     )
+}
+
+/// The inputs whose text the engine reads.
+fn readable(inputs: &[state::Input]) -> impl Iterator<Item = &state::Input> {
+    inputs.iter().filter(|i| i.unreadable.is_none())
 }
 
 /// The inputs the page could not read, with why.
@@ -293,7 +295,7 @@ async fn worker_message(req: &EvalRequest) -> Option<(String, js_sys::Uint8Array
     let bytes = js_sys::Uint8Array::new_with_length(total);
     let mut at = 0u32;
     let mut since_yield = 0usize;
-    for i in &req.inputs {
+    for i in readable(&req.inputs) {
         for slice in i.text.as_bytes().chunks(COPY_SLICE) {
             if since_yield + slice.len() > COPY_SLICE {
                 next_task().await;
@@ -306,12 +308,7 @@ async fn worker_message(req: &EvalRequest) -> Option<(String, js_sys::Uint8Array
         }
     }
     let meta = WorkerMeta {
-        files: req
-            .inputs
-            .iter()
-            .filter(|i| i.unreadable.is_none())
-            .map(|i| (i.name.clone(), i.text.len()))
-            .collect(),
+        files: readable(&req.inputs).map(|i| (i.name.clone(), i.text.len())).collect(),
         unreadable: unreadable(&req.inputs),
         primary: req.primary.clone(),
         as_of: req.as_of.clone(),

@@ -21,6 +21,14 @@ fn run(args: &[&str]) -> Output {
     bin().args(args).output().unwrap()
 }
 
+/// A fresh folder of this test's own: tests run side by side in one process, so each
+/// needs its own name (two that shared one removed each other's files).
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sentinel-readiness-cli-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).to_string()
 }
@@ -156,8 +164,7 @@ fn reads_standard_input() {
 
 #[test]
 fn a_bad_file_is_named_with_its_location_and_others_still_count() {
-    let dir = std::env::temp_dir().join(format!("sr-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("bad-file");
     let bad = dir.join("broken.json");
     std::fs::write(&bad, "[\n  {\"principalId\": \"x\",\n   \"scope\": }\n]").unwrap();
     let out = run(&[
@@ -246,8 +253,7 @@ fn features_json_has_the_contract_fields() {
 
 #[test]
 fn output_goes_to_the_named_file_or_says_why_it_cannot() {
-    let dir = std::env::temp_dir().join(format!("sentinel-readiness-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("output");
     let path = dir.join("report.html");
     let out = run(&[
         "report",
@@ -360,8 +366,7 @@ fn mssp_guidance_page_and_bad_dates() {
 #[test]
 fn no_workspace_to_assess_is_blocked_not_ready() {
     // Roles at a subscription only: no export names a workspace, so no check can run.
-    let dir = std::env::temp_dir().join(format!("sr-no-workspace-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("no-workspace");
     let file = dir.join("roles.json");
     std::fs::write(
         &file,
@@ -392,8 +397,7 @@ fn skipped_records_are_printed_and_fail_the_input_gate() {
     let mut records: serde_json::Value =
         serde_json::from_slice(&std::fs::read(fixture("az-role-assignment-list.json")).unwrap()).unwrap();
     records[0].as_object_mut().unwrap().remove("principalId");
-    let dir = std::env::temp_dir().join(format!("sr-skipped-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("skipped");
     let file = dir.join("roles.json");
     std::fs::write(&file, serde_json::to_vec(&records).unwrap()).unwrap();
     let path = file.to_str().unwrap();
@@ -413,8 +417,7 @@ fn skipped_records_are_printed_and_fail_the_input_gate() {
 /// not sent to the terminal (it could clear the screen and print a fake all-clear).
 #[test]
 fn messages_show_control_characters_instead_of_sending_them() {
-    let dir = std::env::temp_dir().join(format!("sentinel-readiness-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("control-characters");
     let bad = dir.join("evil\u{1b}[2J.json");
     std::fs::write(
         &bad,

@@ -2143,23 +2143,26 @@ impl<'t> Evaluator<'t> {
                 }
             }
         }
-        // The nearest grants: those of the nearest unmet route, or of the met route when
-        // only the Entra side is missing; none for a verdict that qualifies.
-        if strength.is_some() {
-            s.near_held.clear();
-        } else if nearest.is_none() && best.is_some() {
-            s.near_held.extend_from_slice(&s.best_held);
-        }
-        // How many grants back the verdict, counted before any of them is spelled out, as
-        // they were before round 35 moved a met Azure route's grants to the nearest (below):
-        // remediation ranks people by this count, and its choices stay as they were.
-        let met = if best.is_some() { s.best_held.len() } else { 0 };
-        let mut held = met + usize::from(entra_reason.is_some()) + s.near_held.len();
         // An Azure route met without the Entra role: that route's grants are the nearest, and
         // the Entra role all that is missing (not an unmet route's roles as well).
         let azure_met_alone = strength.is_none() && best.is_some();
-        if azure_met_alone {
+        // How many grants back the verdict, counted before any of them is spelled out.
+        // Remediation ranks people by it; it counts as before round 35 made the met route's
+        // grants the nearest (the unmet route's grants too, and the met route's twice when
+        // there is no unmet one), so remediation's choices stay as they were.
+        let met = if best.is_some() { s.best_held.len() } else { 0 };
+        let near = match (strength, nearest) {
+            (Some(_), _) => 0,
+            (None, None) => met,
+            (None, Some(_)) => s.near_held.len(),
+        };
+        let mut held = met + usize::from(entra_reason.is_some()) + near;
+        // The nearest grants: those of the nearest unmet route, or of the met route when
+        // only the Entra side is missing; none for a verdict that qualifies.
+        if strength.is_some() || azure_met_alone {
             s.near_held.clear();
+        }
+        if azure_met_alone {
             s.near_held.extend_from_slice(&s.best_held);
         }
         if strength.is_none() && !self.opts.explain_all {
@@ -2432,7 +2435,7 @@ impl<'t> Evaluator<'t> {
         let remediation = if qualified.iter().any(|p| self.tenant.directory.is_people(&p.principal)) {
             vec![]
         } else {
-            self.remediation(here, variant, verdicts)
+            self.remediation(here, variant, &rules.ops, verdicts)
         };
         TaskOutcome {
             task: task.id.into(),
@@ -2455,7 +2458,15 @@ impl<'t> Evaluator<'t> {
 
     /// Least-privilege grants: among people and groups not blocked by a deny assignment,
     /// the one who needs the fewest new assignments; a placeholder when there is nobody.
-    fn remediation(&self, here: &Here<'_>, variant: &TaskVariant, verdicts: &[(u32, Verdict)]) -> Vec<Remediation> {
+    /// `ops`: the variant's operations (its rules' own list), whose conditions and denies
+    /// matter for the steps.
+    fn remediation(
+        &self,
+        here: &Here<'_>,
+        variant: &TaskVariant,
+        ops: &[TaskOp],
+        verdicts: &[(u32, Verdict)],
+    ) -> Vec<Remediation> {
         let mut out = Vec::new();
         for (pi, _) in verdicts.iter().filter(|(_, v)| v.verdict == VerdictKind::Eligible) {
             out.push(Remediation {
@@ -2474,10 +2485,6 @@ impl<'t> Evaluator<'t> {
         };
         let mut blocked_by_deny = false;
         let mut best: Option<(usize, usize, String, Vec<Remediation>)> = None;
-        // A grant whose condition restricts the task's operations does not make its step
-        // needless: that step is suggested too (a User Access Administrator limited to
-        // assigning Sentinel Reader cannot connect the workspace).
-        let ops = task_ops(variant);
         // Onboarding and the portal tasks are done by people: suggest users and groups. Onboarding
         // (the task that needs an Entra role) is one person's sign-in: granting it to a group
         // would make every member User Access Administrator and Security Administrator.
@@ -2518,7 +2525,7 @@ impl<'t> Evaluator<'t> {
                 paths,
                 cands: here.cands_of(pi),
             };
-            let steps = self.steps_for(variant, &ops, here.ws, &who);
+            let steps = self.steps_for(variant, ops, here.ws, &who);
             if steps.is_empty() {
                 continue;
             }
@@ -2547,7 +2554,7 @@ impl<'t> Evaluator<'t> {
                     paths: &[],
                     cands: &[],
                 };
-                out.extend(self.steps_for(variant, &ops, ws, &nobody));
+                out.extend(self.steps_for(variant, ops, ws, &nobody));
             }
         }
         out
@@ -2562,7 +2569,9 @@ impl<'t> Evaluator<'t> {
                 RemediationScope::ResourceGroup => (ws.resource_group_scope(), ScopeRule::CoversWorkspace),
             };
             let Some(scope) = scope else { continue };
-            // Only the strength matters here, not the evidence.
+            // Only the strength matters here, not the evidence. A grant whose condition
+            // restricts the task's operations does not make its step needless (a User Access
+            // Administrator limited to assigning Sentinel Reader cannot connect the workspace).
             let mut evidence = Vec::new();
             let held = self.eval_role(std::slice::from_ref(role), None, rule, who.cands, ops, &mut evidence);
             if held

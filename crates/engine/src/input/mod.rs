@@ -647,8 +647,8 @@ fn take_in(
             // The fields PIM for Groups adds are not kept: looked for once the record fails.
             Record::Flat(flat, raw) => {
                 role_assignment(flat, AssignmentState::Active, origin, tenant).map_err(|e| match record_object(raw) {
-                    Ok(o) if pim_for_groups(&o) => PIM_FOR_GROUPS.into(),
-                    _ => e,
+                    Ok(o) => unless_pim_for_groups(&o, e),
+                    Err(_) => e,
                 })
             }
             Record::General(object) => object.and_then(|o| read_record(format, o, origin, tenant)),
@@ -1203,13 +1203,9 @@ fn read_flat(format: Format, obj: &Map<String, Value>, origin: Origin, tenant: &
                 .map_err(|e| format!("{e}: a PIM list in a table; export it as JSON (ConvertTo-Json -Depth 5)")),
             Some(pim) => read_flat(pim, obj, origin, tenant),
             // Checked once the record fails, not on each of a million that read.
-            None => role_assignment(obj, AssignmentState::Active, origin, tenant).map_err(|e| {
-                if pim_for_groups(obj) {
-                    PIM_FOR_GROUPS.into()
-                } else {
-                    e
-                }
-            }),
+            None => {
+                role_assignment(obj, AssignmentState::Active, origin, tenant).map_err(|e| unless_pim_for_groups(obj, e))
+            }
         },
     }
 }
@@ -1240,6 +1236,15 @@ fn pim_format(obj: &Map<String, Value>) -> Result<Option<Format>, String> {
 /// group's membership or ownership, not a role.
 fn pim_for_groups(obj: &Map<String, Value>) -> bool {
     field(obj, &["groupId"]).is_some() && field(obj, &["accessId"]).is_some()
+}
+
+/// A plain assignment's error, or what the record is when it is a PIM for Groups schedule.
+fn unless_pim_for_groups(obj: &Map<String, Value>, error: String) -> String {
+    if pim_for_groups(obj) {
+        PIM_FOR_GROUPS.into()
+    } else {
+        error
+    }
 }
 
 const PIM_FOR_GROUPS: &str = "a PIM for Groups schedule (membership or ownership of a group, not a role) is not read: active members come from the group's member list (a Microsoft Graph members export); people only eligible for membership count once they activate";
