@@ -104,6 +104,12 @@ await check('searchDifferences ranks the catalogue', async () => {
   const hits = api.searchDifferences('fusion');
   assert(hits[0]?.id === 'fusion-rule-disabled', `first hit: ${hits[0]?.id}`);
   assert(hits[0].sources.length === hits[0].sourceDates.length, 'a date beside each source');
+  const breaking = api.searchDifferences('', 'automation', 'breaking');
+  assert(breaking.length > 0 && breaking.every((d) => d.area === 'automation'), JSON.stringify(breaking.map((d) => d.id)));
+  // A misspelt filter would otherwise answer [] and read as "no breaking change".
+  let thrown;
+  try { api.searchDifferences('', undefined, 'breakng'); } catch (e) { thrown = e; }
+  assert(thrown instanceof RangeError && /`breakng`; the impacts are .*breaking/.test(thrown.message), String(thrown));
 });
 
 await check("the Wasm's memcmp (crates/memcmp) answers as C's does", async () => {
@@ -148,7 +154,7 @@ await check("the Wasm's memcmp (crates/memcmp) answers as C's does", async () =>
 });
 
 
-await check('a misspelt option, a null date, a string request and a bad onChunk are refused, not ignored', async () => {
+await check('a misspelt option, a null date, a string request, a bad onChunk and a request JSON cannot hold are refused, not ignored', async () => {
   const small = [files.find((f) => f.name === 'az-role-assignment-list.json')];
   const typo = api.evaluate({ files: small, Today: '2027-01-15' });
   assert(typo.type === 'failure' && /unknown field `Today`/.test(typo.errors[0]), JSON.stringify(typo).slice(0, 300));
@@ -162,6 +168,18 @@ await check('a misspelt option, a null date, a string request and a bad onChunk 
   let threw = null;
   try { api.evaluateBytes({ files: spans, today: '2026-11-23' }, data, 'not a function'); } catch (e) { threw = e; }
   assert(threw instanceof TypeError && /onChunk/.test(threw.message), `threw ${threw}`);
+  // A request JSON cannot hold: what JSON.stringify throws reaches the caller, not a
+  // failure about an empty request.
+  const cyclic = { files: small };
+  cyclic.self = cyclic;
+  for (const [name, call] of [
+    ['a BigInt', () => api.evaluate({ files: small, today: 1n })],
+    ['a cycle', () => api.evaluateBytes({ files: spans, self: cyclic }, data)],
+  ]) {
+    let thrown = null;
+    try { call(); } catch (e) { thrown = e; }
+    assert(thrown instanceof TypeError && /BigInt|circular/i.test(thrown.message), `${name}: threw ${thrown}`);
+  }
 });
 
 const { passed, failed } = results();

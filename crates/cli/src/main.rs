@@ -196,6 +196,7 @@ fn print_tasks(as_of: Option<Date>) {
 
 fn features(args: FeaturesArgs) -> Result<(), String> {
     let as_of = parse_date(args.as_of.as_deref())?;
+    difference::check_filters(args.area.as_deref(), args.impact.as_deref()).map_err(|e| e.to_string())?;
     let hits = difference::search(
         &args.query.join(" "),
         args.area.as_deref(),

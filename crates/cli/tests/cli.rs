@@ -341,6 +341,15 @@ fn features_in_every_format_and_when_nothing_matches() {
         text(&none.stderr)
     );
     assert_eq!(run(&["features", "--as-of", "2025-02-30"]).status.code(), Some(2));
+    // A misspelt filter is refused with the known values, not answered with nothing.
+    let typo = run(&["features", "--impact", "breakng"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(typo.stdout.is_empty());
+    let said = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        said.contains("`breakng`; the impacts are behaviour-change, breaking"),
+        "{said}"
+    );
 }
 
 #[test]

@@ -261,6 +261,56 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// An area filter matches an area by its name or a prefix of it (`content` for
+/// `content-management`), in any case.
+fn in_area(d: &Difference, area: &str) -> bool {
+    d.area.eq_ignore_ascii_case(area) || d.area.to_lowercase().starts_with(&area.to_lowercase())
+}
+
+fn has_impact(d: &Difference, impact: &str) -> bool {
+    d.impact.eq_ignore_ascii_case(impact) || d.impact_secondary.is_some_and(|s| s.eq_ignore_ascii_case(impact))
+}
+
+/// A filter value that no entry has. Searching with it answers "nothing", which reads as
+/// "no such difference": a misspelt `breakng` would hide every breaking change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no difference has the {field} `{given}`; the {field}s are {known}")]
+pub struct FilterError {
+    /// `area` or `impact`.
+    pub field: &'static str,
+    pub given: String,
+    /// The catalogue's values of that field.
+    pub known: String,
+}
+
+/// The catalogue's own values of one field, sorted, once each.
+fn known(values: impl Iterator<Item = &'static str>) -> String {
+    crate::order::sorted_set(values.collect()).join(", ")
+}
+
+/// Refuses an area or an impact that no entry of the catalogue has (whatever the date).
+pub fn check_filters(area: Option<&str>, impact: Option<&str>) -> Result<(), FilterError> {
+    let all = differences();
+    if let Some(a) = area.filter(|a| !all.iter().any(|d| in_area(d, a))) {
+        return Err(FilterError {
+            field: "area",
+            given: a.to_string(),
+            known: known(all.iter().map(|d| d.area)),
+        });
+    }
+    if let Some(i) = impact.filter(|i| !all.iter().any(|d| has_impact(d, i))) {
+        let impacts = all
+            .iter()
+            .flat_map(|d| std::iter::once(d.impact).chain(d.impact_secondary));
+        return Err(FilterError {
+            field: "impact",
+            given: i.to_string(),
+            known: known(impacts),
+        });
+    }
+    Ok(())
+}
+
 /// Ranked, case-insensitive search over ids, titles, keywords and text. An empty query
 /// returns the whole catalogue in order. Each query word must match somewhere (directly or
 /// through a synonym); scores favour id, then title and keywords, then body text.
@@ -269,14 +319,8 @@ pub fn search(query: &str, area: Option<&str>, impact: Option<&str>, as_of: Opti
     let mut hits: Vec<Hit> = differences()
         .iter()
         .filter(|d| d.in_force(as_of) || as_of.is_none())
-        .filter(|d| {
-            area.is_none_or(|a| d.area.eq_ignore_ascii_case(a) || d.area.to_lowercase().starts_with(&a.to_lowercase()))
-        })
-        .filter(|d| {
-            impact.is_none_or(|i| {
-                d.impact.eq_ignore_ascii_case(i) || d.impact_secondary.is_some_and(|s| s.eq_ignore_ascii_case(i))
-            })
-        })
+        .filter(|d| area.is_none_or(|a| in_area(d, a)))
+        .filter(|d| impact.is_none_or(|i| has_impact(d, i)))
         .filter_map(|d| {
             let id = d.id.to_lowercase();
             let title = d.title.to_lowercase();
@@ -390,5 +434,20 @@ mod tests {
         assert!(catalogue().iter().any(|d| d.until.is_some()));
         assert!(catalogue().iter().any(|d| d.impact_secondary.is_some()));
         assert!(catalogue().iter().any(|d| d.sources.iter().any(|s| s.date.is_some())));
+    }
+
+    #[test]
+    fn a_filter_value_no_entry_has_is_refused_with_the_known_ones() {
+        assert_eq!(check_filters(Some("Automation"), Some("BREAKING")), Ok(()));
+        assert_eq!(check_filters(Some("content"), None), Ok(()));
+        // A secondary impact is a value of the catalogue too.
+        let secondary = catalogue().iter().find_map(|d| d.impact_secondary).unwrap();
+        assert_eq!(check_filters(None, Some(secondary)), Ok(()));
+        let e = check_filters(None, Some("breakng")).unwrap_err();
+        assert_eq!((e.field, e.given.as_str()), ("impact", "breakng"));
+        assert!(e.known.contains("breaking, "), "{}", e.known);
+        let e = check_filters(Some("automaton"), Some("breaking")).unwrap_err();
+        assert!(e.to_string().contains("`automaton`; the areas are analytics"), "{e}");
+        assert!(search("", Some("automaton"), None, None).is_empty());
     }
 }

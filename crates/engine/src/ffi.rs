@@ -283,16 +283,18 @@ pub fn entry(h: &difference::Hit) -> DifferenceEntry {
 }
 
 /// Ranked catalogue search, as served by the CLI's `features --format json` and the JS API.
+/// A filter value that no entry has is refused rather than answered with nothing.
 pub fn search_differences(
     query: &str,
     area: Option<&str>,
     impact: Option<&str>,
     as_of: Option<Date>,
-) -> Vec<DifferenceEntry> {
-    difference::search(query, area, impact, as_of)
+) -> Result<Vec<DifferenceEntry>, difference::FilterError> {
+    difference::check_filters(area, impact)?;
+    Ok(difference::search(query, area, impact, as_of)
         .iter()
         .map(entry)
-        .collect()
+        .collect())
 }
 
 /// For Wasm callers, before evaluating a request of `request_bytes`: grows the memory once, by
@@ -347,7 +349,9 @@ mod tests {
             "failure"
         );
         assert_eq!(
-            search_differences("fusion", None, None, None).first().map(|d| d.id),
+            search_differences("fusion", None, None, None)
+                .ok()
+                .and_then(|h| h.first().map(|d| d.id)),
             Some("fusion-rule-disabled")
         );
     }

@@ -77,19 +77,25 @@ fn today() -> Date {
 
 /// Evaluates exports (role and Sentinel configuration exports) into a readiness report.
 #[wasm_bindgen(js_name = evaluate, unchecked_return_type = "Answer<Report>")]
-pub fn evaluate(#[wasm_bindgen(unchecked_param_type = "EvaluateRequest")] request: JsValue) -> JsValue {
+pub fn evaluate(
+    #[wasm_bindgen(unchecked_param_type = "EvaluateRequest")] request: JsValue,
+) -> Result<JsValue, JsValue> {
     if request.is_string() {
         let answer =
             failure("request: a string was given; give the request as an object, or its JSON text to evaluateJson");
-        return js_sys::JSON::parse(&answer).unwrap_or(JsValue::NULL);
+        return Ok(js_sys::JSON::parse(&answer).unwrap_or(JsValue::NULL));
     }
     // Through JSON text, like `evaluateJson`: the browser's JSON parser builds the objects,
     // which is faster than crossing the boundary per value and keeps one serializer in the Wasm.
-    let text = js_sys::JSON::stringify(&request)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default();
-    js_sys::JSON::parse(&evaluate_json(&text)).unwrap_or(JsValue::NULL)
+    let text = request_json(&request)?;
+    Ok(js_sys::JSON::parse(&evaluate_json(&text)).unwrap_or(JsValue::NULL))
+}
+
+/// The request as JSON text. What `JSON.stringify` throws (a `TypeError` for a BigInt or a
+/// cycle) is thrown to the caller: read as an empty request, it answered with a failure that
+/// named a missing field instead of the cause.
+fn request_json(request: &JsValue) -> Result<String, JsValue> {
+    Ok(js_sys::JSON::stringify(request)?.as_string().unwrap_or_default())
 }
 
 /// The same as `evaluate`, with the request and the answer as JSON text: one crossing of
@@ -122,11 +128,8 @@ pub fn evaluate_bytes(
     if on_chunk.as_ref().is_some_and(|f| !JsValue::from(f).is_function()) {
         return Err(js_sys::TypeError::new("onChunk must be a function").into());
     }
+    let text = request_json(&request)?;
     ffi::reserve_heap(data.len());
-    let text = js_sys::JSON::stringify(&request)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default();
     answer(&text, Some(data), on_chunk.as_ref())
 }
 
@@ -214,13 +217,11 @@ fn failure(error: &str) -> String {
     .unwrap_or_default()
 }
 
-/// Ranked search over the catalogue of documented portal differences.
+/// Ranked search over the catalogue of documented portal differences. An `area` or `impact`
+/// that no entry has throws a `RangeError` that lists the known values.
 #[wasm_bindgen(js_name = searchDifferences, unchecked_return_type = "DifferenceEntry[]")]
-pub fn search_differences(query: &str, area: Option<String>, impact: Option<String>) -> JsValue {
-    to_js(&ffi::search_differences(
-        query,
-        area.as_deref(),
-        impact.as_deref(),
-        None,
-    ))
+pub fn search_differences(query: &str, area: Option<String>, impact: Option<String>) -> Result<JsValue, JsValue> {
+    ffi::search_differences(query, area.as_deref(), impact.as_deref(), None)
+        .map(|hits| to_js(&hits))
+        .map_err(|e| js_sys::RangeError::new(&e.to_string()).into())
 }
