@@ -132,9 +132,10 @@ fn parse_date(text: Option<&str>) -> Result<Option<Date>, String> {
 }
 
 /// A line to standard error. Messages quote file names and export text: shown, not acted
-/// on, so an export cannot clear the terminal or print a fake all-clear with escape codes.
+/// on, so an export cannot clear the terminal or print a fake all-clear with escape codes
+/// or a line break of its own.
 fn warn(line: &str) {
-    eprintln!("{}", sentinel_readiness_engine::safe_text::printable(line));
+    eprintln!("{}", sentinel_readiness_engine::safe_text::one_line(line));
 }
 
 fn main() -> ExitCode {

@@ -423,7 +423,8 @@ fn skipped_records_are_printed_and_fail_the_input_gate() {
 }
 
 /// Round 35: messages quote file names and export text; an escape code in either is shown,
-/// not sent to the terminal (it could clear the screen and print a fake all-clear).
+/// not sent to the terminal (it could clear the screen and print a fake all-clear), and
+/// (round 36) a line break in either does not start a line.
 #[test]
 fn messages_show_control_characters_instead_of_sending_them() {
     let dir = scratch("control-characters");
@@ -440,6 +441,9 @@ fn messages_show_control_characters_instead_of_sending_them() {
             {"principalId":"bbbbbbbb-0000-0000-0000-000000000001","roleDefinitionId":"acdd72a7-3385-48ef-bd42-f606fba81ae7","scope":"/subscriptions/11111111-1111-1111-1111-111111111111"}]"#,
     )
     .unwrap();
+    // Round 36: a line break in a name would start a message line of its own.
+    let broken = dir.join("x.json\nsentinel-readiness: all tasks ready");
+    std::fs::write(&broken, "{").unwrap();
     let out = bin()
         .args([
             "report",
@@ -452,10 +456,19 @@ fn messages_show_control_characters_instead_of_sending_them() {
         ])
         .arg(&bad)
         .arg(&skipped)
+        .arg(&broken)
         .output()
         .unwrap();
     let stderr = text(&out.stderr);
     std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        stderr.contains("x.json\\u{a}sentinel-readiness: all tasks ready"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.lines().any(|l| l.starts_with("sentinel-readiness: all")),
+        "{stderr}"
+    );
     assert!(stderr.contains("evil\\u{1b}[2J.json"), "{stderr}");
     assert!(stderr.contains("\\u{202e}All tasks ready"), "{stderr}");
     assert!(!stderr.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{stderr:?}");

@@ -35,12 +35,22 @@ pub(crate) fn hidden(c: char) -> bool {
 /// `text` with every character that acts rather than shows written as `\u{…}`, so that a
 /// name cannot clear a terminal, retitle it, or turn the text around it backwards.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(hidden) {
+    shown(text, hidden)
+}
+
+/// `printable`, with line feeds shown too, for a message that must stay one line: a file
+/// name holding a line break would otherwise start a line of its own (a fake all-clear).
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    shown(text, |c| c == '\n' || hidden(c))
+}
+
+fn shown(text: &str, hide: fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(hide) {
         return text.into();
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if hidden(c) {
+        if hide(c) {
             push_shown(&mut out, c);
         } else {
             out.push(c);
@@ -83,6 +93,7 @@ mod tests {
         assert_eq!(printable("evil\u{202e}gpj.exe"), "evil\\u{202e}gpj.exe");
         assert_eq!(printable("two\nlines\tand — é"), "two\nlines\tand — é");
         assert_eq!(printable("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(one_line("a.json\nall clear\r\t"), "a.json\\u{a}all clear\\u{d}\t");
     }
 
     #[test]
