@@ -97,6 +97,7 @@ fn embed_mode() -> bool {
 }
 
 /// The evaluation of the current inputs (kept out of the view functions).
+#[derive(Clone)]
 pub struct Evaluated {
     pub report: Result<std::rc::Rc<Report>, String>,
     /// Evaluated in the Web Worker (rather than on the page's thread).
@@ -228,16 +229,23 @@ fn evaluate_files(
         // The page's worker is one thread (the Wasm build never starts others).
         threads: 1,
     };
-    // A primary that is no longer among the inputs' workspaces falls back to none.
+    // A primary that is no longer among the inputs' workspaces falls back to none, and
+    // the report says so (the choice was the user's).
     build(&loaded, &opts)
         .or_else(|_| {
-            build(
+            let mut report = build(
                 &loaded,
                 &ReportOptions {
                     primary: None,
                     ..opts.clone()
                 },
-            )
+            )?;
+            if let Some(p) = primary {
+                report.caveats.push(format!(
+                    "The primary workspace chosen ({p}) is not among these inputs' workspaces, so none is used; choose one on the Report screen."
+                ));
+            }
+            Ok::<_, sentinel_readiness_engine::OptionsError>(report)
         })
         .map(|r| trim_for_page(r, PAGE_VERDICT_LIMIT))
         .map_err(|e| e.to_string())
@@ -332,7 +340,10 @@ struct WorkerAnswer {
 
 /// Runs the evaluation in the page's Web Worker when the page provides one
 /// (`window.__srEvaluate`, set up by the single-file page), else on this thread.
-async fn evaluate(req: EvalRequest) -> Evaluated {
+/// `wanted` says whether a newer request has replaced this one: copying a large export to
+/// the worker takes several tasks, and a replaced request posted after them would end the
+/// worker of the request that replaced it (round 36).
+async fn evaluate(req: EvalRequest, wanted: impl Fn() -> bool) -> Evaluated {
     let today = req.day;
     let worker = web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w, &"__srEvaluate".into()).ok())
@@ -341,6 +352,12 @@ async fn evaluate(req: EvalRequest) -> Evaluated {
         Some(_) => worker_message(&req).await,
         None => None,
     };
+    if !wanted() {
+        return Evaluated {
+            report: Err(SUPERSEDED.to_string()),
+            in_worker: true,
+        };
+    }
     if let (Some(f), Some((meta, bytes))) = (worker, message) {
         let call = f.call3(
             &wasm_bindgen::JsValue::NULL,
@@ -358,7 +375,7 @@ async fn evaluate(req: EvalRequest) -> Evaluated {
                     Err(e) => Err(format!("the evaluation worker's answer could not be read: {e}")),
                 },
                 // A newer request replaced this one; its answer is not wanted.
-                Err(e) if e.as_string().as_deref() == Some("superseded") => Err("superseded".to_string()),
+                Err(e) if e.as_string().as_deref() == Some(SUPERSEDED) => Err(SUPERSEDED.to_string()),
                 // Some pages cannot start a worker at all (a file:// page in Chromium): small
                 // inputs are evaluated here instead. Large ones are not, since what failed in
                 // the worker (memory, size) would freeze the page here.
@@ -388,6 +405,9 @@ async fn evaluate(req: EvalRequest) -> Evaluated {
     }
 }
 
+/// What the worker answers a request that a newer one replaced (scripts/single-file.mjs).
+const SUPERSEDED: &str = "superseded";
+
 /// Resumes in a later task of the page's event loop (a zero-delay timer), letting the
 /// browser paint and handle input in between.
 pub(crate) async fn next_task() {
@@ -398,6 +418,14 @@ pub(crate) async fn next_task() {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// What the screens show until the current inputs' answer arrives.
+fn pending() -> Evaluated {
+    Evaluated {
+        report: Err("Evaluating your current inputs…".into()),
+        in_worker: false,
+    }
 }
 
 #[function_component(App)]
@@ -433,36 +461,37 @@ fn app() -> Html {
         as_of: state.as_of.clone(),
         day: *day,
     };
-    let evaluated = use_state(|| {
-        std::rc::Rc::new(Evaluated {
-            report: Err("Evaluating…".into()),
-            in_worker: false,
-        })
-    });
-    let busy = use_state(|| true);
+    // The last answer, with the request it answers: shown only while that is still the
+    // request, so no screen or download shows the previous inputs' verdicts as current
+    // while the new ones are evaluated (round 36).
+    let answered = use_state(|| std::rc::Rc::new((None::<EvalRequest>, pending())));
     let generation = use_mut_ref(|| 0u64);
     {
-        let (evaluated, busy, generation) = (evaluated.clone(), busy.clone(), generation.clone());
-        use_effect_with(request, move |req| {
+        let (answered, generation) = (answered.clone(), generation.clone());
+        use_effect_with(request.clone(), move |req| {
             let req = req.clone();
             *generation.borrow_mut() += 1;
             let mine = *generation.borrow();
-            busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = evaluate(req).await;
+                let wanted = || *generation.borrow() == mine;
+                let result = evaluate(req.clone(), wanted).await;
                 // Reading the answer and showing it are two pieces of work for the page's
                 // thread; a task apart, neither stalls it for long on a large tenant.
                 next_task().await;
                 // A newer request may have started meanwhile: its answer wins.
-                if *generation.borrow() == mine {
-                    evaluated.set(std::rc::Rc::new(result));
-                    busy.set(false);
+                if wanted() {
+                    answered.set(std::rc::Rc::new((Some(req), result)));
                 }
             });
             || ()
         });
     }
-    let evaluated: std::rc::Rc<Evaluated> = (*evaluated).clone();
+    let busy = answered.0.as_ref() != Some(&request);
+    let evaluated: std::rc::Rc<Evaluated> = if busy {
+        std::rc::Rc::new(pending())
+    } else {
+        std::rc::Rc::new(answered.1.clone())
+    };
     let dispatch = state.dispatcher();
     let embed = embed_mode();
     let keep_toggle = {
@@ -479,9 +508,10 @@ fn app() -> Html {
         Route::Inputs => views::inputs(&std::rc::Rc::new((*state).clone()), &evaluated, dispatch.clone()),
         Route::Dashboard => views::dashboard(&evaluated),
         Route::Report => views::report(&state, &evaluated, dispatch.clone()),
-        Route::Access => {
-            html! { <views::AccessView report={ evaluated.report.as_ref().ok().cloned().map(views::SharedReport) } /> }
-        }
+        Route::Access => match &evaluated.report {
+            Ok(r) => html! { <views::AccessView report={ views::SharedReport(std::rc::Rc::clone(r)) } /> },
+            Err(message) => html! { <p role="alert">{ message }</p> },
+        },
         Route::Differences => html! {
             <views::DifferencesView
                 affected={ evaluated.report.as_ref().map(|r| r.findings.iter().map(|f| f.id.to_string()).collect::<Vec<_>>()).unwrap_or_default() }
@@ -512,10 +542,13 @@ fn app() -> Html {
             if let Some(err) = &state.storage_error {
                 <p class="warning" role="alert">{ err }</p>
             }
-            if *busy {
+            if state.reading > 0 {
+                <p class="busy" role="status"><progress aria-label="Reading"></progress>{ " Reading the files you added…" }</p>
+            }
+            if busy {
                 <p class="busy" role="status"><progress aria-label="Evaluating"></progress>{ format!(" Evaluating {} input(s) in the background…", state.inputs.len()) }</p>
             }
-            <main aria-live="polite" aria-busy={ if *busy { "true" } else { "false" } } data-engine={ if evaluated.in_worker { "worker" } else { "page" } }>{ body }</main>
+            <main aria-live="polite" aria-busy={ if busy { "true" } else { "false" } } data-engine={ if evaluated.in_worker { "worker" } else { "page" } }>{ body }</main>
             if !embed {
                 <footer>
                     <label class="keep">

@@ -42,6 +42,12 @@ pub struct State {
     pub inputs: Vec<Input>,
     /// Checklist ticks by item key (`refs` joined), overriding the evidence.
     pub ticks: BTreeMap<String, bool>,
+    /// The workspaces the ticks were made for (see `views::tick_scope`): they show only on a
+    /// report of the same workspaces, so ticks made for one tenant never mark another's
+    /// items done, whatever order files were added and removed in. Ticks stored before this
+    /// field existed belong to no workspaces, and show nowhere.
+    #[serde(default)]
+    pub ticks_for: Option<String>,
     pub primary: Option<String>,
     pub as_of: Option<String>,
     #[serde(skip)]
@@ -49,6 +55,13 @@ pub struct State {
     /// Why the last save failed (quota, private mode …), shown to the user.
     #[serde(skip)]
     pub storage_error: Option<String>,
+    /// Counts "Clear all" and "Load the sample tenant": files still being read when either
+    /// is pressed belong to the inputs it replaced, and are not added when they arrive.
+    #[serde(skip)]
+    pub epoch: u64,
+    /// Picks and drops still being read.
+    #[serde(skip)]
+    pub reading: usize,
 }
 
 impl State {
@@ -65,10 +78,13 @@ impl State {
                 })
                 .collect(),
             ticks: BTreeMap::new(),
+            ticks_for: None,
             primary: Some(sample::SAMPLE_PRIMARY.to_string()),
             as_of: None,
             keep: true,
             storage_error: None,
+            epoch: 0,
+            reading: 0,
         }
     }
 
@@ -149,14 +165,22 @@ pub enum Action {
         name: String,
         text: Result<String, String>,
     },
-    /// Several files picked or dropped together: one change, so one evaluation.
-    AddAll(Vec<(String, Result<String, String>)>),
+    /// Files picked or dropped are being read.
+    Reading,
+    /// Several files picked or dropped together: one change, so one evaluation. Read under
+    /// `epoch`; dropped if "Clear all" or "Load the sample tenant" came meanwhile.
+    AddAll {
+        epoch: u64,
+        files: Vec<(String, Result<String, String>)>,
+    },
     Remove(String),
     ClearAll,
     LoadSample,
+    /// A checklist tick, on a report of the workspaces `scope` names.
     Tick {
         key: String,
         done: bool,
+        scope: String,
     },
     SetPrimary(Option<String>),
     SetAsOf(Option<String>),
@@ -171,9 +195,13 @@ impl Reducible for State {
         let mut s = (*self).clone();
         match action {
             Action::Add { name, text } => s.add(name, text),
-            Action::AddAll(files) => {
-                for (name, text) in files {
-                    s.add(name, text);
+            Action::Reading => s.reading += 1,
+            Action::AddAll { epoch, files } => {
+                s.reading = s.reading.saturating_sub(1);
+                if epoch == s.epoch {
+                    for (name, text) in files {
+                        s.add(name, text);
+                    }
                 }
             }
             Action::Remove(name) => {
@@ -182,19 +210,37 @@ impl Reducible for State {
                 // tenant must not show another's items as done.
                 if s.inputs.is_empty() {
                     s.ticks.clear();
+                    s.ticks_for = None;
                     s.primary = None;
                 }
             }
             Action::ClearAll => {
-                s.inputs.clear();
-                s.ticks.clear();
-                s.primary = None;
+                let (keep, epoch, reading) = (s.keep, s.epoch + 1, s.reading);
+                // A fresh start: the date of the rules too, which would otherwise cut the
+                // next tenant's checklist to what was documented then.
+                s = Self {
+                    inputs: Vec::new(),
+                    primary: None,
+                    keep,
+                    epoch,
+                    reading,
+                    ..Self::sample()
+                };
             }
             Action::LoadSample => {
-                let keep = s.keep;
-                s = Self { keep, ..Self::sample() };
+                let (keep, epoch, reading) = (s.keep, s.epoch + 1, s.reading);
+                s = Self {
+                    keep,
+                    epoch,
+                    reading,
+                    ..Self::sample()
+                };
             }
-            Action::Tick { key, done } => {
+            Action::Tick { key, done, scope } => {
+                if s.ticks_for.as_deref() != Some(scope.as_str()) {
+                    s.ticks.clear();
+                    s.ticks_for = Some(scope);
+                }
                 s.ticks.insert(key, done);
             }
             Action::SetPrimary(p) => s.primary = p,

@@ -62,11 +62,19 @@ fn copy_button(label: &'static str, text: String) -> Html {
 
 fn report_or_message(e: &Evaluated) -> Result<Rc<Report>, Html> {
     match &e.report {
-        Ok(r) if r.inputs.is_empty() => Err(html! {
-            <p class="empty">{ "No usable inputs yet. Add exports on the " }<a href="#/inputs">{ "Inputs" }</a>{ " screen." }</p>
-        }),
+        Ok(r) if r.inputs.is_empty() => Err(no_usable_inputs(r)),
         Ok(r) => Ok(Rc::clone(r)),
         Err(msg) => Err(html! { <p role="alert">{ msg }</p> }),
+    }
+}
+
+/// A report that read nothing: the files refused, if any, and where to add exports.
+fn no_usable_inputs(r: &Report) -> Html {
+    html! {
+        <>
+            { input_problems(r) }
+            <p class="empty">{ "No usable inputs yet. Add exports on the " }<a href="#/inputs">{ "Inputs" }</a>{ " screen." }</p>
+        </>
     }
 }
 
@@ -105,9 +113,13 @@ fn preview(text: &str) -> String {
     }
 }
 
-fn read_files(files: Option<web_sys::FileList>, dispatch: Dispatch) {
+fn read_files(files: Option<web_sys::FileList>, epoch: u64, dispatch: Dispatch) {
     let Some(files) = files else { return };
     let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+    if files.is_empty() {
+        return;
+    }
+    dispatch.dispatch(Action::Reading);
     // Read one after another and add together: one state change and one evaluation for a
     // whole drop, not one per file.
     wasm_bindgen_futures::spawn_local(async move {
@@ -132,7 +144,7 @@ fn read_files(files: Option<web_sys::FileList>, dispatch: Dispatch) {
             };
             added.push((name, content));
         }
-        dispatch.dispatch(Action::AddAll(added));
+        dispatch.dispatch(Action::AddAll { epoch, files: added });
     });
 }
 
@@ -219,11 +231,12 @@ pub fn inputs_view(p: &InputsProps) -> Html {
             }
         })
     };
+    let epoch = p.state.epoch;
     let on_files = {
         let dispatch = p.dispatch.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
-            read_files(input.files(), dispatch.clone());
+            read_files(input.files(), epoch, dispatch.clone());
             input.set_value("");
         })
     };
@@ -231,7 +244,7 @@ pub fn inputs_view(p: &InputsProps) -> Html {
         let dispatch = p.dispatch.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            read_files(e.data_transfer().and_then(|d| d.files()), dispatch.clone());
+            read_files(e.data_transfer().and_then(|d| d.files()), epoch, dispatch.clone());
         })
     };
     let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
@@ -641,7 +654,7 @@ impl PartialEq for SharedReport {
 
 #[derive(Properties, PartialEq)]
 pub struct AccessProps {
-    pub report: Option<SharedReport>,
+    pub report: SharedReport,
 }
 
 fn cell(r: &Report, v: Option<&VerdictEntry>) -> Html {
@@ -677,9 +690,10 @@ pub fn access_view(p: &AccessProps) -> Html {
     let filter = use_state(String::new);
     let shown = use_state(|| ACCESS_PAGE);
     let chosen = use_state(|| 0usize);
-    let Some(SharedReport(r)) = &p.report else {
-        return html! { <p class="empty">{ "No usable inputs yet." }</p> };
-    };
+    let SharedReport(r) = &p.report;
+    if r.inputs.is_empty() {
+        return no_usable_inputs(r);
+    }
     let on_filter = {
         let (filter, shown) = (filter.clone(), shown.clone());
         Callback::from(move |e: InputEvent| {
@@ -703,6 +717,7 @@ pub fn access_view(p: &AccessProps) -> Html {
         return html! {
             <section aria-labelledby="access-title">
                 <h2 id="access-title">{ "Access" }</h2>
+                { input_problems(r) }
                 <p id="access-omitted" role="status">{ note }</p>
             </section>
         };
@@ -725,6 +740,8 @@ pub fn access_view(p: &AccessProps) -> Html {
     html! {
         <section aria-labelledby="access-title">
             <h2 id="access-title">{ "Access" }</h2>
+            // The verdicts below rest only on what was read.
+            { input_problems(r) }
             <p>
                 <label for="principal-filter">{ "Filter principals " }</label>
                 <input id="principal-filter" type="search" value={ (*filter).clone() } oninput={on_filter} placeholder="name, sign-in or type" />
@@ -870,13 +887,22 @@ fn item_key(refs: &[String]) -> String {
     refs.join("+")
 }
 
+/// The workspaces a report covers, which the page's checklist ticks belong to (in the
+/// report's order, which does not depend on the order of the files or records).
+pub(crate) fn tick_scope(r: &Report) -> String {
+    let ids: Vec<&str> = r.workspaces.iter().map(|w| w.id.as_str()).collect();
+    ids.join("\n")
+}
+
 pub fn checklist(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
     let r = match report_or_message(e) {
         Ok(r) => r,
         Err(h) => return h,
     };
+    let scope = tick_scope(&r);
+    let ticks = (state.ticks_for.as_deref() == Some(scope.as_str())).then_some(&state.ticks);
     let done = |i: &sentinel_readiness_engine::checklist::ChecklistItem| {
-        *state.ticks.get(&item_key(&i.refs)).unwrap_or(&i.done)
+        *ticks.and_then(|t| t.get(&item_key(&i.refs))).unwrap_or(&i.done)
     };
     let total = r.checklist.len();
     let count = r.checklist.iter().filter(|i| done(i)).count();
@@ -889,6 +915,7 @@ pub fn checklist(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
     html! {
         <section aria-labelledby="check-title">
             <h2 id="check-title">{ "Checklist" }</h2>
+            { input_problems(&r) }
             <p>
                 <label for="progress">{ format!("{count} of {total} done ") }</label>
                 <progress id="progress" max={ total.to_string() } value={ count.to_string() }></progress>
@@ -901,10 +928,10 @@ pub fn checklist(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                         let key = item_key(&i.refs);
                         let checked = done(i);
                         let d = dispatch.clone();
-                        let k = key.clone();
+                        let (k, scope) = (key.clone(), scope.clone());
                         let onchange = Callback::from(move |ev: Event| {
                             let on = ev.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
-                            d.dispatch(Action::Tick { key: k.clone(), done: on });
+                            d.dispatch(Action::Tick { key: k.clone(), done: on, scope: scope.clone() });
                         });
                         html! {
                             <li>

@@ -287,6 +287,158 @@ try {
     assert(await page.locator('ul.checklist li', { hasText: 'ticked by you' }).count() === 0, 'an override carried over');
   });
 
+  // Round 36: what the page shows while it works, and after actions in quick succession.
+  await check('while new inputs are evaluated no screen or download shows the previous ones', async () => {
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('#clear-all');
+    await paste(page, 'roles.json', await fixture('az-role-assignment-list.json'));
+    await page.goto(`${origin}/#/access`);
+    await row(page, WS, 'Priya').waitFor();
+    // The worker's answers held back a while, as a large tenant's evaluation holds them.
+    await page.evaluate(() => {
+      const run = window.__srEvaluate;
+      window.__srRun = run;
+      window.__srEvaluate = (...a) => new Promise((r) => setTimeout(r, 1500)).then(() => run(...a));
+    });
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('button[aria-label="Remove roles.json"]');
+    // Another file of the same name: its status must not be the removed one's.
+    await page.fill('#paste-name', 'roles.json');
+    await page.fill('#paste', '[{"principalId": ');
+    await page.click('#add-paste');
+    assert(await page.locator('main').getAttribute('aria-busy') === 'true', 'not busy');
+    const status = await page.locator('li.input', { hasText: 'roles.json' }).textContent();
+    assert(!/record\(s\)/.test(status), `the removed file's status: ${status}`);
+    for (const screen of ['access', 'report', 'checklist', 'dashboard']) {
+      await page.goto(`${origin}/#/${screen}`);
+      const shown = await page.locator('main').innerText();
+      assert(/Evaluating your current inputs/.test(shown), `${screen}: ${shown.slice(0, 120)}`);
+      assert(await page.locator('#download-json, #progress, table.matrix, #report-title').count() === 0, `${screen} shows the previous report`);
+    }
+    await page.evaluate(() => { window.__srEvaluate = window.__srRun; });
+    await page.goto(`${origin}/#/inputs`);
+    await page.locator('li.input', { hasText: 'roles.json' }).locator('.error').waitFor();
+  });
+
+  // A ~10 MB export: copied to the worker in two of the page's tasks (8 MB at a time) and
+  // read from a file in three (4 MB at a time).
+  const records = JSON.parse(await fixture('az-role-assignment-list.json'));
+  const many = [];
+  for (let i = 0; many.length < 9500; i++) {
+    for (const r of records) {
+      const suffix = i.toString(16).padStart(12, '0');
+      many.push({ ...r, principalId: r.principalId.slice(0, 24) + suffix, name: r.name.slice(0, 24) + suffix, id: r.id.slice(0, -12) + suffix });
+    }
+  }
+  const big = JSON.stringify(many, null, 2);
+  assert(big.length > 9 * 1024 * 1024, `only ${big.length} bytes`);
+
+  await check('a request replaced while its exports are copied to the worker does not cancel the one that replaced it', async () => {
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('#clear-all');
+    await page.setInputFiles('#file-picker', { name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(big) });
+    await page.locator('li.input', { hasText: 'big.json' }).locator('.ok').waitFor({ timeout: 30000 });
+    await paste(page, 'one.json', await fixture('az-role-assignment-list.json'));
+    await paste(page, 'two.json', await fixture('get-azroleassignment.json'));
+    // The first removal copies big.json to the worker a slice per task; the second, made
+    // while the first slice is copied, posts at once. The first must not post after it.
+    await page.evaluate(() => {
+      const set = Uint8Array.prototype.set;
+      Uint8Array.prototype.set = function (...args) {
+        if (this.length >= 4 * 1024 * 1024) {
+          Uint8Array.prototype.set = set;
+          setTimeout(() => document.querySelector('button[aria-label="Remove big.json"]').click(), 0);
+        }
+        return set.apply(this, args);
+      };
+      document.querySelector('button[aria-label="Remove two.json"]').click();
+    });
+    await page.waitForSelector('main[aria-busy="false"]', { timeout: 30000 });
+    await page.goto(`${origin}/#/report`);
+    const shown = await page.locator('main').innerText();
+    assert(!/superseded/.test(shown) && await page.locator('#report-title').count() === 1, `report screen: ${shown.slice(0, 120)}`);
+    await page.goto(`${origin}/#/inputs`);
+    assert(/record\(s\)/.test(await page.locator('li.input', { hasText: 'one.json' }).textContent()), 'one.json not evaluated');
+  });
+
+  await check('files still being read when "Clear all" is pressed are not added afterwards', async () => {
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('#clear-all');
+    await page.waitForSelector('main[aria-busy="false"]');
+    // Dropped and cleared in one task: the read has not finished when Clear all runs.
+    await page.evaluate((text) => {
+      const drop = new DataTransfer();
+      drop.items.add(new File([text], 'late.json', { type: 'application/json' }));
+      document.querySelector('.dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+      document.getElementById('clear-all').click();
+    }, big);
+    await page.waitForTimeout(1500);
+    await page.waitForSelector('main[aria-busy="false"]');
+    assert(await page.locator('li.input').count() === 0, `inputs: ${await page.locator('li.input strong').allTextContents()}`);
+  });
+
+  await check('ticks made for one tenant show nowhere once its files are replaced by another tenant\'s', async () => {
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('#clear-all');
+    await paste(page, 'tenant-a.json', await fixture('az-role-assignment-list.json'));
+    await page.goto(`${origin}/#/checklist`);
+    await page.locator('ul.checklist input[type=checkbox]:not(:checked)').first().check();
+    assert(await page.locator('ul.checklist li', { hasText: 'ticked by you' }).count() === 1, 'the tick');
+    const tenantB = await readFile(new URL('../../crates/engine/tests/fixtures/tenants/tenantB-ra.json', import.meta.url), 'utf8');
+    await paste(page, 'tenant-b.json', tenantB);
+    await page.click('button[aria-label="Remove tenant-a.json"]');
+    await page.waitForSelector('main[aria-busy="false"]');
+    await page.goto(`${origin}/#/checklist`);
+    await page.waitForSelector('#progress');
+    assert(await page.locator('ul.checklist li', { hasText: 'ticked by you' }).count() === 0, 'tenant A\'s tick shows on tenant B');
+    // Back to tenant A's files alone: its tick is still there.
+    await paste(page, 'tenant-a.json', await fixture('az-role-assignment-list.json'));
+    await page.click('button[aria-label="Remove tenant-b.json"]');
+    await page.waitForSelector('main[aria-busy="false"]');
+    await page.goto(`${origin}/#/checklist`);
+    await page.waitForSelector('#progress');
+    assert(await page.locator('ul.checklist li', { hasText: 'ticked by you' }).count() === 1, 'tenant A\'s tick is lost');
+  });
+
+  await check('a primary workspace no longer among the inputs is named, not dropped silently', async () => {
+    const tenantB = await readFile(new URL('../../crates/engine/tests/fixtures/tenants/tenantB-ra.json', import.meta.url), 'utf8');
+    await paste(page, 'tenant-b.json', tenantB);
+    await page.goto(`${origin}/#/report`);
+    await page.selectOption('#primary', { label: WS });
+    await page.waitForSelector('main[aria-busy="false"]');
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('button[aria-label="Remove tenant-a.json"]');
+    await page.waitForSelector('main[aria-busy="false"]');
+    await page.goto(`${origin}/#/report`);
+    await page.locator('#report-title').waitFor();
+    assert(/The primary workspace chosen \(.*law-soc-prod\) is not among these inputs' workspaces/.test(await page.locator('main').innerText()), 'no caveat');
+  });
+
+  await check('refused files are named on every screen that shows results, and Clear all resets the rules\' date', async () => {
+    await page.goto(`${origin}/#/differences`);
+    await page.fill('#as-of', '2024-06-01');
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('#clear-all');
+    const bytes = Buffer.from((await fixture('deny-assignments.json')).replace('Blocks deletes', 'Bloque (\u00e9quipe)'), 'latin1');
+    await page.setInputFiles('#file-picker', { name: 'only-1252.json', mimeType: 'application/json', buffer: bytes });
+    await page.locator('li.input', { hasText: 'only-1252.json' }).locator('.error').waitFor();
+    for (const screen of ['report', 'access', 'checklist', 'dashboard']) {
+      await page.goto(`${origin}/#/${screen}`);
+      const problems = page.locator('#input-problems');
+      await problems.waitFor({ timeout: 5000 });
+      assert(/only-1252\.json/.test(await problems.textContent()), `${screen} does not name the file`);
+    }
+    await paste(page, 'roles.json', await fixture('az-role-assignment-list.json'));
+    await page.goto(`${origin}/#/access`);
+    assert(/only-1252\.json/.test(await page.locator('#input-problems').textContent()), 'access beside verdicts');
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('#clear-all');
+    await paste(page, 'roles.json', await fixture('az-role-assignment-list.json'));
+    await page.goto(`${origin}/#/report`);
+    await page.locator('#report-title').waitFor();
+    assert(await page.locator('#rules-as-of').count() === 0, 'the date set before Clear all still applies');
+  });
+
   await check('a script in a display name is shown as text', async () => {
     const evil = JSON.stringify([{ principalId: '11111111-2222-4333-8444-555555555555', principalName: '<img src=x onerror="window.__xss=1">',
       principalType: 'Group', roleDefinitionId: '8d289c81-5878-46d4-8554-54e1e3d8b5cb',
