@@ -811,21 +811,37 @@ fn detect_regions(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
 /// those in the other regions outside the lake (sentinel-lake-onboarding.md), so each is named
 /// with the regions it could be cut off from.
 fn detect_regions_unplanned(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
+    // The regions once, each as first written: comparing every workspace with every other
+    // took quadratic time, and 2,000 workspaces did not finish in two minutes (round 36).
+    let mut seen: Vec<String> = Vec::new();
+    let mut regions: Vec<(String, &str)> = Vec::new();
+    for l in c
+        .config
+        .of_kind(ObjectKind::Workspace)
+        .filter_map(|w| w.location.as_deref())
+    {
+        let key = region_key(l);
+        if let Err(at) = seen.binary_search(&key) {
+            seen.insert(at, key.clone());
+            regions.push((key, l));
+        }
+    }
     let objects = c
         .objects(ObjectKind::Workspace)
         .filter_map(|o| {
-            let here = o.location.as_deref()?;
-            let mut others: Vec<&str> = Vec::new();
-            for l in c
-                .config
-                .of_kind(ObjectKind::Workspace)
-                .filter_map(|w| w.location.as_deref())
-            {
-                if !same_region(l, here) && !others.iter().any(|x| same_region(x, l)) {
-                    others.push(l);
-                }
-            }
-            (!others.is_empty()).then(|| affected(o, format!("{here} (other workspaces in {})", others.join(", "))))
+            let location = o.location.as_deref()?;
+            let here = region_key(location);
+            let total = regions.len() - usize::from(seen.binary_search(&here).is_ok());
+            let others: Vec<&str> = regions
+                .iter()
+                .filter(|(k, _)| *k != here)
+                .map(|(_, l)| *l)
+                .take(crate::prerequisite::NAMES_LIMIT)
+                .collect();
+            (total > 0).then(|| {
+                let listed = crate::prerequisite::few_of(&others, total);
+                affected(o, format!("{location} (other workspaces in {listed})"))
+            })
         })
         .collect();
     found(
