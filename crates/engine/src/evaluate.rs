@@ -30,6 +30,10 @@ use crate::scope::{Reach, Scope};
 use crate::task::{NamedRole, RemediationScope, Requirement, ScopeRule, Target, Task, TaskVariant, TASKS};
 use crate::tenant::Tenant;
 
+/// Who the suggested grants name when nobody in the exports fits: also a principal the
+/// exports do not show, which a deny on All Principals binds.
+const NEW_PRINCIPAL: &str = "<principal-object-id>";
+
 /// The answer for one principal, task and workspace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum VerdictKind {
@@ -2535,25 +2539,41 @@ impl<'t> Evaluator<'t> {
             }
         }
         let ws = here.ws;
+        let nobody = Assignee {
+            id: NEW_PRINCIPAL,
+            kind: PrincipalKind::User,
+            label: "the chosen principal",
+            paths: &[],
+            cands: &[],
+        };
+        // A deny that binds someone the exports do not show (All Principals, without an
+        // exclusion) binds whoever would be given the roles: grants cannot help. One that
+        // binds only the people listed leaves the grants open to someone else (round 36).
+        let everyone = self.deny_for(here, &[NEW_PRINCIPAL]).is_some();
+        let deny_list = || {
+            Remediation {
+            text: "Deny assignments block this task for everyone who could be given the roles. They are created by Azure (deployment stacks, managed applications): change the deny settings at their source, or exclude the onboarding people or group from them.".to_string(),
+            command: format!(
+                "az rest --method get --url 'https://management.azure.com{}/providers/Microsoft.Authorization/denyAssignments?api-version=2022-04-01'",
+                crate::safe_text::in_single_quotes(ws.as_str())
+            ),
+        }
+        };
         match best {
-            Some((_, _, _, steps)) => out.extend(steps),
-            None if blocked_by_deny || verdicts.iter().any(|(_, v)| v.verdict == VerdictKind::Denied) => out.push(Remediation {
-                text: "Deny assignments block this task for everyone who could be given the roles. They are created by Azure (deployment stacks, managed applications): change the deny settings at their source, or exclude the onboarding people or group from them.".to_string(),
-                command: format!(
-                    "az rest --method get --url 'https://management.azure.com{}/providers/Microsoft.Authorization/denyAssignments?api-version=2022-04-01'",
-                    crate::safe_text::in_single_quotes(ws.as_str())
-                ),
-            }),
+            // Someone eligible activates instead: a second person's standing grants beside
+            // that would be more than the task needs.
+            Some((_, _, _, steps)) if out.is_empty() => out.extend(steps),
+            Some(_) => {}
+            None if everyone => out.push(deny_list()),
             // Activating an eligible role is the least change there is.
             None if !out.is_empty() => {}
             None => {
-                let nobody = Assignee {
-                    id: "<principal-object-id>",
-                    kind: PrincipalKind::User,
-                    label: "the chosen principal",
-                    paths: &[],
-                    cands: &[],
-                };
+                if blocked_by_deny || verdicts.iter().any(|(_, v)| v.verdict == VerdictKind::Denied) {
+                    out.push(Remediation {
+                        text: "Deny assignments bind the people who hold related roles now: give the roles to someone they do not bind (the steps below), or exclude those people at the deny's source.".to_string(),
+                        command: deny_list().command,
+                    });
+                }
                 out.extend(self.steps_for(variant, ops, ws, &nobody));
             }
         }
@@ -2563,6 +2583,10 @@ impl<'t> Evaluator<'t> {
     fn steps_for(&self, variant: &TaskVariant, ops: &[TaskOp], ws: &Scope, who: &Assignee<'_>) -> Vec<Remediation> {
         let mut out = Vec::new();
         let (assignee, label) = (who.id, who.label);
+        // Roles this person may activate in PIM: told to activate, not given standing grants
+        // beside the eligible one (round 36: an eligible Owner was told to get User Access
+        // Administrator and Sentinel Contributor for good).
+        let mut eligible_for: Vec<&str> = Vec::new();
         for (role, at) in variant.remediation {
             let (scope, rule) = match at {
                 RemediationScope::Subscription => (ws.subscription_scope(), ScopeRule::SubscriptionOrAbove),
@@ -2574,11 +2598,13 @@ impl<'t> Evaluator<'t> {
             // Administrator limited to assigning Sentinel Reader cannot connect the workspace).
             let mut evidence = Vec::new();
             let held = self.eval_role(std::slice::from_ref(role), None, rule, who.cands, ops, &mut evidence);
-            if held
-                .support
-                .is_some_and(|(strength, _)| strength >= Strength::Equivalent)
-            {
-                continue;
+            match held.support.map(|(strength, _)| strength) {
+                Some(strength) if strength >= Strength::Equivalent => continue,
+                Some(Strength::Eligible) => {
+                    eligible_for.push(role.name);
+                    continue;
+                }
+                _ => {}
             }
             out.push(Remediation {
                 text: format!("Assign {} to {} at {}", role.name, label, scope),
@@ -2590,6 +2616,18 @@ impl<'t> Evaluator<'t> {
                     shell_quoted(scope.as_str())
                 ),
             });
+        }
+        if !eligible_for.is_empty() {
+            out.insert(
+                0,
+                Remediation {
+                    text: format!(
+                        "{label} is PIM-eligible for a role that covers {}: activate it in Privileged Identity Management instead of adding a standing assignment",
+                        eligible_for.join(" and ")
+                    ),
+                    command: "Azure portal > Privileged Identity Management > My roles > Azure resources > Activate".to_string(),
+                },
+            );
         }
         if let Some(entra) = &variant.entra {
             let lacks =

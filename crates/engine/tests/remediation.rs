@@ -134,3 +134,120 @@ fn a_conditioned_grant_does_not_make_its_step_needless() {
         "{steps:#?}"
     );
 }
+
+/// A deny assignment on `Microsoft.SecurityInsights/*/write` at the resource group, binding
+/// `principal` (All Principals when `00000000-…`).
+fn deny(principal: &str) -> String {
+    format!(
+        r#"{{"value": [{{"id": "{SUB}/resourceGroups/rg-soc/providers/Microsoft.Authorization/denyAssignments/dddddddd-0000-4000-8000-000000000002",
+            "properties": {{"denyAssignmentName": "stack deny", "scope": "{SUB}/resourceGroups/rg-soc", "doNotApplyToChildScopes": false,
+            "permissions": [{{"actions": ["Microsoft.SecurityInsights/*/write"], "notActions": [], "dataActions": [], "notDataActions": []}}],
+            "principals": [{{"id": "{principal}", "type": "User"}}], "excludePrincipals": [], "isSystemProtected": true}}}}]}}"#
+    )
+}
+
+/// Round 36: a deny binding only the people listed leaves the grants open to someone else,
+/// and one binding everyone leaves them useless. Before, the first read as "blocks everyone"
+/// with no way forward, and the second was answered with grants that stayed denied.
+#[test]
+fn grants_are_suggested_exactly_when_a_deny_would_not_bind_the_one_given_them() {
+    let user = "aaaaaaaa-0000-4000-8000-000000000001";
+    let roles = format!(
+        "[{}]",
+        assignment(
+            1,
+            user,
+            "User",
+            SENTINEL_CONTRIBUTOR,
+            &format!("{SUB}/resourceGroups/rg-soc")
+        )
+    );
+
+    let one = report(&[("roles.json", roles.clone()), ("deny.json", deny(user))]);
+    let steps = commands(&one, "investigate-incidents");
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.contains("'<principal-object-id>'") && s.contains(SENTINEL_CONTRIBUTOR)),
+        "{steps:#?}"
+    );
+    assert!(!steps.iter().any(|s| s.contains("for everyone")), "{steps:#?}");
+
+    let all = report(&[
+        ("roles.json", roles),
+        ("deny.json", deny("00000000-0000-0000-0000-000000000000")),
+    ]);
+    for task in ["investigate-incidents", "connect-workspace"] {
+        let steps = commands(&all, task);
+        assert!(
+            !steps.iter().any(|s| s.contains("az role assignment create")),
+            "{task}: {steps:#?}"
+        );
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains("for everyone") && s.contains("denyAssignments")),
+            "{task}: {steps:#?}"
+        );
+    }
+}
+
+/// Round 36: an eligible Owner who lacks only the Entra role was told to get User Access
+/// Administrator and Sentinel Contributor for good; and beside an eligible person told to
+/// activate, a second person was given Sentinel Contributor as well.
+#[test]
+fn an_eligible_role_is_activated_not_doubled_by_standing_grants() {
+    let user = "aaaaaaaa-0000-4000-8000-000000000001";
+    let other = "aaaaaaaa-0000-4000-8000-000000000002";
+    let eligibility = format!(
+        r#"{{"value": [{{"id": "{SUB}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/e1",
+            "name": "e1", "type": "Microsoft.Authorization/roleEligibilityScheduleInstances",
+            "properties": {{"scope": "{SUB}", "roleDefinitionId": "{SUB}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}",
+            "principalId": "{user}", "principalType": "User", "status": "Provisioned", "memberType": "Direct",
+            "roleEligibilityScheduleId": "{SUB}/providers/Microsoft.Authorization/roleEligibilitySchedules/s1",
+            "startDateTime": "2026-01-01T00:00:00Z", "endDateTime": null, "condition": null, "conditionVersion": null}}}}]}}"#
+    );
+    // A directory-role export in which the eligible Owner holds no Entra role.
+    let directory = format!(
+        r##"{{"value": [{{"id": "x1", "principalId": "{other}", "roleDefinitionId": "5d6b6bb7-de71-4623-b4af-96380a352509", "directoryScopeId": "/",
+            "principal": {{"@odata.type": "#microsoft.graph.user", "id": "{other}", "displayName": "Other"}}}}]}}"##
+    );
+    let reader = "8d289c81-5878-46d4-8554-54e1e3d8b5cb";
+    let roles = format!(
+        "[{}]",
+        assignment(1, other, "User", reader, &format!("{SUB}/resourceGroups/rg-soc"))
+    );
+    let r = report(&[
+        ("pim.json", eligibility),
+        ("dir.json", directory),
+        ("roles.json", roles),
+    ]);
+
+    let connect = commands(&r, "connect-workspace");
+    assert!(
+        connect.iter().all(|s| !s.contains("az role assignment create")),
+        "{connect:#?}"
+    );
+    assert!(
+        connect
+            .iter()
+            .any(|s| s.contains("activate it in Privileged Identity Management")),
+        "{connect:#?}"
+    );
+    assert!(
+        connect
+            .iter()
+            .any(|s| s.contains("roleManagement/directory/roleAssignments") && s.contains(user)),
+        "{connect:#?}"
+    );
+
+    let investigate = commands(&r, "investigate-incidents");
+    assert!(
+        investigate.iter().any(|s| s.contains("PIM-eligible")),
+        "{investigate:#?}"
+    );
+    assert!(
+        investigate.iter().all(|s| !s.contains("az role assignment create")),
+        "{investigate:#?}"
+    );
+}
