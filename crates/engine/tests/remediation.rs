@@ -73,17 +73,22 @@ fn onboarding_is_never_granted_to_a_group() {
     assert!(!t.qualified.is_empty(), "a Sentinel Reader group sees Sentinel");
 }
 
-#[test]
-fn someone_pim_eligible_is_told_to_activate_not_given_standing_roles() {
-    let user = "aaaaaaaa-0000-4000-8000-000000000001";
-    let eligibility = format!(
+/// A PIM eligibility export: `user` eligible for Owner on the subscription, without end.
+fn eligible_owner(user: &str) -> String {
+    format!(
         r#"{{"value": [{{"id": "{SUB}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/e1",
             "name": "e1", "type": "Microsoft.Authorization/roleEligibilityScheduleInstances",
             "properties": {{"scope": "{SUB}", "roleDefinitionId": "{SUB}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}",
             "principalId": "{user}", "principalType": "User", "status": "Provisioned", "memberType": "Direct",
             "roleEligibilityScheduleId": "{SUB}/providers/Microsoft.Authorization/roleEligibilitySchedules/s1",
             "startDateTime": "2026-01-01T00:00:00Z", "endDateTime": null, "condition": null, "conditionVersion": null}}}}]}}"#
-    );
+    )
+}
+
+#[test]
+fn someone_pim_eligible_is_told_to_activate_not_given_standing_roles() {
+    let user = "aaaaaaaa-0000-4000-8000-000000000001";
+    let eligibility = eligible_owner(user);
     let steps = commands(&report(&[("pim.json", eligibility)]), "connect-workspace");
     assert!(steps.iter().any(|s| s.contains("PIM-eligible")), "{steps:#?}");
     assert!(
@@ -199,14 +204,7 @@ fn grants_are_suggested_exactly_when_a_deny_would_not_bind_the_one_given_them() 
 fn an_eligible_role_is_activated_not_doubled_by_standing_grants() {
     let user = "aaaaaaaa-0000-4000-8000-000000000001";
     let other = "aaaaaaaa-0000-4000-8000-000000000002";
-    let eligibility = format!(
-        r#"{{"value": [{{"id": "{SUB}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/e1",
-            "name": "e1", "type": "Microsoft.Authorization/roleEligibilityScheduleInstances",
-            "properties": {{"scope": "{SUB}", "roleDefinitionId": "{SUB}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}",
-            "principalId": "{user}", "principalType": "User", "status": "Provisioned", "memberType": "Direct",
-            "roleEligibilityScheduleId": "{SUB}/providers/Microsoft.Authorization/roleEligibilitySchedules/s1",
-            "startDateTime": "2026-01-01T00:00:00Z", "endDateTime": null, "condition": null, "conditionVersion": null}}}}]}}"#
-    );
+    let eligibility = eligible_owner(user);
     // A directory-role export in which the eligible Owner holds no Entra role.
     let directory = format!(
         r##"{{"value": [{{"id": "x1", "principalId": "{other}", "roleDefinitionId": "5d6b6bb7-de71-4623-b4af-96380a352509", "directoryScopeId": "/",
