@@ -276,19 +276,14 @@ impl SentinelConfig {
                     .partition_point(|i| place(i) == Some((ws, kind)));
             (from, to)
         } else {
-            (0, 0)
+            (0, self.objects.len())
         };
-        let found = self
-            .places
-            .get(from..to)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|i| self.objects.get(*i as usize));
-        let scanned = self
-            .objects
-            .iter()
-            .filter(move |o| !indexed && o.kind == kind && o.workspace.as_ref() == ws);
-        found.chain(scanned)
+        // One plain iterator either way: each caller's loop is compiled once more for it.
+        (from..to).filter_map(move |k| {
+            let i = if indexed { *self.places.get(k)? as usize } else { k };
+            let o = self.objects.get(i)?;
+            (indexed || (o.kind == kind && o.workspace.as_ref() == ws)).then_some(o)
+        })
     }
 
     /// Makes the index `in_workspace` reads; after the objects are read and put in order.

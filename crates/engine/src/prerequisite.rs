@@ -195,19 +195,20 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
     let objects = &c.config.objects;
     // Worked out once, not for each page's object: one paged export of 10,000 rules made
     // this a hundred million comparisons for each workspace (round 36).
+    // Worked out once, not for each page's object (the kinds are few; the objects of one
+    // kind in one workspace are indexed): one paged export of 10,000 rules made this a
+    // hundred million comparisons for each workspace (round 36).
     let unfinished = objects.iter().any(|o| o.partial) && {
-        let carrying = crate::order::sorted_set(objects.iter().filter(|p| has_tenant(p)).map(|p| p.kind).collect());
-        let whole = crate::order::sorted_set(
-            objects
-                .iter()
-                .filter(|p| !p.partial)
-                .map(|p| (p.kind, p.workspace.as_ref()))
-                .collect(),
-        );
+        let mut carrying: Vec<crate::config::ObjectKind> = Vec::new();
+        for p in objects.iter().filter(|p| has_tenant(p)) {
+            if !carrying.contains(&p.kind) {
+                carrying.push(p.kind);
+            }
+        }
         objects.iter().any(|o| {
             o.partial
-                && carrying.binary_search(&o.kind).is_ok()
-                && whole.binary_search(&(o.kind, o.workspace.as_ref())).is_err()
+                && carrying.contains(&o.kind)
+                && !c.config.in_workspace(o.kind, o.workspace.as_ref()).any(|p| !p.partial)
         })
     };
     match tenants.len() {
