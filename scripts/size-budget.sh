@@ -247,11 +247,24 @@ cd "$(dirname "$0")/.."
 # a `|` escaped in the scores table, the page's size rounded up); 424,457 / 313,663 B after
 # the tidy of rounds 34-35's whole change (remediation takes the rules' operation list
 # instead of building its own, one helper for PIM for Groups' error).
-APP_CEILING=$((415 * 1024)); APP_TARGET=$((300 * 1024))
+# Round 36 raised them to 419 / 309 KB for what its reviews found (docs/performance-history.md,
+# round 36). JS API: a catalogue filter no entry has refused with the known values, and a
+# request JSON.stringify cannot write thrown as its own TypeError, +968 B; inputs that took
+# time or memory out of proportion (nested parentheses matched in one pass, regions worked
+# out once, Entra holders and tenant ids named ten and counted, the configuration indexed by
+# workspace and kind), suggested steps that would not work or gave too much (denies that
+# bind only the people listed or everyone, eligible roles activated), and the Markdown
+# matrix's rows, +1,478 B (an index read through a chained iterator had cost 2 KB more, and
+# two sorted sets 1.2 KB). The app: the page's state under quick actions (no previous
+# verdicts shown while evaluating, replaced requests not posted, reads after Clear all
+# dropped, ticks tied to their workspaces, refusals on every screen, the rules' date reset,
+# a primary left out named) +1,515 B, and the engine's share +2,245 B. Measured 428,217 /
+# 316,109 B (was 424,457 / 313,663 B).
+APP_CEILING=$((419 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((307 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((309 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0
