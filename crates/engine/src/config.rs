@@ -286,6 +286,36 @@ impl SentinelConfig {
         })
     }
 
+    /// Is there a workspace's kind, among those `counts` accepts, whose objects all come from
+    /// partial reads (a page with a link to more, records that could not be read)? Each
+    /// group is looked at once: asking for each partial object whether its group holds a
+    /// whole one scanned the group again each time (round 36).
+    pub fn some_kind_only_partial(&self, counts: impl Fn(ObjectKind) -> bool) -> bool {
+        if self.places.len() != self.objects.len() {
+            return self.objects.iter().any(|o| {
+                o.partial
+                    && counts(o.kind)
+                    && !self
+                        .objects
+                        .iter()
+                        .any(|p| !p.partial && p.kind == o.kind && p.workspace == o.workspace)
+            });
+        }
+        let at = |k: usize| self.places.get(k).and_then(|i| self.objects.get(*i as usize));
+        let mut k = 0;
+        while let Some(first) = at(k) {
+            let mut all_partial = true;
+            while let Some(o) = at(k).filter(|o| o.kind == first.kind && o.workspace == first.workspace) {
+                all_partial &= o.partial;
+                k += 1;
+            }
+            if all_partial && counts(first.kind) {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Makes the index `in_workspace` reads; after the objects are read and put in order.
     pub(crate) fn index(&mut self) {
         let objects = &self.objects;
@@ -351,5 +381,44 @@ mod tests {
             "{} kinds, {seen} objects",
             kinds.len()
         );
+    }
+
+    /// A kind read only from a page with a link to more, found through the index as by a
+    /// scan; a whole page of the same kind and workspace ends it.
+    #[test]
+    fn a_kind_read_only_in_part_is_found_once_per_group() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/readers/");
+        let paged = std::fs::read(format!("{dir}automation-paged.json")).unwrap();
+        let mut whole: serde_json::Value = serde_json::from_slice(&paged).unwrap();
+        whole.as_object_mut().unwrap().remove("nextLink");
+        whole["value"][0]["name"] = "a2".into();
+        let id = whole["value"][0]["id"].as_str().unwrap().replace("/a1", "/a2");
+        whole["value"][0]["id"] = id.into();
+        let whole = serde_json::to_vec(&whole).unwrap();
+        let sample: Vec<(&str, &[u8])> = crate::sample::SAMPLE_FILES
+            .iter()
+            .map(|(n, t)| (*n, t.as_bytes()))
+            .collect();
+        for (files, expected) in [
+            (vec![("paged.json", paged.as_slice())], true),
+            (
+                vec![("paged.json", paged.as_slice()), ("last.json", whole.as_slice())],
+                false,
+            ),
+        ] {
+            let loaded = crate::load(sample.iter().copied().chain(files));
+            let indexed = &loaded.tenant.config;
+            let scanned = SentinelConfig {
+                objects: indexed.objects.clone(),
+                places: Vec::new(),
+            };
+            for config in [indexed, &scanned] {
+                assert_eq!(
+                    config.some_kind_only_partial(|k| k == ObjectKind::AutomationRule),
+                    expected
+                );
+                assert!(!config.some_kind_only_partial(|k| k != ObjectKind::AutomationRule));
+            }
+        }
     }
 }

@@ -2539,6 +2539,11 @@ impl<'t> Evaluator<'t> {
             }
         }
         let ws = here.ws;
+        // People do these tasks: an app or an unresolved id that may activate does not make
+        // a person's grants needless.
+        let person_activates = verdicts
+            .iter()
+            .any(|(pi, v)| v.verdict == VerdictKind::Eligible && person(*pi).is_some());
         let nobody = Assignee {
             id: NEW_PRINCIPAL,
             kind: PrincipalKind::User,
@@ -2562,11 +2567,11 @@ impl<'t> Evaluator<'t> {
         match best {
             // Someone eligible activates instead: a second person's standing grants beside
             // that would be more than the task needs.
-            Some((_, _, _, steps)) if out.is_empty() => out.extend(steps),
+            Some((_, _, _, steps)) if !person_activates => out.extend(steps),
             Some(_) => {}
             None if everyone => out.push(deny_list()),
             // Activating an eligible role is the least change there is.
-            None if !out.is_empty() => {}
+            None if person_activates => {}
             None => {
                 if blocked_by_deny || verdicts.iter().any(|(_, v)| v.verdict == VerdictKind::Denied) {
                     out.push(Remediation {

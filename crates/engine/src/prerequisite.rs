@@ -193,11 +193,6 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
     // page of the same kind for the same workspace is among the inputs. Only kinds that
     // carry a tenant id count: a page of analytics rules says nothing of tenants.
     let objects = &c.config.objects;
-    // Worked out once, not for each page's object: one paged export of 10,000 rules made
-    // this a hundred million comparisons for each workspace (round 36).
-    // Worked out once, not for each page's object (the kinds are few; the objects of one
-    // kind in one workspace are indexed): one paged export of 10,000 rules made this a
-    // hundred million comparisons for each workspace (round 36).
     let unfinished = objects.iter().any(|o| o.partial) && {
         let mut carrying: Vec<crate::config::ObjectKind> = Vec::new();
         for p in objects.iter().filter(|p| has_tenant(p)) {
@@ -205,11 +200,7 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
                 carrying.push(p.kind);
             }
         }
-        objects.iter().any(|o| {
-            o.partial
-                && carrying.contains(&o.kind)
-                && !c.config.in_workspace(o.kind, o.workspace.as_ref()).any(|p| !p.partial)
-        })
+        c.config.some_kind_only_partial(|kind| carrying.contains(&kind))
     };
     match tenants.len() {
         0 => (Status::Unknown, "no tenant id in the configuration exports".into()),

@@ -249,3 +249,27 @@ fn an_eligible_role_is_activated_not_doubled_by_standing_grants() {
         "{investigate:#?}"
     );
 }
+
+/// Review of round 36's diff: an app that may activate does not make a person's grants
+/// needless (people do these tasks); before, its activation line replaced them.
+#[test]
+fn an_eligible_app_does_not_stand_in_for_a_person() {
+    let app = "cccccccc-0000-4000-8000-000000000009";
+    let user = "aaaaaaaa-0000-4000-8000-000000000001";
+    let eligibility =
+        eligible_owner(app).replace(r#""principalType": "User""#, r#""principalType": "ServicePrincipal""#);
+    assert!(eligibility.contains("ServicePrincipal"));
+    let reader = "8d289c81-5878-46d4-8554-54e1e3d8b5cb";
+    let roles = format!(
+        "[{}]",
+        assignment(1, user, "User", reader, &format!("{SUB}/resourceGroups/rg-soc"))
+    );
+    let r = report(&[("pim.json", eligibility), ("roles.json", roles)]);
+    let steps = commands(&r, "investigate-incidents");
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.contains("az role assignment create") && s.contains(user) && s.contains(SENTINEL_CONTRIBUTOR)),
+        "{steps:#?}"
+    );
+}
