@@ -40,14 +40,16 @@ pub struct Input {
 pub struct State {
     pub version: u32,
     pub inputs: Vec<Input>,
-    /// Checklist ticks by item key (`refs` joined), overriding the evidence.
+    /// Checklist ticks stored by versions before round 36, by item key: not tied to any
+    /// workspaces. Shown until the first tick of this version, which files them under the
+    /// report's workspaces (the inputs stored with them are the ones they were made on).
     pub ticks: BTreeMap<String, bool>,
-    /// The workspaces the ticks were made for (see `views::tick_scope`): they show only on a
-    /// report of the same workspaces, so ticks made for one tenant never mark another's
-    /// items done, whatever order files were added and removed in. Ticks stored before this
-    /// field existed belong to no workspaces, and show nowhere.
+    /// Checklist ticks by the workspaces they were made on (`views::tick_scope`), then by
+    /// item key (`refs` joined), overriding the evidence. A report shows the ticks of its own
+    /// workspaces only, so ticks made for one tenant never mark another's items done,
+    /// whatever order files were added and removed in; they come back with those files.
     #[serde(default)]
-    pub ticks_for: Option<String>,
+    pub scoped_ticks: BTreeMap<String, BTreeMap<String, bool>>,
     pub primary: Option<String>,
     pub as_of: Option<String>,
     #[serde(skip)]
@@ -78,7 +80,7 @@ impl State {
                 })
                 .collect(),
             ticks: BTreeMap::new(),
-            ticks_for: None,
+            scoped_ticks: BTreeMap::new(),
             primary: Some(sample::SAMPLE_PRIMARY.to_string()),
             as_of: None,
             keep: true,
@@ -129,6 +131,7 @@ impl State {
             self.inputs.retain(|i| !i.sample);
             self.primary = None;
             self.ticks.clear();
+            self.scoped_ticks.clear();
         }
         let name = self.unique_name(&name);
         let (text, unreadable) = match content {
@@ -210,7 +213,7 @@ impl Reducible for State {
                 // tenant must not show another's items as done.
                 if s.inputs.is_empty() {
                     s.ticks.clear();
-                    s.ticks_for = None;
+                    s.scoped_ticks.clear();
                     s.primary = None;
                 }
             }
@@ -237,11 +240,9 @@ impl Reducible for State {
                 };
             }
             Action::Tick { key, done, scope } => {
-                if s.ticks_for.as_deref() != Some(scope.as_str()) {
-                    s.ticks.clear();
-                    s.ticks_for = Some(scope);
-                }
-                s.ticks.insert(key, done);
+                let legacy = std::mem::take(&mut s.ticks);
+                let ticks = s.scoped_ticks.entry(scope).or_insert(legacy);
+                ticks.insert(key, done);
             }
             Action::SetPrimary(p) => s.primary = p,
             Action::SetAsOf(d) => s.as_of = d,

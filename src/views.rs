@@ -888,10 +888,11 @@ fn item_key(refs: &[String]) -> String {
 }
 
 /// The workspaces a report covers, which the page's checklist ticks belong to (in the
-/// report's order, which does not depend on the order of the files or records).
-pub(crate) fn tick_scope(r: &Report) -> String {
+/// report's order, which does not depend on the order of the files or records). None for a
+/// report of no workspace: nothing there tells one tenant from another, so no tick is kept.
+pub(crate) fn tick_scope(r: &Report) -> Option<String> {
     let ids: Vec<&str> = r.workspaces.iter().map(|w| w.id.as_str()).collect();
-    ids.join("\n")
+    (!ids.is_empty()).then(|| ids.join("\n"))
 }
 
 pub fn checklist(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
@@ -900,7 +901,14 @@ pub fn checklist(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
         Err(h) => return h,
     };
     let scope = tick_scope(&r);
-    let ticks = (state.ticks_for.as_deref() == Some(scope.as_str())).then_some(&state.ticks);
+    // Ticks from before round 36 show until the first tick files them under a report's
+    // workspaces.
+    let ticks = scope.as_ref().and_then(|s| {
+        state
+            .scoped_ticks
+            .get(s)
+            .or_else(|| state.scoped_ticks.is_empty().then_some(&state.ticks))
+    });
     let done = |i: &sentinel_readiness_engine::checklist::ChecklistItem| {
         *ticks.and_then(|t| t.get(&item_key(&i.refs))).unwrap_or(&i.done)
     };
@@ -916,6 +924,9 @@ pub fn checklist(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
         <section aria-labelledby="check-title">
             <h2 id="check-title">{ "Checklist" }</h2>
             { input_problems(&r) }
+            if scope.is_none() {
+                <p id="no-ticks" class="muted">{ "These exports name no workspace, so your own ticks are not kept: add a workspace's exports to tick items." }</p>
+            }
             <p>
                 <label for="progress">{ format!("{count} of {total} done ") }</label>
                 <progress id="progress" max={ total.to_string() } value={ count.to_string() }></progress>
@@ -929,14 +940,17 @@ pub fn checklist(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                         let checked = done(i);
                         let d = dispatch.clone();
                         let (k, scope) = (key.clone(), scope.clone());
+                        let fixed = scope.is_none();
                         let onchange = Callback::from(move |ev: Event| {
                             let on = ev.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
-                            d.dispatch(Action::Tick { key: k.clone(), done: on, scope: scope.clone() });
+                            if let Some(scope) = &scope {
+                                d.dispatch(Action::Tick { key: k.clone(), done: on, scope: scope.clone() });
+                            }
                         });
                         html! {
                             <li>
                                 <label>
-                                    <input type="checkbox" checked={checked} {onchange} />
+                                    <input type="checkbox" checked={checked} disabled={fixed} {onchange} />
                                     { " " }{ &i.text }
                                 </label>
                                 <div class="muted">{ format!("{} · {}{}{}", i.refs.join(", "), i.evidence, if i.who.is_empty() { String::new() } else { format!(" · who: {}", i.who.join(", ")) },

@@ -373,6 +373,7 @@ try {
       document.getElementById('clear-all').click();
     }, big);
     await page.waitForTimeout(1500);
+    await page.waitForSelector('progress[aria-label="Reading"]', { state: 'detached', timeout: 30000 });
     await page.waitForSelector('main[aria-busy="false"]');
     assert(await page.locator('li.input').count() === 0, `inputs: ${await page.locator('li.input strong').allTextContents()}`);
   });
@@ -391,13 +392,30 @@ try {
     await page.goto(`${origin}/#/checklist`);
     await page.waitForSelector('#progress');
     assert(await page.locator('ul.checklist li', { hasText: 'ticked by you' }).count() === 0, 'tenant A\'s tick shows on tenant B');
-    // Back to tenant A's files alone: its tick is still there.
+    // A tick on both tenants' files together, then back to tenant A's alone: A's tick is
+    // still there (a tick elsewhere does not wipe it).
     await paste(page, 'tenant-a.json', await fixture('az-role-assignment-list.json'));
+    await page.goto(`${origin}/#/checklist`);
+    await page.locator('ul.checklist input[type=checkbox]:not(:checked)').first().check();
+    await page.goto(`${origin}/#/inputs`);
     await page.click('button[aria-label="Remove tenant-b.json"]');
     await page.waitForSelector('main[aria-busy="false"]');
     await page.goto(`${origin}/#/checklist`);
     await page.waitForSelector('#progress');
     assert(await page.locator('ul.checklist li', { hasText: 'ticked by you' }).count() === 1, 'tenant A\'s tick is lost');
+    // Exports that name no workspace keep no ticks: nothing tells their tenant apart.
+    const subscriptionOnly = JSON.stringify(JSON.parse(await fixture('az-role-assignment-list.json'))
+      .filter((r) => !r.scope.includes('/workspaces/') && !r.scope.includes('/resourceGroups/')));
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('#clear-all');
+    await paste(page, 'subscription-only.json', subscriptionOnly);
+    await page.goto(`${origin}/#/checklist`);
+    await page.waitForSelector('#progress');
+    assert(await page.locator('#no-ticks').count() === 1, 'no note');
+    assert(await page.locator('ul.checklist input[type=checkbox]:not([disabled])').count() === 0, 'a tick can be made');
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('#clear-all');
+    await paste(page, 'tenant-a.json', await fixture('az-role-assignment-list.json'));
   });
 
   await check('a primary workspace no longer among the inputs is named, not dropped silently', async () => {
@@ -417,6 +435,8 @@ try {
   await check('refused files are named on every screen that shows results, and Clear all resets the rules\' date', async () => {
     await page.goto(`${origin}/#/differences`);
     await page.fill('#as-of', '2024-06-01');
+    await page.goto(`${origin}/#/report`);
+    await page.locator('#rules-as-of').waitFor();
     await page.goto(`${origin}/#/inputs`);
     await page.click('#clear-all');
     const bytes = Buffer.from((await fixture('deny-assignments.json')).replace('Blocks deletes', 'Bloque (\u00e9quipe)'), 'latin1');
