@@ -39,6 +39,13 @@ pub fn download(name: &str, mime: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// Text from the exports as the page shows it: control and bidirectional characters written
+/// as `\u{…}`, as the reports write them, so a name cannot turn itself or its neighbours
+/// around (`evil\u{202e}nimda` shown as `evil` + "admin" backwards).
+fn as_shown(text: &str) -> String {
+    sentinel_readiness_engine::safe_text::printable(text).into_owned()
+}
+
 fn copy(text: &str) {
     if let Some(w) = web_sys::window() {
         // The promise is not awaited: a refused clipboard just leaves nothing copied.
@@ -304,7 +311,7 @@ fn input_item(i: &crate::state::Input, report: Option<&Report>, dispatch: Dispat
     };
     html! {
         <li class="input">
-            <strong>{ &i.name }</strong>{ " " }{ status }
+            <strong>{ as_shown(&i.name) }</strong>{ " " }{ status }
             { " " }<button type="button" class="remove" aria-label={ format!("Remove {}", i.name) } onclick={remove}>{ "Remove" }</button>
             <details><summary>{ "Text" }</summary><pre class="input-text">{ i.unreadable.clone().unwrap_or_else(|| preview(&i.text)) }</pre></details>
         </li>
@@ -439,7 +446,7 @@ fn qualified_names(t: &sentinel_readiness_engine::evaluate::TaskOutcome) -> Stri
     if t.qualified.is_empty() {
         return "nobody".to_string();
     }
-    let names: Vec<&str> = t.qualified.iter().map(|p| &*p.display_name).collect();
+    let names: Vec<String> = t.qualified.iter().map(|p| as_shown(&p.display_name)).collect();
     match t.shortened {
         Some(full) if full.qualified > names.len() => {
             format!(
@@ -624,7 +631,7 @@ pub fn report(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                             <h5>{ f.title.to_string() }{ " " }<code>{ f.id.to_string() }</code></h5>
                             <p><strong>{ f.severity.as_str() }</strong>{ " · " }{ f.workspace.as_ref().map(|w| w.name().to_string()).unwrap_or_else(|| "workspace not stated".into()) }</p>
                             <p>{ &f.detail }</p>
-                            <ul>{ for f.objects.iter().map(|o| html! { <li>{ format!("{} ", o.kind) }<strong>{ &o.name }</strong>{ if o.detail.is_empty() { String::new() } else { format!(" — {}", o.detail) } }</li> }) }</ul>
+                            <ul>{ for f.objects.iter().map(|o| html! { <li>{ format!("{} ", o.kind) }<strong>{ as_shown(&o.name) }</strong>{ if o.detail.is_empty() { String::new() } else { format!(" — {}", as_shown(&o.detail)) } }</li> }) }</ul>
                             <p class="action">{ f.action.to_string() }</p>
                             <p class="sources">{ f.sources.join("; ") }</p>
                         </article>
@@ -670,9 +677,9 @@ fn cell(r: &Report, v: Option<&VerdictEntry>) -> Html {
             <details>
                 <summary>{ label }</summary>
                 <ul>
-                    { for r.reasons_at(&v.reasons).map(|r| html! { <li>{ &r.text }</li> }) }
+                    { for r.reasons_at(&v.reasons).map(|r| html! { <li>{ as_shown(&r.text) }</li> }) }
                     { for v.missing.iter().map(|m| html! { <li>{ format!("missing: {m}") }</li> }) }
-                    { for r.reasons_at(&v.nearest).map(|r| html! { <li>{ format!("holds: {}", r.text) }</li> }) }
+                    { for r.reasons_at(&v.nearest).map(|r| html! { <li>{ format!("holds: {}", as_shown(&r.text)) }</li> }) }
                     { for v.notes.iter().map(|n| html! { <li>{ format!("note: {n}") }</li> }) }
                 </ul>
             </details>
@@ -751,7 +758,7 @@ pub fn access_view(p: &AccessProps) -> Html {
                     <label for="access-workspace">{ "Workspace " }</label>
                     <select id="access-workspace" onchange={on_workspace}>
                         { for r.workspaces.iter().enumerate().map(|(i, ws)| html! {
-                            <option value={ i.to_string() } selected={ i == *chosen }>{ &ws.name }</option>
+                            <option value={ i.to_string() } selected={ i == *chosen }>{ as_shown(&ws.name) }</option>
                         }) }
                     </select>
                 </p>
@@ -759,7 +766,7 @@ pub fn access_view(p: &AccessProps) -> Html {
             <p class="muted" id="access-count">{ format!("{} of {} principals", total.min(*shown), total) }</p>
             { for visible.into_iter().map(|ws| html! {
                 <section aria-label={ format!("Workspace {}", ws.name) }>
-                    <h3>{ format!("Workspace {}", ws.name) }</h3>
+                    <h3>{ format!("Workspace {}", as_shown(&ws.name)) }</h3>
                     <p class="muted">{ ws.id.as_str() }</p>
                     <div class="table-wrap">
                     <table id={ format!("matrix-{}", ws.name) } class="matrix">
@@ -770,7 +777,7 @@ pub fn access_view(p: &AccessProps) -> Html {
                         <tbody>
                         { for matching.iter().take(*shown).map(|p| html! {
                             <tr>
-                                <th scope="row">{ &p.display_name }</th>
+                                <th scope="row">{ as_shown(&p.display_name) }</th>
                                 <td>{ p.kind.to_string() }</td>
                                 { for task_ids.iter().map(|t| cell(r, p.tasks.iter().find(|v| v.task == *t && v.workspace == ws.id))) }
                             </tr>
@@ -953,7 +960,7 @@ pub fn checklist(state: &State, e: &Evaluated, dispatch: Dispatch) -> Html {
                                     <input type="checkbox" checked={checked} disabled={fixed} {onchange} />
                                     { " " }{ &i.text }
                                 </label>
-                                <div class="muted">{ format!("{} · {}{}{}", i.refs.join(", "), i.evidence, if i.who.is_empty() { String::new() } else { format!(" · who: {}", i.who.join(", ")) },
+                                <div class="muted">{ format!("{} · {}{}{}", i.refs.join(", "), as_shown(&i.evidence), if i.who.is_empty() { String::new() } else { format!(" · who: {}", as_shown(&i.who.join(", "))) },
                                     // A tick of the user's own that overrides the exports says so.
                                     if checked == i.done { "" } else if checked { " · ticked by you" } else { " · unticked by you: the exports show it done" }) }</div>
                             </li>

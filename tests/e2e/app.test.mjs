@@ -474,6 +474,16 @@ try {
     assert((await page.locator('#dashboard-body').textContent()).includes('<img src=x'), 'dashboard shows the literal name');
     assert(await page.locator('#dashboard-body img').count() === 0, 'an img element was created in the dashboard');
     assert(await page.evaluate(() => window.__xss) === undefined, 'script ran in the dashboard');
+    // Round 36: a bidirectional override in a name is shown, not obeyed, on the page as in
+    // the reports ("evil" + U+202E + "nimda" would read "eviladmin").
+    const bidi = evil.replace('<img src=x onerror=\\"window.__xss=1\\">', 'evil\u202enimda').replace('11111111-2222', '11111111-3333');
+    assert(bidi.includes('\u202e'), 'the name holds the override');
+    await paste(page, 'bidi.json', bidi);
+    await page.goto(`${origin}/#/access`);
+    await page.waitForSelector(`#matrix-${WS} tbody tr`);
+    const names = await page.locator(`#matrix-${WS} th[scope="row"]`).allTextContents();
+    assert(names.includes('evil\\u{202e}nimda'), `names: ${names.join(' | ')}`);
+    assert(!names.some((n) => n.includes('\u202e')), 'the override reached the page');
   });
 
   await check('the keep-data switch clears storage', async () => {
