@@ -97,7 +97,6 @@ fn embed_mode() -> bool {
 }
 
 /// The evaluation of the current inputs (kept out of the view functions).
-#[derive(Clone)]
 pub struct Evaluated {
     pub report: Result<std::rc::Rc<Report>, String>,
     /// Evaluated in the Web Worker (rather than on the page's thread).
@@ -464,7 +463,7 @@ fn app() -> Html {
     // The last answer, with the request it answers: shown only while that is still the
     // request, so no screen or download shows the previous inputs' verdicts as current
     // while the new ones are evaluated (round 36).
-    let answered = use_state(|| std::rc::Rc::new((None::<EvalRequest>, pending())));
+    let answered = use_state(|| (None::<EvalRequest>, std::rc::Rc::new(pending())));
     let generation = use_mut_ref(|| 0u64);
     {
         let (answered, generation) = (answered.clone(), generation.clone());
@@ -480,7 +479,7 @@ fn app() -> Html {
                 next_task().await;
                 // A newer request may have started meanwhile: its answer wins.
                 if wanted() {
-                    answered.set(std::rc::Rc::new((Some(req), result)));
+                    answered.set((Some(req), std::rc::Rc::new(result)));
                 }
             });
             || ()
@@ -490,7 +489,7 @@ fn app() -> Html {
     let evaluated: std::rc::Rc<Evaluated> = if busy {
         std::rc::Rc::new(pending())
     } else {
-        std::rc::Rc::new(answered.1.clone())
+        std::rc::Rc::clone(&answered.1)
     };
     let dispatch = state.dispatcher();
     let embed = embed_mode();

@@ -2544,41 +2544,38 @@ impl<'t> Evaluator<'t> {
         let person_activates = verdicts
             .iter()
             .any(|(pi, v)| v.verdict == VerdictKind::Eligible && person(*pi).is_some());
-        let nobody = Assignee {
-            id: NEW_PRINCIPAL,
-            kind: PrincipalKind::User,
-            label: "the chosen principal",
-            paths: &[],
-            cands: &[],
-        };
-        // A deny that binds someone the exports do not show (All Principals, without an
-        // exclusion) binds whoever would be given the roles: grants cannot help. One that
-        // binds only the people listed leaves the grants open to someone else (round 36).
-        let everyone = self.deny_for(here, &[NEW_PRINCIPAL]).is_some();
-        let deny_list = || {
-            Remediation {
-            text: "Deny assignments block this task for everyone who could be given the roles. They are created by Azure (deployment stacks, managed applications): change the deny settings at their source, or exclude the onboarding people or group from them.".to_string(),
-            command: format!(
-                "az rest --method get --url 'https://management.azure.com{}/providers/Microsoft.Authorization/denyAssignments?api-version=2022-04-01'",
-                crate::safe_text::in_single_quotes(ws.as_str())
-            ),
-        }
-        };
+        let list_denies = format!(
+            "az rest --method get --url 'https://management.azure.com{}/providers/Microsoft.Authorization/denyAssignments?api-version=2022-04-01'",
+            crate::safe_text::in_single_quotes(ws.as_str())
+        );
         match best {
             // Someone eligible activates instead: a second person's standing grants beside
             // that would be more than the task needs.
             Some((_, _, _, steps)) if !person_activates => out.extend(steps),
             Some(_) => {}
-            None if everyone => out.push(deny_list()),
+            // A deny that binds someone the exports do not show (All Principals, without an
+            // exclusion) binds whoever would be given the roles: grants cannot help. One that
+            // binds only the people listed leaves the grants open to someone else (round 36).
+            None if self.deny_for(here, &[NEW_PRINCIPAL]).is_some() => out.push(Remediation {
+                text: "Deny assignments block this task for everyone who could be given the roles. They are created by Azure (deployment stacks, managed applications): change the deny settings at their source, or exclude the onboarding people or group from them.".to_string(),
+                command: list_denies,
+            }),
             // Activating an eligible role is the least change there is.
             None if person_activates => {}
             None => {
                 if blocked_by_deny || verdicts.iter().any(|(_, v)| v.verdict == VerdictKind::Denied) {
                     out.push(Remediation {
                         text: "Deny assignments bind the people who hold related roles now: give the roles to someone they do not bind (the steps below), or exclude those people at the deny's source.".to_string(),
-                        command: deny_list().command,
+                        command: list_denies,
                     });
                 }
+                let nobody = Assignee {
+                    id: NEW_PRINCIPAL,
+                    kind: PrincipalKind::User,
+                    label: "the chosen principal",
+                    paths: &[],
+                    cands: &[],
+                };
                 out.extend(self.steps_for(variant, ops, ws, &nobody));
             }
         }

@@ -222,7 +222,7 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
             ),
         ),
         1 => (Status::Pass, format!("one tenant: {}", tenants.join(""))),
-        _ => (Status::Warn, format!("{} tenants appear ({}): each tenant onboards its own workspaces; use the multitenant portal to work across them", tenants.len(), few_of(&tenants.iter().map(String::as_str).collect::<Vec<_>>(), tenants.len()))),
+        _ => (Status::Warn, format!("{} tenants appear ({}): each tenant onboards its own workspaces; use the multitenant portal to work across them", tenants.len(), few_of(&tenants, tenants.len()))),
     }
 }
 
@@ -245,8 +245,8 @@ fn region(c: &Context<'_>) -> (Status, String) {
 pub(crate) const NAMES_LIMIT: usize = 10;
 
 /// "a, b, c" or, past the limit, "a, b, … and 990 more" (`total` counts all of them).
-pub(crate) fn few_of(names: &[&str], total: usize) -> String {
-    let shown: Vec<&str> = names.iter().take(NAMES_LIMIT).copied().collect();
+pub(crate) fn few_of<S: AsRef<str>>(names: &[S], total: usize) -> String {
+    let shown: Vec<&str> = names.iter().take(NAMES_LIMIT).map(AsRef::as_ref).collect();
     if total > shown.len() {
         format!("{} and {} more", shown.join(", "), total - shown.len())
     } else {
@@ -346,11 +346,7 @@ fn entra_role(c: &Context<'_>) -> (Status, String) {
     eligible.retain(|e| active.binary_search(e).is_err());
     // Named up to ten and counted past them: this evidence is copied into each workspace's
     // scores, and 8,000 holders on 2,000 workspaces made 1.6 GB (round 36).
-    let few = |names: &[String]| {
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        few_of(&names, names.len())
-    };
-    let (active, eligible) = (few(&active), few(&eligible));
+    let (active, eligible) = (few_of(&active, active.len()), few_of(&eligible, eligible.len()));
     let outside = match outside {
         0 => String::new(),
         n => format!(" ({n} PIM schedule(s) outside their window on {} not counted)", c.today),

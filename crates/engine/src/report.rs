@@ -720,7 +720,7 @@ fn longest_backtick_run(text: &str) -> usize {
 /// A command in a fenced block: the fence longer than any run of backticks in it, and a
 /// line break in it shown rather than ending the block's indentation.
 fn md_command(command: &str) -> (String, String) {
-    let shown = crate::safe_text::printable(command).replace('\n', "\\u{a}");
+    let shown = crate::safe_text::one_line(command).into_owned();
     let fence = "`".repeat((longest_backtick_run(&shown) + 1).max(3));
     (fence, shown)
 }

@@ -10,6 +10,7 @@ const SUB: &str = "/subscriptions/11111111-1111-4111-8111-111111111111";
 const WS: &str = "/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc";
 const SENTINEL_CONTRIBUTOR: &str = "ab8e14d6-4a74-4a29-9ba8-549422addade";
 const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+const SENTINEL_READER: &str = "8d289c81-5878-46d4-8554-54e1e3d8b5cb";
 
 fn assignment(n: u32, principal: &str, kind: &str, role: &str, scope: &str) -> String {
     format!(
@@ -29,6 +30,15 @@ fn report(files: &[(&str, String)]) -> Report {
         threads: 0,
     };
     analyze(files.iter().map(|(n, t)| (*n, t.as_bytes())), &opts).unwrap()
+}
+
+/// The steps tell someone to activate an eligible role and give nobody a standing one.
+fn activation_only(steps: &[String]) {
+    assert!(steps.iter().any(|s| s.contains("PIM-eligible")), "{steps:#?}");
+    assert!(
+        steps.iter().all(|s| !s.contains("az role assignment create")),
+        "{steps:#?}"
+    );
 }
 
 fn commands(r: &Report, task: &str) -> Vec<String> {
@@ -64,10 +74,7 @@ fn onboarding_is_never_granted_to_a_group() {
         "{steps:#?}"
     );
     // A portal task that many people do may still go to the group.
-    let roles = format!(
-        "[{}]",
-        assignment(1, group, "Group", "8d289c81-5878-46d4-8554-54e1e3d8b5cb", SUB)
-    );
+    let roles = format!("[{}]", assignment(1, group, "Group", SENTINEL_READER, SUB));
     let r = report(&[("roles.json", roles)]);
     let t = r.tasks.iter().find(|t| &*t.task == "view-sentinel").unwrap();
     assert!(!t.qualified.is_empty(), "a Sentinel Reader group sees Sentinel");
@@ -89,12 +96,7 @@ fn eligible_owner(user: &str) -> String {
 fn someone_pim_eligible_is_told_to_activate_not_given_standing_roles() {
     let user = "aaaaaaaa-0000-4000-8000-000000000001";
     let eligibility = eligible_owner(user);
-    let steps = commands(&report(&[("pim.json", eligibility)]), "connect-workspace");
-    assert!(steps.iter().any(|s| s.contains("PIM-eligible")), "{steps:#?}");
-    assert!(
-        steps.iter().all(|s| !s.contains("az role assignment create")),
-        "{steps:#?}"
-    );
+    activation_only(&commands(&report(&[("pim.json", eligibility)]), "connect-workspace"));
 }
 
 #[test]
@@ -210,10 +212,15 @@ fn an_eligible_role_is_activated_not_doubled_by_standing_grants() {
         r##"{{"value": [{{"id": "x1", "principalId": "{other}", "roleDefinitionId": "5d6b6bb7-de71-4623-b4af-96380a352509", "directoryScopeId": "/",
             "principal": {{"@odata.type": "#microsoft.graph.user", "id": "{other}", "displayName": "Other"}}}}]}}"##
     );
-    let reader = "8d289c81-5878-46d4-8554-54e1e3d8b5cb";
     let roles = format!(
         "[{}]",
-        assignment(1, other, "User", reader, &format!("{SUB}/resourceGroups/rg-soc"))
+        assignment(
+            1,
+            other,
+            "User",
+            SENTINEL_READER,
+            &format!("{SUB}/resourceGroups/rg-soc")
+        )
     );
     let r = report(&[
         ("pim.json", eligibility),
@@ -222,10 +229,7 @@ fn an_eligible_role_is_activated_not_doubled_by_standing_grants() {
     ]);
 
     let connect = commands(&r, "connect-workspace");
-    assert!(
-        connect.iter().all(|s| !s.contains("az role assignment create")),
-        "{connect:#?}"
-    );
+    activation_only(&connect);
     assert!(
         connect
             .iter()
@@ -239,15 +243,7 @@ fn an_eligible_role_is_activated_not_doubled_by_standing_grants() {
         "{connect:#?}"
     );
 
-    let investigate = commands(&r, "investigate-incidents");
-    assert!(
-        investigate.iter().any(|s| s.contains("PIM-eligible")),
-        "{investigate:#?}"
-    );
-    assert!(
-        investigate.iter().all(|s| !s.contains("az role assignment create")),
-        "{investigate:#?}"
-    );
+    activation_only(&commands(&r, "investigate-incidents"));
 }
 
 /// Review of round 36's diff: an app that may activate does not make a person's grants
@@ -259,10 +255,15 @@ fn an_eligible_app_does_not_stand_in_for_a_person() {
     let eligibility =
         eligible_owner(app).replace(r#""principalType": "User""#, r#""principalType": "ServicePrincipal""#);
     assert!(eligibility.contains("ServicePrincipal"));
-    let reader = "8d289c81-5878-46d4-8554-54e1e3d8b5cb";
     let roles = format!(
         "[{}]",
-        assignment(1, user, "User", reader, &format!("{SUB}/resourceGroups/rg-soc"))
+        assignment(
+            1,
+            user,
+            "User",
+            SENTINEL_READER,
+            &format!("{SUB}/resourceGroups/rg-soc")
+        )
     );
     let r = report(&[("pim.json", eligibility), ("roles.json", roles)]);
     let steps = commands(&r, "investigate-incidents");
