@@ -146,6 +146,16 @@ impl State {
         });
     }
 
+    /// A fresh start, as "Clear all" gives: no inputs, ticks or primary, and no rules' date,
+    /// which would otherwise cut the next tenant's checklist to what was documented then.
+    fn start_over(&mut self) {
+        self.inputs.clear();
+        self.ticks.clear();
+        self.scoped_ticks.clear();
+        self.primary = None;
+        self.as_of = None;
+    }
+
     pub fn has_sample(&self) -> bool {
         self.inputs.iter().any(|i| i.sample)
     }
@@ -209,26 +219,15 @@ impl Reducible for State {
             }
             Action::Remove(name) => {
                 s.inputs.retain(|i| i.name != name);
-                // The last file gone is a fresh start, as "Clear all" is: ticks made for one
-                // tenant must not show another's items as done.
+                // The last file gone is a fresh start, as "Clear all" is (the README says so;
+                // the rules' date had been kept here).
                 if s.inputs.is_empty() {
-                    s.ticks.clear();
-                    s.scoped_ticks.clear();
-                    s.primary = None;
+                    s.start_over();
                 }
             }
             Action::ClearAll => {
-                let (keep, epoch, reading) = (s.keep, s.epoch + 1, s.reading);
-                // A fresh start: the date of the rules too, which would otherwise cut the
-                // next tenant's checklist to what was documented then.
-                s = Self {
-                    inputs: Vec::new(),
-                    primary: None,
-                    keep,
-                    epoch,
-                    reading,
-                    ..Self::sample()
-                };
+                s.start_over();
+                s.epoch += 1;
             }
             Action::LoadSample => {
                 let (keep, epoch, reading) = (s.keep, s.epoch + 1, s.reading);

@@ -432,7 +432,7 @@ try {
     assert(/The primary workspace chosen \(.*law-soc-prod\) is not among these inputs' workspaces/.test(await page.locator('main').innerText()), 'no caveat');
   });
 
-  await check('refused files are named on every screen that shows results, and Clear all resets the rules\' date', async () => {
+  await check('refused files are named on every screen that shows results, and Clear all or removing the last file resets the rules\' date', async () => {
     await page.goto(`${origin}/#/differences`);
     await page.fill('#as-of', '2024-06-01');
     await page.goto(`${origin}/#/report`);
@@ -457,6 +457,17 @@ try {
     await page.goto(`${origin}/#/report`);
     await page.locator('#report-title').waitFor();
     assert(await page.locator('#rules-as-of').count() === 0, 'the date set before Clear all still applies');
+    // Removing the last file is the same fresh start.
+    await page.goto(`${origin}/#/differences`);
+    await page.fill('#as-of', '2024-06-01');
+    await page.goto(`${origin}/#/report`);
+    await page.locator('#rules-as-of').waitFor();
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('button[aria-label="Remove roles.json"]');
+    await paste(page, 'roles.json', await fixture('az-role-assignment-list.json'));
+    await page.goto(`${origin}/#/report`);
+    await page.locator('#report-title').waitFor();
+    assert(await page.locator('#rules-as-of').count() === 0, 'the date set before the last file was removed still applies');
   });
 
   await check('a script in a display name is shown as text', async () => {
