@@ -433,12 +433,22 @@ try {
   });
 
   await check('refused files are named on every screen that shows results, and Clear all or removing the last file resets the rules\' date', async () => {
-    await page.goto(`${origin}/#/differences`);
-    await page.fill('#as-of', '2024-06-01');
-    await page.goto(`${origin}/#/report`);
-    await page.locator('#rules-as-of').waitFor();
-    await page.goto(`${origin}/#/inputs`);
-    await page.click('#clear-all');
+    // A date set for the rules, seen to apply; then `clear` is pressed, and a new export's
+    // report must use the latest rules again.
+    const freshStartForgetsTheDate = async (clear, what) => {
+      await page.goto(`${origin}/#/differences`);
+      await page.fill('#as-of', '2024-06-01');
+      await page.goto(`${origin}/#/report`);
+      await page.locator('#rules-as-of').waitFor();
+      await page.goto(`${origin}/#/inputs`);
+      await page.click(clear);
+      if (what === undefined) return;
+      await paste(page, 'roles.json', await fixture('az-role-assignment-list.json'));
+      await page.goto(`${origin}/#/report`);
+      await page.locator('#report-title').waitFor();
+      assert(await page.locator('#rules-as-of').count() === 0, `the date set before ${what} still applies`);
+    };
+    await freshStartForgetsTheDate('#clear-all');
     const bytes = Buffer.from((await fixture('deny-assignments.json')).replace('Blocks deletes', 'Bloque (\u00e9quipe)'), 'latin1');
     await page.setInputFiles('#file-picker', { name: 'only-1252.json', mimeType: 'application/json', buffer: bytes });
     await page.locator('li.input', { hasText: 'only-1252.json' }).locator('.error').waitFor();
@@ -451,23 +461,9 @@ try {
     await paste(page, 'roles.json', await fixture('az-role-assignment-list.json'));
     await page.goto(`${origin}/#/access`);
     assert(/only-1252\.json/.test(await page.locator('#input-problems').textContent()), 'access beside verdicts');
-    await page.goto(`${origin}/#/inputs`);
-    await page.click('#clear-all');
-    await paste(page, 'roles.json', await fixture('az-role-assignment-list.json'));
-    await page.goto(`${origin}/#/report`);
-    await page.locator('#report-title').waitFor();
-    assert(await page.locator('#rules-as-of').count() === 0, 'the date set before Clear all still applies');
+    await freshStartForgetsTheDate('#clear-all', 'Clear all');
     // Removing the last file is the same fresh start.
-    await page.goto(`${origin}/#/differences`);
-    await page.fill('#as-of', '2024-06-01');
-    await page.goto(`${origin}/#/report`);
-    await page.locator('#rules-as-of').waitFor();
-    await page.goto(`${origin}/#/inputs`);
-    await page.click('button[aria-label="Remove roles.json"]');
-    await paste(page, 'roles.json', await fixture('az-role-assignment-list.json'));
-    await page.goto(`${origin}/#/report`);
-    await page.locator('#report-title').waitFor();
-    assert(await page.locator('#rules-as-of').count() === 0, 'the date set before the last file was removed still applies');
+    await freshStartForgetsTheDate('button[aria-label="Remove roles.json"]', 'the last file was removed');
   });
 
   await check('a script in a display name is shown as text', async () => {
