@@ -479,8 +479,6 @@ impl<'a> Here<'a> {
 /// What every lane of a run reads, worked out once before the workspaces are shared out.
 struct Shared<'a> {
     workspaces: &'a [Scope],
-    /// Each workspace's subscription.
-    subs: &'a [Scope],
     in_force: &'a [Rules],
     /// Per workspace: the assignments that reach it (position in `resolved`) and how (position
     /// in `reaches`).
@@ -491,6 +489,9 @@ struct Shared<'a> {
     via_paths: &'a [Vec<&'a GroupPath<'a>>],
     path_holders: &'a [Vec<Option<u32>>],
     role_tasks: &'a [u64],
+    /// Per workspace: the deny assignments that reach it or its subscription, in export
+    /// order, with their reach at each.
+    denies: &'a [Vec<DenyReach<'a>>],
     deny_ids: &'a [Vec<&'a str>],
     shared: &'a [(SharedText, SharedText)],
     principals: usize,
@@ -542,7 +543,10 @@ struct Lane {
 }
 
 /// One workspace's verdicts (see [`Lane`]).
-type WorkspaceVerdicts = Vec<Vec<(u32, Verdict)>>;
+type WorkspaceVerdicts = Vec<TaskVerdicts>;
+
+/// One task's verdicts on one workspace: at most one per principal, by principal.
+type TaskVerdicts = Vec<(u32, Verdict)>;
 
 /// A lane and, for a lane another evaluator worked, where this evaluator's list put each of
 /// the reasons its verdicts cite (see [`Evaluator::absorb`]).
@@ -945,6 +949,18 @@ pub struct Core<'t> {
     column_keys: bool,
     caveats: Vec<String>,
     opts: EvalOptions,
+    /// Each principal's directory-role records, as positions in the tenant's list.
+    directory_roles_of: FxHashMap<&'t str, Vec<usize>>,
+}
+
+/// See [`Core::directory_roles_of`]: looking a principal's records up, rather than reading
+/// every record for every principal, keeps tens of thousands of Entra role holders linear.
+fn directory_roles_of(tenant: &Tenant) -> FxHashMap<&str, Vec<usize>> {
+    let mut of: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (k, d) in tenant.directory_roles.iter().enumerate() {
+        of.entry(&d.principal_id).or_default().push(k);
+    }
+    of
 }
 
 impl<'t> Core<'t> {
@@ -991,6 +1007,33 @@ impl<'t> Core<'t> {
             reaches,
             per_ws,
         }
+    }
+}
+
+impl<'t> Core<'t> {
+    /// Per workspace, the deny assignments that reach it or its subscription. As for role
+    /// assignments, a deny assignment in a subscription is tried only on that
+    /// subscription's workspaces: trying every deny assignment on every workspace grew with
+    /// their product (8,000 of each took 19 s).
+    fn deny_reach(&self, p: &Places<'_>) -> Vec<Vec<DenyReach<'t>>> {
+        let tree = &self.tenant.hierarchy;
+        let mut out: Vec<Vec<DenyReach<'t>>> = vec![Vec::new(); p.workspaces.len()];
+        for d in &self.tenant.denies {
+            let candidates = match d.scope.subscription_id() {
+                Some(s) => p.by_sub.get(&s.to_ascii_lowercase()).map_or(&[][..], Vec::as_slice),
+                None => p.all_ws,
+            };
+            for &wi in candidates {
+                let (Some(ws), Some(sub), Some(list)) = (p.workspaces.get(wi), p.subs.get(wi), out.get_mut(wi)) else {
+                    continue;
+                };
+                let (at_ws, at_sub) = (d.reach_at(ws, tree), d.reach_at(sub, tree));
+                if at_ws != Reach::No || at_sub != Reach::No {
+                    list.push((d, at_ws, at_sub));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -1092,6 +1135,7 @@ impl<'t> Evaluator<'t> {
             column_keys,
             caveats,
             opts,
+            directory_roles_of: directory_roles_of(tenant),
         }))
     }
 
@@ -1256,6 +1300,7 @@ impl<'t> Evaluator<'t> {
             per_ws,
         } = self.reached(&places);
 
+        let denies = self.deny_reach(&places);
         let deny_ids: Vec<Vec<&str>> = principals
             .iter()
             .zip(&group_paths)
@@ -1276,7 +1321,6 @@ impl<'t> Evaluator<'t> {
             .collect();
         let w = Shared {
             workspaces,
-            subs: &subs,
             in_force: &in_force,
             per_ws: &per_ws,
             reaches: &reaches,
@@ -1284,6 +1328,7 @@ impl<'t> Evaluator<'t> {
             via_paths: &via_paths,
             path_holders: &path_holders,
             role_tasks: &role_tasks,
+            denies: &denies,
             deny_ids: &deny_ids,
             shared: &shared,
             principals: principals.len(),
@@ -1445,19 +1490,10 @@ impl<'t> Evaluator<'t> {
         let mut scratch = Scratch::default();
         let mut outcomes: Vec<(usize, usize, TaskOutcome)> = Vec::new();
         for wi in range {
-            let (Some(ws), Some(sub)) = (w.workspaces.get(wi), w.subs.get(wi)) else {
+            let Some(ws) = w.workspaces.get(wi) else {
                 continue;
             };
-            // Each deny assignment's reach at the workspace and at its subscription, worked
-            // out once here for every task's operations.
-            let tree = &self.tenant.hierarchy;
-            let denies: Vec<DenyReach<'_>> = self
-                .tenant
-                .denies
-                .iter()
-                .map(|d| (d, d.reach_at(ws, tree), d.reach_at(sub, tree)))
-                .filter(|(_, at_ws, at_sub)| *at_ws != Reach::No || *at_sub != Reach::No)
-                .collect();
+            let denies = w.denies.get(wi).map(Vec::as_slice).unwrap_or_default();
             for h in holders.drain(..) {
                 if let Some(list) = by_holder.get_mut(h as usize) {
                     list.clear();
@@ -1529,11 +1565,7 @@ impl<'t> Evaluator<'t> {
                 shared: w.shared,
                 deny_ids: w.deny_ids,
             };
-            let blocks: Vec<_> = w
-                .in_force
-                .iter()
-                .map(|rules| deny_blocks(&denies, &rules.ops))
-                .collect();
+            let blocks: Vec<_> = w.in_force.iter().map(|rules| deny_blocks(denies, &rules.ops)).collect();
             let ctxs: Vec<Here<'_>> = blocks.iter().map(|blocks| Here { blocks, ..base }).collect();
             // Each task's verdicts on this workspace: at most one per principal with
             // candidates (the explain-all merge below makes its own list for everyone).
@@ -2280,11 +2312,19 @@ impl<'t> Evaluator<'t> {
             .chain(paths.iter().filter_map(|&p| p.last().map(|g| (*g, Some(p)))))
             .collect();
         let mut best: Option<(Strength, usize)> = None;
-        // Expired (or not yet started) PIM schedules are not counted, as for Azure roles.
-        for d in self
-            .tenant
-            .directory_roles
+        // The records of these ids, in the list's order, as a scan of the whole list met them.
+        let mut at: Vec<usize> = ids
             .iter()
+            .filter_map(|(id, _)| self.directory_roles_of.get(id))
+            .flatten()
+            .copied()
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        // Expired (or not yet started) PIM schedules are not counted, as for Azure roles.
+        for d in at
+            .iter()
+            .filter_map(|&k| self.tenant.directory_roles.get(k))
             .filter(|d| d.in_window(self.opts.today))
         {
             let Some((_, via)) = ids.iter().find(|(id, _)| *id == d.principal_id) else {
@@ -2672,33 +2712,33 @@ fn by_principal(
 ) -> Vec<Vec<Verdict>> {
     let mut moves = Vec::with_capacity(lanes.len());
     // Per task: every workspace's list, in workspace order, with its lane.
-    type Head = std::iter::Peekable<std::vec::IntoIter<(u32, Verdict)>>;
-    let mut heads: Vec<Vec<(Head, usize)>> = (0..tasks).map(|_| Vec::new()).collect();
+    let mut per_task: Vec<Vec<(TaskVerdicts, usize)>> = (0..tasks).map(|_| Vec::new()).collect();
     for (lane, (workspaces, moved)) in lanes.into_iter().enumerate() {
         moves.push(moved);
-        for per_task in workspaces {
-            for (lists, list) in heads.iter_mut().zip(per_task) {
-                lists.push((list.into_iter().peekable(), lane));
+        for lists in workspaces {
+            for (into, list) in per_task.iter_mut().zip(lists) {
+                into.push((list, lane));
             }
         }
     }
-    (0..)
-        .zip(counts)
-        .map(|(pi, &count)| {
-            let mut out = Vec::with_capacity(count);
-            for (list, lane) in heads.iter_mut().flatten() {
-                let Some((_, mut v)) = list.next_if(|(p, _)| *p == pi) else {
-                    continue;
-                };
-                if let Some(Some(moved)) = moves.get(*lane) {
-                    renumber(&mut v.reasons, moved);
-                    renumber(&mut v.nearest, moved);
-                }
-                out.push(v);
+    // Each list holds at most one verdict per principal: dealt out in this order, every
+    // principal gets its verdicts task by task, workspace by workspace. Merging the lists
+    // instead looked at every list for every principal, which grew with principals times
+    // workspaces where each principal reaches few of them (an MSSP's customers).
+    let mut out: Vec<Vec<Verdict>> = counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for (list, lane) in per_task.into_iter().flatten() {
+        let moved = moves.get(lane).and_then(Option::as_deref);
+        for (pi, mut v) in list {
+            if let Some(moved) = moved {
+                renumber(&mut v.reasons, moved);
+                renumber(&mut v.nearest, moved);
             }
-            out
-        })
-        .collect()
+            if let Some(into) = out.get_mut(pi as usize) {
+                into.push(v);
+            }
+        }
+    }
+    out
 }
 
 /// Positions in another evaluator's reason list, as [`Evaluator::absorb`] moved them (the

@@ -38,7 +38,8 @@ pub struct Context<'a> {
     /// Workspaces the exports show that were not asked for.
     pub elsewhere: usize,
     pub primary: Option<&'a Scope>,
-    pub outcomes: &'a [TaskOutcome],
+    /// The task outcomes on this workspace.
+    pub outcomes: &'a [&'a TaskOutcome],
     pub today: Date,
 }
 
@@ -46,6 +47,7 @@ impl Context<'_> {
     fn outcome(&self, task: &str) -> Option<&TaskOutcome> {
         self.outcomes
             .iter()
+            .copied()
             .find(|o| o.task == task && o.workspace == *self.workspace)
     }
 }
@@ -178,15 +180,23 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
     let tenants = c.tenant.tenant_ids_seen();
     let has_tenant = |o: &crate::config::ConfigObject| o.str(crate::tenant::TENANT_ID_FIELDS).is_some();
     // One workspace's tenant says nothing about another's (exports are made per workspace).
+    // The workspaces with a tenant id are gathered once, not looked for in every object for
+    // each workspace (`ConfigObject::reaches`, in one pass).
+    let mut shown: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let mut unplaced = false;
+    for o in c.config.objects.iter().filter(|o| has_tenant(o)) {
+        match &o.workspace {
+            Some(w) => {
+                shown.insert(w.key());
+            }
+            None => unplaced = true,
+        }
+    }
+    let alone = unplaced && c.workspaces.len() == 1 && c.elsewhere == 0;
     let unshown: Vec<&str> = c
         .workspaces
         .iter()
-        .filter(|w| {
-            !c.config
-                .objects
-                .iter()
-                .any(|o| o.reaches(w, c.workspaces.len(), c.elsewhere > 0) && has_tenant(o))
-        })
+        .filter(|w| !alone && !shown.contains(w.key()))
         .map(|w| w.name())
         .collect();
     // A page with a link to more may be followed by another tenant's objects, unless a last
@@ -606,8 +616,17 @@ pub fn check_all(
     as_of: Option<Date>,
     today: Date,
 ) -> Vec<PrerequisiteResult> {
+    // Each workspace's outcomes, gathered once: looking through every workspace's outcomes
+    // for each workspace grew with the square of their number.
+    let index: rustc_hash::FxHashMap<&str, usize> = workspaces.iter().enumerate().map(|(i, w)| (w.key(), i)).collect();
+    let mut per_ws: Vec<Vec<&TaskOutcome>> = vec![Vec::new(); workspaces.len()];
+    for o in outcomes {
+        if let Some(list) = index.get(o.workspace.key()).and_then(|&i| per_ws.get_mut(i)) {
+            list.push(o);
+        }
+    }
     let mut out = Vec::new();
-    for (i, ws) in workspaces.iter().enumerate() {
+    for ((i, ws), outcomes) in workspaces.iter().enumerate().zip(&per_ws) {
         let ctx = Context {
             tenant,
             config: &tenant.config,

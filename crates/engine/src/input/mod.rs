@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::assignment::{
-    AssignmentState, DenyAssignment, DirectoryRoleAssignment, Origin, RoleAssignment, ALL_PRINCIPALS,
+    AssignmentState, DenyAssignment, DirectoryRoleAssignment, IdSet, Origin, RoleAssignment, ALL_PRINCIPALS,
 };
 use crate::condition::Condition;
 use crate::config::{ConfigObject, ObjectKind};
@@ -1499,8 +1499,8 @@ fn deny_assignment(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant
             .to_string(),
         scope,
         blocks: blocks_of(obj),
-        principals,
-        exclude_principals: principal_ids(field(obj, &["excludePrincipals"]))?,
+        principals: IdSet::new(principals),
+        exclude_principals: IdSet::new(principal_ids(field(obj, &["excludePrincipals"]))?),
         do_not_apply_to_child_scopes: bool_field(obj, &["doNotApplyToChildScopes"]).unwrap_or(false),
         origin,
     });
