@@ -119,11 +119,14 @@ fn unexamined<'w>(
     elsewhere: bool,
 ) -> Vec<&'w Scope> {
     // A partial file's objects are still searched for affected ones, but cannot prove an
-    // absence; with every page given as its own file, the last page (no link to more) does.
+    // absence; with every page given as its own file, the last page (no link to more) does,
+    // unless some file of that kind there had records that could not be read.
     let reaches = |ws: &Scope, kind: ObjectKind| {
-        config
-            .of_kind(kind)
-            .any(|o| !o.partial && o.reaches(ws, workspaces.len(), elsewhere))
+        crate::config::shows_whole(
+            config
+                .of_kind(kind)
+                .filter(|o| o.reaches(ws, workspaces.len(), elsewhere)),
+        )
     };
     workspaces
         .iter()

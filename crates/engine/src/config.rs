@@ -148,10 +148,27 @@ pub struct ConfigObject {
     #[serde(skip)]
     pub location: Option<String>,
     pub origin: Origin,
-    /// Read from a file that is not the whole list (one page of several, or records that
-    /// could not be read): what it shows counts, but it cannot prove an absence.
+    /// Read from one page of several (its file links to a further page): what it shows
+    /// counts, but it cannot prove an absence; the last page can.
     #[serde(skip)]
     pub partial: bool,
+    /// Read from a file with records that could not be read. Neither it nor any other file
+    /// can prove an absence of its kind in its workspace: the record lost may be the one
+    /// affected, whichever file the others came in.
+    #[serde(skip)]
+    pub cut: bool,
+}
+
+/// Do `group`, objects of one kind in one workspace from any number of files, show the
+/// whole list of that kind there: one came from a file that is a whole list or a last page,
+/// and none from a file with records that could not be read?
+pub fn shows_whole<'a>(group: impl Iterator<Item = &'a ConfigObject>) -> bool {
+    let (mut whole, mut cut) = (false, false);
+    for o in group {
+        whole |= !o.partial && !o.cut;
+        cut |= o.cut;
+    }
+    whole && !cut
 }
 
 impl ConfigObject {
@@ -286,30 +303,30 @@ impl SentinelConfig {
         })
     }
 
-    /// Is there a workspace's kind, among those `counts` accepts, whose objects all come from
-    /// partial reads (a page with a link to more, records that could not be read)? Each
-    /// group is looked at once: asking for each partial object whether its group holds a
-    /// whole one scanned the group again each time (round 36).
+    /// Is there a workspace's kind, among those `counts` accepts, that the exports may not
+    /// show whole: its objects all come from pages with a link to more, or one comes from a
+    /// file with records that could not be read? Each group is looked at once: asking for
+    /// each partial object whether its group holds a whole one scanned the group again each
+    /// time (round 36).
     pub fn some_kind_only_partial(&self, counts: impl Fn(ObjectKind) -> bool) -> bool {
         if self.places.len() != self.objects.len() {
             return self.objects.iter().any(|o| {
-                o.partial
-                    && counts(o.kind)
-                    && !self
-                        .objects
-                        .iter()
-                        .any(|p| !p.partial && p.kind == o.kind && p.workspace == o.workspace)
+                counts(o.kind)
+                    && !shows_whole(
+                        self.objects
+                            .iter()
+                            .filter(|p| p.kind == o.kind && p.workspace == o.workspace),
+                    )
             });
         }
         let at = |k: usize| self.places.get(k).and_then(|i| self.objects.get(*i as usize));
         let mut k = 0;
         while let Some(first) = at(k) {
-            let mut all_partial = true;
-            while let Some(o) = at(k).filter(|o| o.kind == first.kind && o.workspace == first.workspace) {
-                all_partial &= o.partial;
+            let from = k;
+            while at(k).is_some_and(|o| o.kind == first.kind && o.workspace == first.workspace) {
                 k += 1;
             }
-            if all_partial && counts(first.kind) {
+            if counts(first.kind) && !shows_whole((from..k).filter_map(at)) {
                 return true;
             }
         }

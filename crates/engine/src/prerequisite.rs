@@ -203,7 +203,7 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
     // page of the same kind for the same workspace is among the inputs. Only kinds that
     // carry a tenant id count: a page of analytics rules says nothing of tenants.
     let objects = &c.config.objects;
-    let unfinished = objects.iter().any(|o| o.partial) && {
+    let unfinished = objects.iter().any(|o| o.partial || o.cut) && {
         let mut carrying: Vec<crate::config::ObjectKind> = Vec::new();
         for p in objects.iter().filter(|p| has_tenant(p)) {
             if !carrying.contains(&p.kind) {

@@ -39,3 +39,29 @@ fn a_role_on_the_workspace_alone_leaves_the_rbac_item_open_until_the_solution_ha
     assert!(done, "{evidence}");
     assert!(!evidence.contains("on a workspace alone"), "{evidence}");
 }
+
+#[test]
+fn a_refused_rule_keeps_the_items_open_however_the_rules_are_split_into_files() {
+    // Three analytics rules of law-0; rule r0, alert-only, was cut by ConvertTo-Json and is
+    // refused. Read whole, it is the affected object.
+    let whole = report(&["rules-whole-one.json"]);
+    let (done, evidence) = item(&whole, "alert-only-rules-not-visible");
+    assert!(!done && evidence.contains("1 affected object"), "{evidence}");
+    // The refused rule in one file, the other rules in another: the second file does not
+    // make the first whole. As pages (the first linking to the second, the last page), the
+    // same. Before, both read "checked in the exports: this tenant is not affected".
+    for files in [
+        ["rules-a.json", "rules-b.json"],
+        ["rules-page1.json", "rules-page2.json"],
+    ] {
+        let r = report(&files);
+        for id in ["alert-only-rules-not-visible", "fusion-rule-disabled"] {
+            let (done, evidence) = item(&r, id);
+            assert!(!done, "{files:?} {id}: {evidence}");
+            assert!(
+                evidence.contains("no complete analytics rule export"),
+                "{files:?} {id}: {evidence}"
+            );
+        }
+    }
+}

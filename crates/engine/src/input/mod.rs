@@ -714,10 +714,11 @@ fn take_in(
         tenant.paged.push(file);
     }
     // What such a file shows of a workspace's configuration may not be all of it, so the
-    // checklist gives no all-clear from it.
+    // checklist gives no all-clear from it (see `ConfigObject::cut` for the other files).
     if more_pages || lost > 0 {
         for o in tenant.config.objects.iter_mut().skip(config_before) {
-            o.partial = true;
+            o.partial |= more_pages;
+            o.cut |= lost > 0;
         }
     }
     if matches!(format, Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell) {
@@ -1806,6 +1807,7 @@ fn config_object(
         props,
         origin,
         partial: false,
+        cut: false,
     });
     Ok(1)
 }
