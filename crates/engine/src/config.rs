@@ -333,6 +333,46 @@ impl SentinelConfig {
         false
     }
 
+    /// Drops repeats of one object: the same export given twice, or overlapping exports
+    /// (one per subscription and one of everything), listed each object as often as it came,
+    /// in the findings and the scores. After the objects are put in order, where repeats sit
+    /// among the objects sorted equal. The copy kept has the first origin by file and
+    /// record, whatever the order of the files; its file counts as whole if any copy's did,
+    /// and as cut if any copy's was.
+    pub(crate) fn drop_repeats(&mut self) {
+        fn same(a: &ConfigObject, b: &ConfigObject) -> bool {
+            a.kind == b.kind
+                && a.id == b.id
+                && a.name == b.name
+                && a.subkind == b.subkind
+                && a.workspace == b.workspace
+                && a.location == b.location
+                && a.props == b.props
+        }
+        let mut kept: Vec<ConfigObject> = Vec::with_capacity(self.objects.len());
+        // Where the run of objects sorted equal to the last one kept begins.
+        let mut run = 0;
+        for o in std::mem::take(&mut self.objects) {
+            let starts_run = kept
+                .last()
+                .is_none_or(|last| last.display_name() != o.display_name() || last.id != o.id || last.name != o.name);
+            if starts_run {
+                run = kept.len();
+            }
+            match kept.get_mut(run..).unwrap_or_default().iter_mut().find(|k| same(k, &o)) {
+                Some(k) => {
+                    if (o.origin.file.as_str(), o.origin.record) < (k.origin.file.as_str(), k.origin.record) {
+                        k.origin = o.origin;
+                    }
+                    k.partial &= o.partial;
+                    k.cut |= o.cut;
+                }
+                None => kept.push(o),
+            }
+        }
+        self.objects = kept;
+    }
+
     /// Makes the index `in_workspace` reads; after the objects are read and put in order.
     pub(crate) fn index(&mut self) {
         let objects = &self.objects;

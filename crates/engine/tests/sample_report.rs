@@ -402,3 +402,44 @@ fn a_workspace_id_no_export_names_is_named_in_a_caveat() {
         named.caveats
     );
 }
+
+#[test]
+fn configuration_exports_given_twice_count_each_object_once() {
+    // Round 37: overlapping exports (one per subscription and one of everything) listed each
+    // object as often as it came, in the findings, the scores and the checklist's counts.
+    let report_of = |copies: bool| {
+        let mut files: Vec<(String, &[u8])> = sample::SAMPLE_FILES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.as_bytes()))
+            .collect();
+        if copies {
+            // The copies first, under other names: the copy kept is the first by file name.
+            let again: Vec<(String, &[u8])> = files
+                .iter()
+                .filter(|(n, _)| n.starts_with("sentinel-") || n.starts_with("log-analytics-"))
+                .map(|(n, t)| (format!("z-copy-{n}"), *t))
+                .collect();
+            files.splice(0..0, again);
+        }
+        let opts = ReportOptions {
+            workspaces: vec![],
+            as_of: None,
+            today: sample::SAMPLE_DATE,
+            all_verdicts: false,
+            primary: Some(sample::SAMPLE_PRIMARY.into()),
+            threads: 0,
+        };
+        analyze(files.iter().map(|(n, t)| (n.as_str(), *t)), &opts).unwrap()
+    };
+    let (once, twice) = (report_of(false), report_of(true));
+    assert!(!once.findings.is_empty());
+    assert_eq!(json(&twice.findings), json(&once.findings));
+    assert_eq!(json(&twice.scores), json(&once.scores));
+    assert_eq!(json(&twice.checklist), json(&once.checklist));
+    assert_eq!(json(&twice.summary), json(&once.summary));
+}
+
+/// A report part as JSON text, to compare it whole.
+fn json<T: serde::Serialize>(part: &T) -> String {
+    serde_json::to_string(part).unwrap()
+}

@@ -258,6 +258,7 @@ fn load_files(files: &[(&str, &[u8])], ahead: bool) -> Loaded {
     loaded.tenant = tenant;
     loaded.tenant.dedupe_in(ahead);
     loaded.tenant.order_small_lists();
+    loaded.tenant.config.drop_repeats();
     loaded.tenant.config.index();
     loaded.tenant.drop_undated_copies_of_pim_roles();
     loaded.tenant.roles.settle();
