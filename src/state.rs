@@ -1,7 +1,7 @@
 //! The app's state: the user's inputs, checklist ticks and choices, kept in localStorage
 //! (versioned) unless the user switches that off.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use gloo::storage::{LocalStorage, Storage};
@@ -52,6 +52,11 @@ pub struct State {
     pub scoped_ticks: BTreeMap<String, BTreeMap<String, bool>>,
     pub primary: Option<String>,
     pub as_of: Option<String>,
+    /// The names of the inputs the last save could not keep (too large, or storage full):
+    /// they were left out of the stored state, so that a reload does not bring back an
+    /// older set of files, one the user had removed among them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_kept: Vec<String>,
     #[serde(skip)]
     pub keep: bool,
     /// Why the last save failed (quota, private mode …), shown to the user.
@@ -83,6 +88,7 @@ impl State {
             scoped_ticks: BTreeMap::new(),
             primary: Some(sample::SAMPLE_PRIMARY.to_string()),
             as_of: None,
+            not_kept: Vec::new(),
             keep: true,
             storage_error: None,
             epoch: 0,
@@ -101,6 +107,14 @@ impl State {
         match stored {
             Some(mut s) if s.version == STORAGE_VERSION => {
                 s.keep = true;
+                let names = std::mem::take(&mut s.not_kept);
+                if !names.is_empty() {
+                    s.storage_error = Some(format!(
+                        "{} file(s) were not kept on this device last time (more than its storage keeps for a page): add them again. {}",
+                        names.len(),
+                        sentinel_readiness_engine::prerequisite::few_of(&names, names.len())
+                    ));
+                }
                 s
             }
             _ => Self { keep, ..Self::sample() },
@@ -112,38 +126,70 @@ impl State {
             let bytes = input_bytes(&self.inputs);
             // Browsers keep 5–10 MB per site: larger inputs are not even tried, which would
             // only copy them once more on the page's thread to be refused.
-            self.storage_error = if bytes > STORE_UP_TO_BYTES {
-                Some(format!(
-                    "Your inputs ({} MB) are more than this device's storage keeps for a page; they stay until you close the page.",
+            let kept = if bytes > STORE_UP_TO_BYTES {
+                Err(format!(
+                    "Your inputs ({} MB) are more than this device's storage keeps for a page",
                     bytes / (1024 * 1024)
                 ))
             } else {
-                LocalStorage::set(STATE_KEY, &self).err().map(|e| {
-                    format!("Your inputs could not be kept on this device ({e}); they stay until you close the page.")
-                })
+                LocalStorage::set(STATE_KEY, &self)
+                    .map_err(|e| format!("Your inputs could not be kept on this device ({e})"))
             };
+            self.storage_error = kept.err().map(|why| {
+                // Whatever was stored before must not come back on a reload: the ticks and
+                // choices are kept without the inputs, or nothing is.
+                let light = Self {
+                    inputs: Vec::new(),
+                    not_kept: self.inputs.iter().map(|i| i.name.clone()).collect(),
+                    ..self.clone()
+                };
+                if LocalStorage::set(STATE_KEY, &light).is_ok() {
+                    format!("{why}; they stay until you close the page, and a reload starts without them (your ticks and choices are kept).")
+                } else {
+                    LocalStorage::delete(STATE_KEY);
+                    format!("{why}; they stay until you close the page, and a reload starts afresh.")
+                }
+            });
         }
         self
     }
 
-    fn add(&mut self, name: String, content: Result<String, String>) {
+    /// Adds files; a name already taken gets " (2)", " (3)" … The names in use are looked
+    /// up in a set, and each name's next number remembered: looking through every input for
+    /// every candidate froze the page for seconds with thousands of files of one name.
+    fn add_all(&mut self, files: Vec<(String, Result<String, String>)>) {
         if self.has_sample() {
             self.inputs.retain(|i| !i.sample);
             self.primary = None;
             self.ticks.clear();
             self.scoped_ticks.clear();
         }
-        let name = self.unique_name(&name);
-        let (text, unreadable) = match content {
-            Ok(text) => (text, None),
-            Err(why) => (String::new(), Some(why)),
-        };
-        self.inputs.push(Input {
-            name,
-            text: Rc::new(text),
-            sample: false,
-            unreadable,
-        });
+        let mut taken: BTreeSet<String> = self.inputs.iter().map(|i| i.name.clone()).collect();
+        let mut next: BTreeMap<String, usize> = BTreeMap::new();
+        for (name, content) in files {
+            let mut candidate = name.clone();
+            if taken.contains(&candidate) {
+                let n = next.entry(name.clone()).or_insert(2);
+                loop {
+                    candidate = format!("{name} ({n})");
+                    *n += 1;
+                    if !taken.contains(&candidate) {
+                        break;
+                    }
+                }
+            }
+            taken.insert(candidate.clone());
+            let (text, unreadable) = match content {
+                Ok(text) => (text, None),
+                Err(why) => (String::new(), Some(why)),
+            };
+            self.inputs.push(Input {
+                name: candidate,
+                text: Rc::new(text),
+                sample: false,
+                unreadable,
+            });
+        }
     }
 
     /// A fresh start, as "Clear all" gives: no inputs, ticks or primary, and no rules' date,
@@ -158,16 +204,6 @@ impl State {
 
     pub fn has_sample(&self) -> bool {
         self.inputs.iter().any(|i| i.sample)
-    }
-
-    fn unique_name(&self, name: &str) -> String {
-        let mut candidate = name.to_string();
-        let mut n = 2;
-        while self.inputs.iter().any(|i| i.name == candidate) {
-            candidate = format!("{name} ({n})");
-            n += 1;
-        }
-        candidate
     }
 }
 
@@ -207,14 +243,12 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            Action::Add { name, text } => s.add(name, text),
+            Action::Add { name, text } => s.add_all(vec![(name, text)]),
             Action::Reading => s.reading += 1,
             Action::AddAll { epoch, files } => {
                 s.reading = s.reading.saturating_sub(1);
                 if epoch == s.epoch {
-                    for (name, text) in files {
-                        s.add(name, text);
-                    }
+                    s.add_all(files);
                 }
             }
             Action::Remove(name) => {

@@ -255,7 +255,7 @@ fn region(c: &Context<'_>) -> (Status, String) {
 pub(crate) const NAMES_LIMIT: usize = 10;
 
 /// "a, b, c" or, past the limit, "a, b, … and 990 more" (`total` counts all of them).
-pub(crate) fn few_of<S: AsRef<str>>(names: &[S], total: usize) -> String {
+pub fn few_of<S: AsRef<str>>(names: &[S], total: usize) -> String {
     let shown: Vec<&str> = names.iter().take(NAMES_LIMIT).map(AsRef::as_ref).collect();
     if total > shown.len() {
         format!("{} and {} more", shown.join(", "), total - shown.len())
