@@ -256,11 +256,16 @@ pub(crate) const NAMES_LIMIT: usize = 10;
 
 /// "a, b, c" or, past the limit, "a, b, … and 990 more" (`total` counts all of them).
 pub fn few_of<S: AsRef<str>>(names: &[S], total: usize) -> String {
+    few_of_with(names, total, ", ")
+}
+
+/// [`few_of`] with another separator, for names that hold commas.
+pub fn few_of_with<S: AsRef<str>>(names: &[S], total: usize, sep: &str) -> String {
     let shown: Vec<&str> = names.iter().take(NAMES_LIMIT).map(AsRef::as_ref).collect();
     if total > shown.len() {
-        format!("{} and {} more", shown.join(", "), total - shown.len())
+        format!("{} and {} more", shown.join(sep), total - shown.len())
     } else {
-        shown.join(", ")
+        shown.join(sep)
     }
 }
 

@@ -211,6 +211,13 @@ fn resolve_workspaces(loaded: &Loaded, wanted: &[String]) -> Result<Vec<Scope>, 
     Ok(out)
 }
 
+/// File names a caveat quotes, in order, each once: ten, and how many more (a run of
+/// thousands of per-subscription files made one line of 136,000 characters).
+fn few_files(files: Vec<&str>) -> String {
+    let files = crate::order::sorted_set(files);
+    crate::prerequisite::few_of(&files, files.len())
+}
+
 fn ws_suffix(ws: Option<&Scope>) -> String {
     ws.map(|w| format!(" ({})", w.name())).unwrap_or_default()
 }
@@ -411,21 +418,21 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             "{} PIM schedule(s) are outside their window on {} and were not counted: {}.",
             expired.len(),
             opts.today,
-            expired.join("; ")
+            crate::prerequisite::few_of_with(&expired, expired.len(), "; ")
         ));
     }
     if !loaded.tenant.condition_unseen.is_empty() {
         let files: Vec<&str> = loaded.tenant.condition_unseen.iter().map(|f| f.as_str()).collect();
         caveats.push(format!(
             "Role assignments in {} carry no `condition` field (an older REST api-version, or a query that picked fields): a condition on one, such as a limit on the roles an Owner may assign, is not seen, so a verdict through it may be too generous. Export with `az role assignment list`, or REST api-version 2022-04-01 or later.",
-            crate::order::sorted_set(files).join(", ")
+            few_files(files)
         ));
     }
     if !loaded.tenant.paged.is_empty() {
         let files: Vec<&str> = loaded.tenant.paged.iter().map(|f| f.as_str()).collect();
         caveats.push(format!(
             "{} end(s) with a link to a further page (`nextLink`, `@odata.nextLink` or a skip token). If a later page is not among the inputs, what it holds is not seen: a deny assignment there would make a verdict too generous, and a missing group membership, role or assignment too strict; such a configuration export gives the checklist no all-clear until its last page is given.",
-            crate::order::sorted_set(files).join(", ")
+            few_files(files)
         ));
     }
     if !loaded.tenant.capped_groups.is_empty() {
@@ -434,7 +441,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         caveats.push(format!(
             "{} group(s) list exactly 20 members, the most Microsoft Graph's `$expand=members` returns: {}. Members beyond them are not seen; export transitiveMembers (docs/exports.md) for complete membership.",
             groups.len(),
-            groups.join(", ")
+            crate::prerequisite::few_of(&groups, groups.len())
         ));
     }
     if loaded.tenant.unread_denies > 0 {
@@ -457,7 +464,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         caveats.push(format!(
             "{} principal(s) could not be resolved by the exporting account: {}. Usually they were deleted and their assignments are orphaned (safe to remove); if the account simply could not read the directory, re-export with Microsoft Graph read access.",
             orphans.len(),
-            orphans.join(", ")
+            crate::prerequisite::few_of(&orphans, orphans.len())
         ));
     }
     if !conflicts.is_empty() {
