@@ -86,6 +86,8 @@ enum FailOn {
 #[derive(clap::Args)]
 struct ReportArgs {
     /// Export files (any supported format, detected by content); `-` reads standard input.
+    /// A folder stands for its `.json`, `.csv` and `.txt` files and its subfolders', in path
+    /// order (hidden names left out): give thousands of per-subscription files that way.
     files: Vec<PathBuf>,
     /// Target workspace: resource id, or a name seen in the inputs. Repeatable. Default: every workspace found.
     #[arg(long = "workspace", value_name = "ID")]
@@ -233,6 +235,67 @@ fn read_input(path: &std::path::Path) -> Result<(String, Vec<u8>), String> {
     Ok((name, bytes))
 }
 
+/// Extensions of the files a folder given as an input stands for.
+const FOLDER_EXTENSIONS: [&str; 3] = ["json", "csv", "txt"];
+
+/// The inputs with each folder replaced by its export files, recursively, in path order.
+/// A glob of tens of thousands of files is beyond the shell's argument limit, and `xargs`
+/// would split them into several runs, each a report of part of the tenant.
+fn expand_folders(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::with_capacity(paths.len());
+    for p in paths {
+        if p.as_os_str() != "-" && p.is_dir() {
+            let start = out.len();
+            let mut other = 0;
+            walk(p, &mut out, &mut other, 0)?;
+            out.get_mut(start..).unwrap_or_default().sort();
+            if out.len() == start {
+                return Err(format!(
+                    "{}: no .json, .csv or .txt file in this folder or below",
+                    p.display()
+                ));
+            }
+            if other > 0 {
+                warn(&format!(
+                    "sentinel-readiness: {}: {other} file(s) of other types left out (a folder stands for its .json, .csv and .txt files)",
+                    p.display()
+                ));
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Folders nested deeper than this are not followed (a link back to a parent would loop).
+const FOLDER_DEPTH: usize = 16;
+
+fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>, other: &mut usize, depth: usize) -> Result<(), String> {
+    let shown = || dir.display();
+    if depth > FOLDER_DEPTH {
+        return Err(format!("{}: folders nested more than {FOLDER_DEPTH} deep", shown()));
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", shown()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", shown()))?.path();
+        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, out, other, depth + 1)?;
+        } else if path
+            .extension()
+            .is_some_and(|e| FOLDER_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+        {
+            out.push(path);
+        } else {
+            *other += 1;
+        }
+    }
+    Ok(())
+}
+
 /// Every input file, in order. Unless told to use one thread, the two halves of the list are
 /// read side by side: at a million assignments, copying the files in and clearing the fresh
 /// pages takes about a second of the kernel's time. The first error in list order wins.
@@ -259,7 +322,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
                 .map(|(n, t)| (format!("sample/{n}"), t.as_bytes().to_vec())),
         );
     }
-    contents.extend(read_inputs(&args.files, args.threads)?);
+    contents.extend(read_inputs(&expand_folders(&args.files)?, args.threads)?);
     let loaded = load_on(contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())), args.threads);
     // The records are read: the exports' bytes (up to gigabytes) are no longer needed.
     drop(contents);

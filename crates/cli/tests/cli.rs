@@ -473,3 +473,49 @@ fn messages_show_control_characters_instead_of_sending_them() {
     assert!(stderr.contains("\\u{202e}All tasks ready"), "{stderr}");
     assert!(!stderr.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{stderr:?}");
 }
+
+#[test]
+fn a_folder_stands_for_its_export_files() {
+    // Thousands of per-subscription files are beyond the shell's argument limit; a folder
+    // is read whole, subfolders included, in path order, and gives the same report as its
+    // files named one by one.
+    let dir = scratch("folder");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub-b/nested")).unwrap();
+    let files = [
+        ("az-role-assignment-list.json", "sub-a.json"),
+        ("az-role-definition-list-custom.json", "sub-b/roles.json"),
+        ("sentinel-alert-rules.json", "sub-b/nested/rules.json"),
+    ];
+    for (from, to) in files {
+        std::fs::copy(fixture(from), dir.join(to)).unwrap();
+    }
+    std::fs::write(dir.join("README.md"), "notes").unwrap();
+    std::fs::write(dir.join(".hidden.json"), "not json").unwrap();
+    let report = |args: &[PathBuf]| {
+        let mut cmd = bin();
+        cmd.args(["report", "--format", "json", "--today", "2026-11-23"])
+            .args(args);
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let mut json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["inputs"] = serde_json::Value::Null;
+        (json, text(&out.stderr))
+    };
+    let (by_folder, said) = report(std::slice::from_ref(&dir));
+    assert!(said.contains("1 file(s) of other types left out"), "{said}");
+    let named: Vec<PathBuf> = files.iter().map(|(_, to)| dir.join(to)).collect();
+    let (by_name, _) = report(&named);
+    assert_eq!(by_folder, by_name);
+    // A folder with no export in it is an error, not an empty report.
+    let empty = scratch("folder-empty");
+    let out = bin().args(["report"]).arg(&empty).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no .json, .csv or .txt file"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&empty);
+}
