@@ -1,5 +1,6 @@
 //! The screens. Each takes the evaluated report; user choices go through the state reducer.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use sentinel_readiness_engine::difference::{self, Persona, Phase, AREAS, IMPACTS};
@@ -263,6 +264,17 @@ pub fn inputs_view(p: &InputsProps) -> Html {
         let d = p.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(Action::LoadSample))
     };
+    // Each file's result by name, looked up once per file rather than searched for (with
+    // thousands of files, every render compared each with all).
+    let mut statuses: BTreeMap<&str, Status<'_>> = BTreeMap::new();
+    if let Some(r) = p.report.as_ref().map(|r| r.0.as_ref()) {
+        for e in r.errors.iter().rev() {
+            statuses.insert(&e.path, Status::Error(e));
+        }
+        for o in r.inputs.iter().rev() {
+            statuses.insert(&o.path, Status::Read(o));
+        }
+    }
     html! {
         <section aria-labelledby="inputs-title">
             <h2 id="inputs-title">{ "Inputs" }</h2>
@@ -285,17 +297,26 @@ pub fn inputs_view(p: &InputsProps) -> Html {
                 <button type="button" id="load-sample" onclick={sample}>{ "Load the sample tenant" }</button>
             </div>
             <ul class="inputs" aria-label="Loaded inputs">
-                { for p.state.inputs.iter().map(|i| input_item(i, p.report.as_ref().map(|r| r.0.as_ref()), p.dispatch.clone())) }
+                { for p.state.inputs.iter().map(|i| input_item(i, &statuses, p.dispatch.clone())) }
             </ul>
         </section>
     }
 }
 
-fn input_item(i: &crate::state::Input, report: Option<&Report>, dispatch: Dispatch) -> Html {
+/// What the report says of one input file: read (first), or in error.
+enum Status<'r> {
+    Read(&'r sentinel_readiness_engine::input::InputSummary),
+    Error(&'r sentinel_readiness_engine::error::InputError),
+}
+
+fn input_item(i: &crate::state::Input, statuses: &BTreeMap<&str, Status<'_>>, dispatch: Dispatch) -> Html {
     let name = i.name.clone();
     let remove = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Remove(name.clone())));
-    let ok = report.and_then(|r| r.inputs.iter().find(|x| x.path == i.name));
-    let err = report.and_then(|r| r.errors.iter().find(|x| x.path == i.name));
+    let (ok, err) = match statuses.get(i.name.as_str()) {
+        Some(Status::Read(o)) => (Some(*o), None),
+        Some(Status::Error(e)) => (None, Some(*e)),
+        None => (None, None),
+    };
     let status = match (ok, err) {
         (Some(o), _) => html! {
             <span class="ok">{ format!("{} · {} record(s){}", o.format_label, o.records, if o.warnings.is_empty() { String::new() } else { format!(" · {} skipped", o.warnings.len()) }) }</span>
@@ -460,6 +481,10 @@ fn qualified_names(t: &sentinel_readiness_engine::evaluate::TaskOutcome) -> Stri
     }
 }
 
+/// Files in error, and files with skipped records, each named up to this many times above
+/// the verdicts.
+const PROBLEMS_SHOWN: usize = 10;
+
 /// Files that could not be read and records that were skipped, above the verdicts they may
 /// change (a skipped deny assignment can turn one to allowed).
 fn input_problems(r: &Report) -> Html {
@@ -478,12 +503,18 @@ fn input_problems(r: &Report) -> Html {
     if r.errors.is_empty() && skipped.is_empty() {
         return Html::default();
     }
+    // Ten of each, then how many more: hundreds of broken files made this block taller
+    // than a screen, above the verdicts, on every screen that shows them.
+    let more = r.errors.len().saturating_sub(PROBLEMS_SHOWN) + skipped.len().saturating_sub(PROBLEMS_SHOWN);
     html! {
         <div id="input-problems" class="blockers" role="alert">
             <h3>{ "Inputs not fully read" }</h3>
             <ul>
-                { for r.errors.iter().map(|e| html! { <li>{ e.to_string() }</li> }) }
-                { for skipped.into_iter().map(|s| html! { <li>{ s }</li> }) }
+                { for r.errors.iter().take(PROBLEMS_SHOWN).map(|e| html! { <li>{ e.to_string() }</li> }) }
+                { for skipped.into_iter().take(PROBLEMS_SHOWN).map(|s| html! { <li>{ s }</li> }) }
+                if more > 0 {
+                    <li>{ format!("and {more} more: see the Inputs screen") }</li>
+                }
             </ul>
             <p>{ "The verdicts rest only on what was read. Fix these files on the Inputs screen." }</p>
         </div>

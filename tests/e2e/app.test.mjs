@@ -391,6 +391,18 @@ try {
     assert(JSON.stringify(names) === JSON.stringify(['Remove same.json', 'Remove same.json (2)', 'Remove same.json (3)', 'Remove same.json (4)']), names.join(' | '));
   });
 
+  await check('hundreds of broken files: ten are named above the verdicts, the rest counted', async () => {
+    await page.goto(`${origin}/#/inputs`);
+    await page.click('#clear-all');
+    const good = { name: 'roles.json', mimeType: 'application/json', buffer: Buffer.from(await fixture('az-role-assignment-list.json')) };
+    const broken = Array.from({ length: 12 }, (_, i) => ({ name: `broken-${i}.json`, mimeType: 'application/json', buffer: Buffer.from('[{"principalId": ') }));
+    await page.setInputFiles('#file-picker', [good, ...broken]);
+    await page.locator('li.input .error').nth(11).waitFor({ timeout: 30000 });
+    await page.goto(`${origin}/#/report`);
+    const items = await page.locator('#input-problems li').allTextContents();
+    assert(items.length === 11 && items[10] === 'and 2 more: see the Inputs screen', items.join(' | ').slice(0, 300));
+  });
+
   await check('files still being read when "Clear all" is pressed are not added afterwards', async () => {
     await page.goto(`${origin}/#/inputs`);
     await page.click('#clear-all');
