@@ -65,7 +65,14 @@ pub struct Context<'a> {
     pub primary: Option<bool>,
     pub primary_workspace: Option<&'a Scope>,
     pub as_of: Option<Date>,
+    /// The regions of the workspaces the exports show, worked out for the first workspace
+    /// that asks and kept for the others (see [`detect_regions_unplanned`]).
+    regions: &'a std::cell::OnceCell<Regions>,
 }
+
+/// Each region once as a comparison key, sorted, and each with its key and how it was
+/// first written, in the order first met.
+type Regions = (Vec<String>, Vec<(String, String)>);
 
 impl<'a> Context<'a> {
     fn objects(&self, kind: ObjectKind) -> impl Iterator<Item = &'a ConfigObject> + '_ {
@@ -812,20 +819,24 @@ fn detect_regions(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
 /// with the regions it could be cut off from.
 fn detect_regions_unplanned(c: &Context<'_>) -> Option<(Vec<Affected>, String)> {
     // The regions once, each as first written: comparing every workspace with every other
-    // took quadratic time, and 2,000 workspaces did not finish in two minutes (round 36).
-    let mut seen: Vec<String> = Vec::new();
-    let mut regions: Vec<(String, &str)> = Vec::new();
-    for l in c
-        .config
-        .of_kind(ObjectKind::Workspace)
-        .filter_map(|w| w.location.as_deref())
-    {
-        let key = region_key(l);
-        if let Err(at) = seen.binary_search(&key) {
-            seen.insert(at, key.clone());
-            regions.push((key, l));
+    // took quadratic time, and 2,000 workspaces did not finish in two minutes (round 36);
+    // and once for all workspaces, not again for each (4,000 took seconds, round 37).
+    let (seen, regions) = c.regions.get_or_init(|| {
+        let mut seen: Vec<String> = Vec::new();
+        let mut regions: Vec<(String, String)> = Vec::new();
+        for l in c
+            .config
+            .of_kind(ObjectKind::Workspace)
+            .filter_map(|w| w.location.as_deref())
+        {
+            let key = region_key(l);
+            if let Err(at) = seen.binary_search(&key) {
+                seen.insert(at, key.clone());
+                regions.push((key, l.to_string()));
+            }
         }
-    }
+        (seen, regions)
+    });
     let objects = c
         .objects(ObjectKind::Workspace)
         .filter_map(|o| {
@@ -835,7 +846,7 @@ fn detect_regions_unplanned(c: &Context<'_>) -> Option<(Vec<Affected>, String)> 
             let others: Vec<&str> = regions
                 .iter()
                 .filter(|(k, _)| *k != here)
-                .map(|(_, l)| *l)
+                .map(|(_, l)| l.as_str())
                 .take(crate::prerequisite::NAMES_LIMIT)
                 .collect();
             (total > 0).then(|| {
@@ -1238,6 +1249,7 @@ pub fn analyze(
         buckets.push(None);
     }
     let mut out = Vec::new();
+    let regions = std::cell::OnceCell::new();
     for ws in buckets {
         let ctx = Context {
             config,
@@ -1245,6 +1257,7 @@ pub fn analyze(
             primary: role_of(ws, primary),
             primary_workspace: primary,
             as_of,
+            regions: &regions,
         };
         for det in DETECTORS {
             let Some(rule) = active_rule(det, config, as_of) else {
