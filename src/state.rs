@@ -1,7 +1,7 @@
 //! The app's state: the user's inputs, checklist ticks and choices, kept in localStorage
 //! (versioned) unless the user switches that off.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo::storage::{LocalStorage, Storage};
@@ -164,21 +164,33 @@ impl State {
             self.ticks.clear();
             self.scoped_ticks.clear();
         }
-        let mut taken: BTreeSet<String> = self.inputs.iter().map(|i| i.name.clone()).collect();
-        let mut next: BTreeMap<String, usize> = BTreeMap::new();
+        // Sorted lists searched by halves: no further generic map in the Wasm.
+        let mut taken: Vec<String> = self.inputs.iter().map(|i| i.name.clone()).collect();
+        sentinel_readiness_engine::order::sort(&mut taken);
+        let mut next: Vec<(String, usize)> = Vec::new();
         for (name, content) in files {
             let mut candidate = name.clone();
-            if taken.contains(&candidate) {
-                let n = next.entry(name.clone()).or_insert(2);
-                loop {
-                    candidate = format!("{name} ({n})");
-                    *n += 1;
-                    if !taken.contains(&candidate) {
-                        break;
+            if taken.binary_search(&candidate).is_ok() {
+                let at = match next.binary_search_by(|(n, _)| n.as_str().cmp(&name)) {
+                    Ok(at) => at,
+                    Err(at) => {
+                        next.insert(at, (name.clone(), 2));
+                        at
+                    }
+                };
+                if let Some((_, n)) = next.get_mut(at) {
+                    loop {
+                        candidate = format!("{name} ({n})");
+                        *n += 1;
+                        if taken.binary_search(&candidate).is_err() {
+                            break;
+                        }
                     }
                 }
             }
-            taken.insert(candidate.clone());
+            if let Err(at) = taken.binary_search(&candidate) {
+                taken.insert(at, candidate.clone());
+            }
             let (text, unreadable) = match content {
                 Ok(text) => (text, None),
                 Err(why) => (String::new(), Some(why)),

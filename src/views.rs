@@ -1,6 +1,5 @@
 //! The screens. Each takes the evaluated report; user choices go through the state reducer.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use sentinel_readiness_engine::difference::{self, Persona, Phase, AREAS, IMPACTS};
@@ -266,14 +265,12 @@ pub fn inputs_view(p: &InputsProps) -> Html {
     };
     // Each file's result by name, looked up once per file rather than searched for (with
     // thousands of files, every render compared each with all).
-    let mut statuses: BTreeMap<&str, Status<'_>> = BTreeMap::new();
+    let mut statuses: Vec<(&str, Status<'_>)> = Vec::new();
     if let Some(r) = p.report.as_ref().map(|r| r.0.as_ref()) {
-        for e in r.errors.iter().rev() {
-            statuses.insert(&e.path, Status::Error(e));
-        }
-        for o in r.inputs.iter().rev() {
-            statuses.insert(&o.path, Status::Read(o));
-        }
+        statuses.extend(r.inputs.iter().map(|o| (o.path.as_str(), Status::Read(o))));
+        statuses.extend(r.errors.iter().map(|e| (e.path.as_str(), Status::Error(e))));
+        // Stable: for a name both read and in error, the read comes first, as it is shown.
+        sentinel_readiness_engine::order::sort_by(&mut statuses, |a, b| a.0.cmp(b.0));
     }
     html! {
         <section aria-labelledby="inputs-title">
@@ -309,12 +306,14 @@ enum Status<'r> {
     Error(&'r sentinel_readiness_engine::error::InputError),
 }
 
-fn input_item(i: &crate::state::Input, statuses: &BTreeMap<&str, Status<'_>>, dispatch: Dispatch) -> Html {
+fn input_item(i: &crate::state::Input, statuses: &[(&str, Status<'_>)], dispatch: Dispatch) -> Html {
     let name = i.name.clone();
     let remove = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Remove(name.clone())));
-    let (ok, err) = match statuses.get(i.name.as_str()) {
-        Some(Status::Read(o)) => (Some(*o), None),
-        Some(Status::Error(e)) => (None, Some(*e)),
+    // The first entry of this name: a stable sort kept the read one ahead of an error.
+    let first = statuses.partition_point(|(n, _)| *n < i.name.as_str());
+    let (ok, err) = match statuses.get(first).filter(|(n, _)| *n == i.name) {
+        Some((_, Status::Read(o))) => (Some(*o), None),
+        Some((_, Status::Error(e))) => (None, Some(*e)),
         None => (None, None),
     };
     let status = match (ok, err) {

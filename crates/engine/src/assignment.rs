@@ -306,10 +306,8 @@ pub const ALL_PRINCIPALS: &str = "00000000-0000-0000-0000-000000000000";
 pub struct IdSet(Vec<String>);
 
 impl IdSet {
-    pub fn new(mut ids: Vec<String>) -> Self {
-        ids.sort_unstable();
-        ids.dedup();
-        Self(ids)
+    pub fn new(ids: Vec<String>) -> Self {
+        Self(crate::order::sorted_set(ids))
     }
 
     pub fn has(&self, id: &str) -> bool {

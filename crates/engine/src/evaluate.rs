@@ -2313,14 +2313,13 @@ impl<'t> Evaluator<'t> {
             .collect();
         let mut best: Option<(Strength, usize)> = None;
         // The records of these ids, in the list's order, as a scan of the whole list met them.
-        let mut at: Vec<usize> = ids
-            .iter()
-            .filter_map(|(id, _)| self.directory_roles_of.get(id))
-            .flatten()
-            .copied()
-            .collect();
-        at.sort_unstable();
-        at.dedup();
+        let at: Vec<usize> = crate::order::sorted_set(
+            ids.iter()
+                .filter_map(|(id, _)| self.directory_roles_of.get(id))
+                .flatten()
+                .copied()
+                .collect(),
+        );
         // Expired (or not yet started) PIM schedules are not counted, as for Azure roles.
         for d in at
             .iter()

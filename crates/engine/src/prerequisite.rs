@@ -623,10 +623,10 @@ pub fn check_all(
 ) -> Vec<PrerequisiteResult> {
     // Each workspace's outcomes, gathered once: looking through every workspace's outcomes
     // for each workspace grew with the square of their number.
-    let index: rustc_hash::FxHashMap<&str, usize> = workspaces.iter().enumerate().map(|(i, w)| (w.key(), i)).collect();
+    let index = crate::scope::positions_by_key(workspaces);
     let mut per_ws: Vec<Vec<&TaskOutcome>> = vec![Vec::new(); workspaces.len()];
     for o in outcomes {
-        if let Some(list) = index.get(o.workspace.key()).and_then(|&i| per_ws.get_mut(i)) {
+        if let Some(list) = index.get(o.workspace.key()).and_then(|&i| per_ws.get_mut(i as usize)) {
             list.push(o);
         }
     }

@@ -75,6 +75,15 @@ pub enum ScopeKind {
     Resource,
 }
 
+/// Each scope's position by its comparison key (the last, for a key given twice).
+pub(crate) fn positions_by_key(scopes: &[Scope]) -> rustc_hash::FxHashMap<&str, u32> {
+    let mut index = rustc_hash::FxHashMap::default();
+    for (i, s) in (0u32..).zip(scopes) {
+        index.insert(s.key(), i);
+    }
+    index
+}
+
 /// The comparison key of a resource id: Azure compares ids ignoring case, and resource
 /// group and resource names may hold letters outside ASCII (`rg-SÉCURITÉ` is `rg-sécurité`).
 /// A letter whose lower case is longer or shorter in UTF-8 (the Kelvin sign, `İ`) keeps its

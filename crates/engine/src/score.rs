@@ -186,10 +186,9 @@ struct Own<'a> {
 /// A record of a workspace outside the list goes nowhere, as before.
 fn gather<'a>(inp: &Inputs<'a>) -> Vec<Own<'a>> {
     let n = inp.workspaces.len();
-    let index: rustc_hash::FxHashMap<&str, usize> =
-        inp.workspaces.iter().enumerate().map(|(i, w)| (w.key(), i)).collect();
+    let index = crate::scope::positions_by_key(inp.workspaces);
     let at = |ws: Option<&Scope>| match ws {
-        Some(w) => index.get(w.key()).copied(),
+        Some(w) => index.get(w.key()).map(|&i| i as usize),
         None => Some(n),
     };
     let mut own: Vec<Own<'a>> = (0..=n).map(|_| Own::default()).collect();
@@ -344,7 +343,7 @@ pub fn compute(inp: &Inputs<'_>) -> Scores {
         let blockers = match ws {
             Some(_) => {
                 let mut at: Vec<usize> = tenant_wide_at.iter().chain(&mine.prerequisites).copied().collect();
-                at.sort_unstable();
+                crate::order::sort(&mut at);
                 at.iter()
                     .filter_map(|&k| inp.prerequisites.get(k))
                     .filter(|p| p.status == Status::Fail)
