@@ -34,9 +34,16 @@ const WORKER_TAIL = `
 let ready = null;
 self.onmessage = async (e) => {
   const { id, module, meta, bytes, today } = e.data;
-  ready = ready || __wbg_init({ module_or_path: module });
-  await ready;
-  self.postMessage({ id, answer: evaluate_in_worker(meta, bytes, today) });
+  // A trap (out of memory) inside an async handler rejects its promise, which fires no
+  // error event on the page: the page waited for good. It is sent back instead, and this
+  // worker, whose memory may be left inconsistent, is not used again.
+  try {
+    ready = ready || __wbg_init({ module_or_path: module });
+    await ready;
+    self.postMessage({ id, answer: evaluate_in_worker(meta, bytes, today) });
+  } catch (err) {
+    self.postMessage({ id, error: String(err && err.message || err) });
+  }
 };
 `;
 
@@ -81,7 +88,19 @@ window.__srEvaluate = (meta, bytes, today) => new Promise((resolve, reject) => {
     }
     if (!__sr_worker) {
       __sr_worker = new Worker(URL.createObjectURL(new Blob([__sr_workerSource], { type: 'text/javascript' })), { type: 'module' });
-      __sr_worker.onmessage = (e) => { const p = __sr_pending.get(e.data.id); __sr_pending.delete(e.data.id); if (p) p.resolve(e.data.answer); };
+      __sr_worker.onmessage = (e) => {
+        const p = __sr_pending.get(e.data.id);
+        __sr_pending.delete(e.data.id);
+        if (e.data.error !== undefined) {
+          // A fresh worker (and Wasm memory) for the next request.
+          e.target.terminate();
+          if (__sr_worker === e.target) __sr_worker = null;
+          // Marked as the evaluation's own failure: the page must not retry it on its thread.
+          if (p) p.reject({ failed: e.data.error });
+        } else if (p) {
+          p.resolve(e.data.answer);
+        }
+      };
       __sr_worker.onerror = (e) => { for (const p of __sr_pending.values()) p.reject(String(e.message)); __sr_pending.clear(); __sr_worker = null; };
     }
     const id = ++__sr_seq;

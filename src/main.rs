@@ -377,16 +377,19 @@ async fn evaluate(req: EvalRequest, wanted: impl Fn() -> bool) -> Evaluated {
                 Err(e) if e.as_string().as_deref() == Some(SUPERSEDED) => Err(SUPERSEDED.to_string()),
                 // Some pages cannot start a worker at all (a file:// page in Chromium): small
                 // inputs are evaluated here instead. Large ones are not, since what failed in
-                // the worker (memory, size) would freeze the page here.
-                Err(_) if bytes <= PAGE_FALLBACK_UP_TO_BYTES => {
+                // the worker (memory, size) would freeze the page here; nor are those whose
+                // evaluation itself failed in the worker (it ran out of memory), which would
+                // end the page's own Wasm.
+                Err(e) if bytes <= PAGE_FALLBACK_UP_TO_BYTES && worker_failure(&e).is_none() => {
                     return Evaluated {
                         report: evaluate_request(&req, today).map(std::rc::Rc::new),
                         in_worker: false,
                     }
                 }
                 Err(e) => Err(format!(
-                    "the evaluation worker failed ({}). Exports this large may exceed what a browser tab can hold: run the command line on them.",
-                    e.as_string()
+                    "the evaluation worker failed ({}). Exports this large, or shaped like this, may exceed what a browser tab can hold: run the command line on them.",
+                    worker_failure(&e)
+                        .or_else(|| e.as_string())
                         .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
                         .unwrap_or_default()
                 )),
@@ -402,6 +405,14 @@ async fn evaluate(req: EvalRequest, wanted: impl Fn() -> bool) -> Evaluated {
         report: evaluate_request(&req, today).map(std::rc::Rc::new),
         in_worker: false,
     }
+}
+
+/// What failed inside the worker's evaluation (`{failed}`, scripts/single-file.mjs), as
+/// opposed to a worker that could not start.
+fn worker_failure(e: &wasm_bindgen::JsValue) -> Option<String> {
+    js_sys::Reflect::get(e, &"failed".into())
+        .ok()
+        .and_then(|f| f.as_string())
 }
 
 /// What the worker answers a request that a newer one replaced (scripts/single-file.mjs).
