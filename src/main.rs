@@ -255,6 +255,13 @@ fn evaluate_files(
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn evaluate_in_worker(meta_json: &str, texts: &[u8], today: &str) -> String {
     let today = Date::parse(today).unwrap_or_else(|_| self::today());
+    if let Some(why) = sentinel_readiness_engine::ffi::over_request_limit(texts.len()) {
+        return serde_json::to_string(&WorkerReply {
+            report: None,
+            error: Some(&why),
+        })
+        .unwrap_or_default();
+    }
     sentinel_readiness_engine::ffi::reserve_heap(texts.len());
     let result = serde_json::from_str::<WorkerMeta>(meta_json)
         .map_err(|e| format!("request: {e}"))

@@ -120,7 +120,14 @@ fn preview(text: &str) -> String {
     }
 }
 
-fn read_files(files: Option<web_sys::FileList>, epoch: u64, dispatch: Dispatch) {
+/// Why a file of `bytes` would take the inputs past what one evaluation in the page can
+/// hold, with `loaded` bytes already there (the engine's limit, checked before reading).
+fn too_much(loaded: f64, bytes: f64) -> Option<String> {
+    let total = (loaded + bytes).ceil();
+    sentinel_readiness_engine::ffi::over_request_limit(total as usize).map(|why| format!("not read: {why}"))
+}
+
+fn read_files(files: Option<web_sys::FileList>, epoch: u64, loaded: usize, dispatch: Dispatch) {
     let Some(files) = files else { return };
     let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
     if files.is_empty() {
@@ -131,12 +138,14 @@ fn read_files(files: Option<web_sys::FileList>, epoch: u64, dispatch: Dispatch) 
     // whole drop, not one per file.
     wasm_bindgen_futures::spawn_local(async move {
         let mut added = Vec::with_capacity(files.len());
+        let mut loaded = loaded as f64;
         for file in files {
             let name = file.name();
-            if let Some(why) = too_large(file.size()) {
+            if let Some(why) = too_large(file.size()).or_else(|| too_much(loaded, file.size())) {
                 added.push((name, Err(why)));
                 continue;
             }
+            loaded += file.size();
             let file = gloo_file::File::from(file);
             if let Some(text) = read_utf8_in_slices(&file).await {
                 added.push((name, Ok(text)));
@@ -225,11 +234,16 @@ pub fn inputs_view(p: &InputsProps) -> Html {
             paste_name.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())
         })
     };
+    // The inputs' bytes so far: a new file that would take them past the evaluation's limit
+    // is refused before it is read (the page's own Wasm holds the text too).
+    let loaded = crate::state::input_bytes(&p.state.inputs);
     let on_add = {
         let (paste, paste_name, dispatch) = (paste.clone(), paste_name.clone(), p.dispatch.clone());
         Callback::from(move |_: MouseEvent| {
             if !paste.trim().is_empty() {
-                let text = too_large(paste.len() as f64).map_or_else(|| Ok((*paste).clone()), Err);
+                let text = too_large(paste.len() as f64)
+                    .or_else(|| too_much(loaded as f64, paste.len() as f64))
+                    .map_or_else(|| Ok((*paste).clone()), Err);
                 dispatch.dispatch(Action::Add {
                     name: (*paste_name).clone(),
                     text,
@@ -243,7 +257,7 @@ pub fn inputs_view(p: &InputsProps) -> Html {
         let dispatch = p.dispatch.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
-            read_files(input.files(), epoch, dispatch.clone());
+            read_files(input.files(), epoch, loaded, dispatch.clone());
             input.set_value("");
         })
     };
@@ -251,7 +265,12 @@ pub fn inputs_view(p: &InputsProps) -> Html {
         let dispatch = p.dispatch.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            read_files(e.data_transfer().and_then(|d| d.files()), epoch, dispatch.clone());
+            read_files(
+                e.data_transfer().and_then(|d| d.files()),
+                epoch,
+                loaded,
+                dispatch.clone(),
+            );
         })
     };
     let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
@@ -1018,6 +1037,18 @@ mod tests {
         assert_eq!(parts_through(&parts, 6), 6);
         let small: Vec<AttrValue> = (0..5).map(|_| part(1)).collect();
         assert_eq!(parts_through(&small, 0), small.len(), "a small report is shown at once");
+    }
+
+    #[test]
+    fn files_that_would_take_the_inputs_past_the_evaluation_limit_are_refused() {
+        let mib = 1024.0 * 1024.0;
+        // Four files of 140 MB fit (560 MB is over: 512 MB is the most).
+        assert_eq!(too_much(3.0 * 140.0 * mib, 72.0 * mib), None);
+        let refused = too_much(3.0 * 140.0 * mib, 140.0 * mib).unwrap_or_default();
+        assert!(
+            refused.starts_with("not read: the exports come to 560 MB together, more than the 512 MB"),
+            "{refused}"
+        );
     }
 
     #[test]

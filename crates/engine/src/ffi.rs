@@ -116,6 +116,23 @@ fn split<'a>(files: &'a [FileSpan], data: &'a [u8]) -> Result<Vec<(&'a str, &'a 
     }
 }
 
+/// Most export bytes one WebAssembly evaluation takes (the JS API's and the web page's): a
+/// Wasm instance holds at most 4 GB, and a dense tenant of 1 GB of exports ran out of it,
+/// which traps and can leave the instance unusable for large requests. The command line has
+/// no such limit.
+pub const REQUEST_LIMIT_BYTES: usize = 512 * 1024 * 1024;
+
+/// Why exports of `total` bytes are too much for one WebAssembly evaluation, if they are.
+pub fn over_request_limit(total: usize) -> Option<String> {
+    (total > REQUEST_LIMIT_BYTES).then(|| {
+        format!(
+            "the exports come to {} MB together, more than the {} MB one evaluation in WebAssembly (a browser tab, the JS API) can hold in its memory: run the command line on them (`sentinel-readiness report FOLDER`), which has no such limit",
+            total.div_ceil(1024 * 1024),
+            REQUEST_LIMIT_BYTES / (1024 * 1024)
+        )
+    })
+}
+
 /// A request's options, whichever way its files came: the evaluation below is then compiled
 /// once, not once per kind of request.
 struct Options<'a> {
@@ -149,6 +166,7 @@ fn run(req: &Options<'_>, files: Vec<(&str, &[u8])>, fallback_today: Date) -> An
     };
     let as_of = date("asOf", req.as_of);
     let today = date("today", req.today).unwrap_or(fallback_today);
+    errors.extend(over_request_limit(files.iter().map(|(_, b)| b.len()).sum()));
     if !errors.is_empty() {
         return Answer::Failure { errors };
     }
@@ -324,6 +342,22 @@ pub fn reserve_heap(request_bytes: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_past_the_wasm_limit_is_refused_before_it_is_read() {
+        // Zeroed memory is not touched until written: the test costs no 512 MB.
+        let data = vec![0u8; REQUEST_LIMIT_BYTES + 1];
+        let spans = r#"{"files": [{"name": "a.json", "length": 1}, {"name": "b.json", "length": 536870912}]}"#;
+        let answer = evaluate_request(spans, Some(&data), Date::new(2026, 12, 7));
+        let Answer::Failure { errors } = answer else {
+            panic!("not refused");
+        };
+        assert!(
+            errors.iter().any(|e| e.contains("the exports come to 513 MB together")),
+            "{errors:?}"
+        );
+        assert!(over_request_limit(REQUEST_LIMIT_BYTES).is_none());
+    }
 
     #[test]
     fn answers_are_tagged() {
