@@ -268,11 +268,23 @@ cd "$(dirname "$0")/.."
 # `\u{…}`, as the reports do (+388 B). Measured 429,898 / 316,185 B; 429,626 / 316,276 B
 # after the tidy of rounds 35-36's change and one fresh start shared by "Clear all" and the
 # last file's removal (`few_of` over any string slice +91 B in the JS API).
-APP_CEILING=$((420 * 1024)); APP_TARGET=$((300 * 1024))
+# Round 37, both up: the reviews of many input files, of memory near the limits and of the
+# input shapes that still grew faster than their size. The engine: deny assignments, scores,
+# prerequisites, directory roles, the one-tenant check, the checklist and the regions
+# gathered once instead of scanned per workspace or per principal, deny principal lists
+# sorted and searched, repeats of one configuration object dropped, a refused record keeping
+# its kind open in its workspace whatever the other files hold, caveats that name ten files
+# and count the rest, and a 512 MB limit on one Wasm evaluation. The page: storage that
+# never brings back an older set of files, numbered names from sorted lists, ten input
+# problems named, statuses looked up, a worker failure reported instead of retried on the
+# page. First +10,834 / +8,770 B; shared sorts, one index type and sorted lists instead of
+# new maps took it to +5,843 / +3,293 B. Measured 435,469 / 319,569 B (was 429,626 /
+# 316,276 B).
+APP_CEILING=$((426 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((309 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((313 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0

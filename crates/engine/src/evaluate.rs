@@ -949,17 +949,22 @@ pub struct Core<'t> {
     column_keys: bool,
     caveats: Vec<String>,
     opts: EvalOptions,
-    /// Each principal's directory-role records, as positions in the tenant's list.
-    directory_roles_of: FxHashMap<&'t str, Vec<usize>>,
+    /// The directory-role records by principal: (principal id, position in the tenant's
+    /// list), sorted.
+    directory_roles_of: Vec<(&'t str, usize)>,
 }
 
 /// See [`Core::directory_roles_of`]: looking a principal's records up, rather than reading
 /// every record for every principal, keeps tens of thousands of Entra role holders linear.
-fn directory_roles_of(tenant: &Tenant) -> FxHashMap<&str, Vec<usize>> {
-    let mut of: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    for (k, d) in tenant.directory_roles.iter().enumerate() {
-        of.entry(&d.principal_id).or_default().push(k);
-    }
+/// A sorted list rather than a map: no further generic map in the Wasm.
+fn directory_roles_of(tenant: &Tenant) -> Vec<(&str, usize)> {
+    let mut of: Vec<(&str, usize)> = tenant
+        .directory_roles
+        .iter()
+        .enumerate()
+        .map(|(k, d)| (d.principal_id.as_str(), k))
+        .collect();
+    crate::order::sort(&mut of);
     of
 }
 
@@ -2313,11 +2318,17 @@ impl<'t> Evaluator<'t> {
             .collect();
         let mut best: Option<(Strength, usize)> = None;
         // The records of these ids, in the list's order, as a scan of the whole list met them.
+        let of = &self.directory_roles_of;
         let at: Vec<usize> = crate::order::sorted_set(
             ids.iter()
-                .filter_map(|(id, _)| self.directory_roles_of.get(id))
-                .flatten()
-                .copied()
+                .flat_map(|&(id, _)| {
+                    let from = of.partition_point(|&(p, _)| p < id);
+                    of.get(from..)
+                        .unwrap_or_default()
+                        .iter()
+                        .take_while(move |&&(p, _)| p == id)
+                })
+                .map(|&(_, k)| k)
                 .collect(),
         );
         // Expired (or not yet started) PIM schedules are not counted, as for Azure roles.

@@ -182,21 +182,20 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
     // One workspace's tenant says nothing about another's (exports are made per workspace).
     // The workspaces with a tenant id are gathered once, not looked for in every object for
     // each workspace (`ConfigObject::reaches`, in one pass).
-    let mut shown: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let mut shown: Vec<&str> = Vec::new();
     let mut unplaced = false;
     for o in c.config.objects.iter().filter(|o| has_tenant(o)) {
         match &o.workspace {
-            Some(w) => {
-                shown.insert(w.key());
-            }
+            Some(w) => shown.push(w.key()),
             None => unplaced = true,
         }
     }
+    let shown = crate::order::sorted_set(shown);
     let alone = unplaced && c.workspaces.len() == 1 && c.elsewhere == 0;
     let unshown: Vec<&str> = c
         .workspaces
         .iter()
-        .filter(|w| !alone && !shown.contains(w.key()))
+        .filter(|w| !alone && shown.binary_search(&w.key()).is_err())
         .map(|w| w.name())
         .collect();
     // A page with a link to more may be followed by another tenant's objects, unless a last
