@@ -271,6 +271,9 @@ pub struct SentinelConfig {
     /// The kinds present, as bits of their position, made with `places`: asked per
     /// workspace and detector, a scan of every object grew with workspaces times objects.
     kinds: u32,
+    /// Kinds of which a file had records that could not be read (bits of their position):
+    /// the record lost may belong to any workspace, so none proves an absence of them.
+    cut_kinds: u32,
 }
 
 impl SentinelConfig {
@@ -316,6 +319,9 @@ impl SentinelConfig {
     /// each partial object whether its group holds a whole one scanned the group again each
     /// time (round 36).
     pub fn some_kind_only_partial(&self, counts: impl Fn(ObjectKind) -> bool) -> bool {
+        if self.objects.iter().any(|o| self.is_cut(o.kind) && counts(o.kind)) {
+            return true;
+        }
         if self.places.len() != self.objects.len() {
             return self.objects.iter().any(|o| {
                 counts(o.kind)
@@ -393,6 +399,16 @@ impl SentinelConfig {
         self.places = places;
     }
 
+    /// See [`SentinelConfig::cut_kinds`].
+    pub(crate) fn cut_kind(&mut self, kind: ObjectKind) {
+        self.cut_kinds |= kind_bit(kind);
+    }
+
+    /// Did a file of this kind have records that could not be read?
+    pub fn is_cut(&self, kind: ObjectKind) -> bool {
+        self.cut_kinds & kind_bit(kind) != 0
+    }
+
     pub fn has_kind(&self, kind: ObjectKind) -> bool {
         if self.places.len() == self.objects.len() {
             return self.kinds & kind_bit(kind) != 0;
@@ -431,6 +447,7 @@ mod tests {
             objects: indexed.objects.clone(),
             places: Vec::new(),
             kinds: 0,
+            cut_kinds: 0,
         };
         let kinds = crate::order::sorted_set(indexed.objects.iter().map(|o| o.kind).collect());
         let mut places: Vec<Option<Scope>> = indexed.workspaces().into_iter().map(Some).collect();
@@ -492,6 +509,7 @@ mod tests {
                 objects: indexed.objects.clone(),
                 places: Vec::new(),
                 kinds: 0,
+                cut_kinds: 0,
             };
             for config in [indexed, &scanned] {
                 assert_eq!(

@@ -50,9 +50,13 @@ fn a_refused_rule_keeps_the_items_open_however_the_rules_are_split_into_files() 
     // The refused rule in one file, the other rules in another: the second file does not
     // make the first whole. As pages (the first linking to the second, the last page), the
     // same. Before, both read "checked in the exports: this tenant is not affected".
+    // Also when the refused rule's file holds nothing else (it is then an error), and when it
+    // comes in a file of another workspace's rules (review of round 37).
     for files in [
         ["rules-a.json", "rules-b.json"],
         ["rules-page1.json", "rules-page2.json"],
+        ["rules-only-r0.json", "rules-r12.json"],
+        ["rules-law1-plus-r0.json", "rules-r12.json"],
     ] {
         let r = report(&files);
         for id in ["alert-only-rules-not-visible", "fusion-rule-disabled"] {

@@ -704,6 +704,14 @@ fn take_in(
             }
         }
     }
+    // A record of a configuration export that could not be read may be of any workspace
+    // (its own file's other records say nothing of it), and the file may hold nothing else:
+    // no export proves an absence of that kind anywhere.
+    if lost > 0 {
+        if let Some(kind) = format.object_kind() {
+            tenant.config.cut_kind(kind);
+        }
+    }
     if summary.records == 0 {
         let (message, location) =
             first_error.unwrap_or_else(|| ("no records found".to_string(), Location { line: 1, column: 1 }));
