@@ -559,6 +559,9 @@ fn app() -> Html {
             if let Some(err) = &state.storage_error {
                 <p class="warning" role="alert">{ err }</p>
             }
+            if let Some(notice) = state.not_kept_notice() {
+                <p class="warning" role="alert">{ notice }</p>
+            }
             if state.reading > 0 {
                 <p class="busy" role="status"><progress aria-label="Reading"></progress>{ " Reading the files you added…" }</p>
             }

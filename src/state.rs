@@ -107,14 +107,6 @@ impl State {
         match stored {
             Some(mut s) if s.version == STORAGE_VERSION => {
                 s.keep = true;
-                let names = std::mem::take(&mut s.not_kept);
-                if !names.is_empty() {
-                    s.storage_error = Some(format!(
-                        "{} file(s) were not kept on this device last time (more than its storage keeps for a page): add them again. {}",
-                        names.len(),
-                        sentinel_readiness_engine::prerequisite::few_of(&names, names.len())
-                    ));
-                }
                 s
             }
             _ => Self { keep, ..Self::sample() },
@@ -214,6 +206,19 @@ impl State {
         self.as_of = None;
     }
 
+    /// The files a reload could not bring back, until the inputs change: shown on every
+    /// screen, and stored with the ticks, so a tick does not make the reminder go.
+    pub fn not_kept_notice(&self) -> Option<String> {
+        let names = &self.not_kept;
+        (!names.is_empty()).then(|| {
+            format!(
+                "{} file(s) were not kept on this device last time (more than its storage keeps for a page, or the storage failed): add them again. {}",
+                names.len(),
+                sentinel_readiness_engine::prerequisite::few_of(names, names.len())
+            )
+        })
+    }
+
     pub fn has_sample(&self) -> bool {
         self.inputs.iter().any(|i| i.sample)
     }
@@ -254,6 +259,13 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
+        // A change of inputs ends the reminder of the files a reload did not bring back.
+        if matches!(
+            action,
+            Action::Add { .. } | Action::AddAll { .. } | Action::Remove(_) | Action::ClearAll | Action::LoadSample
+        ) {
+            s.not_kept.clear();
+        }
         match action {
             Action::Add { name, text } => s.add_all(vec![(name, text)]),
             Action::Reading => s.reading += 1,

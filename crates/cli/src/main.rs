@@ -257,7 +257,7 @@ fn expand_folders(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             }
             if other > 0 {
                 warn(&format!(
-                    "sentinel-readiness: {}: {other} file(s) of other types left out (a folder stands for its .json, .csv and .txt files)",
+                    "sentinel-readiness: {}: {other} file(s) of other types or links to folders left out (a folder stands for its .json, .csv and .txt files)",
                     p.display()
                 ));
             }
@@ -278,8 +278,15 @@ fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>, other: &mut usize, depth:
     }
     let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", shown()))?;
     for entry in entries {
-        let path = entry.map_err(|e| format!("{}: {e}", shown()))?.path();
+        let entry = entry.map_err(|e| format!("{}: {e}", shown()))?;
+        let path = entry.path();
         if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            continue;
+        }
+        // A link to a folder is not followed (one back to a parent would loop); it is
+        // counted with the files left out.
+        if entry.file_type().is_ok_and(|t| t.is_symlink()) && path.is_dir() {
+            *other += 1;
             continue;
         }
         if path.is_dir() {
