@@ -35,6 +35,23 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
+    pub const ALL: [Self; 14] = [
+        Self::AnalyticsRule,
+        Self::RuleAction,
+        Self::AutomationRule,
+        Self::DataConnector,
+        Self::OnboardingState,
+        Self::ContentPackage,
+        Self::Watchlist,
+        Self::WorkspaceManagerConfiguration,
+        Self::WorkspaceManagerMember,
+        Self::WorkspaceManagerGroup,
+        Self::WorkspaceManagerAssignment,
+        Self::Workspace,
+        Self::Table,
+        Self::Incident,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Self::AnalyticsRule => "analytics rule",

@@ -57,6 +57,8 @@ fn a_refused_rule_keeps_the_items_open_however_the_rules_are_split_into_files() 
         ["rules-page1.json", "rules-page2.json"],
         ["rules-only-r0.json", "rules-r12.json"],
         ["rules-law1-plus-r0.json", "rules-r12.json"],
+        // A file of rules cut short, an error as a whole.
+        ["rules-b-cut-short.json", "rules-r12.json"],
     ] {
         let r = report(&files);
         for id in ["alert-only-rules-not-visible", "fusion-rule-disabled"] {

@@ -485,9 +485,29 @@ impl<'a> Prepared<'a> {
     }
 
     fn apply(self, hint: ReadHint, tenant: &mut Tenant) -> Result<InputSummary, InputError> {
-        match self.body? {
-            Body::Split(split) => take_in(self.path, self.len, split, hint, tenant),
-            Body::Converted(text) => take_in(self.path, self.len, split(self.path, &text, Ahead::No)?, hint, tenant),
+        let text;
+        let body = match self.body {
+            Ok(Body::Split(split)) => Ok(split),
+            Ok(Body::Converted(converted)) => {
+                text = converted;
+                split(self.path, &text, Ahead::No)
+            }
+            Err(e) => Err(e),
+        };
+        match body {
+            Ok(split) => take_in(self.path, self.len, split, hint, tenant),
+            // A configuration export that could not be read at all (cut short, invalid) may
+            // hold the affected object of any workspace: no other file proves an absence of
+            // its kind. (Records refused one by one are marked in `take_in`; an empty list
+            // refuses nothing.)
+            Err(e) => {
+                for kind in ObjectKind::ALL {
+                    if e.format.as_deref() == Some(Format::for_object(kind).label()) {
+                        tenant.config.cut_kind(kind);
+                    }
+                }
+                Err(e)
+            }
         }
     }
 }
