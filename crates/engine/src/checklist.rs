@@ -127,7 +127,7 @@ fn unexamined<'w>(
     let alone = workspaces.len() == 1 && !elsewhere;
     let reaches = |ws: &Scope, kind: ObjectKind| {
         let unplaced = config.in_workspace(kind, None).filter(|_| alone);
-        !config.is_cut(kind) && crate::config::shows_whole(config.in_workspace(kind, Some(ws)).chain(unplaced))
+        !config.is_cut(kind) && config.in_workspace(kind, Some(ws)).chain(unplaced).any(|o| !o.partial)
     };
     workspaces
         .iter()

@@ -166,26 +166,10 @@ pub struct ConfigObject {
     pub location: Option<String>,
     pub origin: Origin,
     /// Read from one page of several (its file links to a further page): what it shows
-    /// counts, but it cannot prove an absence; the last page can.
+    /// counts, but it cannot prove an absence; the last page can. (Records that could not be
+    /// read mark their whole kind: [`SentinelConfig::is_cut`].)
     #[serde(skip)]
     pub partial: bool,
-    /// Read from a file with records that could not be read. Neither it nor any other file
-    /// can prove an absence of its kind in its workspace: the record lost may be the one
-    /// affected, whichever file the others came in.
-    #[serde(skip)]
-    pub cut: bool,
-}
-
-/// Do `group`, objects of one kind in one workspace from any number of files, show the
-/// whole list of that kind there: one came from a file that is a whole list or a last page,
-/// and none from a file with records that could not be read?
-pub fn shows_whole<'a>(group: impl Iterator<Item = &'a ConfigObject>) -> bool {
-    let (mut whole, mut cut) = (false, false);
-    for o in group {
-        whole |= !o.partial && !o.cut;
-        cut |= o.cut;
-    }
-    whole && !cut
 }
 
 impl ConfigObject {
@@ -331,22 +315,23 @@ impl SentinelConfig {
     }
 
     /// Is there a workspace's kind, among those `counts` accepts, that the exports may not
-    /// show whole: its objects all come from pages with a link to more, or one comes from a
-    /// file with records that could not be read? Each group is looked at once: asking for
+    /// show whole: its objects all come from pages with a link to more, or records of its
+    /// kind could not be read ([`SentinelConfig::is_cut`])? Each group is looked at once: asking for
     /// each partial object whether its group holds a whole one scanned the group again each
     /// time (round 36).
     pub fn some_kind_only_partial(&self, counts: impl Fn(ObjectKind) -> bool) -> bool {
         if self.objects.iter().any(|o| self.is_cut(o.kind) && counts(o.kind)) {
             return true;
         }
+        // A group shows the whole list when one of its objects came from a whole list or a
+        // last page.
         if self.places.len() != self.objects.len() {
             return self.objects.iter().any(|o| {
                 counts(o.kind)
-                    && !shows_whole(
-                        self.objects
-                            .iter()
-                            .filter(|p| p.kind == o.kind && p.workspace == o.workspace),
-                    )
+                    && !self
+                        .objects
+                        .iter()
+                        .any(|p| !p.partial && p.kind == o.kind && p.workspace == o.workspace)
             });
         }
         let at = |k: usize| self.places.get(k).and_then(|i| self.objects.get(*i as usize));
@@ -356,7 +341,7 @@ impl SentinelConfig {
             while at(k).is_some_and(|o| o.kind == first.kind && o.workspace == first.workspace) {
                 k += 1;
             }
-            if counts(first.kind) && !shows_whole((from..k).filter_map(at)) {
+            if counts(first.kind) && !(from..k).filter_map(at).any(|o| !o.partial) {
                 return true;
             }
         }
@@ -367,8 +352,7 @@ impl SentinelConfig {
     /// (one per subscription and one of everything), listed each object as often as it came,
     /// in the findings and the scores. After the objects are put in order, where repeats sit
     /// among the objects sorted equal. The copy kept has the first origin by file and
-    /// record, whatever the order of the files; its file counts as whole if any copy's did,
-    /// and as cut if any copy's was.
+    /// record, whatever the order of the files; its file counts as whole if any copy's did.
     pub(crate) fn drop_repeats(&mut self) {
         fn same(a: &ConfigObject, b: &ConfigObject) -> bool {
             a.kind == b.kind
@@ -395,7 +379,6 @@ impl SentinelConfig {
                         k.origin = o.origin;
                     }
                     k.partial &= o.partial;
-                    k.cut |= o.cut;
                 }
                 None => kept.push(o),
             }

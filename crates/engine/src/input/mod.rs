@@ -726,10 +726,23 @@ fn take_in(
     }
     // A record of a configuration export that could not be read may be of any workspace
     // (its own file's other records say nothing of it), and the file may hold nothing else:
-    // no export proves an absence of that kind anywhere.
+    // no export proves an absence of that kind anywhere. A file of several kinds (workspace
+    // manager, ARM template) marks the kinds it was read as.
     if lost > 0 {
-        if let Some(kind) = format.object_kind() {
-            tenant.config.cut_kind(kind);
+        match format.object_kind() {
+            Some(kind) => tenant.config.cut_kind(kind),
+            None => {
+                let read: Vec<ObjectKind> = tenant
+                    .config
+                    .objects
+                    .iter()
+                    .skip(config_before)
+                    .map(|o| o.kind)
+                    .collect();
+                for kind in read {
+                    tenant.config.cut_kind(kind);
+                }
+            }
         }
     }
     if summary.records == 0 {
@@ -738,16 +751,13 @@ fn take_in(
         return Err(err(path, Some(format), Some(location), message, Some(text)));
     }
     // Not a warning: pages given as files of their own are the documented way, and only
-    // the last has no link. The caveat names the files.
+    // the last has no link. The caveat names the files. What such a page shows of a
+    // workspace's configuration may not be all of it, so the checklist gives no all-clear
+    // from it until its last page is among the inputs.
     if more_pages {
         tenant.paged.push(file);
-    }
-    // What such a file shows of a workspace's configuration may not be all of it, so the
-    // checklist gives no all-clear from it (see `ConfigObject::cut` for the other files).
-    if more_pages || lost > 0 {
         for o in tenant.config.objects.iter_mut().skip(config_before) {
-            o.partial |= more_pages;
-            o.cut |= lost > 0;
+            o.partial = true;
         }
     }
     if matches!(format, Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell) {
@@ -1836,7 +1846,6 @@ fn config_object(
         props,
         origin,
         partial: false,
-        cut: false,
     });
     Ok(1)
 }
