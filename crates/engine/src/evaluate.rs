@@ -509,6 +509,17 @@ struct Places<'a> {
     role_tasks: &'a [u64],
 }
 
+impl Places<'_> {
+    /// The workspaces an assignment (role or deny) at `scope` can reach: those of its own
+    /// subscription, or from a management group or the root any of them.
+    fn candidates(&self, scope: &Scope) -> &[usize] {
+        match scope.subscription_id() {
+            Some(s) => self.by_sub.get(&s.to_ascii_lowercase()).map_or(&[], Vec::as_slice),
+            None => self.all_ws,
+        }
+    }
+}
+
 /// Where a run of assignments reaches.
 struct Reached {
     /// Per assignment: the principal that holds it, if it is one we report.
@@ -981,12 +992,8 @@ impl<'t> Core<'t> {
                 continue;
             }
             let targets = scope_reach.entry(r.a.scope.key()).or_insert_with(|| {
-                let candidates = match r.a.scope.subscription_id() {
-                    Some(s) => p.by_sub.get(&s.to_ascii_lowercase()).map_or(p.all_ws, Vec::as_slice),
-                    None => p.all_ws,
-                };
                 let mut out = Vec::new();
-                for &wi in candidates {
+                for &wi in p.candidates(&r.a.scope) {
                     let (Some(ws), Some(sub)) = (p.workspaces.get(wi), p.subs.get(wi)) else {
                         continue;
                     };
@@ -1017,18 +1024,14 @@ impl<'t> Core<'t> {
 
 impl<'t> Core<'t> {
     /// Per workspace, the deny assignments that reach it or its subscription. As for role
-    /// assignments, a deny assignment in a subscription is tried only on that
-    /// subscription's workspaces: trying every deny assignment on every workspace grew with
-    /// their product (8,000 of each took 19 s).
+    /// assignments ([`Places::candidates`]), a deny assignment in a subscription is tried
+    /// only on that subscription's workspaces: trying every deny assignment on every
+    /// workspace grew with their product (8,000 of each took 19 s).
     fn deny_reach(&self, p: &Places<'_>) -> Vec<Vec<DenyReach<'t>>> {
         let tree = &self.tenant.hierarchy;
         let mut out: Vec<Vec<DenyReach<'t>>> = vec![Vec::new(); p.workspaces.len()];
         for d in &self.tenant.denies {
-            let candidates = match d.scope.subscription_id() {
-                Some(s) => p.by_sub.get(&s.to_ascii_lowercase()).map_or(&[][..], Vec::as_slice),
-                None => p.all_ws,
-            };
-            for &wi in candidates {
+            for &wi in p.candidates(&d.scope) {
                 let (Some(ws), Some(sub), Some(list)) = (p.workspaces.get(wi), p.subs.get(wi), out.get_mut(wi)) else {
                     continue;
                 };

@@ -45,10 +45,7 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     fn outcome(&self, task: &str) -> Option<&TaskOutcome> {
-        self.outcomes
-            .iter()
-            .copied()
-            .find(|o| o.task == task && o.workspace == *self.workspace)
+        self.outcomes.iter().copied().find(|o| o.task == task)
     }
 }
 
@@ -202,7 +199,7 @@ fn single_tenant(c: &Context<'_>) -> (Status, String) {
     // page of the same kind for the same workspace is among the inputs. Only kinds that
     // carry a tenant id count: a page of analytics rules says nothing of tenants.
     let objects = &c.config.objects;
-    let unfinished = objects.iter().any(|o| o.partial || o.cut) && {
+    let unfinished = {
         let mut carrying: Vec<crate::config::ObjectKind> = Vec::new();
         for p in objects.iter().filter(|p| has_tenant(p)) {
             if !carrying.contains(&p.kind) {
