@@ -247,7 +247,7 @@ fn expand_folders(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         if p.as_os_str() != "-" && p.is_dir() {
             let start = out.len();
             let mut other = 0;
-            walk(p, &mut out, &mut other, 0)?;
+            walk(p, &mut out, &mut other)?;
             out.get_mut(start..).unwrap_or_default().sort();
             if out.len() == start {
                 return Err(format!(
@@ -268,29 +268,21 @@ fn expand_folders(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-/// Folders nested deeper than this are not followed (a link back to a parent would loop).
-const FOLDER_DEPTH: usize = 16;
-
-fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>, other: &mut usize, depth: usize) -> Result<(), String> {
-    let shown = || dir.display();
-    if depth > FOLDER_DEPTH {
-        return Err(format!("{}: folders nested more than {FOLDER_DEPTH} deep", shown()));
-    }
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", shown()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: {e}", shown()))?;
+/// The export files in `dir` and its subfolders. A link to a folder is not followed (one
+/// back to a parent would loop): it is counted with the files left out.
+fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>, other: &mut usize) -> Result<(), String> {
+    let failed = |e: std::io::Error| format!("{}: {e}", dir.display());
+    for entry in std::fs::read_dir(dir).map_err(failed)? {
+        let entry = entry.map_err(failed)?;
         let path = entry.path();
         if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
             continue;
         }
-        // A link to a folder is not followed (one back to a parent would loop); it is
-        // counted with the files left out.
-        if entry.file_type().is_ok_and(|t| t.is_symlink()) && path.is_dir() {
+        let kind = entry.file_type().map_err(failed)?;
+        if kind.is_dir() {
+            walk(&path, out, other)?;
+        } else if kind.is_symlink() && path.is_dir() {
             *other += 1;
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, out, other, depth + 1)?;
         } else if path
             .extension()
             .is_some_and(|e| FOLDER_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
