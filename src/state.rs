@@ -161,34 +161,13 @@ impl State {
         sentinel_readiness_engine::order::sort(&mut taken);
         let mut next: Vec<(String, usize)> = Vec::new();
         for (name, content) in files {
-            let mut candidate = name.clone();
-            if taken.binary_search(&candidate).is_ok() {
-                let at = match next.binary_search_by(|(n, _)| n.as_str().cmp(&name)) {
-                    Ok(at) => at,
-                    Err(at) => {
-                        next.insert(at, (name.clone(), 2));
-                        at
-                    }
-                };
-                if let Some((_, n)) = next.get_mut(at) {
-                    loop {
-                        candidate = format!("{name} ({n})");
-                        *n += 1;
-                        if taken.binary_search(&candidate).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-            if let Err(at) = taken.binary_search(&candidate) {
-                taken.insert(at, candidate.clone());
-            }
+            let name = unique_name(name, &mut taken, &mut next);
             let (text, unreadable) = match content {
                 Ok(text) => (text, None),
                 Err(why) => (String::new(), Some(why)),
             };
             self.inputs.push(Input {
-                name: candidate,
+                name,
                 text: Rc::new(text),
                 sample: false,
                 unreadable,
@@ -222,6 +201,29 @@ impl State {
     pub fn has_sample(&self) -> bool {
         self.inputs.iter().any(|i| i.sample)
     }
+}
+
+/// `name`, or the first of "name (2)", "name (3)" … not in `taken` (sorted), which it joins.
+/// `next` (sorted by name) remembers the number each name got to.
+fn unique_name(name: String, taken: &mut Vec<String>, next: &mut Vec<(String, usize)>) -> String {
+    let mut candidate = name.clone();
+    if taken.binary_search(&candidate).is_ok() {
+        let at = next.binary_search_by(|(n, _)| n.cmp(&name)).unwrap_or_else(|at| {
+            next.insert(at, (name.clone(), 2));
+            at
+        });
+        let Some((_, n)) = next.get_mut(at) else {
+            return candidate;
+        };
+        while taken.binary_search(&candidate).is_ok() {
+            candidate = format!("{name} ({n})");
+            *n += 1;
+        }
+    }
+    if let Err(at) = taken.binary_search(&candidate) {
+        taken.insert(at, candidate.clone());
+    }
+    candidate
 }
 
 pub enum Action {
@@ -313,5 +315,24 @@ impl Reducible for State {
             }
         }
         Rc::new(s.save())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_name_gets_the_next_free_number() {
+        let (mut taken, mut next) = (vec!["x.json".to_string()], Vec::new());
+        let names: Vec<String> = ["same.json", "same.json (2)", "same.json", "same.json", "x.json"]
+            .into_iter()
+            .map(|n| unique_name(n.to_string(), &mut taken, &mut next))
+            .collect();
+        assert_eq!(
+            names,
+            ["same.json", "same.json (2)", "same.json (3)", "same.json (4)", "x.json (2)"]
+        );
+        assert!(taken.windows(2).all(|w| w[0] < w[1]), "{taken:?}");
     }
 }
