@@ -331,7 +331,13 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["same.json", "same.json (2)", "same.json (3)", "same.json (4)", "x.json (2)"]
+            [
+                "same.json",
+                "same.json (2)",
+                "same.json (3)",
+                "same.json (4)",
+                "x.json (2)"
+            ]
         );
         assert!(taken.windows(2).all(|w| w[0] < w[1]), "{taken:?}");
     }
