@@ -185,6 +185,7 @@ fn a_bad_file_is_named_with_its_location_and_others_still_count() {
         fixture("rest-roleassignments.json").to_str().unwrap(),
     ]);
     assert_eq!(failing.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
