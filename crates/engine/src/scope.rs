@@ -325,6 +325,11 @@ impl ManagementGroupTree {
         self.subscriptions.is_empty() && self.groups.is_empty()
     }
 
+    /// The management groups above a subscription (lower-case id), if the exports say.
+    pub fn subscription_ancestors(&self, subscription_id: &str) -> Option<&[String]> {
+        self.subscriptions.get(subscription_id).map(Vec::as_slice)
+    }
+
     pub fn merge(&mut self, other: ManagementGroupTree) {
         self.subscriptions.extend(other.subscriptions);
         self.groups.extend(other.groups);
