@@ -1088,6 +1088,7 @@ impl<'t> Evaluator<'t> {
         // Per role reference, found or not: a reference that resolves to nothing is not
         // looked up again for each of its assignments.
         let mut cache: FxHashMap<Cow<'t, str>, Option<(usize, RoleMatch)>> = FxHashMap::default();
+        let mut names = None;
         let mut roles: Vec<Arc<RoleDefinition>> = Vec::new();
         let mut resolved = Vec::with_capacity(tenant.assignments.len());
         let mut unresolved: BTreeMap<String, usize> = BTreeMap::new();
@@ -1102,7 +1103,7 @@ impl<'t> Evaluator<'t> {
             let found = match cache.get(&key) {
                 Some(&known) => known,
                 None => {
-                    let found = tenant.roles.resolve(&a.role).map(|(d, m)| {
+                    let found = tenant.roles.resolve_with(&a.role, &mut names).map(|(d, m)| {
                         roles.push(Arc::new(d));
                         (roles.len() - 1, m)
                     });

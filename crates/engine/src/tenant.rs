@@ -35,6 +35,8 @@ pub struct Tenant {
     /// Every distinct id and name assignments carry (principal ids, role ids and names),
     /// one copy each.
     texts: rustc_hash::FxHashSet<std::sync::Arc<str>>,
+    /// `tenant_ids`, to look them up.
+    tenant_id_set: rustc_hash::FxHashSet<std::sync::Arc<str>>,
 }
 
 impl Tenant {
@@ -50,10 +52,16 @@ impl Tenant {
     }
 
     /// Notes a tenant id a record names; no copy unless it is new (a million rows name one).
+    /// Looked up in a set: going through the list for each grew with the square of the
+    /// tenants named (80,000 took 10.9 s).
     pub(crate) fn note_tenant_id(&mut self, id: &str) {
         let id = id.trim();
-        if !id.is_empty() && !self.tenant_ids.iter().any(|t| t.eq_ignore_ascii_case(id)) {
-            self.tenant_ids.push(id.to_ascii_lowercase());
+        if id.is_empty() || self.tenant_ids.last().is_some_and(|t| t.eq_ignore_ascii_case(id)) {
+            return;
+        }
+        let id = id.to_ascii_lowercase();
+        if self.tenant_id_set.insert(std::sync::Arc::from(id.as_str())) {
+            self.tenant_ids.push(id);
         }
     }
 
