@@ -77,7 +77,7 @@ enum ReportFormat {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FailOn {
-    /// Exit 1 when the overall verdict is blocked, or some task has nobody who can do it today.
+    /// Exit 1 when the overall verdict is blocked, some task has nobody who can do it today, or deny assignments were not all read (a deny not seen could take away an access shown as allowed).
     NotReady,
     /// Exit 1 when any input file could not be read, or records in it were skipped.
     InputError,
@@ -257,7 +257,7 @@ fn expand_folders(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             }
             if other > 0 {
                 warn(&format!(
-                    "sentinel-readiness: {}: {other} file(s) of other types or links to folders left out (a folder stands for its .json, .csv and .txt files)",
+                    "sentinel-readiness: {}: {other} file(s) of other types, links to folders or pipes left out (a folder stands for its .json, .csv and .txt files)",
                     p.display()
                 ));
             }
@@ -281,7 +281,9 @@ fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>, other: &mut usize) -> Res
         let kind = entry.file_type().map_err(failed)?;
         if kind.is_dir() {
             walk(&path, out, other)?;
-        } else if kind.is_symlink() && path.is_dir() {
+        } else if !(kind.is_file() || kind.is_symlink() && path.is_file()) {
+            // A link to a folder is not followed (a link back up would loop), and a pipe or
+            // device would wait for input that may never come.
             *other += 1;
         } else if path
             .extension()
@@ -398,8 +400,14 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            // A closed pipe (e.g. `| head`) is not an error worth a message.
-            let _ = emit(&report, text.as_deref(), &mut out).and_then(|()| out.flush());
+            // A closed pipe (e.g. `| head`) is not an error worth a message; any other
+            // failure to write (a full disk) is, since the report is then cut short.
+            let written = emit(&report, text.as_deref(), &mut out).and_then(|()| out.flush());
+            if let Err(e) = written {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(format!("standard output: {e}"));
+                }
+            }
         }
     }
     let failed = (args.fail_on.contains(&FailOn::NotReady) && report.not_ready())
@@ -415,6 +423,11 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
                 t.task,
                 t.workspace.name()
             ));
+        }
+        if report.summary.denies_unseen {
+            if let Some(w) = report.summary.warnings.first() {
+                warn(&format!("not ready: {w}"));
+            }
         }
     }
     // The process ends here: letting go of a large tenant's report and records one
@@ -433,7 +446,11 @@ fn emit<W: Write>(report: &sentinel_readiness_engine::Report, text: Option<&str>
     match text {
         Some(t) => out.write_all(t.as_bytes()),
         None => {
-            report.write_json(&mut *out).map_err(std::io::Error::other)?;
+            // Keep the kind of a failed write, so a closed pipe is still told apart.
+            report.write_json(&mut *out).map_err(|e| {
+                e.io_error_kind()
+                    .map_or_else(|| std::io::Error::other(e), std::io::Error::from)
+            })?;
             out.write_all(b"\n")
         }
     }

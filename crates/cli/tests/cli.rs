@@ -496,6 +496,18 @@ fn a_folder_stands_for_its_export_files() {
     // A link back to a parent folder is not followed (it would loop).
     #[cfg(unix)]
     std::os::unix::fs::symlink(&dir, dir.join("sub-b/loop")).unwrap();
+    // Nor is a pipe read, which would wait for a writer. (Should one be read, the writer
+    // here lets the run end, and the count below fails.)
+    #[cfg(unix)]
+    {
+        let pipe = dir.join("sub-b/pipe.json");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .unwrap()
+            .success());
+        std::thread::spawn(move || drop(std::fs::OpenOptions::new().write(true).open(pipe)));
+    }
     let report = |args: &[PathBuf]| {
         let mut cmd = bin();
         cmd.args(["report", "--format", "json", "--today", "2026-11-23"])
@@ -507,9 +519,11 @@ fn a_folder_stands_for_its_export_files() {
         (json, text(&out.stderr))
     };
     let (by_folder, said) = report(std::slice::from_ref(&dir));
-    let left_out = if cfg!(unix) { "2 file(s)" } else { "1 file(s)" };
+    let left_out = if cfg!(unix) { "3 file(s)" } else { "1 file(s)" };
     assert!(
-        said.contains(&format!("{left_out} of other types or links to folders left out")),
+        said.contains(&format!(
+            "{left_out} of other types, links to folders or pipes left out"
+        )),
         "{said}"
     );
     let named: Vec<PathBuf> = files.iter().map(|(_, to)| dir.join(to)).collect();
@@ -526,4 +540,46 @@ fn a_folder_stands_for_its_export_files() {
     );
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&empty);
+}
+
+#[test]
+fn a_deny_export_cut_short_fails_the_not_ready_gate() {
+    // Whole, the deny blocks everyone who could connect the workspace; cut short, no deny
+    // is read, and the gate must not pass on what it could not see.
+    let dir = scratch("cut-deny");
+    let deny = std::fs::read(fixture("deny-assignments.json")).unwrap();
+    let cut = dir.join("deny.json");
+    std::fs::write(&cut, &deny[..deny.len() / 2]).unwrap();
+    let roles = fixture("rest-roleassignments.json");
+    let out = run(&[
+        "report",
+        "--fail-on",
+        "not-ready",
+        "--today",
+        "2026-11-23",
+        cut.to_str().unwrap(),
+        roles.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not ready: Deny assignments not all read"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_to_standard_output_exits_2() {
+    // A full disk cuts the report short: that is a failure, unlike a closed pipe.
+    for format in ["json", "md"] {
+        let out = bin()
+            .args(["report", "--sample", "--format", format])
+            .stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        assert!(text(&out.stderr).contains("standard output"), "{}", text(&out.stderr));
+    }
 }

@@ -94,6 +94,10 @@ pub struct Summary {
     /// Prerequisites to confirm and high-severity findings.
     pub warnings: Vec<String>,
     pub counts: BTreeMap<String, usize>,
+    /// Deny assignments may be missing from what was read (see the warnings): a verdict of
+    /// allowed is then not certain, so the report does not call the move ready.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub denies_unseen: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -145,10 +149,13 @@ impl Report {
         self.principals.iter().map(|p| p.tasks.len()).sum()
     }
 
-    /// Is the overall verdict `blocked`, or has some task on some workspace nobody who can do
-    /// it today?
+    /// Is the overall verdict `blocked`, has some task on some workspace nobody who can do it
+    /// today, or may deny assignments be missing from what was read (a deny not seen could
+    /// take away any access shown as allowed)?
     pub fn not_ready(&self) -> bool {
-        self.summary.overall == Overall::Blocked || self.tasks.iter().any(|t| t.qualified.is_empty())
+        self.summary.overall == Overall::Blocked
+            || self.tasks.iter().any(|t| t.qualified.is_empty())
+            || self.summary.denies_unseen
     }
 
     /// Indented JSON for reports people may open in an editor; without indentation above
@@ -213,7 +220,7 @@ fn resolve_workspaces(loaded: &Loaded, wanted: &[String]) -> Result<Vec<Scope>, 
 
 /// File names a caveat quotes, in order, each once: ten, and how many more (a run of
 /// thousands of per-subscription files made one line of 136,000 characters).
-fn few_files(files: Vec<&str>) -> String {
+pub(crate) fn few_files(files: Vec<&str>) -> String {
     let files = crate::order::sorted_set(files);
     crate::prerequisite::few_of(&files, files.len())
 }
@@ -229,6 +236,7 @@ fn summarize(
     outcomes: &[TaskOutcome],
     checklist: &[ChecklistItem],
     as_of: Option<Date>,
+    deny_gaps: &[String],
 ) -> Summary {
     // With no workspace nothing was checked: an empty list of failures must not read as ready.
     let nothing_checked = workspaces.is_empty().then(|| {
@@ -252,10 +260,14 @@ fn summarize(
                 .map(|p| format!("{}{}: {}", p.title, ws_suffix(p.workspace.as_ref()), p.evidence)),
         )
         .collect();
-    let mut warnings: Vec<String> = prerequisites
-        .iter()
-        .filter(|p| matches!(p.status, Status::Warn | Status::Unknown))
-        .map(|p| format!("{}{}: {}", p.title, ws_suffix(p.workspace.as_ref()), p.evidence))
+    let mut warnings: Vec<String> = deny_gaps_warning(deny_gaps)
+        .into_iter()
+        .chain(
+            prerequisites
+                .iter()
+                .filter(|p| matches!(p.status, Status::Warn | Status::Unknown))
+                .map(|p| format!("{}{}: {}", p.title, ws_suffix(p.workspace.as_ref()), p.evidence)),
+        )
         .collect();
     warnings.extend(findings.iter().filter(|f| f.severity == Severity::High).map(|f| {
         format!(
@@ -300,7 +312,18 @@ fn summarize(
         blockers,
         warnings,
         counts,
+        denies_unseen: !deny_gaps.is_empty(),
     }
+}
+
+/// The warning that deny assignments may be missing from what was read, if they may.
+fn deny_gaps_warning(gaps: &[String]) -> Option<String> {
+    (!gaps.is_empty()).then(|| {
+        format!(
+            "Deny assignments not all read ({}): a deny assignment not seen could take away any access this report shows as allowed, so no verdict of allowed is certain. Fix the export and run again.",
+            gaps.join("; ")
+        )
+    })
 }
 
 /// Builds the report from loaded inputs.
@@ -444,12 +467,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             crate::prerequisite::few_of(&groups, groups.len())
         ));
     }
-    if loaded.tenant.unread_denies > 0 {
-        caveats.push(format!(
-            "{} deny assignment record(s) could not be read (see the inputs' warnings): a deny not seen can make a verdict too generous. Fix the export and run again.",
-            loaded.tenant.unread_denies
-        ));
-    }
+    caveats.extend(deny_gaps_warning(&loaded.tenant.deny_gaps()));
     let dir = &loaded.tenant.directory;
     let orphans: Vec<String> = eval
         .principals
@@ -623,6 +641,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         &eval.outcomes,
         &checklist,
         opts.as_of,
+        &loaded.tenant.deny_gaps(),
     );
     let scores = score::compute(&score::Inputs {
         config: &loaded.tenant.config,

@@ -22,6 +22,12 @@ pub struct Tenant {
     /// Deny-assignment records that could not be read: a deny not seen can make a verdict
     /// too generous.
     pub unread_denies: usize,
+    /// Deny-assignment exports that could not be read at all (cut short, say).
+    pub unreadable_denies: Vec<crate::SharedText>,
+    /// Deny-assignment exports that end with a link to a further page, and whether one
+    /// without such a link (a last page) was read.
+    pub deny_pages: Vec<crate::SharedText>,
+    pub deny_last_page: bool,
     /// Groups whose expanded member list holds exactly `$expand`'s limit, and may be cut.
     pub capped_groups: Vec<String>,
     pub hierarchy: ManagementGroupTree,
@@ -78,6 +84,27 @@ impl Tenant {
         crate::order::sort(&mut ids);
         ids.dedup();
         ids
+    }
+
+    /// Why deny assignments may be missing from what was read, if they may: a deny not seen
+    /// can take away an access the report shows as allowed.
+    pub fn deny_gaps(&self) -> Vec<String> {
+        let mut gaps = Vec::new();
+        if self.unread_denies > 0 {
+            gaps.push(format!("{} record(s) refused", self.unread_denies));
+        }
+        if !self.unreadable_denies.is_empty() {
+            let files: Vec<&str> = self.unreadable_denies.iter().map(|f| f.as_str()).collect();
+            gaps.push(format!("{} could not be read", crate::report::few_files(files)));
+        }
+        if !self.deny_pages.is_empty() && !self.deny_last_page {
+            let files: Vec<&str> = self.deny_pages.iter().map(|f| f.as_str()).collect();
+            gaps.push(format!(
+                "{} link(s) to a further page, and no last page is among the inputs",
+                crate::report::few_files(files)
+            ));
+        }
+        gaps
     }
 
     /// The one shared copy of `text`.

@@ -61,9 +61,17 @@ fn verdict(report: &Report, principal_name: &str, task: &str) -> String {
     v.verdict.as_str().to_string()
 }
 
+/// One deny record was refused: the caveat and the summary say so, and the report is not
+/// ready, since the deny not read could take away an access shown as allowed.
 fn assert_one_deny_unread(r: &Report) {
-    let said = |c: &String| c.contains("1 deny assignment record(s) could not be read");
+    assert_denies_unseen(r, "1 record(s) refused");
+}
+
+fn assert_denies_unseen(r: &Report, why: &str) {
+    let said = |c: &String| c.starts_with("Deny assignments not all read (") && c.contains(why);
     assert!(r.caveats.iter().any(said), "{:?}", r.caveats);
+    assert!(r.summary.warnings.iter().any(said), "{:?}", r.summary.warnings);
+    assert!(r.summary.denies_unseen && r.not_ready());
 }
 
 /// One file of the report's was refused, and its error says `says`.
@@ -473,6 +481,71 @@ fn a_deny_principal_without_an_id_refuses_the_record() {
     with.push(("deny.json".into(), bytes));
     let r = report_on(&[LAW], Date::new(2026, 2, 10), &with);
     assert_one_deny_unread(&r);
+}
+
+// Round 38's review of the CLI as a gate: a deny that could not be read must not let
+// `--fail-on not-ready` pass.
+
+/// Permissions written as a type name, or with no operation at all, refuse the record: read
+/// as denying nothing, the deny would make verdicts too generous. A list written as one text
+/// of operations split at spaces is read as that list.
+#[test]
+fn deny_permissions_that_cannot_be_read_refuse_the_record() {
+    let day = Date::new(2026, 2, 10);
+    let with_deny = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut with = files(&["role-assignments-contributor.json"]);
+        with.push(("deny.json".into(), edited("deny-assignments-depth-2.json", edit)));
+        report_on(&[LAW], day, &with)
+    };
+    for (case, edit) in [
+        (
+            "type name",
+            &(|v: &mut serde_json::Value| v[0]["Actions"] = "System.Collections.Generic.List`1[System.String]".into())
+                as &dyn Fn(&mut serde_json::Value),
+        ),
+        ("no operations", &|v: &mut serde_json::Value| {
+            v[0]["Actions"] = serde_json::json!([])
+        }),
+        ("no permissions", &|v: &mut serde_json::Value| {
+            v[0].as_object_mut().unwrap().remove("Actions");
+        }),
+    ] {
+        let r = with_deny(edit);
+        assert_ne!(verdict(&r, "analyst", "investigate-incidents"), "denied", "{case}");
+        assert_one_deny_unread(&r);
+    }
+    let joined = with_deny(&|v: &mut serde_json::Value| v[0]["Actions"] = "*/write */delete".into());
+    assert_eq!(verdict(&joined, "analyst", "investigate-incidents"), "denied");
+    assert!(!joined.summary.denies_unseen, "{:?}", joined.summary.warnings);
+}
+
+/// A deny export cut short, or one page of one with no last page, leaves denies unseen;
+/// with its last page among the inputs, it does not.
+#[test]
+fn a_deny_export_cut_short_or_without_its_last_page_leaves_denies_unseen() {
+    let day = Date::new(2026, 2, 10);
+    let deny = read("deny-assignments-depth-2.json");
+    let mut cut = files(&["role-assignments-contributor.json"]);
+    cut.push(("deny.json".into(), deny[..deny.len() / 2].to_vec()));
+    assert_denies_unseen(&report_on(&[LAW], day, &cut), "deny.json could not be read");
+
+    let page = |records: serde_json::Value, next: Option<&str>| {
+        let mut v = serde_json::json!({ "value": records });
+        if let Some(next) = next {
+            v["nextLink"] = next.into();
+        }
+        serde_json::to_vec(&v).unwrap()
+    };
+    let all: serde_json::Value = serde_json::from_slice(&deny).unwrap();
+    let mut first = files(&["role-assignments-contributor.json"]);
+    first.push((
+        "deny-1.json".into(),
+        page(serde_json::json!([all[0]]), Some("https://management.azure.com/next")),
+    ));
+    let r = report_on(&[LAW], day, &first);
+    assert_denies_unseen(&r, "deny-1.json link(s) to a further page, and no last page");
+    first.push(("deny-2.json".into(), page(serde_json::json!([all[1]]), None)));
+    assert!(!report_on(&[LAW], day, &first).summary.denies_unseen);
 }
 
 // Round 34's review of dates: a PIM date is read as its day in UTC, and an activation

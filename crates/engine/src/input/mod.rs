@@ -506,6 +506,11 @@ impl<'a> Prepared<'a> {
                         tenant.config.cut_kind(kind);
                     }
                 }
+                // Likewise a deny-assignment export: any deny in it goes unseen.
+                let deny = [Format::DenyAssignmentsRest, Format::DenyAssignmentsPowerShell];
+                if deny.iter().any(|f| e.format.as_deref() == Some(f.label())) {
+                    tenant.unreadable_denies.push(crate::SharedText::new(self.path));
+                }
                 Err(e)
             }
         }
@@ -745,6 +750,15 @@ fn take_in(
             }
         }
     }
+    // Counted before a file whose every record was refused is turned down below.
+    if matches!(format, Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell) {
+        tenant.unread_denies += lost;
+        if more_pages {
+            tenant.deny_pages.push(file.clone());
+        } else {
+            tenant.deny_last_page = true;
+        }
+    }
     if summary.records == 0 {
         let (message, location) =
             first_error.unwrap_or_else(|| ("no records found".to_string(), Location { line: 1, column: 1 }));
@@ -759,9 +773,6 @@ fn take_in(
         for o in tenant.config.objects.iter_mut().skip(config_before) {
             o.partial = true;
         }
-    }
-    if matches!(format, Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell) {
-        tenant.unread_denies += lost;
     }
     Ok(summary)
 }
@@ -1426,23 +1437,38 @@ fn blocks_of(obj: &Map<String, Value>) -> Vec<PermissionBlock> {
             .filter_map(Value::as_object)
             .map(|b| {
                 PermissionBlock::from_lists(
-                    &str_list(b, &["actions"]),
-                    &str_list(b, &["notActions"]),
-                    &str_list(b, &["dataActions"]),
-                    &str_list(b, &["notDataActions"]),
+                    &operations(b, &["actions"]),
+                    &operations(b, &["notActions"]),
+                    &operations(b, &["dataActions"]),
+                    &operations(b, &["notDataActions"]),
                     Condition::new(str_field(b, &["condition"]), str_field(b, &["conditionVersion"])),
                 )
             })
             .collect(),
         // PowerShell flattens all blocks into one (and keeps only the first condition).
         _ => vec![PermissionBlock::from_lists(
-            &str_list(obj, &["Actions"]),
-            &str_list(obj, &["NotActions"]),
-            &str_list(obj, &["DataActions"]),
-            &str_list(obj, &["NotDataActions"]),
+            &operations(obj, &["Actions"]),
+            &operations(obj, &["NotActions"]),
+            &operations(obj, &["DataActions"]),
+            &operations(obj, &["NotDataActions"]),
             Condition::new(str_field(obj, &["Condition"]), str_field(obj, &["ConditionVersion"])),
         )],
     }
+}
+
+/// A list of operations. One text for the list is split at spaces: PowerShell writes a list
+/// that way when it flattens it (a CSV, or `ConvertTo-Json` past its depth), and no
+/// operation name holds a space.
+fn operations(obj: &Map<String, Value>, names: &[&str]) -> Vec<String> {
+    match field(obj, names) {
+        Some(Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
+        _ => str_list(obj, names),
+    }
+}
+
+/// What `ConvertTo-Json` writes for a list it did not go into: the list's .NET type name.
+fn is_type_name(text: &str) -> bool {
+    text.starts_with("System.") && text.contains('[')
 }
 
 fn role_definition(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
@@ -1517,6 +1543,14 @@ fn principal_ids(v: Option<&Value>) -> Result<Vec<String>, String> {
     Ok(ids)
 }
 
+/// `permissions` written as one text (a type name), not a list.
+fn permissions_text(obj: &Map<String, Value>) -> Option<&str> {
+    str_field(obj, &["permissions"])
+}
+
+const DENY_PERMISSIONS_CUT: &str =
+    "deny assignment permissions cut short by ConvertTo-Json (written as a type name): export with -Depth 5";
+
 const PRINCIPALS_CUT: &str =
     "deny assignment principals cut short by ConvertTo-Json, with no id to read: export with -Depth 5";
 
@@ -1532,13 +1566,28 @@ fn deny_assignment(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant
         .into_iter()
         .map(|p| if p.is_empty() { ALL_PRINCIPALS.to_string() } else { p })
         .collect();
+    // A deny read as denying nothing, or as denying a type name, would make verdicts too
+    // generous: such a record is refused, and the report says denies may be unseen.
+    let blocks = blocks_of(obj);
+    let cut = blocks.iter().any(|b| {
+        [&b.actions, &b.not_actions, &b.data_actions, &b.not_data_actions]
+            .into_iter()
+            .flatten()
+            .any(|p| is_type_name(p.as_str()))
+    });
+    if cut || permissions_text(obj).is_some_and(is_type_name) {
+        return Err(DENY_PERMISSIONS_CUT.into());
+    }
+    if blocks.iter().all(|b| b.actions.is_empty() && b.data_actions.is_empty()) {
+        return Err("deny assignment whose permissions cannot be read (no actions or dataActions)".into());
+    }
     tenant.denies.push(DenyAssignment {
         id: str_field(obj, &["id"]).unwrap_or_default().to_string(),
         name: str_field(obj, &["denyAssignmentName"])
             .unwrap_or("(unnamed deny assignment)")
             .to_string(),
         scope,
-        blocks: blocks_of(obj),
+        blocks,
         principals: IdSet::new(principals),
         exclude_principals: IdSet::new(principal_ids(field(obj, &["excludePrincipals"]))?),
         do_not_apply_to_child_scopes: bool_field(obj, &["doNotApplyToChildScopes"]).unwrap_or(false),
