@@ -418,8 +418,10 @@ fn detect_fusion_automation(c: &Context<'_>) -> Option<(Vec<Affected>, String)> 
 /// same. Searching every condition for every text grew with the product of Fusion rules and
 /// automation rules (8,000 of each took 34 s).
 struct Needles {
-    /// (up to `KEY` bytes after the text's first mark, where that mark starts, the text), by key.
-    keyed: Vec<(String, usize, String)>,
+    /// (where the text's first mark starts, the text).
+    marked: Vec<(usize, String)>,
+    /// (up to `KEY` bytes after the first mark, position in `marked`), by key.
+    keyed: Vec<(String, usize)>,
     /// Texts without the mark, searched for in full.
     other: Vec<String>,
 }
@@ -429,8 +431,7 @@ impl Needles {
     const KEY: usize = 8;
 
     fn new(texts: Vec<String>) -> Self {
-        let mut keyed = Vec::new();
-        let mut other = Vec::new();
+        let (mut marked, mut keyed, mut other) = (Vec::new(), Vec::new(), Vec::new());
         for text in texts {
             match text.find(Self::MARK) {
                 Some(at) => {
@@ -440,13 +441,14 @@ impl Needles {
                         .find_map(|len| text.get(start..start + len))
                         .unwrap_or_default()
                         .to_string();
-                    keyed.push((key, at, text));
+                    keyed.push((key, marked.len()));
+                    marked.push((at, text));
                 }
                 None => other.push(text),
             }
         }
-        crate::order::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0));
-        Self { keyed, other }
+        crate::order::by_text(&mut keyed);
+        Self { marked, keyed, other }
     }
 
     /// Does `text` contain any of them?
@@ -466,18 +468,13 @@ impl Needles {
                 let Some(key) = text.get(start..start + len) else {
                     continue;
                 };
-                let first = self.keyed.partition_point(|e| e.0.as_str() < key);
-                let found = self
-                    .keyed
-                    .get(first..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|e| e.0 == key)
-                    .any(|(_, at, needle)| {
+                let found = crate::order::with_text(&self.keyed, key).iter().any(|&(_, i)| {
+                    self.marked.get(i).is_some_and(|(at, needle)| {
                         p.checked_sub(*at)
                             .and_then(|q| text.get(q..))
                             .is_some_and(|rest| rest.starts_with(needle.as_str()))
-                    });
+                    })
+                });
                 if found {
                     return true;
                 }

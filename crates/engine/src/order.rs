@@ -41,6 +41,19 @@ pub fn sorted_set<T: Ord>(mut v: Vec<T>) -> Vec<T> {
     v
 }
 
+/// Sorts (text, position) pairs by text, stably: the one list type of the lookups by name
+/// (role names, Fusion rule ids), so they share one sort.
+pub fn by_text(list: &mut [(String, usize)]) {
+    sort_by(list, |a, b| a.0.cmp(&b.0));
+}
+
+/// The entries of a list sorted by [`by_text`] whose text is `text`, in their order.
+pub fn with_text<'a>(list: &'a [(String, usize)], text: &str) -> &'a [(String, usize)] {
+    let from = list.partition_point(|(t, _)| t.as_str() < text);
+    let rest = list.get(from..).unwrap_or_default();
+    rest.get(..rest.partition_point(|(t, _)| t == text)).unwrap_or_default()
+}
+
 /// The one instance of the standard sort: positions compared through `cmp`.
 #[inline(never)]
 fn sort_positions(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
@@ -82,5 +95,19 @@ mod tests {
         let mut words = vec!["b", "a", "c"];
         sort(&mut words);
         assert_eq!(words, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn entries_are_found_by_their_whole_text_in_their_order() {
+        let mut list: Vec<(String, usize)> = ["b", "c", "a", "b", "bb"]
+            .iter()
+            .map(|t| t.to_string())
+            .zip(0..)
+            .collect();
+        by_text(&mut list);
+        let at = |text: &str| with_text(&list, text).iter().map(|e| e.1).collect::<Vec<_>>();
+        assert_eq!(at("b"), [0, 3]);
+        assert_eq!(at("bb"), [4]);
+        assert!(at("").is_empty() && at("d").is_empty() && at("ba").is_empty());
     }
 }

@@ -638,10 +638,12 @@ impl RoleCatalog {
         let name = r.name.as_deref()?.to_ascii_lowercase();
         let names = names.get_or_insert_with(|| RoleNames::of(self));
         // Of custom roles sharing the name, the one with the lowest id (the map's order).
-        if let Some(c) = first_named(&names.custom, &name).and_then(|i| names.customs.get(i)) {
+        let first = crate::order::with_text(&names.custom, &name).first();
+        if let Some(c) = first.and_then(|&(_, i)| names.customs.get(i)) {
             return Some(((*c).clone(), RoleMatch::ByName));
         }
-        if let Some(b) = first_named(&names.builtin, &name).and_then(|i| builtin_roles().get(i)) {
+        // Built-ins are few (930): gone through, without a copy of each name.
+        if let Some(b) = builtin_roles().iter().find(|b| b.name.eq_ignore_ascii_case(&name)) {
             return Some((RoleDefinition::from_builtin(b), RoleMatch::ByName));
         }
         FORMER_NAMES
@@ -652,38 +654,23 @@ impl RoleCatalog {
     }
 }
 
-/// Custom and built-in roles by lower-case name, for exports that name a role without its
-/// id. Going through every role for each such name grew with their product (32,000 custom
+/// Custom roles by lower-case name, for exports that name a role without its id. Going
+/// through every custom role for each such name grew with their product (32,000 custom
 /// roles each assigned by name took 14 s).
 pub struct RoleNames<'c> {
     customs: Vec<&'c RoleDefinition>,
     /// (name, position in `customs`), by name, equal names in id order.
     custom: Vec<(String, usize)>,
-    /// (name, position in the built-in table), likewise.
-    builtin: Vec<(String, usize)>,
 }
 
 impl<'c> RoleNames<'c> {
     fn of(catalog: &'c RoleCatalog) -> Self {
         let customs: Vec<&RoleDefinition> = catalog.custom.values().collect();
-        let by_name = |names: &mut dyn Iterator<Item = &str>| {
-            let mut list: Vec<(String, usize)> = names.map(str::to_ascii_lowercase).zip(0..).collect();
-            // Stable: of equal names, the first in id order stays first.
-            crate::order::sort_by(&mut list, |a, b| a.0.cmp(&b.0));
-            list
-        };
-        Self {
-            custom: by_name(&mut customs.iter().map(|c| c.name.as_str())),
-            builtin: by_name(&mut builtin_roles().iter().map(|b| b.name)),
-            customs,
-        }
+        let mut custom: Vec<(String, usize)> = customs.iter().map(|c| c.name.to_ascii_lowercase()).zip(0..).collect();
+        // Stable: of equal names, the first in id order stays first.
+        crate::order::by_text(&mut custom);
+        Self { customs, custom }
     }
-}
-
-/// The position of the first entry named `name` in a list sorted by name.
-fn first_named(list: &[(String, usize)], name: &str) -> Option<usize> {
-    let at = list.partition_point(|(n, _)| n.as_str() < name);
-    list.get(at).filter(|(n, _)| n == name).map(|&(_, i)| i)
 }
 
 #[cfg(test)]
