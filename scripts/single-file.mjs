@@ -31,6 +31,8 @@ const csp = [
 
 // Appended to the glue code inside the worker.
 const WORKER_TAIL = `
+// Tells the page this worker started: one that errs before this could not start at all.
+self.postMessage({ started: true });
 let ready = null;
 self.onmessage = async (e) => {
   const { id, module, meta, bytes, today } = e.data;
@@ -89,6 +91,10 @@ window.__srEvaluate = (meta, bytes, today) => new Promise((resolve, reject) => {
     if (!__sr_worker) {
       __sr_worker = new Worker(URL.createObjectURL(new Blob([__sr_workerSource], { type: 'text/javascript' })), { type: 'module' });
       __sr_worker.onmessage = (e) => {
+        if (e.data.started) {
+          e.target.__srStarted = true;
+          return;
+        }
         const p = __sr_pending.get(e.data.id);
         __sr_pending.delete(e.data.id);
         if (e.data.error !== undefined) {
@@ -101,7 +107,14 @@ window.__srEvaluate = (meta, bytes, today) => new Promise((resolve, reject) => {
           p.resolve(e.data.answer);
         }
       };
-      __sr_worker.onerror = (e) => { for (const p of __sr_pending.values()) p.reject(String(e.message)); __sr_pending.clear(); __sr_worker = null; };
+      // A worker that never started (Chromium allows none on a file:// page) is told apart:
+      // the page then evaluates on its own thread, whatever the size.
+      __sr_worker.onerror = (e) => {
+        const why = e.target.__srStarted ? String(e.message) : { unstarted: String(e.message) };
+        for (const p of __sr_pending.values()) p.reject(why);
+        __sr_pending.clear();
+        __sr_worker = null;
+      };
     }
     const id = ++__sr_seq;
     __sr_pending.set(id, { resolve, reject });

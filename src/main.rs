@@ -140,7 +140,7 @@ const PAGE_VERDICT_LIMIT: usize = 100_000;
 
 /// Names kept per task and workspace in a report trimmed for the page: the overview shows
 /// them with the full count. (100 made the answer 4 MB, which the page parses in one task.)
-const PAGE_NAMES_PER_TASK: usize = 20;
+pub(crate) const PAGE_NAMES_PER_TASK: usize = 20;
 
 /// Starts the caveat that marks a report trimmed for the page (the Access screen looks for it).
 pub const DETAIL_OMITTED: &str = "Per-principal verdicts are not shown in the browser";
@@ -382,17 +382,26 @@ async fn evaluate(req: EvalRequest, wanted: impl Fn() -> bool) -> Evaluated {
                 },
                 // A newer request replaced this one; its answer is not wanted.
                 Err(e) if e.as_string().as_deref() == Some(SUPERSEDED) => Err(SUPERSEDED.to_string()),
-                // Some pages cannot start a worker at all (a file:// page in Chromium): small
-                // inputs are evaluated here instead. Large ones are not, since what failed in
-                // the worker (memory, size) would freeze the page here; nor are those whose
-                // evaluation itself failed in the worker (it ran out of memory), which would
-                // end the page's own Wasm.
-                Err(e) if bytes <= PAGE_FALLBACK_UP_TO_BYTES && worker_failure(&e).is_none() => {
+                // Some pages cannot start a worker at all (a file:// page in Chromium): their
+                // inputs are evaluated here instead, up to what a file may hold. After other
+                // worker errors only small inputs are, since what failed in the worker
+                // (memory, size) would freeze the page here; never those whose evaluation
+                // itself failed in the worker (it ran out of memory), which would end the
+                // page's own Wasm.
+                Err(e)
+                    if worker_failure(&e).is_none()
+                        && (bytes <= PAGE_FALLBACK_UP_TO_BYTES
+                            || never_started(&e) && bytes <= crate::views::BROWSER_LIMIT_MB * 1024 * 1024) =>
+                {
                     return Evaluated {
                         report: evaluate_request(&req, today).map(std::rc::Rc::new),
                         in_worker: false,
                     }
                 }
+                Err(e) if never_started(&e) => Err(format!(
+                    "this page could not start its evaluation worker (Chromium allows none on a page opened from a file), and exports over {} MB together are not evaluated on the page itself: open the page from a web server, or run the command line on them.",
+                    crate::views::BROWSER_LIMIT_MB
+                )),
                 Err(e) => Err(format!(
                     "the evaluation worker failed ({}). Exports this large, or shaped like this, may exceed what a browser tab can hold: run the command line on them.",
                     worker_failure(&e)
@@ -420,6 +429,11 @@ fn worker_failure(e: &wasm_bindgen::JsValue) -> Option<String> {
     js_sys::Reflect::get(e, &"failed".into())
         .ok()
         .and_then(|f| f.as_string())
+}
+
+/// Did the worker fail before it started (scripts/single-file.mjs)?
+fn never_started(e: &wasm_bindgen::JsValue) -> bool {
+    js_sys::Reflect::has(e, &"unstarted".into()).unwrap_or(false)
 }
 
 /// What the worker answers a request that a newer one replaced (scripts/single-file.mjs).
@@ -637,6 +651,23 @@ mod tests {
         assert_eq!(cut.tasks.iter().filter(|t| t.shortened.is_some()).count(), 1);
         assert_eq!(trimmed.summary.overall, full.summary.overall);
         assert_eq!(trimmed.checklist.len(), full.checklist.len());
+    }
+
+    /// The overview names as many as a trimmed report keeps, whether or not the report was
+    /// trimmed: 3,273 names in one cell made its table 286,000 px tall.
+    #[test]
+    fn the_overview_names_a_page_share_and_counts_the_rest() {
+        let mut report = sample_report();
+        let t = report.tasks.iter_mut().find(|t| !t.qualified.is_empty()).unwrap();
+        let one = t.qualified[0].clone();
+        t.qualified = vec![one; PAGE_NAMES_PER_TASK + 5];
+        let cell = crate::views::qualified_names(t);
+        assert!(cell.ends_with(" and 5 more (25 in all)"), "{cell}");
+        t.qualified.truncate(PAGE_NAMES_PER_TASK);
+        assert!(!crate::views::qualified_names(t).contains("more"));
+        let cut = trim_for_page(report.clone(), 1);
+        let t = cut.tasks.iter().find(|t| !t.qualified.is_empty()).unwrap();
+        assert!(!crate::views::qualified_names(t).contains("more"));
     }
 
     #[test]

@@ -90,7 +90,7 @@ fn no_usable_inputs(r: &Report) -> Html {
 /// Largest file or paste the page accepts. A browser tab holds the text, its decoded copy
 /// and the report in memory at once; larger exports belong to the command line, whose limit
 /// is 256 MB per file (README, "Known limits").
-const BROWSER_LIMIT_MB: usize = 150;
+pub(crate) const BROWSER_LIMIT_MB: usize = 150;
 
 fn too_large(bytes: f64) -> Option<String> {
     let mb = bytes / (1024.0 * 1024.0);
@@ -479,23 +479,29 @@ pub fn guidance(as_of: Option<&str>) -> Html {
     html! { <section id="guidance">{ Html::from_html_unchecked(AttrValue::from(page)) }</section> }
 }
 
-/// Who can do a task now, as the overview lists them; a list shortened for the page says how
-/// many names it held.
-fn qualified_names(t: &sentinel_readiness_engine::evaluate::TaskOutcome) -> String {
+/// Who can do a task now, as the overview lists them: as many names as a report trimmed for
+/// the page keeps, and how many there are in all when that is more. (Untrimmed, a tenant of
+/// four workspaces put 3,273 names in one cell.)
+pub(crate) fn qualified_names(t: &sentinel_readiness_engine::evaluate::TaskOutcome) -> String {
     if t.qualified.is_empty() {
         return "nobody".to_string();
     }
-    let names: Vec<String> = t.qualified.iter().map(|p| as_shown(&p.display_name)).collect();
-    match t.shortened {
-        Some(full) if full.qualified > names.len() => {
-            format!(
-                "{} and {} more ({} in all)",
-                names.join(", "),
-                full.qualified - names.len(),
-                full.qualified
-            )
-        }
-        _ => names.join(", "),
+    let total = t.shortened.map_or(0, |full| full.qualified).max(t.qualified.len());
+    let names: Vec<String> = t
+        .qualified
+        .iter()
+        .take(crate::PAGE_NAMES_PER_TASK)
+        .map(|p| as_shown(&p.display_name))
+        .collect();
+    if total > names.len() {
+        format!(
+            "{} and {} more ({} in all)",
+            names.join(", "),
+            total - names.len(),
+            total
+        )
+    } else {
+        names.join(", ")
     }
 }
 

@@ -603,6 +603,15 @@ try {
     assert(csp.includes("connect-src 'none'"), `csp: ${csp}`);
     assert(requests.length === 0, `requests: ${requests.join(', ')}`);
     await filePage.screenshot({ path: join(artifacts, 'single-file.png') });
+    // Chromium starts no worker for a file:// page: exports over the 8 MB that other worker
+    // errors allow are evaluated on the page too (before round 38: "the worker failed").
+    await filePage.goto(`file://${dist}sentinel-readiness.html#/inputs`);
+    await filePage.click('#clear-all');
+    await filePage.setInputFiles('#file-picker', { name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(big) });
+    await filePage.locator('li.input', { hasText: 'big.json' }).locator('.ok').waitFor({ timeout: 60000 });
+    await filePage.goto(`file://${dist}sentinel-readiness.html#/report`);
+    await filePage.waitForSelector('#report-title', { timeout: 30000 });
+    assert(!/worker/.test(await filePage.locator('main').innerText()), 'a worker failure was shown');
     await filePage.close();
   });
 
