@@ -283,11 +283,25 @@ cd "$(dirname "$0")/.."
 # unreadable configuration exports mark their kind for the whole run, the page's reminder
 # of files not kept); 435,718 / 319,504 B after the final read of the change (one mark for
 # unreadable records, one candidate list for role and deny assignments).
-APP_CEILING=$((426 * 1024)); APP_TARGET=$((300 * 1024))
+# Round 38, both up: the shapes left growing faster than their size, and the reviews of the
+# CLI as a CI gate and of the page after a large evaluation. The engine: management-group
+# assignments placed by the groups above each subscription and each workspace going through
+# only the principals that hold something there (MG 8,000: 86 s → 1.7 s), tenant ids in a
+# set, custom role names and Fusion ids in one sorted (text, position) list type, the
+# objects findings name looked up by kind and key; deny assignments not all read (records
+# refused, exports cut short, pages without their last) warned of and failing the not-ready
+# gate, operation lists in one text split at spaces. The page: a file:// page evaluating on
+# its own thread when it has no worker, the overview's names capped. +3,860 / +5,430 B, after
+# the shared list type took 383 B back. Measured 439,578 / 324,934 B (was 435,718 /
+# 319,504 B). Then the app +2,393 B for the Access screen's rows as components of their
+# own, explanations put in only when a cell is opened, and a page's rows shared by the
+# tables shown: on a four-workspace tenant of 4,301 principals, opening the screen went from
+# 441 to 73 ms and each "Show more" from 0.75–1.14 s to 85–112 ms. Measured 441,971 B.
+APP_CEILING=$((432 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
-API_CEILING=$((313 * 1024)); API_TARGET=$((200 * 1024))
+API_CEILING=$((318 * 1024)); API_TARGET=$((200 * 1024))
 app=$(gzip -9 -c dist/*_bg.wasm | wc -c)
 api=$(gzip -9 -c pkg/*_bg.wasm | wc -c)
 status=0
