@@ -281,9 +281,7 @@ fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>, other: &mut usize) -> Res
         let kind = entry.file_type().map_err(failed)?;
         if kind.is_dir() {
             walk(&path, out, other)?;
-        } else if !(kind.is_file() || kind.is_symlink() && path.is_file()) {
-            // A link to a folder is not followed (a link back up would loop), and a pipe or
-            // device would wait for input that may never come.
+        } else if left_out(&kind, &path) {
             *other += 1;
         } else if path
             .extension()
@@ -295,6 +293,17 @@ fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>, other: &mut usize) -> Res
         }
     }
     Ok(())
+}
+
+/// Entries of a folder that are not read: a link to a folder (a link back up would loop),
+/// and a pipe, socket or device, which would wait for input that may never come. A link
+/// whose target is missing is read, so that its error names it.
+fn left_out(kind: &std::fs::FileType, path: &std::path::Path) -> bool {
+    if kind.is_symlink() {
+        std::fs::metadata(path).is_ok_and(|m| !m.is_file())
+    } else {
+        !kind.is_file()
+    }
 }
 
 /// Every input file, in order. Unless told to use one thread, the two halves of the list are

@@ -519,6 +519,21 @@ fn a_folder_stands_for_its_export_files() {
         (json, text(&out.stderr))
     };
     let (by_folder, said) = report(std::slice::from_ref(&dir));
+    // A link whose target is missing is opened, and the run stops naming it (exit 2), as for
+    // any path that cannot be opened: never a silent pass.
+    #[cfg(unix)]
+    {
+        let gone = dir.join("sub-b/deny.json");
+        std::os::unix::fs::symlink(dir.join("no-such-file.json"), &gone).unwrap();
+        let out = bin()
+            .args(["report", "--fail-on", "input-error"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("deny.json"), "{}", text(&out.stderr));
+        std::fs::remove_file(&gone).unwrap();
+    }
     let left_out = if cfg!(unix) { "3 file(s)" } else { "1 file(s)" };
     assert!(
         said.contains(&format!(

@@ -519,8 +519,9 @@ fn deny_permissions_that_cannot_be_read_refuse_the_record() {
     assert!(!joined.summary.denies_unseen, "{:?}", joined.summary.warnings);
 }
 
-/// A deny export cut short, or one page of one with no last page, leaves denies unseen;
-/// with its last page among the inputs, it does not.
+/// A deny export cut short, or one page of one, leaves denies unseen: pages cannot be
+/// matched to the list they continue, so even its last page beside it does not clear it
+/// (round 38's review: one whole deny export of another subscription did).
 #[test]
 fn a_deny_export_cut_short_or_without_its_last_page_leaves_denies_unseen() {
     let day = Date::new(2026, 2, 10);
@@ -543,9 +544,59 @@ fn a_deny_export_cut_short_or_without_its_last_page_leaves_denies_unseen() {
         page(serde_json::json!([all[0]]), Some("https://management.azure.com/next")),
     ));
     let r = report_on(&[LAW], day, &first);
-    assert_denies_unseen(&r, "deny-1.json link(s) to a further page, and no last page");
+    assert_denies_unseen(&r, "deny-1.json link(s) to a further page");
     first.push(("deny-2.json".into(), page(serde_json::json!([all[1]]), None)));
-    assert!(!report_on(&[LAW], day, &first).summary.denies_unseen);
+    assert_denies_unseen(&report_on(&[LAW], day, &first), "deny-1.json link(s) to a further page");
+    // One whole page alone is a whole list.
+    let mut whole = files(&["role-assignments-contributor.json"]);
+    whole.push(("deny.json".into(), page(all.clone(), None)));
+    assert!(!report_on(&[LAW], day, &whole).summary.denies_unseen);
+}
+
+/// Deny rows in a Resource Graph `authorizationresources` export count as a deny export's:
+/// a refused one, a page with a skip token that holds some, or the file cut short leaves
+/// denies unseen; a page of role assignments alone does not.
+#[test]
+fn deny_rows_of_a_resource_graph_export_that_were_not_all_read_leave_denies_unseen() {
+    let formats = |name: &str| -> serde_json::Value {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/formats")
+            .join(name);
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    };
+    let arg = formats("arg-authorizationresources.json");
+    let tenant = arg["data"][0]["tenantId"].clone();
+    let mut rows = vec![arg["data"][0].clone()];
+    for d in formats("deny-assignments.json")["value"].as_array().unwrap() {
+        let mut d = d.clone();
+        d["type"] = "microsoft.authorization/denyassignments".into();
+        d["tenantId"] = tenant.clone();
+        rows.push(d);
+    }
+    let run = |rows: &[serde_json::Value], skip_token: Option<&str>| {
+        let mut file = arg.clone();
+        file["data"] = rows.into();
+        file["skip_token"] = skip_token.into();
+        let with = vec![("arg.json".to_string(), serde_json::to_vec(&file).unwrap())];
+        common::report(&with, &[], Date::new(2026, 11, 23))
+    };
+    let read = run(&rows, None);
+    assert!(
+        read.errors.is_empty() && !read.summary.denies_unseen,
+        "{:?}",
+        read.summary.warnings
+    );
+    let mut bad = rows.clone();
+    bad[1]["properties"]["permissions"] = "System.Object[]".into();
+    assert_denies_unseen(&run(&bad, None), "1 record(s) refused");
+    assert_denies_unseen(&run(&rows, Some("abc")), "arg.json link(s) to a further page");
+    assert!(!run(&rows[..1], Some("abc")).summary.denies_unseen);
+    let text = serde_json::to_vec(&serde_json::json!({ "data": rows })).unwrap();
+    let cut = vec![("arg.json".to_string(), text[..text.len() - 40].to_vec())];
+    assert_denies_unseen(
+        &common::report(&cut, &[], Date::new(2026, 11, 23)),
+        "arg.json could not be read",
+    );
 }
 
 // Round 34's review of dates: a PIM date is read as its day in UTC, and an activation

@@ -449,6 +449,8 @@ struct Prepared<'a> {
     path: &'a str,
     len: usize,
     body: Result<Body<'a>, InputError>,
+    /// A file that could not be read names deny assignments (see [`names_denies`]).
+    names_denies: bool,
 }
 
 enum Body<'a> {
@@ -480,17 +482,21 @@ impl<'a> Prepared<'a> {
         Self {
             path,
             len: bytes.len(),
+            names_denies: body.is_err() && names_denies(bytes),
             body,
         }
     }
 
     fn apply(self, hint: ReadHint, tenant: &mut Tenant) -> Result<InputSummary, InputError> {
         let text;
+        let mut denies_named = self.names_denies;
         let body = match self.body {
             Ok(Body::Split(split)) => Ok(split),
             Ok(Body::Converted(converted)) => {
                 text = converted;
-                split(self.path, &text, Ahead::No)
+                let split = split(self.path, &text, Ahead::No);
+                denies_named = split.is_err() && names_denies(text.as_bytes());
+                split
             }
             Err(e) => Err(e),
         };
@@ -506,9 +512,10 @@ impl<'a> Prepared<'a> {
                         tenant.config.cut_kind(kind);
                     }
                 }
-                // Likewise a deny-assignment export: any deny in it goes unseen.
+                // Likewise a deny-assignment export, or any file that names deny assignments
+                // (a Resource Graph export): any deny in it goes unseen.
                 let deny = [Format::DenyAssignmentsRest, Format::DenyAssignmentsPowerShell];
-                if deny.iter().any(|f| e.format.as_deref() == Some(f.label())) {
+                if denies_named || deny.iter().any(|f| e.format.as_deref() == Some(f.label())) {
                     tenant.unreadable_denies.push(crate::SharedText::new(self.path));
                 }
                 Err(e)
@@ -629,6 +636,7 @@ fn take_in(
     hint: ReadHint,
     tenant: &mut Tenant,
 ) -> Result<InputSummary, InputError> {
+    let (denies_before, unread_before) = (tenant.denies.len(), tenant.unread_denies);
     let Split {
         text,
         format,
@@ -750,14 +758,16 @@ fn take_in(
             }
         }
     }
-    // Counted before a file whose every record was refused is turned down below.
-    if matches!(format, Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell) {
+    // Counted before a file whose every record was refused is turned down below. A page of
+    // a longer list that holds deny assignments (a deny export, or Resource Graph rows of
+    // them) leaves the others unseen: pages cannot be matched to the list they continue, so
+    // even with its other pages among the inputs it counts (the warning says to join them).
+    let deny_export = matches!(format, Format::DenyAssignmentsRest | Format::DenyAssignmentsPowerShell);
+    if deny_export {
         tenant.unread_denies += lost;
-        if more_pages {
-            tenant.deny_pages.push(file.clone());
-        } else {
-            tenant.deny_last_page = true;
-        }
+    }
+    if more_pages && (deny_export || tenant.denies.len() > denies_before || tenant.unread_denies > unread_before) {
+        tenant.deny_pages.push(file.clone());
     }
     if summary.records == 0 {
         let (message, location) =
@@ -1199,7 +1209,14 @@ fn read_record(format: Format, raw: Map<String, Value>, origin: Origin, tenant: 
                     container(raw, &obj, tenant)
                 }
                 "microsoft.resources/subscriptions/resourcegroups" => Ok(0),
-                "microsoft.authorization/denyassignments" => deny_assignment(&obj, origin, tenant),
+                "microsoft.authorization/denyassignments" => {
+                    // Counted here: the file is not a deny export as a whole.
+                    let read = deny_assignment(&obj, origin, tenant);
+                    if read.is_err() {
+                        tenant.unread_denies += 1;
+                    }
+                    read
+                }
                 other => Err(format!("Resource Graph row of type `{other}` is not used")),
             }
         }
@@ -1454,6 +1471,12 @@ fn blocks_of(obj: &Map<String, Value>) -> Vec<PermissionBlock> {
             Condition::new(str_field(obj, &["Condition"]), str_field(obj, &["ConditionVersion"])),
         )],
     }
+}
+
+/// Does a file's text name deny assignments (any case)? Asked only of files that could not be
+/// read, whose format may not be known.
+fn names_denies(bytes: &[u8]) -> bool {
+    bytes.windows(14).any(|w| w.eq_ignore_ascii_case(b"denyassignment"))
 }
 
 /// A list of operations. One text for the list is split at spaces: PowerShell writes a list
