@@ -1605,10 +1605,6 @@ impl<'t> Evaluator<'t> {
             // all are gone through in order instead of sorting the list.
             who.clear();
             for &h in &holders {
-                // Enough to go through everyone: the rest need not be marked.
-                if who.len() >= w.principals / 4 {
-                    break;
-                }
                 let members = w.members_of.get(h as usize).map(Vec::as_slice).unwrap_or_default();
                 for &m in std::iter::once(&h).chain(members) {
                     if let Some(seen_at) = met.get_mut(m as usize) {
