@@ -433,10 +433,8 @@ fn report(args: ReportArgs) -> Result<ExitCode, String> {
                 t.workspace.name()
             ));
         }
-        if report.summary.denies_unseen {
-            if let Some(w) = report.summary.warnings.first() {
-                warn(&format!("not ready: {w}"));
-            }
+        if let Some(w) = report.denies_unseen_warning() {
+            warn(&format!("not ready: {w}"));
         }
     }
     // The process ends here: letting go of a large tenant's report and records one

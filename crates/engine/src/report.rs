@@ -158,6 +158,19 @@ impl Report {
             || self.summary.denies_unseen
     }
 
+    /// The summary's warning that deny assignments may be missing from what was read, if
+    /// they may (`summary.denies_unseen`).
+    pub fn denies_unseen_warning(&self) -> Option<&str> {
+        if !self.summary.denies_unseen {
+            return None;
+        }
+        self.summary
+            .warnings
+            .iter()
+            .find(|w| w.starts_with(DENIES_UNSEEN))
+            .map(String::as_str)
+    }
+
     /// Indented JSON for reports people may open in an editor; without indentation above
     /// [`PRETTY_JSON_UP_TO`] verdicts, where it would double the size of a file only
     /// programs read.
@@ -316,11 +329,14 @@ fn summarize(
     }
 }
 
+/// How the warning that deny assignments may be missing from what was read begins.
+const DENIES_UNSEEN: &str = "Deny assignments not all read";
+
 /// The warning that deny assignments may be missing from what was read, if they may.
 fn deny_gaps_warning(gaps: &[String]) -> Option<String> {
     (!gaps.is_empty()).then(|| {
         format!(
-            "Deny assignments not all read ({}): a deny assignment not seen could take away any access this report shows as allowed, so no verdict of allowed is certain. Fix the export and run again.",
+            "{DENIES_UNSEEN} ({}): a deny assignment not seen could take away any access this report shows as allowed, so no verdict of allowed is certain. Fix the export and run again.",
             gaps.join("; ")
         )
     })
@@ -467,7 +483,8 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             crate::prerequisite::few_of(&groups, groups.len())
         ));
     }
-    caveats.extend(deny_gaps_warning(&loaded.tenant.deny_gaps()));
+    let deny_gaps = loaded.tenant.deny_gaps();
+    caveats.extend(deny_gaps_warning(&deny_gaps));
     let dir = &loaded.tenant.directory;
     let orphans: Vec<String> = eval
         .principals
@@ -641,7 +658,7 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
         &eval.outcomes,
         &checklist,
         opts.as_of,
-        &loaded.tenant.deny_gaps(),
+        &deny_gaps,
     );
     let scores = score::compute(&score::Inputs {
         config: &loaded.tenant.config,
