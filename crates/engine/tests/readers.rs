@@ -184,6 +184,16 @@ fn records_cut_short_by_convert_to_json_are_not_read_as_rules_without_conditions
         v["value"][0]["properties"]["query"] = "print x = '@{a=1}'".into();
     });
     assert!(item(&report(&[("automation.json".into(), query)]), AUTOMATION_DETECTOR).0);
+    // A generic list is written by its type name too (round 38: one detector of type names
+    // for configuration objects and deny assignments).
+    let generic = edited("automation-paged.json", |v| {
+        v.as_object_mut().unwrap().remove("nextLink");
+        v["value"][0]["properties"]["triggeringLogic"]["conditions"] =
+            "System.Collections.Generic.List`1[System.Object]".into();
+    });
+    let r = report(&[("automation.json".into(), generic)]);
+    assert_refused(&r, "-Depth");
+    assert!(!item(&r, AUTOMATION_DETECTOR).0);
 }
 
 #[test]

@@ -1489,9 +1489,12 @@ fn operations(obj: &Map<String, Value>, names: &[&str]) -> Vec<String> {
     }
 }
 
-/// What `ConvertTo-Json` writes for a list it did not go into: the list's .NET type name.
+/// What `ConvertTo-Json` writes for a value it did not go into: an Az module object's type
+/// name, a hashtable's, or a list's (`System.Object[]`, `System.Collections.Generic.List`1[…]`).
 fn is_type_name(text: &str) -> bool {
-    text.starts_with("System.") && text.contains('[')
+    text.starts_with("Microsoft.Azure.PowerShell.Cmdlets.")
+        || text == "System.Collections.Hashtable"
+        || text.starts_with("System.") && text.contains('[')
 }
 
 fn role_definition(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant) -> Result<usize, String> {
@@ -1566,11 +1569,6 @@ fn principal_ids(v: Option<&Value>) -> Result<Vec<String>, String> {
     Ok(ids)
 }
 
-/// `permissions` written as one text (a type name), not a list.
-fn permissions_text(obj: &Map<String, Value>) -> Option<&str> {
-    str_field(obj, &["permissions"])
-}
-
 const DENY_PERMISSIONS_CUT: &str =
     "deny assignment permissions cut short by ConvertTo-Json (written as a type name): export with -Depth 5";
 
@@ -1598,7 +1596,8 @@ fn deny_assignment(obj: &Map<String, Value>, origin: Origin, tenant: &mut Tenant
             .flatten()
             .any(|p| is_type_name(p.as_str()))
     });
-    if cut || permissions_text(obj).is_some_and(is_type_name) {
+    // `permissions` itself written as a type name reads as no permissions; named as cut.
+    if cut || str_field(obj, &["permissions"]).is_some_and(is_type_name) {
         return Err(DENY_PERMISSIONS_CUT.into());
     }
     if blocks.iter().all(|b| b.actions.is_empty() && b.data_actions.is_empty()) {
@@ -1865,14 +1864,9 @@ const STRUCTURAL: &[&str] = &[
 fn cut_by_depth(key: &str, v: &Value) -> bool {
     match v {
         Value::String(s) => {
-            let type_name = |w: &str| {
-                w.starts_with("Microsoft.Azure.PowerShell.Cmdlets.")
-                    || w == "System.Collections.Hashtable"
-                    || w == "System.Object[]"
-            };
             let structural = STRUCTURAL.iter().any(|k| k.eq_ignore_ascii_case(key));
             let s = s.trim();
-            (!s.is_empty() && s.split_whitespace().all(type_name))
+            (!s.is_empty() && s.split_whitespace().all(is_type_name))
                 || structural && (s.starts_with("@{") || s.starts_with('{') || s.starts_with('['))
         }
         Value::Array(items) => items.iter().any(|v| cut_by_depth(key, v)),
