@@ -24,7 +24,7 @@ use crate::action::ActionPattern;
 use crate::assignment::{AssignmentState, DenyAssignment, Origin, RoleAssignment};
 use crate::condition::Condition;
 use crate::date::Date;
-use crate::principal::{GroupPath, PrincipalKind};
+use crate::principal::{GroupPath, GroupPaths, PrincipalKind};
 use crate::role::{bundled_index, BundledMemo, Plane, RoleCatalog, RoleDefinition, RoleMatch};
 use crate::scope::{Reach, Scope, ScopeKind};
 use crate::task::{NamedRole, RemediationScope, Requirement, ScopeRule, Target, Task, TaskVariant, TASKS};
@@ -1247,20 +1247,17 @@ impl<'t> Evaluator<'t> {
             .enumerate()
             .map(|(i, p)| (p.as_str(), i as u32))
             .collect();
-        let group_paths: Vec<Vec<GroupPath>> = principals.iter().map(|p| self.tenant.directory.groups_of(p)).collect();
-        // Members of one group reach its assignments along the same paths: each path is stood
-        // for by its first copy, so a reason quoting it (keyed by the path's address) is
-        // written once for all of them, not once per member.
-        let via_paths = first_copies(&group_paths);
+        // Members of one group reach its assignments along the same paths, shared: a reason
+        // quoting one (keyed by the path's address) is written once for all of them.
+        let mut made = GroupPaths::default();
+        let group_paths: Vec<Vec<Arc<GroupPath>>> =
+            principals.iter().map(|p| made.of(&self.tenant.directory, p)).collect();
+        drop(made);
+        let via_paths: Vec<Vec<&GroupPath>> = group_paths.iter().map(|ps| ps.iter().map(|p| &**p).collect()).collect();
         // Per principal, per group path: the principal that group is, if it holds anything.
         let path_holders: Vec<Vec<Option<u32>>> = group_paths
             .iter()
-            .map(|paths| {
-                paths
-                    .iter()
-                    .map(|path| path.last().and_then(|g| index.get(g).copied()))
-                    .collect()
-            })
+            .map(|paths| paths.iter().map(|path| index.get(path.last()).copied()).collect())
             .collect();
         let mut members_of: Vec<Vec<u32>> = vec![Vec::new(); principals.len()];
         for (pi, holders_of) in (0..principals.len() as u32).zip(&path_holders) {
@@ -1373,7 +1370,7 @@ impl<'t> Evaluator<'t> {
             .zip(&group_paths)
             .map(|(p, paths)| {
                 std::iter::once(p.as_str())
-                    .chain(paths.iter().filter_map(|path| path.last().copied()))
+                    .chain(paths.iter().map(|path| path.last()))
                     .collect()
             })
             .collect();
@@ -1415,13 +1412,7 @@ impl<'t> Evaluator<'t> {
         // Each path ends at one of the principal's groups, in `groups_of`'s order.
         eval.groups = group_paths
             .iter()
-            .map(|paths| {
-                paths
-                    .iter()
-                    .filter_map(|p| p.last())
-                    .map(|g| self.group_label(g))
-                    .collect()
-            })
+            .map(|paths| paths.iter().map(|p| self.group_label(p.last())).collect())
             .collect();
         eval.principals = principals;
         crate::order::sort_by_key(&mut outcomes, |(t, w, _)| (*t, *w));
@@ -1754,7 +1745,7 @@ impl<'t> Evaluator<'t> {
     }
 
     fn group_names(&self, via: Option<&GroupPath>) -> Vec<SharedText> {
-        via.map(|p| p.iter().map(|g| self.group_label(g)).collect())
+        via.map(|p| p.groups().into_iter().map(|g| self.group_label(g)).collect())
             .unwrap_or_default()
     }
 
@@ -2405,7 +2396,7 @@ impl<'t> Evaluator<'t> {
 
     fn entra_support(&self, principal: &str, paths: &[&GroupPath], roles: &[NamedRole]) -> Option<(Strength, usize)> {
         let ids: Vec<(&str, Option<&GroupPath>)> = std::iter::once((principal, None))
-            .chain(paths.iter().filter_map(|&p| p.last().map(|g| (*g, Some(p)))))
+            .chain(paths.iter().map(|&p| (p.last(), Some(p))))
             .collect();
         let mut best: Option<(Strength, usize)> = None;
         // The records of these ids, in the list's order, as a scan of the whole list met them.
@@ -2881,46 +2872,6 @@ fn lane_ranges(per_ws: &[Vec<(usize, usize)>], lanes: usize) -> Vec<Range<usize>
         out.push(start..per_ws.len());
     }
     out
-}
-
-/// Each principal's group paths, each replaced by the first principal's copy of the same
-/// path, found with a map from each path to its first copy. The paths are keyed as lists of
-/// numbers, one per group id, given on first sight: comparing the ids' text once made this
-/// step about a tenth of a 100k evaluation in the Wasm, where each text comparison is a byte
-/// loop. (A stable sort of every path found the same first copies, more slowly.)
-fn first_copies<'p, 'd>(group_paths: &'p [Vec<GroupPath<'d>>]) -> Vec<Vec<&'p GroupPath<'d>>> {
-    // Each group numbered, so a path is a short list of numbers to compare and hash.
-    let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut flat: Vec<u32> = Vec::new();
-    let mut spans: Vec<Vec<Range<usize>>> = Vec::with_capacity(group_paths.len());
-    for paths in group_paths {
-        spans.push(
-            paths
-                .iter()
-                .map(|path| {
-                    let start = flat.len();
-                    for g in path {
-                        let next = numbers.len() as u32;
-                        flat.push(*numbers.entry(g).or_insert(next));
-                    }
-                    start..flat.len()
-                })
-                .collect(),
-        );
-    }
-    // The first copy met, principal by principal and path by path, stands for the others.
-    let mut first: FxHashMap<&[u32], &GroupPath> = FxHashMap::default();
-    group_paths
-        .iter()
-        .zip(&spans)
-        .map(|(paths, spans)| {
-            paths
-                .iter()
-                .zip(spans)
-                .map(|(path, span)| *first.entry(flat.get(span.clone()).unwrap_or_default()).or_insert(path))
-                .collect()
-        })
-        .collect()
 }
 
 /// The built-in roles the tasks name, compiled once per process: they are the same for every
