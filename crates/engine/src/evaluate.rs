@@ -358,7 +358,7 @@ pub struct Evaluation {
     /// Each principal's verdicts (same order as `principals`), by task, then workspace.
     pub verdicts: Vec<Vec<Verdict>>,
     /// Each principal's groups (same order as `principals`), direct and nested, in the order
-    /// [`crate::principal::Directory::groups_of`] finds them, by label. The evaluation has
+    /// [`crate::principal::GroupPaths::of`] finds them, by label. The evaluation has
     /// walked every principal's groups already; the report takes them from here.
     pub groups: Vec<Vec<SharedText>>,
     pub outcomes: Vec<TaskOutcome>,
@@ -449,8 +449,8 @@ struct Here<'a> {
     cands: &'a [Candidate<'a>],
     /// Each principal's range of `cands`, sorted by principal.
     spans: &'a [(u32, Range<usize>)],
-    /// Each principal's group paths, each the first principal's copy of that path.
-    group_paths: &'a [Vec<&'a GroupPath<'a>>],
+    /// Each principal's group paths, shared (see [`GroupPaths`]).
+    group_paths: &'a [Vec<Arc<GroupPath<'a>>>],
     /// Each principal's id and display label, shared by the outcomes that list them.
     shared: &'a [(SharedText, SharedText)],
     /// Each principal's own id and its groups' ids, for deny assignments.
@@ -467,7 +467,7 @@ impl<'a> Here<'a> {
             .unwrap_or(&[])
     }
 
-    fn paths_of(&self, pi: u32) -> &'a [&'a GroupPath<'a>] {
+    fn paths_of(&self, pi: u32) -> &'a [Arc<GroupPath<'a>>] {
         self.group_paths.get(pi as usize).map(Vec::as_slice).unwrap_or(&[])
     }
 
@@ -486,7 +486,7 @@ struct Shared<'a> {
     reaches: &'a [ScopeReach],
     /// Per assignment: the principal that holds it, if it is one we report.
     holder: &'a [Option<u32>],
-    via_paths: &'a [Vec<&'a GroupPath<'a>>],
+    group_paths: &'a [Vec<Arc<GroupPath<'a>>>],
     path_holders: &'a [Vec<Option<u32>>],
     /// Per principal: the principals with a group path that ends at it, in order.
     members_of: &'a [Vec<u32>],
@@ -1253,7 +1253,6 @@ impl<'t> Evaluator<'t> {
         let group_paths: Vec<Vec<Arc<GroupPath>>> =
             principals.iter().map(|p| made.of(&self.tenant.directory, p)).collect();
         drop(made);
-        let via_paths: Vec<Vec<&GroupPath>> = group_paths.iter().map(|ps| ps.iter().map(|p| &**p).collect()).collect();
         // Per principal, per group path: the principal that group is, if it holds anything.
         let path_holders: Vec<Vec<Option<u32>>> = group_paths
             .iter()
@@ -1389,7 +1388,7 @@ impl<'t> Evaluator<'t> {
             per_ws: &per_ws,
             reaches: &reaches,
             holder: &holder,
-            via_paths: &via_paths,
+            group_paths: &group_paths,
             path_holders: &path_holders,
             members_of: &members_of,
             role_tasks: &role_tasks,
@@ -1409,7 +1408,7 @@ impl<'t> Evaluator<'t> {
             lanes.push((lane.verdicts, moved));
         }
         eval.verdicts = by_principal(lanes, &counts, in_force.len());
-        // Each path ends at one of the principal's groups, in `groups_of`'s order.
+        // Each path ends at one of the principal's groups, in `GroupPaths::of`'s order.
         eval.groups = group_paths
             .iter()
             .map(|paths| paths.iter().map(|p| self.group_label(p.last())).collect())
@@ -1620,14 +1619,14 @@ impl<'t> Evaluator<'t> {
             // identically; only the first one is ever quoted, so the rest are dropped.
             // Principals in large tenants hold hundreds of such repeats through their groups.
             for &pi in &who {
-                let (Some(paths), Some(holders_of)) = (w.via_paths.get(pi as usize), w.path_holders.get(pi as usize))
+                let (Some(paths), Some(holders_of)) = (w.group_paths.get(pi as usize), w.path_holders.get(pi as usize))
                 else {
                     continue;
                 };
                 let start = cands.len();
                 seen.next();
                 let own = std::iter::once((None, Some(pi)));
-                let via_groups = paths.iter().copied().map(Some).zip(holders_of.iter().copied());
+                let via_groups = paths.iter().map(|p| Some(&**p)).zip(holders_of.iter().copied());
                 for (via, h) in own.chain(via_groups) {
                     let list = h
                         .and_then(|h| by_holder.get(h as usize))
@@ -1648,7 +1647,7 @@ impl<'t> Evaluator<'t> {
                 blocks: &[],
                 cands: &cands,
                 spans: &spans,
-                group_paths: w.via_paths,
+                group_paths: w.group_paths,
                 shared: w.shared,
                 deny_ids: w.deny_ids,
             };
@@ -2394,9 +2393,14 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn entra_support(&self, principal: &str, paths: &[&GroupPath], roles: &[NamedRole]) -> Option<(Strength, usize)> {
+    fn entra_support(
+        &self,
+        principal: &str,
+        paths: &[Arc<GroupPath>],
+        roles: &[NamedRole],
+    ) -> Option<(Strength, usize)> {
         let ids: Vec<(&str, Option<&GroupPath>)> = std::iter::once((principal, None))
-            .chain(paths.iter().map(|&p| (p.last(), Some(p))))
+            .chain(paths.iter().map(|p| (p.last(), Some(&**p))))
             .collect();
         let mut best: Option<(Strength, usize)> = None;
         // The records of these ids, in the list's order, as a scan of the whole list met them.
@@ -2940,7 +2944,7 @@ struct Assignee<'a> {
     id: &'a str,
     kind: PrincipalKind,
     label: &'a str,
-    paths: &'a [&'a GroupPath<'a>],
+    paths: &'a [Arc<GroupPath<'a>>],
     cands: &'a [Candidate<'a>],
 }
 

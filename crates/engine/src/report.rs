@@ -483,6 +483,21 @@ pub fn build(loaded: &Loaded, opts: &ReportOptions) -> Result<Report, OptionsErr
             crate::prerequisite::few_of(&groups, groups.len())
         ));
     }
+    let long: Vec<&str> = loaded
+        .tenant
+        .directory
+        .long_names()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    if !long.is_empty() {
+        caveats.push(format!(
+            "{} principal(s) have a name in the exports longer than the {limit} characters Microsoft Entra ID allows (an export edited, or made by another tool); the report keeps the first {limit} characters of such a name: {}.",
+            long.len(),
+            crate::prerequisite::few_of(&long, long.len()),
+            limit = crate::principal::NAME_LIMIT,
+        ));
+    }
     let deny_gaps = loaded.tenant.deny_gaps();
     caveats.extend(deny_gaps_warning(&deny_gaps));
     let dir = &loaded.tenant.directory;

@@ -683,3 +683,48 @@ fn an_activation_without_an_end_is_refused() {
     let r = report_on(&[LAW], Date::new(2026, 3, 10), &[("entra.json".into(), bytes)]);
     assert_refused(&r, "activation without an end date");
 }
+
+#[test]
+fn names_longer_than_entra_allows_are_kept_to_its_limit() {
+    // The same analyst in two records, named with 100,000 characters (a 100 KB name once
+    // came back on every verdict and checklist line: ten names of 1 MB made 842 MB); a
+    // second principal named with exactly 256 two-byte characters, Entra's limit.
+    let long = "é".repeat(100_000);
+    let at_limit = "ü".repeat(256);
+    let ra = edited("role-assignments-contributor.json", |v| {
+        let first = v[0].clone();
+        let mut second = first.clone();
+        second["id"] = serde_json::json!(format!("{}9", first["id"].as_str().unwrap()));
+        let mut third = first.clone();
+        third["id"] = serde_json::json!(format!("{}8", first["id"].as_str().unwrap()));
+        third["principalId"] = serde_json::json!("bbbbbbbb-0000-0000-0000-000000000004");
+        third["principalName"] = serde_json::json!(at_limit);
+        for r in [&mut v[0], &mut second] {
+            r["principalName"] = serde_json::json!(long);
+        }
+        *v = serde_json::json!([v[0].clone(), second, third]);
+    });
+    let r = report_on(
+        &["/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law"],
+        Date::new(2026, 11, 23),
+        &[("ra.json".into(), ra)],
+    );
+    let name = |id: &str| r.principals.iter().find(|p| p.id == id).unwrap().display_name.clone();
+    assert_eq!(
+        name("bbbbbbbb-0000-0000-0000-000000000003"),
+        format!("{}…", "é".repeat(256))
+    );
+    assert_eq!(name("bbbbbbbb-0000-0000-0000-000000000004"), at_limit);
+    let caveat: Vec<&String> = r
+        .caveats
+        .iter()
+        .filter(|c| c.contains("longer than the 256 characters"))
+        .collect();
+    assert_eq!(caveat.len(), 1, "{:?}", r.caveats);
+    assert!(caveat[0].starts_with("1 principal(s)") && caveat[0].contains("bbbbbbbb-0000-0000-0000-000000000003"));
+    // The name is quoted about forty times (verdicts, outcomes, checklist): at 200 KB each
+    // that was 8 MB of report.
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(json.len() < 1_000_000, "{} bytes", json.len());
+    assert!(!json.contains(&"é".repeat(257)));
+}
