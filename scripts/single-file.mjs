@@ -75,8 +75,14 @@ const __sr_wasmModule = await WebAssembly.compile(__sr_bytes);
 // the page instead.
 const __sr_workerSource = ${inline(JSON.stringify(js))} + ${JSON.stringify(WORKER_TAIL)};
 let __sr_worker = null;
+// One address for the worker's code, for the page's lifetime: an address per worker was
+// never given back, and a page opened from a file starts one per evaluation.
+let __sr_workerUrl = null;
 let __sr_seq = 0;
 const __sr_pending = new Map();
+// A worker's WebAssembly memory never shrinks: after an evaluation of this many bytes of
+// exports it is ended, not kept idle holding its peak (1.6 GB after the 100k tenant).
+const __sr_keepWorkerUpTo = 1 << 20;
 // meta: JSON naming the inputs; bytes: their text, one after another (handed over, not copied).
 window.__srEvaluate = (meta, bytes, today) => new Promise((resolve, reject) => {
   try {
@@ -89,7 +95,8 @@ window.__srEvaluate = (meta, bytes, today) => new Promise((resolve, reject) => {
       __sr_worker = null;
     }
     if (!__sr_worker) {
-      __sr_worker = new Worker(URL.createObjectURL(new Blob([__sr_workerSource], { type: 'text/javascript' })), { type: 'module' });
+      __sr_workerUrl = __sr_workerUrl || URL.createObjectURL(new Blob([__sr_workerSource], { type: 'text/javascript' }));
+      __sr_worker = new Worker(__sr_workerUrl, { type: 'module' });
       __sr_worker.onmessage = (e) => {
         if (e.data.started) {
           e.target.__srStarted = true;
@@ -105,6 +112,10 @@ window.__srEvaluate = (meta, bytes, today) => new Promise((resolve, reject) => {
           if (p) p.reject({ failed: e.data.error });
         } else if (p) {
           p.resolve(e.data.answer);
+          if (p.large && __sr_pending.size === 0) {
+            e.target.terminate();
+            if (__sr_worker === e.target) __sr_worker = null;
+          }
         }
       };
       // A worker that never started (Chromium allows none on a file:// page) is told apart:
@@ -117,7 +128,7 @@ window.__srEvaluate = (meta, bytes, today) => new Promise((resolve, reject) => {
       };
     }
     const id = ++__sr_seq;
-    __sr_pending.set(id, { resolve, reject });
+    __sr_pending.set(id, { resolve, reject, large: bytes.length > __sr_keepWorkerUpTo });
     __sr_worker.postMessage({ id, module: __sr_wasmModule, meta, bytes, today }, [bytes.buffer]);
   } catch (err) {
     reject(String(err));

@@ -5,6 +5,15 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo::storage::{LocalStorage, Storage};
+
+/// Whether the page may use the browser's local storage. A page embedded from another site
+/// may not (a browser that blocks third-party storage throws on `localStorage`), and gloo's
+/// calls panic then, which left an embedded page blank.
+fn storage_allowed() -> bool {
+    web_sys::window().is_some_and(|w| matches!(w.local_storage(), Ok(Some(_))))
+}
+
+const STORAGE_BLOCKED: &str = "This browser does not let the page keep anything on this device here (it blocks storage for a page embedded from another site): your inputs and ticks stay until you close the page.";
 use sentinel_readiness_engine::sample;
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
@@ -98,6 +107,12 @@ impl State {
 
     /// The stored state, or the sample on first visit.
     pub fn load() -> Self {
+        if !storage_allowed() {
+            return Self {
+                storage_error: Some(STORAGE_BLOCKED.into()),
+                ..Self::sample()
+            };
+        }
         let keep = LocalStorage::get::<bool>(KEEP_KEY).unwrap_or(true);
         let stored = if keep {
             LocalStorage::get::<State>(STATE_KEY).ok()
@@ -114,7 +129,9 @@ impl State {
     }
 
     fn save(mut self) -> Self {
-        if self.keep {
+        if self.keep && !storage_allowed() {
+            self.storage_error = Some(STORAGE_BLOCKED.into());
+        } else if self.keep {
             let bytes = input_bytes(&self.inputs);
             // Browsers keep 5–10 MB per site: larger inputs are not even tried, which would
             // only copy them once more on the page's thread to be refused.
@@ -307,9 +324,13 @@ impl Reducible for State {
             Action::SetAsOf(d) => s.as_of = d,
             Action::SetKeep(keep) => {
                 s.keep = keep;
-                let _ = LocalStorage::set(KEEP_KEY, keep);
+                if storage_allowed() {
+                    let _ = LocalStorage::set(KEEP_KEY, keep);
+                    if !keep {
+                        LocalStorage::delete(STATE_KEY);
+                    }
+                }
                 if !keep {
-                    LocalStorage::delete(STATE_KEY);
                     s.storage_error = None;
                 }
             }

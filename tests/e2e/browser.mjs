@@ -5,10 +5,10 @@ import { createRequire } from 'node:module';
 // playwright-core lives outside the repository (scripts/setup.sh puts it on NODE_PATH).
 const { chromium } = createRequire(import.meta.url)('playwright-core');
 
-export const launch = () => chromium.launch({
+export const launch = (extra = []) => chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
+    '--disable-component-update', '--disable-sync', ...extra],
 });
 
 // A minimal TAP-like harness shared by the browser tests: `check` runs one named case and
