@@ -301,7 +301,13 @@ cd "$(dirname "$0")/.."
 # counted, pages never matched to their list, one index of names for the PIM pass);
 # 442,064 / 325,626 B after the final read (one detector of type names: +603 B of the JS
 # API's gzip, compression layout).
-APP_CEILING=$((432 * 1024)); APP_TARGET=$((300 * 1024))
+# Round 39, the app up: group paths shared as routes (a chain of groups 1,000 deep took
+# 4 GB) took back 353 / 1,070 B by dropping the copies' table; principal names kept to
+# Entra's 256 characters with a caveat (ten 1 MB names made an 842 MB report), and a page
+# embedded from another site working when the browser blocks its storage (it panicked and
+# stayed blank) added them back. Measured 442,421 / 324,925 B (was 442,064 / 325,626 B),
+# 53 B over the app's ceiling; a shorter notice made it 12 B larger (compression layout).
+APP_CEILING=$((433 * 1024)); APP_TARGET=$((300 * 1024))
 # JS API +1 KB after round 14's review: the deny mask built with the engine's `bit` instead
 # of its own shifts made the Wasm 21 B smaller but its gzip 245 B larger (compression
 # layout), 77 B over the old ceiling. Measured 434,411 / 296,013 B.
