@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo::storage::{LocalStorage, Storage};
+use sentinel_readiness_engine::sample;
+use serde::{Deserialize, Serialize};
+use yew::Reducible;
 
 /// Whether the page may use the browser's local storage. A page embedded from another site
 /// may not (a browser that blocks third-party storage throws on `localStorage`), and gloo's
@@ -14,9 +17,6 @@ fn storage_allowed() -> bool {
 }
 
 const STORAGE_BLOCKED: &str = "This browser does not let the page keep anything on this device here (it blocks storage for a page embedded from another site): your inputs and ticks stay until you close the page.";
-use sentinel_readiness_engine::sample;
-use serde::{Deserialize, Serialize};
-use yew::Reducible;
 
 /// Bumped when the stored shape changes; older data is dropped, not misread.
 const STORAGE_VERSION: u32 = 1;

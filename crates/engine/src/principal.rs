@@ -150,8 +150,8 @@ pub struct GroupPaths<'d> {
 
 impl<'d> GroupPaths<'d> {
     /// Every group the principal belongs to, directly or through nesting, each with the
-    /// shortest route of groups that leads there (breadth-first, so cycles end), in the
-    /// order [`Directory::groups_of`] finds them.
+    /// shortest route of groups that leads there, in the order a breadth-first walk finds
+    /// them (so cycles end).
     pub fn of(&mut self, directory: &'d Directory, principal: &str) -> Vec<Arc<GroupPath<'d>>> {
         let tree = directory.group_tree(principal);
         let mut out: Vec<Arc<GroupPath<'d>>> = Vec::with_capacity(tree.len());
