@@ -334,17 +334,6 @@ impl Directory {
         self.get(id).map(Principal::label).unwrap_or_else(|| id.to_string())
     }
 
-    /// Every group the principal belongs to, directly or through nesting, each with the
-    /// shortest path of groups that leads there (see [`GroupPaths::of`], which shares them).
-    #[cfg(test)]
-    pub fn groups_of(&self, principal: &str) -> Vec<Vec<&str>> {
-        GroupPaths::default()
-            .of(self, principal)
-            .iter()
-            .map(|p| p.groups())
-            .collect()
-    }
-
     /// The breadth-first walk behind [`GroupPaths::of`]: each group once, with the position
     /// of the group it was reached from (`usize::MAX` for the principal's own groups). The
     /// list is its own queue: groups are expanded in the order they were found.
@@ -378,6 +367,17 @@ impl Directory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Directory {
+        /// Each of the principal's groups as the list of groups that leads there.
+        fn groups_of(&self, principal: &str) -> Vec<Vec<&str>> {
+            GroupPaths::default()
+                .of(self, principal)
+                .iter()
+                .map(|p| p.groups())
+                .collect()
+        }
+    }
 
     #[test]
     fn nested_groups_resolve_with_paths_and_survive_cycles() {
